@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libisup public interface: the one header other folders include. */
+#pragma once
+
+#include "isup_msg.h"
+#include "isup_param.h"
+#include "isup_text.h"
+#include "mtp/mtp3.h"
+#include "mtp/ss7_pcap.h"

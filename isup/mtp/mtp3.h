@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* MTP3 service information octet and routing label (Q.704 14.2/2.2, T1.111.4). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MTP3_SI_SNM 0
+#define MTP3_SI_MTN 1	/* ITU signalling network testing (SLTM/SLTA) */
+#define MTP3_SI_MTNS 2	/* ANSI special testing */
+#define MTP3_SI_SCCP 3
+#define MTP3_SI_ISUP 5
+
+#define MTP3_NI_INTERNATIONAL 0
+#define MTP3_NI_NATIONAL 2
+
+struct mtp3_label {
+	uint8_t si;	/* service indicator (4 bits) */
+	uint8_t ni;	/* network indicator (2 bits) */
+	uint8_t prio;	/* ANSI message priority; ITU: the spare bits (2 bits) */
+	uint32_t dpc;
+	uint32_t opc;
+	uint8_t sls;	/* ITU 4 bits; ANSI the whole octet (5- or 8-bit SLS) */
+};
+
+/* Length of SIO + routing label: 5 (ITU) or 8 (ANSI). */
+static inline size_t mtp3_hdr_len(bool ansi)
+{
+	return ansi ? 8 : 5;
+}
+
+/* Decode SIO + routing label at buf. Returns the header length or -1 when too short. */
+int mtp3_label_decode(struct mtp3_label *l, bool ansi, const uint8_t *buf, size_t len);
+/* Encode SIO + routing label. Returns the header length, -1 on a value out of range, -2 on no space. */
+int mtp3_label_encode(const struct mtp3_label *l, bool ansi, uint8_t *buf, size_t size);
+
+/* Point codes: ITU 14 bits written 3-8-3 ("1-23-4") or decimal; ANSI 24 bits network-cluster-member ("1.2.3").
+ * Parsing accepts either notation; printing uses the structured one. */
+int ss7_pc_parse(const char *s, bool ansi, uint32_t *pc);
+const char *ss7_pc_str(uint32_t pc, bool ansi, char *buf, size_t size);
+static inline uint32_t ss7_pc_max(bool ansi)
+{
+	return ansi ? 0xffffff : 0x3fff;
+}

@@ -1,0 +1,17 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Short fuzzing run for `make check`: the gcc-built replayer always, libFuzzer when clang has it.
+set -e
+corpus="$srcdir/fuzz/corpus"
+./fuzz/fuzz_isup_replay -runs=200000 "$corpus"/* || exit 1
+if [ "$HAVE_LIBFUZZER" = yes ] && [ -x ./fuzz/fuzz_isup ]; then
+	work=fuzz/corpus-work
+	rm -rf "$work"; mkdir -p "$work"
+	./fuzz/fuzz_isup -max_total_time=30 -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
+		"$work" "$corpus" 2>fuzz/fuzz_isup.log || { tail -50 fuzz/fuzz_isup.log; exit 1; }
+	grep -E "stat::number_of_executed_units|stat::peak_rss_mb" fuzz/fuzz_isup.log
+	echo "libFuzzer smoke run: no crash"
+else
+	echo "libFuzzer not available (clang missing): replay only"
+fi
+echo "1 passed, 0 failed"

@@ -186,7 +186,7 @@ static int parse_optional(struct isup_msg *m, const uint8_t *t, const uint8_t *e
 			return ISUP_ERR_BAD_LENGTH;
 		int rc = msg_store(m, code, t + 2, len);
 		if (rc)
-			return rc;
+			return rc == ISUP_ERR_NOSPACE ? ISUP_ERR_BAD_LENGTH : rc;
 		t += 2 + len;
 	}
 	return ISUP_ERR_NO_EOP;
@@ -207,7 +207,8 @@ static int decode_unknown(struct isup_msg *m, const uint8_t *p, const uint8_t *e
 		m->n_params = 0;
 		m->data_len = 0;
 		m->flags = ISUP_MSGF_UNKNOWN | ISUP_MSGF_UNPARSED;
-		msg_store(m, 0, p, (uint16_t)(end - p));
+		if (msg_store(m, 0, p, (uint16_t)(end - p)))
+			return ISUP_ERR_BAD_LENGTH;
 	}
 	return ISUP_ERR_UNKNOWN_MSG;
 }
@@ -216,7 +217,7 @@ int isup_msg_decode_body(struct isup_msg *m, enum isup_variant v, uint16_t cic, 
 {
 	if (len < 1)
 		return ISUP_ERR_SHORT;
-	if (len > sizeof(m->data))
+	if (len > ISUP_MSG_MAX_WIRE)
 		return ISUP_ERR_BAD_LENGTH;
 	msg_reset(m, v, buf[0], cic);
 	const uint8_t *p = buf + 1, *end = buf + len;
@@ -225,7 +226,7 @@ int isup_msg_decode_body(struct isup_msg *m, enum isup_variant v, uint16_t cic, 
 		return decode_unknown(m, p, end);
 	if (f->raw_body) {
 		m->flags |= ISUP_MSGF_RAW_BODY;
-		return msg_store(m, 0, p, (uint16_t)(end - p));
+		return msg_store(m, 0, p, (uint16_t)(end - p)) ? ISUP_ERR_BAD_LENGTH : ISUP_OK;
 	}
 
 	/* mandatory fixed part */
@@ -234,7 +235,8 @@ int isup_msg_decode_body(struct isup_msg *m, enum isup_variant v, uint16_t cic, 
 		uint8_t flen = d->min_len;
 		if (end - p < flen)
 			return ISUP_ERR_FIXED_SHORT;
-		msg_store(m, f->fixed[i], p, flen);
+		if (msg_store(m, f->fixed[i], p, flen))
+			return ISUP_ERR_BAD_LENGTH;
 		p += flen;
 	}
 
@@ -258,7 +260,9 @@ int isup_msg_decode_body(struct isup_msg *m, enum isup_variant v, uint16_t cic, 
 			return ISUP_ERR_MISSING_MANDATORY;
 		if (plen < d->min_len || plen > d->max_len)
 			return ISUP_ERR_BAD_LENGTH;
-		msg_store(m, f->var[i], t + 1, plen);
+		/* overlapping pointers could make the copies outgrow the store */
+		if (msg_store(m, f->var[i], t + 1, plen))
+			return ISUP_ERR_BAD_LENGTH;
 	}
 	m->n_mand = m->n_params;
 	if (!f->opt)

@@ -94,6 +94,10 @@ const char *isup_err_str(int err);
 
 #define ISUP_MAX_PARAMS 64
 #define ISUP_MSG_MAX_DATA 512	/* parameter bytes; an MTP3 SIF carries at most 272 octets */
+/* Longest input the decoder takes: more than the canonical encoding of any message whose parameters
+ * fit ISUP_MSG_MAX_DATA (pointers, codes and lengths add at most 2 octets a parameter), so whatever
+ * decodes re-encodes to something that decodes again. */
+#define ISUP_MSG_MAX_WIRE 1024
 
 struct isup_param {
 	uint8_t code;	/* Q.763 parameter name code (implied by position for mandatory ones) */

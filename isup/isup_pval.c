@@ -107,9 +107,13 @@ int isup_cause_decode(const uint8_t *d, uint8_t len, struct isup_cause *c)
 	if (!(o1 & 0x80)) {
 		if (len < 3)
 			return ISUP_ERR_BAD_LENGTH;
+		if (!(d[i] & 0x80))
+			return ISUP_ERR_BAD_VALUE;	/* Q.850: octet 3a is the last of its group */
 		c->has_rec = true;
 		c->rec = d[i++] & 0x7f;
 	}
+	if (!(d[i] & 0x80))
+		return ISUP_ERR_BAD_VALUE;		/* Q.850: the cause value octet ends its group */
 	c->cause = d[i++] & 0x7f;
 	unsigned nd = len - i;
 	if (nd > ISUP_CAUSE_MAX_DIAG)
@@ -170,12 +174,17 @@ int isup_usi_decode(const uint8_t *d, uint8_t len, struct isup_usi *u)
 	memset(u, 0, sizeof(*u));
 	if (len < 2)
 		return ISUP_ERR_BAD_LENGTH;
+	/* only the standard layout is modelled (octets 3 and 4 end their groups); others stay raw */
+	if (!(d[0] & 0x80) || !(d[1] & 0x80))
+		return ISUP_ERR_BAD_VALUE;
 	u->coding_std = (d[0] >> 5) & 3;
 	u->itc = d[0] & 0x1f;
 	u->mode = (d[1] >> 5) & 3;
 	u->rate = d[1] & 0x1f;
 	unsigned i = 2;
 	if (u->rate == 0x18 && i < len) {
+		if (!(d[i] & 0x80))
+			return ISUP_ERR_BAD_VALUE;
 		u->has_mult = true;
 		u->mult = d[i++] & 0x7f;
 	}

@@ -234,7 +234,9 @@ int isup_par_to_kv(enum isup_variant v, uint8_t code, const uint8_t *d, uint16_t
 			break;
 		kv_num(kv, &n, max, "encoding", g.encoding);
 		kv_num(kv, &n, max, "type", g.type);
-		if (g.encoding <= 1) {
+		/* digits only where they rebuild the same octets: BCD even, or BCD odd with a zero filler */
+		bool bcd = g.encoding == 0 || (g.encoding == 1 && g.len && !(g.data[g.len - 1] >> 4));
+		if (bcd) {
 			char dg[2 * ISUP_GD_MAX + 1];
 			gd_digits(&g, dg, sizeof(dg));
 			kv_str(kv, &n, max, "digits", dg);
@@ -730,6 +732,9 @@ static int resolve_code(enum isup_variant v, const char *name, uint8_t *code)
 	return 0;
 }
 
+static int parse_line(struct isup_msg *m, enum isup_variant v, char *work, char *err, size_t es,
+		      struct build_par *bp);
+
 static int from_line(struct isup_msg *m, enum isup_variant v, const char *line, char *err, size_t es,
 		     struct build_par *bp)
 {
@@ -739,12 +744,19 @@ static int from_line(struct isup_msg *m, enum isup_variant v, const char *line, 
 		es = sizeof(dummy);
 	}
 	err[0] = '\0';
-	char work[4096];
-	if (strlen(line) >= sizeof(work)) {
-		snprintf(err, es, "line too long");
-		return ISUP_ERR_BAD_VALUE;
+	char *work = strdup(line);
+	if (!work) {
+		snprintf(err, es, "out of memory");
+		return ISUP_ERR_NOSPACE;
 	}
-	strcpy(work, line);
+	int rc = parse_line(m, v, work, err, es, bp);
+	free(work);
+	return rc;
+}
+
+static int parse_line(struct isup_msg *m, enum isup_variant v, char *work, char *err, size_t es,
+		      struct build_par *bp)
+{
 	char *save = NULL;
 	char *tok = strtok_r(work, " \t\r\n", &save);
 	if (!tok) {

@@ -7,7 +7,7 @@ corpus="$srcdir/fuzz/corpus"
 if [ "$HAVE_LIBFUZZER" = yes ] && [ -x ./fuzz/fuzz_isup ]; then
 	work=fuzz/corpus-work
 	rm -rf "$work"; mkdir -p "$work"
-	./fuzz/fuzz_isup -max_total_time=30 -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
+	./fuzz/fuzz_isup -artifact_prefix=fuzz/ -max_total_time=30 -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
 		"$work" "$corpus" 2>fuzz/fuzz_isup.log || { tail -50 fuzz/fuzz_isup.log; exit 1; }
 	grep -E "stat::number_of_executed_units|stat::peak_rss_mb" fuzz/fuzz_isup.log
 	echo "libFuzzer smoke run: no crash"

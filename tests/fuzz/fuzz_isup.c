@@ -23,13 +23,10 @@ static void check_one(enum isup_variant v, const uint8_t *data, size_t size, boo
 	isup_msg_to_line(&m, txt, sizeof(txt));
 	/* the one-line form must rebuild the message whenever it rendered completely */
 	if (isup_msg_to_line(&m, txt, sizeof(txt)) > 0 && rc == ISUP_OK) {
-		if (isup_msg_from_line(&m2, v, txt, NULL, 0) == ISUP_OK) {
-			int a = isup_msg_encode(&m, out, sizeof(out));
-			static uint8_t out2[1024];
-			int b = isup_msg_encode(&m2, out2, sizeof(out2));
-			if (a > 0 && (a != b || memcmp(out, out2, (size_t)a)))
-				abort();
-		}
+		/* equal as structures: the text form does not keep the octet-level quirk of an optional
+		 * part that holds only its end octet (isup_msg_equal ignores that flag too) */
+		if (isup_msg_from_line(&m2, v, txt, NULL, 0) == ISUP_OK && !isup_msg_equal(&m, &m2))
+			abort();
 	}
 	for (unsigned i = 0; i < m.n_params && !(m.flags & (ISUP_MSGF_RAW_BODY | ISUP_MSGF_UNPARSED)); i++) {
 		const struct isup_param *p = &m.params[i];

@@ -249,8 +249,20 @@ static void test_decode_errors(void)
 	strcat(many, "00");
 	CU_ASSERT_EQUAL(dec(many, ISUP_VAR_ITU), ISUP_ERR_TOO_MANY_PARAMS);
 	/* over-long input */
-	uint8_t big[600] = { 1, 0, ISUP_MT_ANM, 0 };
+	static uint8_t big[ISUP_MSG_MAX_WIRE + 3] = { 1, 0, ISUP_MT_ANM, 0 };
 	CU_ASSERT_EQUAL(isup_msg_decode(&m1, ISUP_VAR_ITU, big, sizeof(big)), ISUP_ERR_BAD_LENGTH);
+	/* a PAM body larger than the parameter store */
+	big[2] = ISUP_MT_PAM;
+	CU_ASSERT_EQUAL(isup_msg_decode(&m1, ISUP_VAR_ITU, big, ISUP_MSG_MAX_DATA + 10), ISUP_ERR_BAD_LENGTH);
+	/* ANSI IAM whose USI and CdPN pointers both aim at one 255-octet parameter: the copies
+	 * (4 + 255 + 255 octets) exceed the parameter store, reported as a length error */
+	uint8_t ov[300] = { 1, 0, ISUP_MT_IAM, 0x00, 0x20, 0x00, 0x0a, 0x03, 0x02, 0x00, 0xff };
+	memset(ov + 11, 0x80, 255);
+	CU_ASSERT_EQUAL(isup_msg_decode(&m1, ISUP_VAR_ANSI, ov, 11 + 255), ISUP_ERR_BAD_LENGTH);
+	/* the same with a 100-octet parameter fits and decodes to two copies */
+	ov[10] = 100;
+	CU_ASSERT_EQUAL(isup_msg_decode(&m1, ISUP_VAR_ANSI, ov, 11 + 100), ISUP_OK);
+	CU_ASSERT_EQUAL(m1.data_len, 4 + 200);
 	/* ANSI-only message on an ITU trunk, ITU-only message on an ANSI trunk */
 	CU_ASSERT_EQUAL(dec("0500 ea 00", ISUP_VAR_ITU), ISUP_ERR_UNKNOWN_MSG);
 	CU_ASSERT_EQUAL(dec("0500 41 00", ISUP_VAR_ANSI), ISUP_ERR_UNKNOWN_MSG);

@@ -242,8 +242,18 @@ int isup_msg_decode_body(struct isup_msg *m, enum isup_variant v, uint16_t cic, 
 
 	/* pointers: one per mandatory variable parameter, then one to the optional part */
 	unsigned n_ptr = f->n_var + (f->opt ? 1 : 0);
-	if (end - p < (ptrdiff_t)n_ptr)
-		return end - p < (ptrdiff_t)f->n_var ? ISUP_ERR_MISSING_MANDATORY : ISUP_ERR_NO_OPT_PTR;
+	if (end - p < (ptrdiff_t)n_ptr) {
+		if (end - p < (ptrdiff_t)f->n_var)
+			return ISUP_ERR_MISSING_MANDATORY;
+		/* Only the optional part's pointer is missing and it would have been the last octet
+		 * (e.g. an ANSI RLC from a switch that reads T1.113 as "no optional part"): accept. */
+		if (f->n_var == 0) {
+			m->n_mand = m->n_params;
+			m->flags |= ISUP_MSGF_NO_OPT_PTR;
+			return ISUP_OK;
+		}
+		return ISUP_ERR_NO_OPT_PTR;
+	}
 	const uint8_t *ptr_end = p + n_ptr;
 	for (unsigned i = 0; i < f->n_var; i++) {
 		const uint8_t *ptr = p + i;
@@ -364,6 +374,8 @@ int isup_msg_encode_body(const struct isup_msg *m, uint8_t *out, size_t size)
 		return (int)n;
 	}
 	size_t optr = ptr0 + n_var;
+	if (m->n_params == m->n_mand && (m->flags & ISUP_MSGF_NO_OPT_PTR) && n_var == 0)
+		return (int)(n - 1);
 	if (m->n_params == m->n_mand && !(m->flags & ISUP_MSGF_OPT_EMPTY_EOP)) {
 		out[optr] = 0;
 		return (int)n;
@@ -493,7 +505,7 @@ bool isup_msg_equal(const struct isup_msg *a, const struct isup_msg *b)
 	if (a->variant != b->variant || a->type != b->type || a->cic != b->cic || a->n_mand != b->n_mand ||
 	    a->n_params != b->n_params)
 		return false;
-	if ((a->flags & ~ISUP_MSGF_OPT_EMPTY_EOP) != (b->flags & ~ISUP_MSGF_OPT_EMPTY_EOP))
+	if ((a->flags & ~ISUP_MSGF_WIRE_QUIRKS) != (b->flags & ~ISUP_MSGF_WIRE_QUIRKS))
 		return false;
 	for (unsigned i = 0; i < a->n_params; i++) {
 		const struct isup_param *pa = &a->params[i], *pb = &b->params[i];

@@ -109,6 +109,9 @@ struct isup_param {
 #define ISUP_MSGF_UNPARSED 0x02 /* unknown type whose body could not be parsed: data holds it raw in params[0] */
 #define ISUP_MSGF_RAW_BODY 0x04 /* whole body kept in params[0] (PAM, national-format messages) */
 #define ISUP_MSGF_OPT_EMPTY_EOP 0x08 /* optional part present but holds only the end octet */
+#define ISUP_MSGF_NO_OPT_PTR 0x10 /* sender left out the (empty) optional part's pointer at the end */
+/* wire-level quirks kept for exact re-encoding; they carry no information */
+#define ISUP_MSGF_WIRE_QUIRKS (ISUP_MSGF_OPT_EMPTY_EOP | ISUP_MSGF_NO_OPT_PTR)
 
 /* A decoded message. Mandatory parameters come first, in format order (n_mand of them),
  * then optional parameters in the order received. Parameters are raw bytes; the typed

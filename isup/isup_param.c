@@ -28,9 +28,10 @@ static const struct isup_bits_field f_fci[] = {
 	BF(isup_fci, isup_pref, 0, 6, 2, "isup.forw_call_preferences_indicator"),
 	BF(isup_fci, isdn_access, 1, 0, 1, "isup.forw_call_isdn_access_indicator"),
 	BF(isup_fci, sccp_method, 1, 1, 2, "isup.forw_call_sccp_method_indicator"),
-	BF(isup_fci, ported_num, 1, 3, 1, "isup.forw_call_ported_num_trans_indicator"),
-	BF(isup_fci, qor_attempt, 1, 4, 1, "isup.forw_call_qor_attempt_indicator"),
-	BF(isup_fci, spare, 1, 5, 3, NULL),
+	BF(isup_fci, spare, 1, 3, 1, NULL),	/* bit L */
+	BF(isup_fci, ported_num, 1, 4, 1, "isup.forw_call_ported_num_trans_indicator"),	/* bit M */
+	BF(isup_fci, qor_attempt, 1, 5, 1, "isup.forw_call_qor_attempt_indicator"),	/* bit N */
+	BF(isup_fci, national, 1, 6, 2, NULL),	/* bits O-P, reserved for national use */
 };
 /* Q.763 3.5 */
 static const struct isup_bits_field f_bci[] = {
@@ -130,10 +131,10 @@ static const struct isup_bits_field f_uu_ind[] = {
 };
 /* Q.763 3.19 */
 static const struct isup_bits_field f_echo[] = {
-	BF(isup_echo_ctrl_info, out_resp, 0, 0, 2, NULL),
-	BF(isup_echo_ctrl_info, in_resp, 0, 2, 2, NULL),
-	BF(isup_echo_ctrl_info, out_req, 0, 4, 2, NULL),
-	BF(isup_echo_ctrl_info, in_req, 0, 6, 2, NULL),
+	BF(isup_echo_ctrl_info, out_resp, 0, 0, 2, "isup.OECD_inf_ind_vals"),
+	BF(isup_echo_ctrl_info, in_resp, 0, 2, 2, "isup.IECD_inf_ind_vals"),
+	BF(isup_echo_ctrl_info, out_req, 0, 4, 2, "isup.OECD_req_ind_vals"),
+	BF(isup_echo_ctrl_info, in_req, 0, 6, 2, "isup.IECD_req_ind_vals"),
 };
 static const struct isup_bits_field f_gen_notif[] = {
 	BF(isup_gen_notif, notification, 0, 0, 7, "isup.notification_indicator"),

@@ -301,7 +301,7 @@ struct isup_nci {
 };
 struct isup_fci {
 	uint8_t nat_intl, e2e_method, interworking, e2e_info, isup_ind, isup_pref;
-	uint8_t isdn_access, sccp_method, ported_num, qor_attempt, spare;
+	uint8_t isdn_access, sccp_method, spare, ported_num, qor_attempt, national;
 };
 struct isup_bci {
 	uint8_t charge, called_status, called_category, e2e_method;

@@ -222,8 +222,18 @@ static void test_decode_errors(void)
 	CU_ASSERT_EQUAL(dec("0500 0c", ISUP_VAR_ITU), ISUP_ERR_MISSING_MANDATORY);
 	/* REL without the optional part pointer */
 	CU_ASSERT_EQUAL(dec("0500 0c 01", ISUP_VAR_ITU), ISUP_ERR_NO_OPT_PTR);
-	/* ACM without the optional part pointer */
-	CU_ASSERT_EQUAL(dec("0100 06 1416", ISUP_VAR_ITU), ISUP_ERR_NO_OPT_PTR);
+	/* ACM and RLC without the optional part pointer at the very end: accepted, re-encoded alike */
+	uint8_t nb[16], no[16];
+	int nn = hex2bin("0100 06 1416", nb, sizeof(nb));
+	CU_ASSERT_EQUAL(isup_msg_decode(&m1, ISUP_VAR_ITU, nb, (size_t)nn), ISUP_OK);
+	CU_ASSERT_TRUE(m1.flags & ISUP_MSGF_NO_OPT_PTR);
+	CU_ASSERT_EQUAL(isup_msg_encode(&m1, no, sizeof(no)), nn);
+	CU_ASSERT_EQUAL(memcmp(nb, no, (size_t)nn), 0);
+	CU_ASSERT_EQUAL(dec("2c01 10", ISUP_VAR_ANSI), ISUP_OK);
+	/* once it carries optional parameters, the pointer is written */
+	CU_ASSERT_EQUAL(isup_msg_set(&m1, ISUP_PAR_CAUSE, (const uint8_t *)"\x80\x90", 2), ISUP_OK);
+	CU_ASSERT_EQUAL(isup_msg_encode(&m1, no, sizeof(no)), 9);
+	CU_ASSERT_EQUAL(no[3], 0x01);
 	/* pointer beyond the end, and pointer into the pointer area */
 	CU_ASSERT_EQUAL(dec("0500 0c 09 00 02 8090", ISUP_VAR_ITU), ISUP_ERR_BAD_POINTER);
 	CU_ASSERT_EQUAL(dec("0500 0c 01 00 02 8090", ISUP_VAR_ITU), ISUP_ERR_BAD_POINTER);

@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libmedia public interface. */
+#pragma once
+
+#include "tdm_span.h"

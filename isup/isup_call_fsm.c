@@ -1,0 +1,780 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* isup_call_fsm: one ISUP call on a circuit, incoming or outgoing (Q.764 2.1-2.3, 2.9.1.4). */
+
+#include <errno.h>
+#include <string.h>
+
+#include <osmocom/core/logging.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "isup_cc.h"
+#include "isup_cc_int.h"
+
+enum call_state {
+	CALL_ST_NULL,		/* just allocated */
+	CALL_ST_OUT_WAIT_ACM,	/* IAM (and SAMs) sent: T7 */
+	CALL_ST_OUT_WAIT_ANM,	/* ACM received: T9 */
+	CALL_ST_IN_SETUP,	/* IAM received, user deciding; T35 while the address is incomplete */
+	CALL_ST_IN_ALERTED,	/* ACM sent */
+	CALL_ST_ACTIVE,
+	CALL_ST_WAIT_RLC,	/* REL sent: T1 repeats within T5 */
+};
+
+enum call_event {
+	CALL_EV_RX,		/* data: const struct isup_msg * */
+	CALL_EV_USER_REQ,	/* data: struct call_req * */
+	CALL_EV_USER_RELEASE,	/* data: const struct isup_cause * */
+	CALL_EV_CIRCUIT_RESET,	/* data: bool *remote */
+	CALL_EV_CIRCUIT_BLOCKED,
+	CALL_EV_CIRCUIT_HW_BLOCKED,
+	CALL_EV_DUAL_SEIZURE,
+	CALL_EV_T5,
+};
+
+static const struct value_string call_event_names[] = {
+	{ CALL_EV_RX, "RX" },
+	{ CALL_EV_USER_REQ, "USER_REQ" },
+	{ CALL_EV_USER_RELEASE, "USER_RELEASE" },
+	{ CALL_EV_CIRCUIT_RESET, "CIRCUIT_RESET" },
+	{ CALL_EV_CIRCUIT_BLOCKED, "CIRCUIT_BLOCKED" },
+	{ CALL_EV_CIRCUIT_HW_BLOCKED, "CIRCUIT_HW_BLOCKED" },
+	{ CALL_EV_DUAL_SEIZURE, "DUAL_SEIZURE" },
+	{ CALL_EV_T5, "T5" },
+	{}
+};
+
+struct call_req {
+	enum isup_prim prim;
+	const struct isup_msg *msg;
+	int rc;
+};
+
+static const struct value_string prim_names[] = {
+	{ ISUP_PRIM_SETUP, "SETUP" },
+	{ ISUP_PRIM_MORE_DIGITS, "MORE_DIGITS" },
+	{ ISUP_PRIM_ALERTING, "ALERTING" },
+	{ ISUP_PRIM_PROGRESS, "PROGRESS" },
+	{ ISUP_PRIM_ANSWER, "ANSWER" },
+	{ ISUP_PRIM_RELEASE, "RELEASE" },
+	{ ISUP_PRIM_SUSPEND, "SUSPEND" },
+	{ ISUP_PRIM_RESUME, "RESUME" },
+	{ ISUP_PRIM_INFO, "INFO" },
+	{}
+};
+
+const char *isup_prim_name(enum isup_prim p)
+{
+	return get_value_string(prim_names, p);
+}
+
+/* ---- helpers ---- */
+
+static void user_ind(struct isup_call *call, enum isup_prim prim, const struct isup_msg *m,
+		     const struct isup_cause *cause)
+{
+	struct isup_trunk *tg = call->tg;
+	if (!call->user_ref && prim != ISUP_PRIM_SETUP)
+		return;	/* the user has let go of this call (it asked for the release) */
+	if (tg->user && tg->user->call_ind)
+		tg->user->call_ind(call, prim, m, cause, tg->user_priv);
+}
+
+/* Tell the user the call is gone and forget it: nothing more will be indicated. */
+static void user_release(struct isup_call *call, const struct isup_msg *m, uint8_t cause)
+{
+	struct isup_cause c = isup_cause_make(2, cause);
+	if (m && isup_msg_get_cause(m, &c))
+		c = isup_cause_make(2, 31);
+	user_ind(call, ISUP_PRIM_RELEASE, m, &c);
+	call->user_ref = NULL;
+}
+
+static int send_with_cic(struct isup_call *call, const struct isup_msg *tmpl, uint8_t type)
+{
+	struct isup_msg m;
+	if (tmpl) {
+		m = *tmpl;
+		m.cic = call->circ->cic;
+		m.variant = (uint8_t)call->tg->variant;
+	} else {
+		isup_msg_init(&m, call->tg->variant, type, call->circ->cic);
+		/* minimal mandatory content for messages built here */
+		if (type == ISUP_MT_ACM || type == ISUP_MT_CON) {
+			struct isup_bci bci = { .charge = 2, .called_status = 1, .isup_ind = 1 };
+			if (type == ISUP_MT_CON)
+				bci.called_status = 0;
+			isup_msg_put_bits(&m, ISUP_PAR_BCI, &bci);
+		} else if (type == ISUP_MT_CPG) {
+			struct isup_event_info ei = { .event = 2 };
+			isup_msg_put_bits(&m, ISUP_PAR_EVENT_INFO, &ei);
+		} else if (type == ISUP_MT_SUS || type == ISUP_MT_RES) {
+			struct isup_sus_res_ind sr = { .ind = 0 };
+			isup_msg_put_bits(&m, ISUP_PAR_SUS_RES_IND, &sr);
+		}
+	}
+	if (m.type != type)
+		return -EINVAL;
+	return isup_trunk_send(call->tg, &m);
+}
+
+static void send_rel(struct isup_call *call)
+{
+	struct isup_msg m;
+	isup_msg_init(&m, call->tg->variant, ISUP_MT_REL, call->circ->cic);
+	isup_msg_put_cause(&m, &call->rel_cause);
+	isup_trunk_send(call->tg, &m);
+}
+
+static const struct osmo_tdef_state_timeout call_timeouts[32] = {
+	[CALL_ST_OUT_WAIT_ACM] = { .T = 7 },
+	[CALL_ST_OUT_WAIT_ANM] = { .T = 9 },
+	[CALL_ST_WAIT_RLC] = { .T = 1 },
+};
+
+static int call_state_chg(struct isup_call *call, enum call_state st)
+{
+	return osmo_tdef_fsm_inst_state_chg(call->fi, st, call_timeouts, call->tg->tdefs, 0);
+}
+
+/* Start releasing towards the network: REL, T1 and T5 (Q.764 2.3.1). */
+static void start_release(struct isup_call *call, uint8_t cause, bool tell_user)
+{
+	call->rel_cause = isup_cause_make(2, cause);
+	if (tell_user)
+		user_release(call, NULL, cause);
+	call->user_ref = NULL;
+	send_rel(call);
+	isup_timer_start(&call->t5, call->tg->tdefs, 5);
+	call_state_chg(call, CALL_ST_WAIT_RLC);
+}
+
+/* Received REL: answer RLC at once, the circuit is idle, the user hears of it (Q.764 2.3.2). */
+static void rx_rel(struct isup_call *call, const struct isup_msg *m)
+{
+	isup_send_simple(call->tg, ISUP_MT_RLC, call->circ->cic);
+	user_release(call, m, 31);
+	osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REGULAR, NULL);
+}
+
+/* Move an outgoing call in set-up to another circuit: automatic repeat attempt (Q.764 2.9.1.4). */
+static void repeat_attempt(struct isup_call *call)
+{
+	struct isup_circuit *old = call->circ, *c = isup_trunk_select(call->tg, old);
+	uint16_t old_cic = old->cic;
+	old->call = NULL;
+	osmo_fsm_inst_dispatch(old->fi, ISUP_CIC_EV_RELEASED, NULL);
+	if (!c) {
+		LOGPFSML(call->fi, LOGL_NOTICE, "repeat attempt: no other circuit available\n");
+		isup_ctr_inc(call->tg, ISUP_CTR_CALL_NO_CIRCUIT);
+		user_release(call, NULL, 34);
+		call->circ = NULL;
+		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REGULAR, NULL);
+		return;
+	}
+	call->circ = c;
+	c->call = call;
+	osmo_fsm_inst_dispatch(c->fi, ISUP_CIC_EV_SEIZE_OUT, NULL);
+	osmo_fsm_inst_update_id_f(call->fi, "%s-%u-%u", call->tg->name, c->cic, call->id);
+	LOGPFSML(call->fi, LOGL_NOTICE, "repeat attempt: CIC %u -> %u\n", old_cic, c->cic);
+	call->iam.cic = c->cic;
+	isup_trunk_send(call->tg, &call->iam);
+	call_state_chg(call, CALL_ST_OUT_WAIT_ACM);
+	if (call->tg->user && call->tg->user->call_moved && call->user_ref)
+		call->tg->user->call_moved(call, old_cic, c->cic, call->tg->user_priv);
+}
+
+/* Messages acceptable in several states (passed to the user as they are). */
+static bool rx_common(struct isup_call *call, const struct isup_msg *m)
+{
+	switch (m->type) {
+	case ISUP_MT_REL:
+		rx_rel(call, m);
+		return true;
+	case ISUP_MT_FAC:
+	case ISUP_MT_FAR:
+	case ISUP_MT_FAA:
+	case ISUP_MT_FRJ:
+	case ISUP_MT_USR:
+	case ISUP_MT_APM:
+	case ISUP_MT_INF:
+	case ISUP_MT_INR:
+	case ISUP_MT_IDR:
+	case ISUP_MT_IRS:
+	case ISUP_MT_PAM:
+	case ISUP_MT_CRG:
+	case ISUP_MT_FOT:
+	case ISUP_MT_SGM:
+	case ISUP_MT_NRM:
+	case ISUP_MT_CFN:
+		user_ind(call, ISUP_PRIM_INFO, m, NULL);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void rx_unexpected(struct isup_call *call, const struct isup_msg *m)
+{
+	isup_ctr_inc(call->tg, ISUP_CTR_RX_UNEXPECTED);
+	LOGPFSML(call->fi, LOGL_NOTICE, "unexpected %s, discarded\n", isup_msg_abbr(call->tg->variant, m->type));
+}
+
+/* User requests valid in more than one state: INFO-type messages and release */
+static bool req_common(struct isup_call *call, struct call_req *r)
+{
+	if (r->prim != ISUP_PRIM_INFO)
+		return false;
+	if (!r->msg) {
+		r->rc = -EINVAL;
+		return true;
+	}
+	r->rc = send_with_cic(call, r->msg, r->msg->type);
+	return true;
+}
+
+/* ---- states ---- */
+
+static void st_out_wait_acm(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	switch (event) {
+	case CALL_EV_RX: {
+		const struct isup_msg *m = data;
+		switch (m->type) {
+		case ISUP_MT_ACM:
+			call->acm_seen = true;
+			user_ind(call, ISUP_PRIM_ALERTING, m, NULL);
+			call_state_chg(call, CALL_ST_OUT_WAIT_ANM);
+			return;
+		case ISUP_MT_CON:
+		case ISUP_MT_ANM:	/* answer before ACM (Q.764 2.1.7) */
+			call->acm_seen = true;
+			isup_ctr_inc(call->tg, ISUP_CTR_CALL_ANSWERED);
+			user_ind(call, ISUP_PRIM_ANSWER, m, NULL);
+			call_state_chg(call, CALL_ST_ACTIVE);
+			return;
+		case ISUP_MT_CPG:
+			call->acm_seen = true;
+			user_ind(call, ISUP_PRIM_PROGRESS, m, NULL);
+			return;
+		default:
+			/* an INR is a backward message: the call is no longer just seizing the circuit */
+			if (m->type == ISUP_MT_INR)
+				call->acm_seen = true;
+			if (!rx_common(call, m))
+				rx_unexpected(call, m);
+			return;
+		}
+	}
+	case CALL_EV_USER_REQ: {
+		struct call_req *r = data;
+		if (r->prim == ISUP_PRIM_MORE_DIGITS) {
+			/* T7 runs from the latest address message */
+			r->rc = send_with_cic(call, r->msg, ISUP_MT_SAM);
+			if (!r->rc)
+				call_state_chg(call, CALL_ST_OUT_WAIT_ACM);
+			return;
+		}
+		if (!req_common(call, r))
+			r->rc = -EINVAL;
+		return;
+	}
+	}
+}
+
+static void st_out_wait_anm(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	switch (event) {
+	case CALL_EV_RX: {
+		const struct isup_msg *m = data;
+		switch (m->type) {
+		case ISUP_MT_ANM:
+		case ISUP_MT_CON:
+			isup_ctr_inc(call->tg, ISUP_CTR_CALL_ANSWERED);
+			user_ind(call, ISUP_PRIM_ANSWER, m, NULL);
+			call_state_chg(call, CALL_ST_ACTIVE);
+			return;
+		case ISUP_MT_CPG:
+			user_ind(call, ISUP_PRIM_PROGRESS, m, NULL);
+			return;
+		default:
+			if (!rx_common(call, m))
+				rx_unexpected(call, m);
+			return;
+		}
+	}
+	case CALL_EV_USER_REQ: {
+		struct call_req *r = data;
+		if (!req_common(call, r))
+			r->rc = -EINVAL;
+		return;
+	}
+	}
+}
+
+static void st_in_setup(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	switch (event) {
+	case CALL_EV_RX: {
+		const struct isup_msg *m = data;
+		if (m->type == ISUP_MT_SAM) {
+			struct isup_number sn;
+			if (!isup_msg_get_number(m, ISUP_PAR_SUBSEQ, &sn) && sn.n_digits &&
+			    sn.digits[sn.n_digits - 1] == 'F')
+				call->addr_complete = true;
+			user_ind(call, ISUP_PRIM_MORE_DIGITS, m, NULL);
+			/* T35 runs from the latest digit until the address is complete (Q.764 2.1.1.2) */
+			if (call->addr_complete)
+				osmo_fsm_inst_state_chg(fi, CALL_ST_IN_SETUP, 0, 0);
+			else
+				osmo_fsm_inst_state_chg(fi, CALL_ST_IN_SETUP, isup_timer_ms(call->tg->tdefs, 35) / 1000,
+							35);
+			return;
+		}
+		if (!rx_common(call, m))
+			rx_unexpected(call, m);
+		return;
+	}
+	case CALL_EV_USER_REQ: {
+		struct call_req *r = data;
+		switch (r->prim) {
+		case ISUP_PRIM_ALERTING:
+			r->rc = send_with_cic(call, r->msg, ISUP_MT_ACM);
+			if (!r->rc) {
+				call->addr_complete = true;
+				osmo_fsm_inst_state_chg(fi, CALL_ST_IN_ALERTED, 0, 0);
+			}
+			return;
+		case ISUP_PRIM_ANSWER:
+			/* answer without ACM: CON where the variant has it, ANM in ANSI (Q.764 2.1.4.1) */
+			r->rc = send_with_cic(call, r->msg,
+					      call->tg->variant == ISUP_VAR_ANSI ? ISUP_MT_ANM : ISUP_MT_CON);
+			if (!r->rc) {
+				isup_ctr_inc(call->tg, ISUP_CTR_CALL_ANSWERED);
+				osmo_fsm_inst_state_chg(fi, CALL_ST_ACTIVE, 0, 0);
+			}
+			return;
+		default:
+			if (!req_common(call, r))
+				r->rc = -EINVAL;
+			return;
+		}
+	}
+	}
+}
+
+static void st_in_alerted(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	switch (event) {
+	case CALL_EV_RX: {
+		const struct isup_msg *m = data;
+		if (!rx_common(call, m))
+			rx_unexpected(call, m);
+		return;
+	}
+	case CALL_EV_USER_REQ: {
+		struct call_req *r = data;
+		switch (r->prim) {
+		case ISUP_PRIM_PROGRESS:
+			r->rc = send_with_cic(call, r->msg, ISUP_MT_CPG);
+			return;
+		case ISUP_PRIM_ANSWER:
+			r->rc = send_with_cic(call, r->msg, ISUP_MT_ANM);
+			if (!r->rc) {
+				isup_ctr_inc(call->tg, ISUP_CTR_CALL_ANSWERED);
+				osmo_fsm_inst_state_chg(fi, CALL_ST_ACTIVE, 0, 0);
+			}
+			return;
+		default:
+			if (!req_common(call, r))
+				r->rc = -EINVAL;
+			return;
+		}
+	}
+	}
+}
+
+static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	switch (event) {
+	case CALL_EV_RX: {
+		const struct isup_msg *m = data;
+		switch (m->type) {
+		case ISUP_MT_SUS:
+			user_ind(call, ISUP_PRIM_SUSPEND, m, NULL);
+			return;
+		case ISUP_MT_RES:
+			user_ind(call, ISUP_PRIM_RESUME, m, NULL);
+			return;
+		case ISUP_MT_CPG:
+			user_ind(call, ISUP_PRIM_PROGRESS, m, NULL);
+			return;
+		default:
+			if (!rx_common(call, m))
+				rx_unexpected(call, m);
+			return;
+		}
+	}
+	case CALL_EV_USER_REQ: {
+		struct call_req *r = data;
+		switch (r->prim) {
+		case ISUP_PRIM_SUSPEND:
+			r->rc = send_with_cic(call, r->msg, ISUP_MT_SUS);
+			return;
+		case ISUP_PRIM_RESUME:
+			r->rc = send_with_cic(call, r->msg, ISUP_MT_RES);
+			return;
+		case ISUP_PRIM_PROGRESS:
+			r->rc = send_with_cic(call, r->msg, ISUP_MT_CPG);
+			return;
+		default:
+			if (!req_common(call, r))
+				r->rc = -EINVAL;
+			return;
+		}
+	}
+	}
+}
+
+static void st_wait_rlc(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	switch (event) {
+	case CALL_EV_RX: {
+		const struct isup_msg *m = data;
+		if (m->type == ISUP_MT_RLC) {
+			call->rlc_received = true;
+			osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
+		} else if (m->type == ISUP_MT_REL) {
+			/* Q.764 2.3.1 e): REL crossed ours: answer RLC, the circuit is idle when ours is answered too */
+			call->rel_received = true;
+			isup_send_simple(call->tg, ISUP_MT_RLC, call->circ->cic);
+		}
+		/* anything else is discarded while releasing */
+		return;
+	}
+	case CALL_EV_USER_REQ: {
+		struct call_req *r = data;
+		r->rc = -EINVAL;
+		return;
+	}
+	case CALL_EV_T5:
+		/* Q.764 2.3.1 c): no RLC within T5: reset the circuit, alert maintenance, stop T1 */
+		isup_ctr_inc(call->tg, ISUP_CTR_T5_EXPIRY);
+		isup_alert(call->tg, call->circ->cic, "no RLC to REL (T5): circuit reset");
+		{
+			struct isup_circuit *c = call->circ;
+			c->call = NULL;
+			call->circ = NULL;
+			osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
+			isup_circuit_reset_ex(c, true);
+		}
+		return;
+	}
+}
+
+/* ---- events valid in every state ---- */
+
+static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	switch (event) {
+	case CALL_EV_USER_RELEASE: {
+		const struct isup_cause *c = data;
+		if (fi->state == CALL_ST_WAIT_RLC)
+			return;
+		call->rel_cause = *c;
+		call->user_ref = NULL;
+		send_rel(call);
+		isup_timer_start(&call->t5, call->tg->tdefs, 5);
+		call_state_chg(call, CALL_ST_WAIT_RLC);
+		return;
+	}
+	case CALL_EV_CIRCUIT_RESET: {
+		/* no REL: the user hears of the release; a reset from the far end leaves the circuit idle,
+		 * our own reset procedure takes the circuit over */
+		bool remote = *(bool *)data;
+		user_release(call, NULL, 31);
+		if (call->circ) {
+			call->circ->call = NULL;
+			if (remote)
+				osmo_fsm_inst_dispatch(call->circ->fi, ISUP_CIC_EV_RELEASED, NULL);
+		}
+		call->circ = NULL;
+		osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
+		return;
+	}
+	case CALL_EV_CIRCUIT_HW_BLOCKED:
+		/* Q.764 2.8.2.2: hardware failure oriented blocking releases the call */
+		if (fi->state == CALL_ST_OUT_WAIT_ACM && !call->acm_seen) {
+			repeat_attempt(call);
+			return;
+		}
+		if (fi->state != CALL_ST_WAIT_RLC)
+			start_release(call, 41, true);
+		return;
+	case CALL_EV_CIRCUIT_BLOCKED:
+		/* Q.764 2.8.2.1: blocked (BLO, UCIC) before any backward message: repeat on another circuit;
+		 * later, the blocking takes effect when the call ends */
+		if (fi->state == CALL_ST_OUT_WAIT_ACM && !call->acm_seen)
+			repeat_attempt(call);
+		return;
+	case CALL_EV_DUAL_SEIZURE:
+		if (fi->state == CALL_ST_OUT_WAIT_ACM)
+			repeat_attempt(call);
+		return;
+	}
+}
+
+static int call_timer_cb(struct osmo_fsm_inst *fi)
+{
+	struct isup_call *call = fi->priv;
+	switch (fi->T) {
+	case 7:
+		isup_ctr_inc(call->tg, ISUP_CTR_T7_EXPIRY);
+		LOGPFSML(fi, LOGL_NOTICE, "T7 expired: no ACM, releasing (cause 102)\n");
+		start_release(call, 102, true);
+		return 0;
+	case 9:
+		isup_ctr_inc(call->tg, ISUP_CTR_T9_EXPIRY);
+		LOGPFSML(fi, LOGL_NOTICE, "T9 expired: no answer, releasing (cause 19)\n");
+		start_release(call, 19, true);
+		return 0;
+	case 35:
+		isup_ctr_inc(call->tg, ISUP_CTR_T35_EXPIRY);
+		LOGPFSML(fi, LOGL_NOTICE, "T35 expired: address incomplete, releasing (cause 28)\n");
+		start_release(call, 28, true);
+		return 0;
+	case 1:
+		/* Q.764 2.3.1 c): repeat REL every T1 while T5 runs */
+		isup_ctr_inc(call->tg, ISUP_CTR_T1_EXPIRY);
+		LOGPFSML(fi, LOGL_NOTICE, "T1 expired: repeating REL\n");
+		send_rel(call);
+		call_state_chg(call, CALL_ST_WAIT_RLC);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void t5_cb(void *data)
+{
+	struct isup_call *call = data;
+	osmo_fsm_inst_dispatch(call->fi, CALL_EV_T5, NULL);
+}
+
+static void call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
+{
+	struct isup_call *call = fi->priv;
+	osmo_timer_del(&call->t5);
+	if (call->user_ref && cause != OSMO_FSM_TERM_REGULAR) {
+		/* torn down from outside (trunk freed): the user still gets its release */
+		struct isup_cause c = isup_cause_make(2, 41);
+		user_ind(call, ISUP_PRIM_RELEASE, NULL, &c);
+		call->user_ref = NULL;
+	}
+	if (call->circ) {
+		call->circ->call = NULL;
+		if (call->circ->fi && isup_cic_state(call->circ) != ISUP_CIC_ST_RESET)
+			osmo_fsm_inst_dispatch(call->circ->fi, ISUP_CIC_EV_RELEASED, NULL);
+		call->circ = NULL;
+	}
+	llist_del(&call->list);
+}
+
+#define S(x) (1 << (x))
+#define RX_EVENTS (S(CALL_EV_RX) | S(CALL_EV_USER_REQ))
+static const struct osmo_fsm_state call_states[] = {
+	[CALL_ST_NULL] = {
+		.name = "NULL",
+		.out_state_mask = S(CALL_ST_OUT_WAIT_ACM) | S(CALL_ST_IN_SETUP) | S(CALL_ST_WAIT_RLC),
+	},
+	[CALL_ST_OUT_WAIT_ACM] = {
+		.name = "OUT_WAIT_ACM",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(CALL_ST_OUT_WAIT_ACM) | S(CALL_ST_OUT_WAIT_ANM) | S(CALL_ST_ACTIVE) |
+				  S(CALL_ST_WAIT_RLC),
+		.action = st_out_wait_acm,
+	},
+	[CALL_ST_OUT_WAIT_ANM] = {
+		.name = "OUT_WAIT_ANM",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(CALL_ST_ACTIVE) | S(CALL_ST_WAIT_RLC),
+		.action = st_out_wait_anm,
+	},
+	[CALL_ST_IN_SETUP] = {
+		.name = "IN_SETUP",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(CALL_ST_IN_SETUP) | S(CALL_ST_IN_ALERTED) | S(CALL_ST_ACTIVE) | S(CALL_ST_WAIT_RLC),
+		.action = st_in_setup,
+	},
+	[CALL_ST_IN_ALERTED] = {
+		.name = "IN_ALERTED",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(CALL_ST_ACTIVE) | S(CALL_ST_WAIT_RLC),
+		.action = st_in_alerted,
+	},
+	[CALL_ST_ACTIVE] = {
+		.name = "ACTIVE",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(CALL_ST_WAIT_RLC),
+		.action = st_active,
+	},
+	[CALL_ST_WAIT_RLC] = {
+		.name = "WAIT_RLC",
+		.in_event_mask = RX_EVENTS | S(CALL_EV_T5),
+		.out_state_mask = S(CALL_ST_WAIT_RLC),
+		.action = st_wait_rlc,
+	},
+};
+
+struct osmo_fsm isup_call_fsm = {
+	.name = "isup_call",
+	.states = call_states,
+	.num_states = ARRAY_SIZE(call_states),
+	.allstate_event_mask = S(CALL_EV_USER_RELEASE) | S(CALL_EV_CIRCUIT_RESET) | S(CALL_EV_CIRCUIT_BLOCKED) |
+			       S(CALL_EV_CIRCUIT_HW_BLOCKED) | S(CALL_EV_DUAL_SEIZURE),
+	.allstate_action = call_allstate,
+	.timer_cb = call_timer_cb,
+	.cleanup = call_cleanup,
+	.event_names = call_event_names,
+};
+
+/* ---- construction and the entry points used by the trunk and the user ---- */
+
+static struct isup_call *call_alloc(struct isup_trunk *tg, struct isup_circuit *c, enum isup_call_dir dir)
+{
+	struct osmo_fsm_inst *fi = osmo_fsm_inst_alloc(&isup_call_fsm, tg, NULL, LOGL_INFO, NULL);
+	if (!fi)
+		return NULL;
+	struct isup_call *call = talloc_zero(fi, struct isup_call);
+	if (!call) {
+		osmo_fsm_inst_free(fi);
+		return NULL;
+	}
+	fi->priv = call;
+	call->fi = fi;
+	call->tg = tg;
+	call->circ = c;
+	call->dir = dir;
+	call->id = ++tg->next_call_id;
+	osmo_timer_setup(&call->t5, t5_cb, call);
+	osmo_fsm_inst_update_id_f(fi, "%s-%u-%u", tg->name, c->cic, call->id);
+	c->call = call;
+	llist_add_tail(&call->list, &tg->calls);
+	return call;
+}
+
+struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref)
+{
+	if (iam->type != ISUP_MT_IAM || iam->variant != tg->variant)
+		return NULL;
+	isup_ctr_inc(tg, ISUP_CTR_CALL_OUT);
+	struct isup_circuit *c = isup_trunk_select(tg, NULL);
+	if (!c) {
+		isup_ctr_inc(tg, ISUP_CTR_CALL_NO_CIRCUIT);
+		LOGP(isup_log_cat, LOGL_NOTICE, "%s: no circuit available for an outgoing call\n", tg->name);
+		return NULL;
+	}
+	struct isup_call *call = call_alloc(tg, c, ISUP_CALL_OUT);
+	if (!call)
+		return NULL;
+	call->user_ref = user_ref;
+	call->iam = *iam;
+	call->iam.cic = c->cic;
+	osmo_fsm_inst_dispatch(c->fi, ISUP_CIC_EV_SEIZE_OUT, NULL);
+	if (isup_trunk_send(tg, &call->iam)) {
+		call->user_ref = NULL;
+		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_ERROR, NULL);
+		return NULL;
+	}
+	call_state_chg(call, CALL_ST_OUT_WAIT_ACM);
+	return call;
+}
+
+struct isup_call *isup_call_incoming(struct isup_trunk *tg, struct isup_circuit *c, const struct isup_msg *iam)
+{
+	isup_ctr_inc(tg, ISUP_CTR_CALL_IN);
+	struct isup_call *call = call_alloc(tg, c, ISUP_CALL_IN);
+	if (!call)
+		return NULL;
+	osmo_fsm_inst_dispatch(c->fi, ISUP_CIC_EV_SEIZE_IN, NULL);
+	struct isup_number cd;
+	if (!isup_msg_get_number(iam, ISUP_PAR_CALLED, &cd) && cd.n_digits && cd.digits[cd.n_digits - 1] == 'F')
+		call->addr_complete = true;
+	/* the user may answer synchronously: enter the state first; T35 while digits may follow */
+	if (call->addr_complete)
+		osmo_fsm_inst_state_chg(call->fi, CALL_ST_IN_SETUP, 0, 0);
+	else
+		osmo_fsm_inst_state_chg(call->fi, CALL_ST_IN_SETUP, isup_timer_ms(tg->tdefs, 35) / 1000, 35);
+	if (tg->user && tg->user->call_ind) {
+		call->user_ref = call;	/* until the user sets its own */
+		tg->user->call_ind(call, ISUP_PRIM_SETUP, iam, NULL, tg->user_priv);
+	} else {
+		/* nobody to take the call: reject as a switch would without a route */
+		start_release(call, 3, false);
+	}
+	return call;
+}
+
+int isup_call_req(struct isup_call *call, enum isup_prim prim, const struct isup_msg *msg)
+{
+	if (msg && msg->variant != call->tg->variant)
+		return -EINVAL;
+	struct call_req r = { .prim = prim, .msg = msg, .rc = -EINVAL };
+	osmo_fsm_inst_dispatch(call->fi, CALL_EV_USER_REQ, &r);
+	return r.rc;
+}
+
+int isup_call_release_req(struct isup_call *call, const struct isup_cause *cause)
+{
+	return osmo_fsm_inst_dispatch(call->fi, CALL_EV_USER_RELEASE, (void *)cause);
+}
+
+void isup_call_rx(struct isup_call *call, const struct isup_msg *m)
+{
+	osmo_fsm_inst_dispatch(call->fi, CALL_EV_RX, (void *)m);
+}
+
+void isup_call_circuit_reset(struct isup_call *call, bool remote)
+{
+	osmo_fsm_inst_dispatch(call->fi, CALL_EV_CIRCUIT_RESET, &remote);
+}
+
+void isup_call_circuit_blocked(struct isup_call *call)
+{
+	osmo_fsm_inst_dispatch(call->fi, CALL_EV_CIRCUIT_BLOCKED, NULL);
+}
+
+void isup_call_circuit_hw_blocked(struct isup_call *call)
+{
+	osmo_fsm_inst_dispatch(call->fi, CALL_EV_CIRCUIT_HW_BLOCKED, NULL);
+}
+
+void isup_call_dual_seizure(struct isup_call *call)
+{
+	osmo_fsm_inst_dispatch(call->fi, CALL_EV_DUAL_SEIZURE, NULL);
+}
+
+bool isup_call_is_outgoing_setup(const struct isup_call *call)
+{
+	return call->dir == ISUP_CALL_OUT && call->fi->state == CALL_ST_OUT_WAIT_ACM && !call->acm_seen;
+}
+
+void isup_cc_init(int log_cat)
+{
+	static bool done;
+	isup_log_cat = log_cat;
+	isup_cic_fsm.log_subsys = log_cat;
+	isup_call_fsm.log_subsys = log_cat;
+	if (done)
+		return;
+	OSMO_ASSERT(osmo_fsm_register(&isup_cic_fsm) == 0);
+	OSMO_ASSERT(osmo_fsm_register(&isup_call_fsm) == 0);
+	done = true;
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ISUP call control and circuit supervision (Q.764): trunk groups, circuits, calls.
+ *
+ * Below: the trunk hands encoded MSUs to an MTP-TRANSFER function and is fed received ones.
+ * Above: the gateway core gets call primitives (setup, more digits, alerting, progress, answer,
+ * release, suspend/resume) with the decoded ISUP message, and issues the same as requests. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/tdef.h>
+#include <osmocom/core/timer.h>
+
+#include "isup_msg.h"
+#include "isup_param.h"
+#include "mtp/mtp3.h"
+
+struct isup_trunk;
+struct isup_call;
+struct isup_circuit;
+
+enum isup_sel_policy {
+	ISUP_SEL_SEQUENTIAL,	/* lowest idle CIC */
+	ISUP_SEL_CONTROLLED,	/* CICs we control for dual seizure first (Q.764 2.9.1.3), then the others */
+	ISUP_SEL_LRU,		/* the circuit idle for longest */
+};
+
+/* Blocking flags: they survive calls (a circuit blocked during a call stays blocked after release). */
+#define ISUP_BLK_LOCAL_MAINT 0x01
+#define ISUP_BLK_LOCAL_HW 0x02
+#define ISUP_BLK_REMOTE_MAINT 0x04
+#define ISUP_BLK_REMOTE_HW 0x08
+#define ISUP_BLK_LOCAL (ISUP_BLK_LOCAL_MAINT | ISUP_BLK_LOCAL_HW)
+#define ISUP_BLK_REMOTE (ISUP_BLK_REMOTE_MAINT | ISUP_BLK_REMOTE_HW)
+
+enum isup_cic_state {
+	ISUP_CIC_ST_IDLE,
+	ISUP_CIC_ST_BUSY_OUT,
+	ISUP_CIC_ST_BUSY_IN,
+	ISUP_CIC_ST_RESET,	/* we sent RSC or a GRS covering it: waiting for RLC / GRA */
+	ISUP_CIC_ST_UNEQUIPPED,
+};
+
+struct isup_circuit {
+	struct isup_trunk *tg;
+	uint16_t cic;
+	struct osmo_fsm_inst *fi;	/* cic_fsm */
+	uint8_t blk;			/* ISUP_BLK_* */
+	struct isup_call *call;
+	uint64_t idle_since;		/* for LRU selection */
+	/* outstanding single-circuit maintenance procedures, with their short and long timers */
+	bool blo_pending, ubl_pending, rsc_pending;
+	struct osmo_timer_list t_short, t_long;	/* T12/T13, T14/T15 or T16/T17 */
+	int t_short_T, t_long_T;
+	bool remote_unequipped;		/* UCIC received */
+};
+
+/* Call primitives between ISUP and its user */
+enum isup_prim {
+	ISUP_PRIM_SETUP,	/* IAM */
+	ISUP_PRIM_MORE_DIGITS,	/* SAM */
+	ISUP_PRIM_ALERTING,	/* ACM */
+	ISUP_PRIM_PROGRESS,	/* CPG */
+	ISUP_PRIM_ANSWER,	/* ANM or CON */
+	ISUP_PRIM_RELEASE,	/* REL (indication: the call is gone and the circuit handled) */
+	ISUP_PRIM_SUSPEND,	/* SUS */
+	ISUP_PRIM_RESUME,	/* RES */
+	ISUP_PRIM_INFO,		/* other call messages passed through (FAC, INF, USR, APM, ...) */
+};
+const char *isup_prim_name(enum isup_prim p);
+
+struct isup_user_ops {
+	/* A call event. msg is the decoded message that caused it (NULL for internal causes such as a
+	 * timer or a reset); for RELEASE, cause holds the Q.850 cause either way. */
+	void (*call_ind)(struct isup_call *call, enum isup_prim prim, const struct isup_msg *msg,
+			 const struct isup_cause *cause, void *priv);
+	/* A call was placed on a different circuit (dual seizure, blocking before answer): informational. */
+	void (*call_moved)(struct isup_call *call, uint16_t old_cic, uint16_t new_cic, void *priv);
+	/* Maintenance alert (T5, T13, T15, T17, T19, T21, T23, T28 expiry, unexpected events). */
+	void (*alert)(struct isup_trunk *tg, uint16_t cic, const char *what, void *priv);
+};
+
+/* MTP-TRANSFER request: one encoded MSU (SIO + routing label + ISUP). */
+typedef int (*isup_mtp_transfer_fn)(struct isup_trunk *tg, const uint8_t *msu, size_t len, void *priv);
+
+enum isup_trunk_ctr {
+	ISUP_CTR_TX_MSG,
+	ISUP_CTR_RX_MSG,
+	ISUP_CTR_RX_DECODE_ERR,
+	ISUP_CTR_RX_UNKNOWN_CIC,
+	ISUP_CTR_RX_UNEXPECTED,
+	ISUP_CTR_RX_UNRECOGNIZED,
+	ISUP_CTR_CALL_OUT,
+	ISUP_CTR_CALL_IN,
+	ISUP_CTR_CALL_ANSWERED,
+	ISUP_CTR_CALL_NO_CIRCUIT,
+	ISUP_CTR_DUAL_SEIZURE,
+	ISUP_CTR_T1_EXPIRY,
+	ISUP_CTR_T5_EXPIRY,
+	ISUP_CTR_T7_EXPIRY,
+	ISUP_CTR_T9_EXPIRY,
+	ISUP_CTR_T35_EXPIRY,
+	ISUP_CTR_RSC_RX,
+	ISUP_CTR_GRS_RX,
+	ISUP_CTR_UCIC_TX,
+};
+
+struct isup_cic_range {
+	uint16_t first, last;
+};
+
+#define ISUP_TG_MAX_RANGES 8
+
+struct isup_trunk {
+	struct llist_head list;
+	char name[32];
+	enum isup_variant variant;
+	uint32_t opc, dpc;
+	uint8_t ni;
+	enum isup_sel_policy sel;
+	bool send_ucic;			/* answer messages for CICs we do not have with UCIC (else discard) */
+	struct isup_cic_range ranges[ISUP_TG_MAX_RANGES];
+	unsigned n_ranges;
+	struct isup_circuit **circuits;	/* one per CIC of every range, in range order */
+	unsigned n_circuits;
+	struct osmo_tdef *tdefs;	/* this trunk's Q.764 timers */
+	struct rate_ctr_group *ctrs;
+	struct llist_head calls;
+	uint32_t next_call_id;
+	/* group procedures we started: one GRS, CGB, CGU each outstanding at a time per trunk */
+	struct isup_grp_proc {
+		bool active;
+		uint8_t type;			/* ISUP_MT_GRS, ISUP_MT_CGB, ISUP_MT_CGU */
+		uint16_t cic;			/* first CIC of the range */
+		struct isup_range_status rs;
+		uint8_t cgsmt;			/* CGB/CGU: 0 maintenance, 1 hardware */
+		struct osmo_timer_list t_short, t_long;
+	} grs, cgb, cgu;
+	bool reset_all;			/* isup_trunk_reset_all() in progress: each GRA starts the next GRS */
+	isup_mtp_transfer_fn mtp_transfer;
+	void *mtp_priv;
+	const struct isup_user_ops *user;
+	void *user_priv;
+	uint64_t seq;			/* monotonic counter for LRU */
+};
+
+enum isup_call_dir { ISUP_CALL_OUT, ISUP_CALL_IN };
+
+struct isup_call {
+	struct llist_head list;
+	uint32_t id;
+	struct isup_trunk *tg;
+	struct isup_circuit *circ;
+	struct osmo_fsm_inst *fi;
+	enum isup_call_dir dir;
+	void *user_ref;			/* the gateway's call object */
+	struct isup_msg iam;		/* outgoing: the IAM as sent (for repeat attempts) */
+	bool addr_complete;		/* incoming: ST received or ACM sent */
+	bool acm_seen;			/* any backward message received (outgoing) */
+	bool rel_received;		/* REL crossed ours */
+	bool rlc_received;
+	struct isup_cause rel_cause;
+	struct osmo_timer_list t5;	/* runs beside T1 while waiting for RLC */
+};
+
+/* ---- trunk groups ---- */
+
+struct isup_trunk *isup_trunk_alloc(void *ctx, const char *name, enum isup_variant v, uint32_t opc, uint32_t dpc);
+int isup_trunk_add_range(struct isup_trunk *tg, uint16_t first, uint16_t last);
+void isup_trunk_free(struct isup_trunk *tg);
+void isup_trunk_set_mtp(struct isup_trunk *tg, isup_mtp_transfer_fn fn, void *priv);
+void isup_trunk_set_user(struct isup_trunk *tg, const struct isup_user_ops *ops, void *priv);
+struct isup_circuit *isup_trunk_circuit(struct isup_trunk *tg, uint16_t cic);
+/* Q.764 2.9.1.4: the exchange with the higher point code controls the even-numbered CICs. */
+bool isup_trunk_controls(const struct isup_trunk *tg, uint16_t cic);
+
+/* MTP-TRANSFER indication: an MSU for this trunk's point codes (SIO + label + ISUP). */
+int isup_trunk_rx_msu(struct isup_trunk *tg, const uint8_t *msu, size_t len);
+/* Same, already decoded from the label on (CIC + ISUP). */
+int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len);
+
+/* Encode and send a message on this trunk (SLS from the CIC so a call's messages stay in order). */
+int isup_trunk_send(struct isup_trunk *tg, const struct isup_msg *m);
+
+/* ---- circuit maintenance (operator or start-up) ---- */
+
+int isup_circuit_block(struct isup_trunk *tg, uint16_t cic);		/* BLO, T12/T13 */
+int isup_circuit_unblock(struct isup_trunk *tg, uint16_t cic);		/* UBL, T14/T15 */
+int isup_circuit_reset(struct isup_trunk *tg, uint16_t cic);		/* RSC, T16/T17 */
+/* Group procedures over first..first+range (range <= 31). hw: hardware oriented CGB/CGU. */
+int isup_group_reset(struct isup_trunk *tg, uint16_t first, uint8_t range);	/* GRS, T22/T23 */
+int isup_group_block(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw);	/* CGB, T18/T19 */
+int isup_group_unblock(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw);	/* CGU, T20/T21 */
+/* Reset every circuit with GRS in ranges of at most 32 (start-up, signalling relation restored). */
+int isup_trunk_reset_all(struct isup_trunk *tg);
+const char *isup_cic_state_name(enum isup_cic_state st);
+bool isup_circuit_available(const struct isup_circuit *c);
+
+/* ---- calls ---- */
+
+/* Place a call: selects a circuit, fills the CIC and sends the IAM. iam holds the parameters.
+ * Returns NULL when no circuit is available (cause 34 for the user). */
+struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref);
+/* ALERTING/PROGRESS/ANSWER/MORE_DIGITS/SUSPEND/RESUME/INFO: msg is the message to send (its type must
+ * fit the primitive; NULL builds a minimal one). RELEASE: use isup_call_release_req. */
+int isup_call_req(struct isup_call *call, enum isup_prim prim, const struct isup_msg *msg);
+int isup_call_release_req(struct isup_call *call, const struct isup_cause *cause);
+
+/* Registers the FSMs (once) and sets the log category ISUP logs to. */
+void isup_cc_init(int log_cat);

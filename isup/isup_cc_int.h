@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internals shared by the ISUP call-control files; not for other folders. */
+#pragma once
+
+#include "isup_cc.h"
+#include "isup_timers.h"
+
+enum isup_cic_event {
+	ISUP_CIC_EV_SEIZE_OUT,
+	ISUP_CIC_EV_SEIZE_IN,
+	ISUP_CIC_EV_RELEASED,
+	ISUP_CIC_EV_RESET_START,
+	ISUP_CIC_EV_RESET_DONE,
+};
+
+extern struct osmo_fsm isup_cic_fsm;
+extern struct osmo_fsm isup_call_fsm;
+extern int isup_log_cat;
+
+/* trunk */
+int isup_send_simple(struct isup_trunk *tg, uint8_t type, uint16_t cic);
+void isup_alert(struct isup_trunk *tg, uint16_t cic, const char *what);
+void isup_ctr_inc(struct isup_trunk *tg, enum isup_trunk_ctr ctr);
+struct isup_circuit *isup_trunk_select(struct isup_trunk *tg, const struct isup_circuit *not_this);
+
+/* circuit */
+enum isup_cic_state isup_cic_state(const struct isup_circuit *c);
+int isup_circuit_init(struct isup_circuit *c, struct isup_trunk *tg, uint16_t cic);
+void isup_circuit_fini(struct isup_circuit *c);
+int isup_circuit_reset_ex(struct isup_circuit *c, bool after_t5);
+void isup_cic_rx(struct isup_circuit *c, const struct isup_msg *m);
+uint8_t isup_cic_state_octet(const struct isup_circuit *c);
+
+/* call */
+void isup_call_rx(struct isup_call *call, const struct isup_msg *m);
+struct isup_call *isup_call_incoming(struct isup_trunk *tg, struct isup_circuit *c, const struct isup_msg *iam);
+/* the circuit was reset: remote (RSC/GRS received) or local (our RSC/GRS); no REL is sent */
+void isup_call_circuit_reset(struct isup_call *call, bool remote);
+/* BLO/UCIC/hardware blocking on the call's circuit */
+void isup_call_circuit_blocked(struct isup_call *call);
+void isup_call_circuit_hw_blocked(struct isup_call *call);
+/* dual seizure lost: move the outgoing call to another circuit */
+void isup_call_dual_seizure(struct isup_call *call);
+bool isup_call_is_outgoing_setup(const struct isup_call *call);

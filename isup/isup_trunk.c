@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ISUP trunk groups: circuits, selection, sending, the receive dispatcher with Q.764 2.9.5
+ * compatibility handling, and the circuit group procedures (GRS, CGB, CGU, CQM). */
+
+#include <errno.h>
+#include <string.h>
+
+#include <osmocom/core/logging.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "isup_cc.h"
+#include "isup_cc_int.h"
+
+int isup_log_cat = DLGLOBAL;
+
+static const struct rate_ctr_desc trunk_ctr_desc[] = {
+	[ISUP_CTR_TX_MSG] = { "isup:tx", "ISUP messages sent" },
+	[ISUP_CTR_RX_MSG] = { "isup:rx", "ISUP messages received" },
+	[ISUP_CTR_RX_DECODE_ERR] = { "isup:rx:format_error", "received messages with format errors" },
+	[ISUP_CTR_RX_UNKNOWN_CIC] = { "isup:rx:unknown_cic", "received messages for CICs not in the trunk" },
+	[ISUP_CTR_RX_UNEXPECTED] = { "isup:rx:unexpected", "messages unexpected in the circuit's state" },
+	[ISUP_CTR_RX_UNRECOGNIZED] = { "isup:rx:unrecognized", "unrecognized message types" },
+	[ISUP_CTR_CALL_OUT] = { "call:out", "outgoing call attempts" },
+	[ISUP_CTR_CALL_IN] = { "call:in", "incoming call attempts" },
+	[ISUP_CTR_CALL_ANSWERED] = { "call:answered", "answered calls" },
+	[ISUP_CTR_CALL_NO_CIRCUIT] = { "call:no_circuit", "outgoing calls without an available circuit" },
+	[ISUP_CTR_DUAL_SEIZURE] = { "call:dual_seizure", "dual seizures" },
+	[ISUP_CTR_T1_EXPIRY] = { "timer:t1", "T1 expiries (REL repeated)" },
+	[ISUP_CTR_T5_EXPIRY] = { "timer:t5", "T5 expiries (RSC after unanswered REL)" },
+	[ISUP_CTR_T7_EXPIRY] = { "timer:t7", "T7 expiries (no ACM)" },
+	[ISUP_CTR_T9_EXPIRY] = { "timer:t9", "T9 expiries (no answer)" },
+	[ISUP_CTR_T35_EXPIRY] = { "timer:t35", "T35 expiries (incomplete address)" },
+	[ISUP_CTR_RSC_RX] = { "isup:rx:rsc", "circuit resets received" },
+	[ISUP_CTR_GRS_RX] = { "isup:rx:grs", "group resets received" },
+	[ISUP_CTR_UCIC_TX] = { "isup:tx:ucic", "UCIC sent for unknown circuits" },
+};
+
+static const struct rate_ctr_group_desc trunk_ctrg_desc = {
+	.group_name_prefix = "isup_trunk",
+	.group_description = "ISUP trunk group",
+	.class_id = OSMO_STATS_CLASS_PEER,
+	.num_ctr = ARRAY_SIZE(trunk_ctr_desc),
+	.ctr_desc = trunk_ctr_desc,
+};
+
+static unsigned trunk_idx;
+
+void isup_ctr_inc(struct isup_trunk *tg, enum isup_trunk_ctr ctr)
+{
+	if (tg->ctrs)
+		rate_ctr_inc(rate_ctr_group_get_ctr(tg->ctrs, ctr));
+}
+
+void isup_alert(struct isup_trunk *tg, uint16_t cic, const char *what)
+{
+	LOGP(isup_log_cat, LOGL_ERROR, "%s CIC %u: maintenance alert: %s\n", tg->name, cic, what);
+	if (tg->user && tg->user->alert)
+		tg->user->alert(tg, cic, what, tg->user_priv);
+}
+
+struct isup_trunk *isup_trunk_alloc(void *ctx, const char *name, enum isup_variant v, uint32_t opc, uint32_t dpc)
+{
+	struct isup_trunk *tg = talloc_zero(ctx, struct isup_trunk);
+	if (!tg)
+		return NULL;
+	osmo_strlcpy(tg->name, name, sizeof(tg->name));
+	tg->variant = v;
+	tg->opc = opc;
+	tg->dpc = dpc;
+	tg->ni = MTP3_NI_NATIONAL;
+	tg->sel = ISUP_SEL_CONTROLLED;
+	tg->send_ucic = true;
+	INIT_LLIST_HEAD(&tg->calls);
+	tg->tdefs = isup_tdefs_alloc(tg);
+	tg->ctrs = rate_ctr_group_alloc(tg, &trunk_ctrg_desc, trunk_idx++);
+	if (tg->ctrs)
+		rate_ctr_group_set_name(tg->ctrs, tg->name);
+	if (!tg->tdefs) {
+		talloc_free(tg);
+		return NULL;
+	}
+	return tg;
+}
+
+static void grp_timers_setup(struct isup_trunk *tg);
+
+int isup_trunk_add_range(struct isup_trunk *tg, uint16_t first, uint16_t last)
+{
+	if (first > last || last > isup_cic_max(tg->variant) || tg->n_ranges >= ISUP_TG_MAX_RANGES)
+		return -EINVAL;
+	for (unsigned i = 0; i < tg->n_ranges; i++)
+		if (first <= tg->ranges[i].last && last >= tg->ranges[i].first)
+			return -EEXIST;
+	unsigned add = last - first + 1u;
+	struct isup_circuit **nc = talloc_realloc(tg, tg->circuits, struct isup_circuit *, tg->n_circuits + add);
+	if (!nc)
+		return -ENOMEM;
+	tg->circuits = nc;
+	for (unsigned i = 0; i < add; i++) {
+		struct isup_circuit *c = talloc_zero(tg, struct isup_circuit);
+		if (!c || isup_circuit_init(c, tg, (uint16_t)(first + i))) {
+			talloc_free(c);
+			tg->n_circuits += i;
+			return -ENOMEM;
+		}
+		tg->circuits[tg->n_circuits + i] = c;
+	}
+	tg->n_circuits += add;
+	tg->ranges[tg->n_ranges].first = first;
+	tg->ranges[tg->n_ranges].last = last;
+	tg->n_ranges++;
+	grp_timers_setup(tg);
+	return 0;
+}
+
+void isup_trunk_free(struct isup_trunk *tg)
+{
+	struct isup_call *call, *tmp;
+	llist_for_each_entry_safe(call, tmp, &tg->calls, list)
+		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REQUEST, NULL);
+	for (unsigned i = 0; i < tg->n_circuits; i++)
+		isup_circuit_fini(tg->circuits[i]);
+	struct isup_grp_proc *g[] = { &tg->grs, &tg->cgb, &tg->cgu };
+	for (unsigned i = 0; i < 3; i++) {
+		osmo_timer_del(&g[i]->t_short);
+		osmo_timer_del(&g[i]->t_long);
+	}
+	if (tg->ctrs)
+		rate_ctr_group_free(tg->ctrs);
+	talloc_free(tg);
+}
+
+void isup_trunk_set_mtp(struct isup_trunk *tg, isup_mtp_transfer_fn fn, void *priv)
+{
+	tg->mtp_transfer = fn;
+	tg->mtp_priv = priv;
+}
+
+void isup_trunk_set_user(struct isup_trunk *tg, const struct isup_user_ops *ops, void *priv)
+{
+	tg->user = ops;
+	tg->user_priv = priv;
+}
+
+struct isup_circuit *isup_trunk_circuit(struct isup_trunk *tg, uint16_t cic)
+{
+	unsigned base = 0;
+	for (unsigned i = 0; i < tg->n_ranges; i++) {
+		if (cic >= tg->ranges[i].first && cic <= tg->ranges[i].last)
+			return tg->circuits[base + cic - tg->ranges[i].first];
+		base += tg->ranges[i].last - tg->ranges[i].first + 1u;
+	}
+	return NULL;
+}
+
+bool isup_trunk_controls(const struct isup_trunk *tg, uint16_t cic)
+{
+	bool even = !(cic & 1);
+	return tg->opc > tg->dpc ? even : !even;
+}
+
+struct isup_circuit *isup_trunk_select(struct isup_trunk *tg, const struct isup_circuit *not_this)
+{
+	struct isup_circuit *best = NULL;
+	for (unsigned i = 0; i < tg->n_circuits; i++) {
+		struct isup_circuit *c = tg->circuits[i];
+		if (c == not_this || !isup_circuit_available(c))
+			continue;
+		switch (tg->sel) {
+		case ISUP_SEL_SEQUENTIAL:
+			return c;
+		case ISUP_SEL_LRU:
+			if (!best || c->idle_since < best->idle_since)
+				best = c;
+			break;
+		case ISUP_SEL_CONTROLLED:
+			/* ours first, lowest up; then the others from the top down, away from the far end's picks */
+			if (isup_trunk_controls(tg, c->cic))
+				return c;
+			best = c;
+			break;
+		}
+	}
+	return best;
+}
+
+int isup_trunk_send(struct isup_trunk *tg, const struct isup_msg *m)
+{
+	uint8_t b[ISUP_MSG_MAX_WIRE + 16];
+	bool ansi = tg->variant == ISUP_VAR_ANSI;
+	struct mtp3_label l = { .si = MTP3_SI_ISUP, .ni = tg->ni, .opc = tg->opc, .dpc = tg->dpc };
+	/* SLS from the CIC: a circuit's messages take one link and stay in sequence */
+	l.sls = (uint8_t)(ansi ? m->cic & 0x1f : m->cic & 0x0f);
+	int h = mtp3_label_encode(&l, ansi, b, sizeof(b));
+	if (h < 0)
+		return -EINVAL;
+	int n = isup_msg_encode(m, b + h, sizeof(b) - (size_t)h);
+	if (n < 0) {
+		LOGP(isup_log_cat, LOGL_ERROR, "%s CIC %u: cannot encode %s: %s\n", tg->name, m->cic,
+		     isup_msg_abbr(tg->variant, m->type), isup_err_str(n));
+		return -EINVAL;
+	}
+	isup_ctr_inc(tg, ISUP_CTR_TX_MSG);
+	LOGP(isup_log_cat, LOGL_DEBUG, "%s CIC %u: tx %s\n", tg->name, m->cic, isup_msg_abbr(tg->variant, m->type));
+	if (!tg->mtp_transfer)
+		return -ENOTCONN;
+	return tg->mtp_transfer(tg, b, (size_t)(h + n), tg->mtp_priv);
+}
+
+int isup_send_simple(struct isup_trunk *tg, uint8_t type, uint16_t cic)
+{
+	struct isup_msg m;
+	isup_msg_init(&m, tg->variant, type, cic);
+	return isup_trunk_send(tg, &m);
+}
+
+static int send_cause_msg(struct isup_trunk *tg, uint8_t type, uint16_t cic, uint8_t cause, const uint8_t *diag,
+			  uint8_t diag_len)
+{
+	struct isup_msg m;
+	struct isup_cause c = isup_cause_make(2 /* public network, local user */, cause);
+	if (diag_len > sizeof(c.diag))
+		diag_len = sizeof(c.diag);
+	memcpy(c.diag, diag, diag_len);
+	c.diag_len = diag_len;
+	isup_msg_init(&m, tg->variant, type, cic);
+	isup_msg_put_cause(&m, &c);
+	return isup_trunk_send(tg, &m);
+}
+
+/* ---- group procedures we start ---- */
+
+static void grp_send(struct isup_trunk *tg, struct isup_grp_proc *g)
+{
+	struct isup_msg m;
+	isup_msg_init(&m, tg->variant, g->type, g->cic);
+	if (g->type != ISUP_MT_GRS) {
+		struct isup_cgsmt t = { .type = g->cgsmt };
+		isup_msg_put_bits(&m, ISUP_PAR_CGSMT, &t);
+	}
+	isup_msg_put_rs(&m, &g->rs);
+	isup_trunk_send(tg, &m);
+}
+
+static int grp_T(const struct isup_grp_proc *g, bool long_timer)
+{
+	switch (g->type) {
+	case ISUP_MT_GRS: return long_timer ? 23 : 22;
+	case ISUP_MT_CGB: return long_timer ? 19 : 18;
+	default: return long_timer ? 21 : 20;
+	}
+}
+
+static struct isup_trunk *grp_trunk(struct isup_grp_proc *g)
+{
+	/* the three procedures live in the trunk struct: find it from the member */
+	return g->type == ISUP_MT_GRS ? container_of(g, struct isup_trunk, grs)
+	       : g->type == ISUP_MT_CGB ? container_of(g, struct isup_trunk, cgb)
+					: container_of(g, struct isup_trunk, cgu);
+}
+
+static void grp_short_cb(void *data)
+{
+	struct isup_grp_proc *g = data;
+	struct isup_trunk *tg = grp_trunk(g);
+	LOGP(isup_log_cat, LOGL_NOTICE, "%s CIC %u: T%d expired: repeating %s\n", tg->name, g->cic, grp_T(g, false),
+	     isup_msg_abbr(tg->variant, g->type));
+	grp_send(tg, g);
+	isup_timer_start(&g->t_short, tg->tdefs, grp_T(g, false));
+}
+
+static void grp_long_cb(void *data)
+{
+	struct isup_grp_proc *g = data;
+	struct isup_trunk *tg = grp_trunk(g);
+	char what[48];
+	snprintf(what, sizeof(what), "no acknowledgement of %s (T%d)", isup_msg_abbr(tg->variant, g->type),
+		 grp_T(g, true));
+	isup_alert(tg, g->cic, what);
+	osmo_timer_del(&g->t_short);
+	grp_send(tg, g);
+	isup_timer_start(&g->t_long, tg->tdefs, grp_T(g, true));
+}
+
+static void grp_timers_setup(struct isup_trunk *tg)
+{
+	struct isup_grp_proc *g[] = { &tg->grs, &tg->cgb, &tg->cgu };
+	uint8_t types[] = { ISUP_MT_GRS, ISUP_MT_CGB, ISUP_MT_CGU };
+	for (unsigned i = 0; i < 3; i++) {
+		g[i]->type = types[i];
+		if (!g[i]->t_short.cb) {
+			osmo_timer_setup(&g[i]->t_short, grp_short_cb, g[i]);
+			osmo_timer_setup(&g[i]->t_long, grp_long_cb, g[i]);
+		}
+	}
+}
+
+static void grp_stop(struct isup_grp_proc *g)
+{
+	g->active = false;
+	osmo_timer_del(&g->t_short);
+	osmo_timer_del(&g->t_long);
+}
+
+static int grp_start(struct isup_trunk *tg, struct isup_grp_proc *g, uint16_t first, uint8_t range, bool with_status)
+{
+	/* Q.764 2.9.3: a group message covers at most 32 circuits (range 0..31) */
+	if (range > 31 || !isup_trunk_circuit(tg, first))
+		return -EINVAL;
+	if (g->active)
+		return -EBUSY;
+	g->active = true;
+	g->cic = first;
+	memset(&g->rs, 0, sizeof(g->rs));
+	g->rs.range = range;
+	if (with_status) {
+		g->rs.status_len = isup_rs_status_len(range);
+		for (unsigned i = 0; i <= range; i++)
+			isup_rs_set_bit(&g->rs, i, isup_trunk_circuit(tg, (uint16_t)(first + i)) != NULL);
+	}
+	grp_send(tg, g);
+	isup_timer_start(&g->t_short, tg->tdefs, grp_T(g, false));
+	isup_timer_start(&g->t_long, tg->tdefs, grp_T(g, true));
+	return 0;
+}
+
+int isup_group_reset(struct isup_trunk *tg, uint16_t first, uint8_t range)
+{
+	if (range < 1 || range > 31 || !isup_trunk_circuit(tg, first))
+		return -EINVAL;
+	if (tg->grs.active)
+		return -EBUSY;
+	for (unsigned i = 0; i <= range; i++) {
+		struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(first + i));
+		if (!c)
+			continue;
+		if (c->call)
+			isup_call_circuit_reset(c->call, false);
+		osmo_fsm_inst_dispatch(c->fi, ISUP_CIC_EV_RESET_START, NULL);
+	}
+	return grp_start(tg, &tg->grs, first, range, false);
+}
+
+int isup_group_block(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw)
+{
+	int rc = grp_start(tg, &tg->cgb, first, range, true);
+	if (rc)
+		return rc;
+	tg->cgb.cgsmt = hw;
+	for (unsigned i = 0; i <= range; i++) {
+		struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(first + i));
+		if (!c)
+			continue;
+		c->blk |= hw ? ISUP_BLK_LOCAL_HW : ISUP_BLK_LOCAL_MAINT;
+		/* Q.764 2.8.2.2: hardware failure oriented blocking releases the calls */
+		if (hw && c->call)
+			isup_call_circuit_hw_blocked(c->call);
+	}
+	return 0;
+}
+
+int isup_group_unblock(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw)
+{
+	int rc = grp_start(tg, &tg->cgu, first, range, true);
+	if (rc)
+		return rc;
+	tg->cgu.cgsmt = hw;
+	for (unsigned i = 0; i <= range; i++) {
+		struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(first + i));
+		if (c)
+			c->blk &= (uint8_t)~(hw ? ISUP_BLK_LOCAL_HW : ISUP_BLK_LOCAL_MAINT);
+	}
+	return 0;
+}
+
+int isup_trunk_reset_all(struct isup_trunk *tg)
+{
+	/* one GRS at a time: the rest follow as each GRA arrives (see rx_gra) */
+	tg->reset_all = true;
+	for (unsigned r = 0; r < tg->n_ranges; r++) {
+		uint16_t first = tg->ranges[r].first;
+		unsigned n = tg->ranges[r].last - first + 1u;
+		if (n == 1)
+			return isup_circuit_reset(tg, first);
+		return isup_group_reset(tg, first, (uint8_t)((n > 32 ? 32 : n) - 1));
+	}
+	return -ENODEV;
+}
+
+/* next block of circuits still to be reset after a GRA (reset_all continues range by range) */
+static void reset_all_continue(struct isup_trunk *tg, uint16_t done_first, uint8_t done_range)
+{
+	uint16_t next = (uint16_t)(done_first + done_range + 1);
+	if (!tg->reset_all)
+		return;
+	tg->reset_all = false;	/* set again below if there is more to do */
+	for (unsigned r = 0; r < tg->n_ranges; r++) {
+		uint16_t first = tg->ranges[r].first, last = tg->ranges[r].last;
+		if (done_first >= first && done_first <= last) {
+			if (next <= last) {
+				unsigned n = last - next + 1u;
+				tg->reset_all = true;
+				if (n == 1)
+					isup_circuit_reset(tg, next);
+				else
+					isup_group_reset(tg, next, (uint8_t)((n > 32 ? 32 : n) - 1));
+			} else if (r + 1 < tg->n_ranges) {
+				uint16_t f = tg->ranges[r + 1].first;
+				tg->reset_all = true;
+				unsigned n = tg->ranges[r + 1].last - f + 1u;
+				if (n == 1)
+					isup_circuit_reset(tg, f);
+				else
+					isup_group_reset(tg, f, (uint8_t)((n > 32 ? 32 : n) - 1));
+			}
+			return;
+		}
+	}
+}
+
+/* ---- group messages received ---- */
+
+static void rx_grs(struct isup_trunk *tg, const struct isup_msg *m, const struct isup_range_status *rs)
+{
+	/* Q.764 2.10.3.2: reset every circuit of the range; GRA tells which we hold blocked */
+	struct isup_range_status ack = { .range = rs->range, .status_len = isup_rs_status_len(rs->range) };
+	isup_ctr_inc(tg, ISUP_CTR_GRS_RX);
+	for (unsigned i = 0; i <= rs->range; i++) {
+		struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(m->cic + i));
+		if (!c)
+			continue;
+		if (c->call)
+			isup_call_circuit_reset(c->call, true);
+		c->blk &= (uint8_t)~ISUP_BLK_REMOTE_MAINT;
+		if (isup_cic_state(c) == ISUP_CIC_ST_RESET && !c->rsc_pending && !tg->grs.active)
+			osmo_fsm_inst_dispatch(c->fi, ISUP_CIC_EV_RESET_DONE, NULL);
+		else if (isup_cic_state(c) != ISUP_CIC_ST_RESET)
+			osmo_fsm_inst_dispatch(c->fi, ISUP_CIC_EV_RELEASED, NULL);
+		isup_rs_set_bit(&ack, i, c->blk & ISUP_BLK_LOCAL_MAINT);
+	}
+	struct isup_msg a;
+	isup_msg_init(&a, tg->variant, ISUP_MT_GRA, m->cic);
+	isup_msg_put_rs(&a, &ack);
+	isup_trunk_send(tg, &a);
+}
+
+static void rx_gra(struct isup_trunk *tg, const struct isup_msg *m, const struct isup_range_status *rs)
+{
+	struct isup_grp_proc *g = &tg->grs;
+	if (!g->active || g->cic != m->cic || g->rs.range != rs->range) {
+		LOGP(isup_log_cat, LOGL_NOTICE, "%s CIC %u: GRA without matching GRS, discarded\n", tg->name, m->cic);
+		isup_ctr_inc(tg, ISUP_CTR_RX_UNEXPECTED);
+		return;
+	}
+	grp_stop(g);
+	for (unsigned i = 0; i <= rs->range; i++) {
+		struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(m->cic + i));
+		if (!c)
+			continue;
+		/* the status bits say which circuits the far end holds blocked for maintenance */
+		if (isup_rs_bit(rs, i))
+			c->blk |= ISUP_BLK_REMOTE_MAINT;
+		else
+			c->blk &= (uint8_t)~ISUP_BLK_REMOTE_MAINT;
+		if (!c->rsc_pending)
+			osmo_fsm_inst_dispatch(c->fi, ISUP_CIC_EV_RESET_DONE, NULL);
+		/* our own blocking does not survive the far end's reset view: tell it again */
+		if ((c->blk & ISUP_BLK_LOCAL_MAINT) && !c->blo_pending)
+			isup_circuit_block(tg, c->cic);
+	}
+	reset_all_continue(tg, m->cic, rs->range);
+}
+
+static void rx_cgb_cgu(struct isup_trunk *tg, const struct isup_msg *m, const struct isup_range_status *rs)
+{
+	struct isup_cgsmt t;
+	if (isup_msg_get_bits(m, ISUP_PAR_CGSMT, &t) || t.type > 1 || !rs->status_len) {
+		isup_ctr_inc(tg, ISUP_CTR_RX_DECODE_ERR);
+		return;
+	}
+	bool block = m->type == ISUP_MT_CGB;
+	uint8_t flag = t.type ? ISUP_BLK_REMOTE_HW : ISUP_BLK_REMOTE_MAINT;
+	struct isup_range_status ack = { .range = rs->range, .status_len = rs->status_len };
+	for (unsigned i = 0; i <= rs->range; i++) {
+		if (!isup_rs_bit(rs, i))
+			continue;
+		struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(m->cic + i));
+		if (!c)
+			continue;
+		if (block) {
+			c->blk |= flag;
+			if (c->call) {
+				if (t.type)
+					isup_call_circuit_hw_blocked(c->call);
+				else
+					isup_call_circuit_blocked(c->call);
+			}
+		} else {
+			c->blk &= (uint8_t)~flag;
+		}
+		isup_rs_set_bit(&ack, i, true);
+	}
+	struct isup_msg a;
+	isup_msg_init(&a, tg->variant, block ? ISUP_MT_CGBA : ISUP_MT_CGUA, m->cic);
+	isup_msg_put_bits(&a, ISUP_PAR_CGSMT, &t);
+	isup_msg_put_rs(&a, &ack);
+	isup_trunk_send(tg, &a);
+}
+
+static void rx_cgba_cgua(struct isup_trunk *tg, const struct isup_msg *m, const struct isup_range_status *rs)
+{
+	struct isup_grp_proc *g = m->type == ISUP_MT_CGBA ? &tg->cgb : &tg->cgu;
+	struct isup_cgsmt t = { 0 };
+	isup_msg_get_bits(m, ISUP_PAR_CGSMT, &t);
+	if (!g->active || g->cic != m->cic || g->rs.range != rs->range || g->cgsmt != t.type) {
+		LOGP(isup_log_cat, LOGL_NOTICE, "%s CIC %u: %s without matching request, discarded\n", tg->name, m->cic,
+		     isup_msg_abbr(tg->variant, m->type));
+		isup_ctr_inc(tg, ISUP_CTR_RX_UNEXPECTED);
+		return;
+	}
+	grp_stop(g);
+	if (rs->status_len != g->rs.status_len || memcmp(rs->status, g->rs.status, rs->status_len)) {
+		/* Q.764 2.8.3: acknowledgement does not match the request: the maintenance system decides */
+		isup_alert(tg, m->cic, "group (un)blocking acknowledgement does not match the request");
+	}
+}
+
+static void rx_cqm(struct isup_trunk *tg, const struct isup_msg *m, const struct isup_range_status *rs)
+{
+	struct isup_circ_state cs = { .n = (uint8_t)(rs->range + 1) };
+	if (cs.n > ISUP_CSI_MAX)
+		return;
+	for (unsigned i = 0; i <= rs->range; i++)
+		cs.st[i] = isup_cic_state_octet(isup_trunk_circuit(tg, (uint16_t)(m->cic + i)));
+	struct isup_msg a;
+	uint8_t buf[ISUP_CSI_MAX];
+	struct isup_range_status r = { .range = rs->range };
+	isup_msg_init(&a, tg->variant, ISUP_MT_CQR, m->cic);
+	isup_msg_put_rs(&a, &r);
+	int n = isup_csi_encode(&cs, buf, sizeof(buf));
+	isup_msg_set(&a, ISUP_PAR_CIRC_STATE, buf, (uint8_t)n);
+	isup_trunk_send(tg, &a);
+}
+
+static void rx_group(struct isup_trunk *tg, const struct isup_msg *m)
+{
+	struct isup_range_status rs;
+	if (isup_msg_get_rs(m, &rs) || rs.range > 31 || (m->type == ISUP_MT_GRS && rs.range < 1)) {
+		/* Q.764 2.9.3: a range out of bounds makes the group message unreasonable: discard */
+		LOGP(isup_log_cat, LOGL_NOTICE, "%s CIC %u: %s with bad range and status, discarded\n", tg->name,
+		     m->cic, isup_msg_abbr(tg->variant, m->type));
+		isup_ctr_inc(tg, ISUP_CTR_RX_DECODE_ERR);
+		return;
+	}
+	switch (m->type) {
+	case ISUP_MT_GRS: rx_grs(tg, m, &rs); break;
+	case ISUP_MT_GRA: rx_gra(tg, m, &rs); break;
+	case ISUP_MT_CGB:
+	case ISUP_MT_CGU: rx_cgb_cgu(tg, m, &rs); break;
+	case ISUP_MT_CGBA:
+	case ISUP_MT_CGUA: rx_cgba_cgua(tg, m, &rs); break;
+	case ISUP_MT_CQM: rx_cqm(tg, m, &rs); break;
+	default: break;
+	}
+}
+
+/* ---- receive dispatcher ---- */
+
+/* Q.764 2.9.5.1: unrecognized message: act on its message compatibility information */
+static void rx_unrecognized(struct isup_trunk *tg, struct isup_circuit *c, const struct isup_msg *m)
+{
+	isup_ctr_inc(tg, ISUP_CTR_RX_UNRECOGNIZED);
+	const struct isup_param *p = isup_msg_get(m, ISUP_PAR_MSG_COMPAT);
+	struct isup_instr ii;
+	uint8_t diag = m->type;
+	if (!p || isup_instr_decode(isup_msg_pdata(m, p), (uint8_t)p->len, &ii)) {
+		/* no instructions: discard and send confusion (cause 97) */
+		send_cause_msg(tg, ISUP_MT_CFN, m->cic, 97, &diag, 1);
+		return;
+	}
+	if (ISUP_II_RELEASE(ii.oct[0])) {
+		if (c && c->call) {
+			struct isup_cause cause = isup_cause_make(2, 97);
+			isup_call_release_req(c->call, &cause);
+		}
+		return;
+	}
+	/* discard the message; notify with CFN if asked to */
+	if (ISUP_II_NOTIFY(ii.oct[0]))
+		send_cause_msg(tg, ISUP_MT_CFN, m->cic, 97, &diag, 1);
+}
+
+int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
+{
+	struct isup_msg m;
+	int rc = isup_msg_decode(&m, tg->variant, data, len);
+	isup_ctr_inc(tg, ISUP_CTR_RX_MSG);
+	if (rc == ISUP_ERR_SHORT) {
+		isup_ctr_inc(tg, ISUP_CTR_RX_DECODE_ERR);
+		return -EINVAL;
+	}
+	struct isup_circuit *c = isup_trunk_circuit(tg, m.cic);
+	if (!c) {
+		/* Q.764 2.12: a CIC we do not have: UCIC (ITU, if configured) or discard */
+		isup_ctr_inc(tg, ISUP_CTR_RX_UNKNOWN_CIC);
+		LOGP(isup_log_cat, LOGL_NOTICE, "%s: message type 0x%02x for unknown CIC %u\n", tg->name, m.type, m.cic);
+		if (tg->send_ucic && tg->variant == ISUP_VAR_ITU && m.type != ISUP_MT_UCIC) {
+			isup_ctr_inc(tg, ISUP_CTR_UCIC_TX);
+			isup_send_simple(tg, ISUP_MT_UCIC, m.cic);
+		}
+		return 0;
+	}
+	if (rc == ISUP_ERR_UNKNOWN_MSG) {
+		rx_unrecognized(tg, c, &m);
+		return 0;
+	}
+	if (rc) {
+		isup_ctr_inc(tg, ISUP_CTR_RX_DECODE_ERR);
+		LOGPFSML(c->fi, LOGL_NOTICE, "format error in message type 0x%02x: %s\n", m.type, isup_err_str(rc));
+		/* a REL must still release: act on it with cause 31 (Q.764 2.9.5.3) */
+		if (len >= 3 && data[2] == ISUP_MT_REL) {
+			isup_msg_init(&m, tg->variant, ISUP_MT_REL, m.cic);
+			struct isup_cause cause = isup_cause_make(2, 31);
+			isup_msg_put_cause(&m, &cause);
+		} else {
+			return -EINVAL;
+		}
+	}
+	LOGPFSML(c->fi, LOGL_DEBUG, "rx %s\n", isup_msg_abbr(tg->variant, m.type));
+
+	switch (m.type) {
+	case ISUP_MT_BLO:
+	case ISUP_MT_UBL:
+	case ISUP_MT_BLA:
+	case ISUP_MT_UBA:
+	case ISUP_MT_RSC:
+	case ISUP_MT_UCIC:
+		isup_cic_rx(c, &m);
+		return 0;
+	case ISUP_MT_GRS:
+	case ISUP_MT_GRA:
+	case ISUP_MT_CGB:
+	case ISUP_MT_CGU:
+	case ISUP_MT_CGBA:
+	case ISUP_MT_CGUA:
+	case ISUP_MT_CQM:
+		rx_group(tg, &m);
+		return 0;
+	case ISUP_MT_RLC:
+		if (c->rsc_pending || !c->call) {
+			isup_cic_rx(c, &m);
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+
+	if (m.type == ISUP_MT_IAM) {
+		if (c->call && isup_call_is_outgoing_setup(c->call)) {
+			/* Q.764 2.9.1.4: dual seizure; the controlling exchange keeps its call */
+			isup_ctr_inc(tg, ISUP_CTR_DUAL_SEIZURE);
+			if (isup_trunk_controls(tg, c->cic)) {
+				LOGPFSML(c->fi, LOGL_NOTICE, "dual seizure: we control this CIC, incoming IAM ignored\n");
+				return 0;
+			}
+			LOGPFSML(c->fi, LOGL_NOTICE, "dual seizure: the far end controls this CIC, backing off\n");
+			isup_call_dual_seizure(c->call);
+		} else if (c->call || isup_cic_state(c) != ISUP_CIC_ST_IDLE) {
+			LOGPFSML(c->fi, LOGL_NOTICE, "IAM on a circuit in state %s: resetting it\n",
+				 isup_cic_state_name(isup_cic_state(c)));
+			isup_ctr_inc(tg, ISUP_CTR_RX_UNEXPECTED);
+			isup_circuit_reset_ex(c, false);
+			return 0;
+		}
+		if (c->blk & ISUP_BLK_LOCAL) {
+			/* Q.764 2.8.2.3: IAM on a circuit we blocked: remind the far end, drop the IAM */
+			LOGPFSML(c->fi, LOGL_NOTICE, "IAM on a locally blocked circuit: re-sending BLO\n");
+			isup_ctr_inc(tg, ISUP_CTR_RX_UNEXPECTED);
+			isup_send_simple(tg, ISUP_MT_BLO, c->cic);
+			return 0;
+		}
+		/* an IAM removes remote maintenance blocking (Q.764 2.8.2.3) */
+		c->blk &= (uint8_t)~ISUP_BLK_REMOTE_MAINT;
+		isup_call_incoming(tg, c, &m);
+		return 0;
+	}
+
+	if (c->call) {
+		isup_call_rx(c->call, &m);
+		return 0;
+	}
+
+	/* Q.764 2.10.5: call messages on an idle circuit are unreasonable: reset the circuit */
+	isup_ctr_inc(tg, ISUP_CTR_RX_UNEXPECTED);
+	switch (m.type) {
+	case ISUP_MT_REL:
+		/* answer it: the far end wants the circuit idle */
+		isup_send_simple(tg, ISUP_MT_RLC, c->cic);
+		return 0;
+	case ISUP_MT_CFN:
+	case ISUP_MT_OLM:
+	case ISUP_MT_UPT:
+	case ISUP_MT_UPA:
+	case ISUP_MT_LPA:
+	case ISUP_MT_CCR:
+	case ISUP_MT_CRG:
+		return 0;
+	default:
+		if (isup_cic_state(c) == ISUP_CIC_ST_IDLE) {
+			LOGPFSML(c->fi, LOGL_NOTICE, "%s on an idle circuit: resetting it\n",
+				 isup_msg_abbr(tg->variant, m.type));
+			isup_circuit_reset_ex(c, false);
+		}
+		return 0;
+	}
+}
+
+int isup_trunk_rx_msu(struct isup_trunk *tg, const uint8_t *msu, size_t len)
+{
+	struct mtp3_label l;
+	int h = mtp3_label_decode(&l, tg->variant == ISUP_VAR_ANSI, msu, len);
+	if (h < 0 || l.si != MTP3_SI_ISUP) {
+		isup_ctr_inc(tg, ISUP_CTR_RX_DECODE_ERR);
+		return -EINVAL;
+	}
+	if (l.opc != tg->dpc || l.dpc != tg->opc) {
+		isup_ctr_inc(tg, ISUP_CTR_RX_UNKNOWN_CIC);
+		return -ENODEV;
+	}
+	return isup_trunk_rx(tg, msu + h, len - (size_t)h);
+}

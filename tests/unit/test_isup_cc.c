@@ -1,0 +1,782 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Q.764 call control and circuit supervision, driven in-process with the clock faked:
+ * messages in through isup_trunk_rx(), messages out captured from the MTP-TRANSFER hook.
+ * After each test every circuit is idle or deliberately blocked, and talloc shows no leak. */
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <CUnit/Basic.h>
+#include <osmocom/core/application.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+
+#include "config/isupgw_log.h"
+#include "isup/isup.h"
+
+/* ---- harness ---- */
+
+#define MAXQ 256
+static struct isup_msg txq[MAXQ];
+static unsigned txq_n, txq_head;
+
+struct ind {
+	struct isup_call *call;
+	enum isup_prim prim;
+	uint8_t type;
+	int cause;
+};
+static struct ind inds[MAXQ];
+static unsigned inds_n, inds_head;
+static unsigned alerts;
+static void *ctx;
+static struct isup_trunk *tg;
+static size_t blocks_before;
+static enum isup_variant variant;
+
+static int mtp_tx(struct isup_trunk *t, const uint8_t *msu, size_t len, void *priv)
+{
+	struct mtp3_label l;
+	int h = mtp3_label_decode(&l, t->variant == ISUP_VAR_ANSI, msu, len);
+	CU_ASSERT_FATAL(h > 0);
+	CU_ASSERT_EQUAL(l.opc, t->opc);
+	CU_ASSERT_EQUAL(l.dpc, t->dpc);
+	CU_ASSERT_FATAL(txq_n < MAXQ);
+	CU_ASSERT_EQUAL(isup_msg_decode(&txq[txq_n++], t->variant, msu + h, len - (size_t)h), ISUP_OK);
+	return 0;
+}
+
+/* the user: answers nothing by itself, records every indication */
+static void call_ind(struct isup_call *call, enum isup_prim prim, const struct isup_msg *m,
+		     const struct isup_cause *cause, void *priv)
+{
+	CU_ASSERT_FATAL(inds_n < MAXQ);
+	inds[inds_n++] = (struct ind){ .call = call, .prim = prim, .type = m ? m->type : 0,
+				       .cause = cause ? cause->cause : -1 };
+}
+
+static void alert(struct isup_trunk *t, uint16_t cic, const char *what, void *priv)
+{
+	alerts++;
+}
+
+static const struct isup_user_ops user_ops = { .call_ind = call_ind, .alert = alert };
+
+static void advance(unsigned secs)
+{
+	/* one second at a time so timers fire in their order */
+	for (unsigned i = 0; i < secs; i++) {
+		osmo_clock_override_add(CLOCK_MONOTONIC, 1, 0);
+		osmo_gettimeofday_override_add(1, 0);
+		osmo_timers_prepare();
+		osmo_timers_update();
+	}
+}
+
+/* OPC 2 > DPC 1: we control the even CICs */
+static void setup_trunk(enum isup_variant v)
+{
+	variant = v;
+	txq_n = txq_head = inds_n = inds_head = alerts = 0;
+	blocks_before = talloc_total_blocks(ctx);
+	tg = isup_trunk_alloc(ctx, "tg", v, 2, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tg);
+	CU_ASSERT_EQUAL(isup_trunk_add_range(tg, 1, 31), 0);
+	isup_trunk_set_mtp(tg, mtp_tx, NULL);
+	isup_trunk_set_user(tg, &user_ops, NULL);
+}
+
+static void check_idle_and_free(void)
+{
+	CU_ASSERT_EQUAL(txq_head, txq_n);	/* every message sent was checked */
+	if (txq_head != txq_n)
+		for (unsigned i = txq_head; i < txq_n; i++)
+			fprintf(stderr, "\nunchecked tx: %s CIC %u\n", isup_msg_abbr(variant, txq[i].type), txq[i].cic);
+	CU_ASSERT_TRUE(llist_empty(&tg->calls));
+	for (unsigned i = 0; i < tg->n_circuits; i++) {
+		struct isup_circuit *c = tg->circuits[i];
+		enum isup_cic_state st = (enum isup_cic_state)c->fi->state;
+		if (st != ISUP_CIC_ST_IDLE)
+			fprintf(stderr, "\nCIC %u left in %s\n", c->cic, isup_cic_state_name(st));
+		CU_ASSERT_EQUAL(st, ISUP_CIC_ST_IDLE);
+		CU_ASSERT_FALSE(c->blo_pending || c->ubl_pending || c->rsc_pending);
+	}
+	CU_ASSERT_FALSE(tg->grs.active || tg->cgb.active || tg->cgu.active);
+	isup_trunk_free(tg);
+	tg = NULL;
+	CU_ASSERT_EQUAL(talloc_total_blocks(ctx), blocks_before);
+}
+
+static void rx(const char *line)
+{
+	struct isup_msg m;
+	char err[160];
+	uint8_t b[600];
+	int rc = isup_msg_from_line(&m, variant, line, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "\nbad test line '%s': %s\n", line, err);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	int n = isup_msg_encode(&m, b, sizeof(b));
+	CU_ASSERT_FATAL(n > 0);
+	isup_trunk_rx(tg, b, (size_t)n);
+}
+
+/* next sent message must be this type on this CIC; returns it */
+static const struct isup_msg *tx_expect(uint8_t type, uint16_t cic)
+{
+	if (txq_head >= txq_n) {
+		fprintf(stderr, "\nexpected %s CIC %u, nothing sent\n", isup_msg_abbr(variant, type), cic);
+		CU_FAIL_FATAL("missing tx");
+	}
+	const struct isup_msg *m = &txq[txq_head++];
+	if (m->type != type || m->cic != cic)
+		fprintf(stderr, "\nexpected %s CIC %u, got %s CIC %u\n", isup_msg_abbr(variant, type), cic,
+			isup_msg_abbr(variant, m->type), m->cic);
+	CU_ASSERT_EQUAL(m->type, type);
+	CU_ASSERT_EQUAL(m->cic, cic);
+	return m;
+}
+
+static int tx_cause(const struct isup_msg *m)
+{
+	struct isup_cause c;
+	return isup_msg_get_cause(m, &c) ? -1 : c.cause;
+}
+
+static void tx_none(void)
+{
+	if (txq_head != txq_n)
+		fprintf(stderr, "\nunexpected tx %s CIC %u\n", isup_msg_abbr(variant, txq[txq_head].type),
+			txq[txq_head].cic);
+	CU_ASSERT_EQUAL(txq_head, txq_n);
+}
+
+static const struct ind *ind_expect(enum isup_prim prim)
+{
+	if (inds_head >= inds_n) {
+		fprintf(stderr, "\nexpected indication %s, none\n", isup_prim_name(prim));
+		CU_FAIL_FATAL("missing indication");
+	}
+	const struct ind *i = &inds[inds_head++];
+	if (i->prim != prim)
+		fprintf(stderr, "\nexpected indication %s, got %s\n", isup_prim_name(prim), isup_prim_name(i->prim));
+	CU_ASSERT_EQUAL(i->prim, prim);
+	return i;
+}
+
+static void ind_none(void)
+{
+	CU_ASSERT_EQUAL(inds_head, inds_n);
+}
+
+static struct isup_call *place_call(void)
+{
+	struct isup_msg iam;
+	const char *line = variant == ISUP_VAR_ANSI
+				   ? "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.itc=0 usi.rate=16 usi.l1=2 cdpn.nai=3 "
+				     "cdpn.npi=1 cdpn.digits=2125551212"
+				   : "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 "
+				     "cdpn.digits=4930123456";
+	CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&iam, variant, line, NULL, 0), 0);
+	return isup_call_setup_req(tg, &iam, (void *)1);
+}
+
+#define IAM_IN(cic, digits) \
+	"IAM cic=" #cic " fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=" digits
+
+/* ---- basic call ---- */
+
+static void test_outgoing_basic(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_call *call = place_call();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(call);
+	/* CONTROLLED selection: the lowest even CIC, ours for dual seizure */
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("ACM cic=2 bci.charge=2 bci.called_status=1");
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_ALERTING)->type, ISUP_MT_ACM);
+	rx("CPG cic=2 ei.event=1");
+	ind_expect(ISUP_PRIM_PROGRESS);
+	rx("ANM cic=2");
+	ind_expect(ISUP_PRIM_ANSWER);
+	CU_ASSERT_EQUAL(tg->circuits[1]->fi->state, ISUP_CIC_ST_BUSY_OUT);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 2)), 16);
+	rx("RLC cic=2");
+	ind_none();
+	tx_none();
+	check_idle_and_free();
+}
+
+static void test_incoming_basic(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_IN(5, "4930123456F"));
+	const struct ind *i = ind_expect(ISUP_PRIM_SETUP);
+	struct isup_call *call = i->call;
+	CU_ASSERT_EQUAL(call->circ->cic, 5);
+	CU_ASSERT_TRUE(call->addr_complete);
+	CU_ASSERT_EQUAL(isup_call_req(call, ISUP_PRIM_ALERTING, NULL), 0);
+	tx_expect(ISUP_MT_ACM, 5);
+	/* CPG and answer */
+	CU_ASSERT_EQUAL(isup_call_req(call, ISUP_PRIM_PROGRESS, NULL), 0);
+	tx_expect(ISUP_MT_CPG, 5);
+	CU_ASSERT_EQUAL(isup_call_req(call, ISUP_PRIM_ANSWER, NULL), 0);
+	tx_expect(ISUP_MT_ANM, 5);
+	/* a second answer is refused */
+	CU_ASSERT_NOT_EQUAL(isup_call_req(call, ISUP_PRIM_ANSWER, NULL), 0);
+	tx_none();
+	rx("REL cic=5 cause.location=1 cause.cause=16");
+	tx_expect(ISUP_MT_RLC, 5);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 16);
+	check_idle_and_free();
+}
+
+static void test_incoming_answer_no_acm(void)
+{
+	for (int v = 0; v < 2; v++) {
+		setup_trunk((enum isup_variant)v);
+		rx(v ? "IAM cic=3 fci.isup_ind=1 cpc.value=10 usi.itc=0 usi.rate=16 cdpn.nai=3 cdpn.npi=1 "
+		       "cdpn.digits=2125551212"
+		     : IAM_IN(3, "123F"));
+		struct isup_call *call = ind_expect(ISUP_PRIM_SETUP)->call;
+		CU_ASSERT_EQUAL(isup_call_req(call, ISUP_PRIM_ANSWER, NULL), 0);
+		/* Q.764 2.1.4.1: CON in ITU; ANSI has no CON and answers with ANM */
+		tx_expect(v ? ISUP_MT_ANM : ISUP_MT_CON, 3);
+		struct isup_cause c = isup_cause_make(0, 16);
+		isup_call_release_req(call, &c);
+		tx_expect(ISUP_MT_REL, 3);
+		rx("RLC cic=3");
+		check_idle_and_free();
+	}
+}
+
+static void test_answer_before_acm(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("CON cic=2 bci.charge=2");
+	ind_expect(ISUP_PRIM_ANSWER);
+	rx("REL cic=2 cause.location=1 cause.cause=16");
+	tx_expect(ISUP_MT_RLC, 2);
+	ind_expect(ISUP_PRIM_RELEASE);
+	(void)call;
+	check_idle_and_free();
+}
+
+/* ---- timers ---- */
+
+static void test_t7_expiry(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	advance(19);
+	tx_none();
+	advance(2);
+	/* Q.764: T7 (20 s) without ACM: release; RFC 3398 s7.2.2 cause 102 */
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 2)), 102);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 102);
+	rx("RLC cic=2");
+	check_idle_and_free();
+}
+
+static void test_t9_expiry(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("ACM cic=2 bci.called_status=1");
+	ind_expect(ISUP_PRIM_ALERTING);
+	advance(89);
+	tx_none();
+	advance(2);
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 2)), 19);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 19);
+	rx("RLC cic=2");
+	check_idle_and_free();
+}
+
+static void test_t1_t5_release_unanswered(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("ANM cic=2");
+	ind_expect(ISUP_PRIM_ANSWER);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, 2);
+	/* T1 = 15 s: REL repeated until T5 = 300 s */
+	unsigned rels = 0;
+	for (unsigned s = 0; s < 300; s++) {
+		CU_ASSERT_EQUAL(alerts, 0);
+		advance(1);
+		/* at 300 s T1 and T5 expire together: a last REL may precede the RSC */
+		while (txq_head < txq_n && txq[txq_head].type == ISUP_MT_REL) {
+			CU_ASSERT_EQUAL(txq[txq_head].cic, 2);
+			txq_head++;
+			rels++;
+		}
+	}
+	CU_ASSERT(rels >= 19 && rels <= 20);
+	/* T5: RSC, maintenance alerted, T1 stopped; then only T17 (300 s) repeats RSC */
+	tx_expect(ISUP_MT_RSC, 2);
+	CU_ASSERT_EQUAL(alerts, 1);
+	CU_ASSERT_EQUAL(tg->circuits[1]->fi->state, ISUP_CIC_ST_RESET);
+	advance(299);
+	tx_none();
+	advance(1);
+	tx_expect(ISUP_MT_RSC, 2);
+	CU_ASSERT_EQUAL(alerts, 2);
+	rx("RLC cic=2");
+	ind_none();
+	check_idle_and_free();
+}
+
+static void test_rel_crossing_rel(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("ANM cic=2");
+	ind_expect(ISUP_PRIM_ANSWER);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, 2);
+	rx("REL cic=2 cause.location=1 cause.cause=16");
+	/* Q.764 2.3.1 e): answer with RLC; the circuit is idle once ours is answered too */
+	tx_expect(ISUP_MT_RLC, 2);
+	CU_ASSERT_EQUAL(tg->circuits[1]->fi->state, ISUP_CIC_ST_BUSY_OUT);
+	rx("RLC cic=2");
+	ind_none();
+	check_idle_and_free();
+}
+
+static void test_overlap_incoming(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_IN(7, "49"));
+	struct isup_call *call = ind_expect(ISUP_PRIM_SETUP)->call;
+	CU_ASSERT_FALSE(call->addr_complete);
+	advance(10);
+	rx("SAM cic=7 sn.digits=301");
+	ind_expect(ISUP_PRIM_MORE_DIGITS);
+	advance(10);	/* T35 restarted by the SAM: still running */
+	tx_none();
+	rx("SAM cic=7 sn.digits=23F");
+	ind_expect(ISUP_PRIM_MORE_DIGITS);
+	CU_ASSERT_TRUE(call->addr_complete);
+	advance(30);	/* ST received: T35 stopped */
+	tx_none();
+	isup_call_req(call, ISUP_PRIM_ALERTING, NULL);
+	tx_expect(ISUP_MT_ACM, 7);
+	rx("REL cic=7 cause.location=0 cause.cause=16");
+	tx_expect(ISUP_MT_RLC, 7);
+	ind_expect(ISUP_PRIM_RELEASE);
+	check_idle_and_free();
+}
+
+static void test_t35_expiry(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_IN(9, "49"));
+	ind_expect(ISUP_PRIM_SETUP);
+	advance(14);
+	tx_none();
+	advance(2);
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 9)), 28);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 28);
+	rx("RLC cic=9");
+	check_idle_and_free();
+}
+
+/* ---- collisions ---- */
+
+static void test_dual_seizure_we_control(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	/* CIC 2 is even and our OPC is higher: ours; the incoming IAM is ignored */
+	rx(IAM_IN(2, "123F"));
+	ind_none();
+	tx_none();
+	CU_ASSERT_EQUAL(call->circ->cic, 2);
+	rx("ACM cic=2");
+	ind_expect(ISUP_PRIM_ALERTING);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, 2);
+	rx("RLC cic=2");
+	check_idle_and_free();
+}
+
+static void test_dual_seizure_we_yield(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	tg->sel = ISUP_SEL_SEQUENTIAL;	/* picks CIC 1, which the far end controls */
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 1);
+	rx(IAM_IN(1, "123F"));
+	/* our call moves to another circuit, the incoming one takes CIC 1 */
+	tx_expect(ISUP_MT_IAM, 2);
+	CU_ASSERT_EQUAL(call->circ->cic, 2);
+	struct isup_call *in = ind_expect(ISUP_PRIM_SETUP)->call;
+	CU_ASSERT_EQUAL(in->circ->cic, 1);
+	CU_ASSERT_EQUAL(tg->circuits[0]->fi->state, ISUP_CIC_ST_BUSY_IN);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, 2);
+	rx("RLC cic=2");
+	isup_call_release_req(in, &c);
+	tx_expect(ISUP_MT_REL, 1);
+	rx("RLC cic=1");
+	check_idle_and_free();
+}
+
+/* ---- circuit supervision ---- */
+
+static void test_blo_during_call(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_IN(4, "1F"));
+	struct isup_call *call = ind_expect(ISUP_PRIM_SETUP)->call;
+	isup_call_req(call, ISUP_PRIM_ANSWER, NULL);
+	tx_expect(ISUP_MT_CON, 4);
+	rx("BLO cic=4");
+	tx_expect(ISUP_MT_BLA, 4);
+	CU_ASSERT_PTR_NOT_NULL(tg->circuits[3]->call);	/* the call goes on */
+	rx("REL cic=4 cause.cause=16");
+	tx_expect(ISUP_MT_RLC, 4);
+	ind_expect(ISUP_PRIM_RELEASE);
+	/* blocking survives the call: CIC 4 is not offered */
+	CU_ASSERT_TRUE(tg->circuits[3]->blk & ISUP_BLK_REMOTE_MAINT);
+	CU_ASSERT_FALSE(isup_circuit_available(tg->circuits[3]));
+	tg->sel = ISUP_SEL_SEQUENTIAL;
+	for (unsigned i = 0; i < 3; i++)
+		tg->circuits[i]->blk = ISUP_BLK_LOCAL_MAINT;	/* 1..3 unavailable too */
+	struct isup_call *out = place_call();
+	tx_expect(ISUP_MT_IAM, 5);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(out, &c);
+	tx_expect(ISUP_MT_REL, 5);
+	rx("RLC cic=5");
+	for (unsigned i = 0; i < 3; i++)
+		tg->circuits[i]->blk = 0;
+	rx("UBL cic=4");
+	tx_expect(ISUP_MT_UBA, 4);
+	CU_ASSERT_TRUE(isup_circuit_available(tg->circuits[3]));
+	check_idle_and_free();
+}
+
+static void test_blo_before_backward_message(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	/* Q.764 2.8.2.1: blocked while seizing: the call is repeated on another circuit */
+	rx("BLO cic=2");
+	tx_expect(ISUP_MT_BLA, 2);
+	tx_expect(ISUP_MT_IAM, 4);
+	CU_ASSERT_EQUAL(call->circ->cic, 4);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, 4);
+	rx("RLC cic=4");
+	rx("UBL cic=2");
+	tx_expect(ISUP_MT_UBA, 2);
+	check_idle_and_free();
+}
+
+static void test_rsc_during_call(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("ANM cic=2");
+	ind_expect(ISUP_PRIM_ANSWER);
+	rx("RSC cic=2");
+	tx_expect(ISUP_MT_RLC, 2);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->call, call);
+	check_idle_and_free();
+}
+
+static void test_our_blo_t12_t13(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	CU_ASSERT_EQUAL(isup_circuit_block(tg, 10), 0);
+	tx_expect(ISUP_MT_BLO, 10);
+	advance(15);
+	tx_expect(ISUP_MT_BLO, 10);	/* T12 */
+	for (unsigned s = 15; s < 300; s++) {
+		advance(1);
+		while (txq_head < txq_n && txq[txq_head].type == ISUP_MT_BLO)
+			txq_head++;
+	}
+	CU_ASSERT_EQUAL(alerts, 1);	/* T13 */
+	advance(299);
+	tx_none();			/* only T13 paces repetitions now */
+	advance(1);
+	tx_expect(ISUP_MT_BLO, 10);
+	rx("BLA cic=10");
+	advance(600);
+	tx_none();
+	CU_ASSERT_TRUE(tg->circuits[9]->blk & ISUP_BLK_LOCAL_MAINT);
+	/* unblock: UBL, T14 repetition, UBA */
+	CU_ASSERT_EQUAL(isup_circuit_unblock(tg, 10), 0);
+	tx_expect(ISUP_MT_UBL, 10);
+	advance(15);
+	tx_expect(ISUP_MT_UBL, 10);
+	rx("UBA cic=10");
+	CU_ASSERT_EQUAL(tg->circuits[9]->blk, 0);
+	/* an unexpected BLA: the far end is told to unblock */
+	rx("BLA cic=11");
+	tx_expect(ISUP_MT_UBL, 11);
+	check_idle_and_free();
+}
+
+static void test_grs_covering_busy_circuits(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_IN(1, "1F"));
+	struct isup_call *c1 = ind_expect(ISUP_PRIM_SETUP)->call;
+	rx(IAM_IN(3, "2F"));
+	struct isup_call *c3 = ind_expect(ISUP_PRIM_SETUP)->call;
+	isup_circuit_block(tg, 2);
+	tx_expect(ISUP_MT_BLO, 2);
+	rx("BLA cic=2");
+	rx("GRS cic=1 rs.range=3");
+	/* both calls released towards the user, no REL; GRA marks CIC 2 as blocked by us */
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->call, c1);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->call, c3);
+	const struct isup_msg *gra = tx_expect(ISUP_MT_GRA, 1);
+	struct isup_range_status rs;
+	CU_ASSERT_EQUAL(isup_msg_get_rs(gra, &rs), 0);
+	CU_ASSERT_EQUAL(rs.range, 3);
+	CU_ASSERT_EQUAL(rs.status[0], 0x02);
+	tg->circuits[1]->blk = 0;
+	check_idle_and_free();
+}
+
+static void test_our_grs(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	CU_ASSERT_EQUAL(isup_group_reset(tg, 1, 7), 0);
+	tx_expect(ISUP_MT_GRS, 1);
+	CU_ASSERT_EQUAL(tg->circuits[0]->fi->state, ISUP_CIC_ST_RESET);
+	CU_ASSERT_EQUAL(isup_group_reset(tg, 9, 3), -EBUSY);
+	advance(15);
+	tx_expect(ISUP_MT_GRS, 1);	/* T22 */
+	/* GRA: the far end holds CICs 1 and 8 blocked */
+	rx("GRA cic=1 rs.range=7 rs.status=81");
+	CU_ASSERT_TRUE(tg->circuits[0]->blk & ISUP_BLK_REMOTE_MAINT);
+	CU_ASSERT_TRUE(tg->circuits[7]->blk & ISUP_BLK_REMOTE_MAINT);
+	CU_ASSERT_FALSE(tg->circuits[1]->blk);
+	CU_ASSERT_EQUAL(tg->circuits[0]->fi->state, ISUP_CIC_ST_IDLE);
+	advance(60);
+	tx_none();
+	/* an unexpected GRA is discarded */
+	rx("GRA cic=1 rs.range=7 rs.status=00");
+	CU_ASSERT_TRUE(tg->circuits[0]->blk & ISUP_BLK_REMOTE_MAINT);
+	tg->circuits[0]->blk = tg->circuits[7]->blk = 0;
+	check_idle_and_free();
+}
+
+static void test_reset_all_at_startup(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	CU_ASSERT_EQUAL(isup_trunk_add_range(tg, 40, 80), 0);
+	CU_ASSERT_EQUAL(isup_trunk_reset_all(tg), 0);
+	/* 1..31 in one GRS; then 40..71 and 72..80 as each GRA arrives */
+	const struct isup_msg *g = tx_expect(ISUP_MT_GRS, 1);
+	struct isup_range_status rs;
+	isup_msg_get_rs(g, &rs);
+	CU_ASSERT_EQUAL(rs.range, 30);
+	rx("GRA cic=1 rs.range=30 rs.status=00000000");
+	g = tx_expect(ISUP_MT_GRS, 40);
+	isup_msg_get_rs(g, &rs);
+	CU_ASSERT_EQUAL(rs.range, 31);
+	rx("GRA cic=40 rs.range=31 rs.status=00000000");
+	g = tx_expect(ISUP_MT_GRS, 72);
+	isup_msg_get_rs(g, &rs);
+	CU_ASSERT_EQUAL(rs.range, 8);
+	rx("GRA cic=72 rs.range=8 rs.status=0000");
+	tx_none();
+	check_idle_and_free();
+}
+
+static void test_cgb_status_bitmap(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	/* maintenance CGB for CICs 1 and 3 of range 1..8 */
+	rx("CGB cic=1 cgsmt.type=0 rs.range=7 rs.status=05");
+	const struct isup_msg *a = tx_expect(ISUP_MT_CGBA, 1);
+	struct isup_range_status rs;
+	isup_msg_get_rs(a, &rs);
+	CU_ASSERT_EQUAL(rs.status[0], 0x05);
+	CU_ASSERT_TRUE(tg->circuits[0]->blk & ISUP_BLK_REMOTE_MAINT);
+	CU_ASSERT_FALSE(tg->circuits[1]->blk);
+	CU_ASSERT_TRUE(tg->circuits[2]->blk & ISUP_BLK_REMOTE_MAINT);
+	/* hardware CGB on a circuit with a call releases the call */
+	rx(IAM_IN(6, "5F"));
+	struct isup_call *call = ind_expect(ISUP_PRIM_SETUP)->call;
+	isup_call_req(call, ISUP_PRIM_ANSWER, NULL);
+	tx_expect(ISUP_MT_CON, 6);
+	rx("CGB cic=1 cgsmt.type=1 rs.range=7 rs.status=20");
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 41);
+	tx_expect(ISUP_MT_REL, 6);
+	tx_expect(ISUP_MT_CGBA, 1);
+	rx("RLC cic=6");
+	CU_ASSERT_TRUE(tg->circuits[5]->blk & ISUP_BLK_REMOTE_HW);
+	rx("CGU cic=1 cgsmt.type=0 rs.range=7 rs.status=05");
+	tx_expect(ISUP_MT_CGUA, 1);
+	rx("CGU cic=1 cgsmt.type=1 rs.range=7 rs.status=20");
+	tx_expect(ISUP_MT_CGUA, 1);
+	for (unsigned i = 0; i < 8; i++)
+		CU_ASSERT_EQUAL(tg->circuits[i]->blk, 0);
+	/* our own CGB: T18 repeat, CGBA ends it */
+	CU_ASSERT_EQUAL(isup_group_block(tg, 1, 3, false), 0);
+	tx_expect(ISUP_MT_CGB, 1);
+	advance(15);
+	tx_expect(ISUP_MT_CGB, 1);
+	rx("CGBA cic=1 cgsmt.type=0 rs.range=3 rs.status=0f");
+	CU_ASSERT_EQUAL(alerts, 0);
+	CU_ASSERT_EQUAL(isup_group_unblock(tg, 1, 3, false), 0);
+	tx_expect(ISUP_MT_CGU, 1);
+	rx("CGUA cic=1 cgsmt.type=0 rs.range=3 rs.status=0f");
+	for (unsigned i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(tg->circuits[i]->blk, 0);
+	check_idle_and_free();
+}
+
+/* ---- Q.764 2.9.5 and unexpected messages ---- */
+
+static void test_unknown_cic_and_unexpected(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_IN(100, "1F"));
+	tx_expect(ISUP_MT_UCIC, 100);
+	ind_none();
+	/* ANM on an idle circuit: reset it */
+	rx("ANM cic=12");
+	tx_expect(ISUP_MT_RSC, 12);
+	rx("RLC cic=12");
+	/* RLC on an idle circuit: discarded; REL on an idle circuit: RLC */
+	rx("RLC cic=13");
+	tx_none();
+	rx("REL cic=13 cause.cause=16");
+	tx_expect(ISUP_MT_RLC, 13);
+	/* unrecognized message without compatibility information: CFN cause 97 */
+	rx("0x7f cic=13 0x99=01");
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_CFN, 13)), 97);
+	/* with instructions "discard, do not notify" (0x88 = discard message, last octet): silence */
+	rx("0x7f cic=13 mci=88");
+	tx_none();
+	/* a REL with a broken cause still releases */
+	uint8_t bad[] = { 14, 0, ISUP_MT_REL, 0x02, 0x00, 0x01, 0x80 };
+	rx(IAM_IN(14, "1F"));
+	ind_expect(ISUP_PRIM_SETUP);
+	isup_trunk_rx(tg, bad, sizeof(bad));
+	tx_expect(ISUP_MT_RLC, 14);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 31);
+	check_idle_and_free();
+}
+
+static void test_ucic_moves_call(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("UCIC cic=2");
+	CU_ASSERT_EQUAL(alerts, 1);
+	tx_expect(ISUP_MT_IAM, 4);
+	CU_ASSERT_FALSE(isup_circuit_available(tg->circuits[1]));
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, 4);
+	rx("RLC cic=4");
+	rx("UBL cic=2");
+	tx_expect(ISUP_MT_UBA, 2);
+	check_idle_and_free();
+}
+
+static void test_no_circuit(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	for (unsigned i = 0; i < tg->n_circuits; i++)
+		tg->circuits[i]->blk = ISUP_BLK_REMOTE_MAINT;
+	CU_ASSERT_PTR_NULL(place_call());
+	tx_none();
+	for (unsigned i = 0; i < tg->n_circuits; i++)
+		tg->circuits[i]->blk = 0;
+	check_idle_and_free();
+}
+
+static void test_ansi_basic(void)
+{
+	setup_trunk(ISUP_VAR_ANSI);
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("ACM cic=2 bci.called_status=1");
+	ind_expect(ISUP_PRIM_ALERTING);
+	rx("ANM cic=2");
+	ind_expect(ISUP_PRIM_ANSWER);
+	rx("REL cic=2 cause.coding=2 cause.location=3 cause.cause=23");
+	tx_expect(ISUP_MT_RLC, 2);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 23);
+	(void)call;
+	check_idle_and_free();
+}
+
+int main(void)
+{
+	ctx = talloc_named_const(NULL, 0, "test_isup_cc");
+	osmo_init_logging2(ctx, &isupgw_log_info);
+	log_set_print_filename2(osmo_stderr_target, LOG_FILENAME_NONE);
+	log_set_use_color(osmo_stderr_target, 0);
+	log_set_category_filter(osmo_stderr_target, DISUP, 1, LOGL_ERROR);
+	isup_cc_init(DISUP);
+	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
+	osmo_gettimeofday_override = true;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite s = CU_add_suite("isup_call_control", NULL, NULL);
+	CU_add_test(s, "outgoing basic call (IAM ACM CPG ANM REL RLC)", test_outgoing_basic);
+	CU_add_test(s, "incoming basic call", test_incoming_basic);
+	CU_add_test(s, "incoming answer without ACM: CON (ITU) / ANM (ANSI)", test_incoming_answer_no_acm);
+	CU_add_test(s, "answer before ACM", test_answer_before_acm);
+	CU_add_test(s, "T7 expiry", test_t7_expiry);
+	CU_add_test(s, "T9 expiry", test_t9_expiry);
+	CU_add_test(s, "T1 repeat and T5 reset", test_t1_t5_release_unanswered);
+	CU_add_test(s, "REL crossing REL", test_rel_crossing_rel);
+	CU_add_test(s, "incoming overlap with SAM and ST", test_overlap_incoming);
+	CU_add_test(s, "T35 expiry", test_t35_expiry);
+	CU_add_test(s, "dual seizure: we control the CIC", test_dual_seizure_we_control);
+	CU_add_test(s, "dual seizure: the far end controls the CIC", test_dual_seizure_we_yield);
+	CU_add_test(s, "BLO during a call", test_blo_during_call);
+	CU_add_test(s, "BLO before any backward message", test_blo_before_backward_message);
+	CU_add_test(s, "RSC during a call", test_rsc_during_call);
+	CU_add_test(s, "our BLO/UBL with T12-T15", test_our_blo_t12_t13);
+	CU_add_test(s, "GRS covering busy circuits", test_grs_covering_busy_circuits);
+	CU_add_test(s, "our GRS with T22 and GRA status", test_our_grs);
+	CU_add_test(s, "reset of all circuits in ranges of 32", test_reset_all_at_startup);
+	CU_add_test(s, "CGB/CGU with status bitmaps, hardware blocking", test_cgb_status_bitmap);
+	CU_add_test(s, "unknown CIC, unexpected and unrecognized messages", test_unknown_cic_and_unexpected);
+	CU_add_test(s, "UCIC moves a call in set-up", test_ucic_moves_call);
+	CU_add_test(s, "no circuit available", test_no_circuit);
+	CU_add_test(s, "ANSI basic call", test_ansi_basic);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	log_fini();
+	talloc_free(ctx);
+	return fails ? 1 : 0;
+}

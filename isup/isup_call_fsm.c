@@ -30,6 +30,7 @@ enum call_event {
 	CALL_EV_CIRCUIT_HW_BLOCKED,
 	CALL_EV_DUAL_SEIZURE,
 	CALL_EV_T5,
+	CALL_EV_T33,
 };
 
 static const struct value_string call_event_names[] = {
@@ -41,6 +42,7 @@ static const struct value_string call_event_names[] = {
 	{ CALL_EV_CIRCUIT_HW_BLOCKED, "CIRCUIT_HW_BLOCKED" },
 	{ CALL_EV_DUAL_SEIZURE, "DUAL_SEIZURE" },
 	{ CALL_EV_T5, "T5" },
+	{ CALL_EV_T33, "T33" },
 	{}
 };
 
@@ -198,6 +200,10 @@ static bool rx_common(struct isup_call *call, const struct isup_msg *m)
 	case ISUP_MT_USR:
 	case ISUP_MT_APM:
 	case ISUP_MT_INF:
+		if (m->type == ISUP_MT_INF)
+			osmo_timer_del(&call->t33);	/* Q.764 2.1.6: the information arrived */
+		user_ind(call, ISUP_PRIM_INFO, m, NULL);
+		return true;
 	case ISUP_MT_INR:
 	case ISUP_MT_IDR:
 	case ISUP_MT_IRS:
@@ -230,6 +236,9 @@ static bool req_common(struct isup_call *call, struct call_req *r)
 		return true;
 	}
 	r->rc = send_with_cic(call, r->msg, r->msg->type);
+	/* Q.764 2.1.6.2: an INR we send is answered within T33 or the call goes */
+	if (!r->rc && r->msg->type == ISUP_MT_INR)
+		isup_timer_start(&call->t33, call->tg->tdefs, 33);
 	return true;
 }
 
@@ -405,10 +414,17 @@ static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case CALL_EV_RX: {
 		const struct isup_msg *m = data;
 		switch (m->type) {
-		case ISUP_MT_SUS:
+		case ISUP_MT_SUS: {
+			/* Q.764 2.5: T2 for a subscriber-initiated suspend, T6 for a network-initiated one */
+			struct isup_sus_res_ind sr = { 0 };
+			isup_msg_get_bits(m, ISUP_PAR_SUS_RES_IND, &sr);
+			int T = sr.ind ? 6 : 2;
+			osmo_fsm_inst_state_chg(fi, CALL_ST_ACTIVE, isup_timer_ms(call->tg->tdefs, T) / 1000, T);
 			user_ind(call, ISUP_PRIM_SUSPEND, m, NULL);
 			return;
+		}
 		case ISUP_MT_RES:
+			osmo_fsm_inst_state_chg(fi, CALL_ST_ACTIVE, 0, 0);
 			user_ind(call, ISUP_PRIM_RESUME, m, NULL);
 			return;
 		case ISUP_MT_CPG:
@@ -528,6 +544,12 @@ static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		if (fi->state == CALL_ST_OUT_WAIT_ACM)
 			repeat_attempt(call);
 		return;
+	case CALL_EV_T33:
+		LOGPFSML(fi, LOGL_NOTICE, "T33 expired: no INF, releasing (cause 102)\n");
+		isup_alert(call->tg, call->circ ? call->circ->cic : 0, "no INF to INR (T33)");
+		if (fi->state != CALL_ST_WAIT_RLC)
+			start_release(call, 102, true);
+		return;
 	}
 }
 
@@ -544,6 +566,11 @@ static int call_timer_cb(struct osmo_fsm_inst *fi)
 		isup_ctr_inc(call->tg, ISUP_CTR_T9_EXPIRY);
 		LOGPFSML(fi, LOGL_NOTICE, "T9 expired: no answer, releasing (cause 19)\n");
 		start_release(call, 19, true);
+		return 0;
+	case 2:
+	case 6:
+		LOGPFSML(fi, LOGL_NOTICE, "T%d expired: suspended too long, releasing (cause 102)\n", fi->T);
+		start_release(call, 102, true);
 		return 0;
 	case 35:
 		isup_ctr_inc(call->tg, ISUP_CTR_T35_EXPIRY);
@@ -568,10 +595,17 @@ static void t5_cb(void *data)
 	osmo_fsm_inst_dispatch(call->fi, CALL_EV_T5, NULL);
 }
 
+static void t33_cb(void *data)
+{
+	struct isup_call *call = data;
+	osmo_fsm_inst_dispatch(call->fi, CALL_EV_T33, NULL);
+}
+
 static void call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 {
 	struct isup_call *call = fi->priv;
 	osmo_timer_del(&call->t5);
+	osmo_timer_del(&call->t33);
 	if (call->user_ref && cause != OSMO_FSM_TERM_REGULAR) {
 		/* torn down from outside (trunk freed): the user still gets its release */
 		struct isup_cause c = isup_cause_make(2, 41);
@@ -622,7 +656,7 @@ static const struct osmo_fsm_state call_states[] = {
 	[CALL_ST_ACTIVE] = {
 		.name = "ACTIVE",
 		.in_event_mask = RX_EVENTS,
-		.out_state_mask = S(CALL_ST_WAIT_RLC),
+		.out_state_mask = S(CALL_ST_ACTIVE) | S(CALL_ST_WAIT_RLC),
 		.action = st_active,
 	},
 	[CALL_ST_WAIT_RLC] = {
@@ -638,7 +672,7 @@ struct osmo_fsm isup_call_fsm = {
 	.states = call_states,
 	.num_states = ARRAY_SIZE(call_states),
 	.allstate_event_mask = S(CALL_EV_USER_RELEASE) | S(CALL_EV_CIRCUIT_RESET) | S(CALL_EV_CIRCUIT_BLOCKED) |
-			       S(CALL_EV_CIRCUIT_HW_BLOCKED) | S(CALL_EV_DUAL_SEIZURE),
+			       S(CALL_EV_CIRCUIT_HW_BLOCKED) | S(CALL_EV_DUAL_SEIZURE) | S(CALL_EV_T33),
 	.allstate_action = call_allstate,
 	.timer_cb = call_timer_cb,
 	.cleanup = call_cleanup,
@@ -664,17 +698,26 @@ static struct isup_call *call_alloc(struct isup_trunk *tg, struct isup_circuit *
 	call->dir = dir;
 	call->id = ++tg->next_call_id;
 	osmo_timer_setup(&call->t5, t5_cb, call);
+	osmo_timer_setup(&call->t33, t33_cb, call);
 	osmo_fsm_inst_update_id_f(fi, "%s-%u-%u", tg->name, c->cic, call->id);
 	c->call = call;
 	llist_add_tail(&call->list, &tg->calls);
 	return call;
 }
 
-struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref)
+struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref,
+				      uint8_t *cause)
 {
+	uint8_t dummy;
+	if (!cause)
+		cause = &dummy;
+	*cause = 111;	/* protocol error: not an IAM of this variant */
 	if (iam->type != ISUP_MT_IAM || iam->variant != tg->variant)
 		return NULL;
 	isup_ctr_inc(tg, ISUP_CTR_CALL_OUT);
+	if (!isup_trunk_offer_allowed(tg, cause))
+		return NULL;
+	*cause = 34;
 	struct isup_circuit *c = isup_trunk_select(tg, NULL);
 	if (!c) {
 		isup_ctr_inc(tg, ISUP_CTR_CALL_NO_CIRCUIT);

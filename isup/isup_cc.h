@@ -107,6 +107,10 @@ enum isup_trunk_ctr {
 	ISUP_CTR_RSC_RX,
 	ISUP_CTR_GRS_RX,
 	ISUP_CTR_UCIC_TX,
+	ISUP_CTR_CALL_REJECT_MTP,
+	ISUP_CTR_CALL_REJECT_ACC,
+	ISUP_CTR_ACC_INDICATION,
+	ISUP_CTR_UPT_TX,
 };
 
 struct isup_cic_range {
@@ -141,6 +145,23 @@ struct isup_trunk {
 		struct osmo_timer_list t_short, t_long;
 	} grs, cgb, cgu;
 	bool reset_all;			/* isup_trunk_reset_all() in progress: each GRA starts the next GRS */
+	bool reset_on_resume;		/* reset every circuit when the signalling relation comes back */
+	/* signalling relation towards the DPC (Q.764 2.13, 2.14) */
+	bool mtp_paused;		/* MTP-PAUSE: destination inaccessible */
+	bool up_unavailable;		/* MTP-STATUS user part unavailable: UPT every T4 until answered */
+	struct osmo_timer_list t4;
+	/* automatic congestion control (Q.764 2.11): level 0-2, T29 masks repeats, T30 steps it down */
+	uint8_t acc_level;
+	uint32_t acc_seq;
+	struct osmo_timer_list t29, t30;
+	bool t29_running;
+	/* circuit group query (CQM, T28): the last answer, for show commands */
+	struct {
+		bool pending;
+		uint16_t cic;
+		struct isup_circ_state cs;
+		struct osmo_timer_list t28;
+	} cqm;
 	isup_mtp_transfer_fn mtp_transfer;
 	void *mtp_priv;
 	const struct isup_user_ops *user;
@@ -165,6 +186,7 @@ struct isup_call {
 	bool rlc_received;
 	struct isup_cause rel_cause;
 	struct osmo_timer_list t5;	/* runs beside T1 while waiting for RLC */
+	struct osmo_timer_list t33;	/* INR sent, waiting for INF */
 };
 
 /* ---- trunk groups ---- */
@@ -203,8 +225,10 @@ bool isup_circuit_available(const struct isup_circuit *c);
 /* ---- calls ---- */
 
 /* Place a call: selects a circuit, fills the CIC and sends the IAM. iam holds the parameters.
- * Returns NULL when no circuit is available (cause 34 for the user). */
-struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref);
+ * Returns NULL when the call cannot be offered, with *cause (if given) saying why: 34 no circuit,
+ * 27 destination inaccessible (MTP-PAUSE) or its user part unavailable, 42 congestion control. */
+struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref,
+				      uint8_t *cause);
 /* ALERTING/PROGRESS/ANSWER/MORE_DIGITS/SUSPEND/RESUME/INFO: msg is the message to send (its type must
  * fit the primitive; NULL builds a minimal one). RELEASE: use isup_call_release_req. */
 int isup_call_req(struct isup_call *call, enum isup_prim prim, const struct isup_msg *msg);
@@ -212,3 +236,16 @@ int isup_call_release_req(struct isup_call *call, const struct isup_cause *cause
 
 /* Registers the FSMs (once) and sets the log category ISUP logs to. */
 void isup_cc_init(int log_cat);
+
+/* ---- MTP primitives from the signalling transport ---- */
+
+enum isup_mtp_status {
+	ISUP_MTP_STATUS_CONGESTED,		/* signalling network congestion, with a level 1-3 */
+	ISUP_MTP_STATUS_UP_UNAVAILABLE,		/* remote ISUP unavailable (Q.704 UPU) */
+	ISUP_MTP_STATUS_UP_UNEQUIPPED,
+};
+void isup_trunk_mtp_pause(struct isup_trunk *tg);
+void isup_trunk_mtp_resume(struct isup_trunk *tg);
+void isup_trunk_mtp_status(struct isup_trunk *tg, enum isup_mtp_status st, unsigned level);
+/* Circuit group query: CQM over first..first+range, T28; the answer lands in tg->cqm. */
+int isup_group_query(struct isup_trunk *tg, uint16_t first, uint8_t range);

@@ -22,6 +22,7 @@ int isup_send_simple(struct isup_trunk *tg, uint8_t type, uint16_t cic);
 void isup_alert(struct isup_trunk *tg, uint16_t cic, const char *what);
 void isup_ctr_inc(struct isup_trunk *tg, enum isup_trunk_ctr ctr);
 struct isup_circuit *isup_trunk_select(struct isup_trunk *tg, const struct isup_circuit *not_this);
+bool isup_trunk_offer_allowed(struct isup_trunk *tg, uint8_t *cause);
 
 /* circuit */
 enum isup_cic_state isup_cic_state(const struct isup_circuit *c);

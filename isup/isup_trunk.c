@@ -35,6 +35,10 @@ static const struct rate_ctr_desc trunk_ctr_desc[] = {
 	[ISUP_CTR_RSC_RX] = { "isup:rx:rsc", "circuit resets received" },
 	[ISUP_CTR_GRS_RX] = { "isup:rx:grs", "group resets received" },
 	[ISUP_CTR_UCIC_TX] = { "isup:tx:ucic", "UCIC sent for unknown circuits" },
+	[ISUP_CTR_CALL_REJECT_MTP] = { "call:reject:inaccessible", "calls refused: destination or its ISUP unavailable" },
+	[ISUP_CTR_CALL_REJECT_ACC] = { "call:reject:congestion", "calls refused by automatic congestion control" },
+	[ISUP_CTR_ACC_INDICATION] = { "acc:indication", "congestion indications acted on (ACL, MTP)" },
+	[ISUP_CTR_UPT_TX] = { "isup:tx:upt", "user part tests sent" },
 };
 
 static const struct rate_ctr_group_desc trunk_ctrg_desc = {
@@ -46,6 +50,135 @@ static const struct rate_ctr_group_desc trunk_ctrg_desc = {
 };
 
 static unsigned trunk_idx;
+
+/* ---- signalling relation: MTP-PAUSE/RESUME/STATUS, user part availability, congestion ---- */
+
+static void t4_cb(void *data)
+{
+	struct isup_trunk *tg = data;
+	/* Q.764 2.14.2: test the far user part with UPT every T4 until something comes back */
+	if (tg->variant == ISUP_VAR_ITU && tg->n_circuits) {
+		isup_ctr_inc(tg, ISUP_CTR_UPT_TX);
+		isup_send_simple(tg, ISUP_MT_UPT, tg->circuits[0]->cic);
+	}
+	isup_timer_start(&tg->t4, tg->tdefs, 4);
+}
+
+static void t29_cb(void *data)
+{
+	struct isup_trunk *tg = data;
+	tg->t29_running = false;
+}
+
+static void t30_cb(void *data)
+{
+	struct isup_trunk *tg = data;
+	/* Q.764 2.11: no new indication within T30: restore traffic by one step */
+	if (tg->acc_level)
+		tg->acc_level--;
+	LOGP(isup_log_cat, LOGL_NOTICE, "%s: T30 expired, congestion level now %u\n", tg->name, tg->acc_level);
+	if (tg->acc_level)
+		isup_timer_start(&tg->t30, tg->tdefs, 30);
+}
+
+static void t28_cb(void *data)
+{
+	struct isup_trunk *tg = data;
+	tg->cqm.pending = false;
+	isup_alert(tg, tg->cqm.cic, "no CQR to CQM (T28)");
+}
+
+/* A congestion indication (ACL in REL, MTP congestion): raise the level unless T29 masks it. */
+static void acc_indication(struct isup_trunk *tg, unsigned level)
+{
+	if (tg->t29_running || !level)
+		return;
+	isup_ctr_inc(tg, ISUP_CTR_ACC_INDICATION);
+	if (level > 2)
+		level = 2;
+	if (tg->acc_level < level)
+		tg->acc_level = (uint8_t)level;
+	else if (tg->acc_level < 2)
+		tg->acc_level++;
+	LOGP(isup_log_cat, LOGL_NOTICE, "%s: congestion indication, level %u\n", tg->name, tg->acc_level);
+	tg->t29_running = true;
+	isup_timer_start(&tg->t29, tg->tdefs, 29);
+	isup_timer_start(&tg->t30, tg->tdefs, 30);
+}
+
+/* Whether a new outgoing call may be offered now; *cause says why not. */
+bool isup_trunk_offer_allowed(struct isup_trunk *tg, uint8_t *cause)
+{
+	if (tg->mtp_paused || tg->up_unavailable) {
+		isup_ctr_inc(tg, ISUP_CTR_CALL_REJECT_MTP);
+		*cause = 27;
+		return false;
+	}
+	if (tg->acc_level) {
+		/* level 1 sheds one call in four, level 2 one in two */
+		unsigned every = tg->acc_level >= 2 ? 2 : 4;
+		if (++tg->acc_seq % every == 0) {
+			isup_ctr_inc(tg, ISUP_CTR_CALL_REJECT_ACC);
+			*cause = 42;
+			return false;
+		}
+	}
+	return true;
+}
+
+void isup_trunk_mtp_pause(struct isup_trunk *tg)
+{
+	LOGP(isup_log_cat, LOGL_NOTICE, "%s: MTP-PAUSE: destination inaccessible, no new calls\n", tg->name);
+	tg->mtp_paused = true;
+	osmo_timer_del(&tg->t4);
+}
+
+void isup_trunk_mtp_resume(struct isup_trunk *tg)
+{
+	LOGP(isup_log_cat, LOGL_NOTICE, "%s: MTP-RESUME: destination accessible\n", tg->name);
+	bool was = tg->mtp_paused;
+	tg->mtp_paused = false;
+	tg->up_unavailable = false;
+	osmo_timer_del(&tg->t4);
+	if (was && tg->reset_on_resume)
+		isup_trunk_reset_all(tg);
+}
+
+void isup_trunk_mtp_status(struct isup_trunk *tg, enum isup_mtp_status st, unsigned level)
+{
+	switch (st) {
+	case ISUP_MTP_STATUS_CONGESTED:
+		acc_indication(tg, level);
+		break;
+	case ISUP_MTP_STATUS_UP_UNAVAILABLE:
+	case ISUP_MTP_STATUS_UP_UNEQUIPPED:
+		LOGP(isup_log_cat, LOGL_NOTICE, "%s: MTP-STATUS: remote ISUP %s\n", tg->name,
+		     st == ISUP_MTP_STATUS_UP_UNEQUIPPED ? "unequipped" : "unavailable");
+		if (!tg->up_unavailable) {
+			tg->up_unavailable = true;
+			if (st == ISUP_MTP_STATUS_UP_UNAVAILABLE)
+				t4_cb(tg);
+		}
+		break;
+	}
+}
+
+int isup_group_query(struct isup_trunk *tg, uint16_t first, uint8_t range)
+{
+	if (range > 31 || !isup_trunk_circuit(tg, first))
+		return -EINVAL;
+	if (tg->cqm.pending)
+		return -EBUSY;
+	struct isup_msg m;
+	struct isup_range_status rs = { .range = range };
+	isup_msg_init(&m, tg->variant, ISUP_MT_CQM, first);
+	isup_msg_put_rs(&m, &rs);
+	tg->cqm.pending = true;
+	tg->cqm.cic = first;
+	memset(&tg->cqm.cs, 0, sizeof(tg->cqm.cs));
+	isup_timer_start(&tg->cqm.t28, tg->tdefs, 28);
+	return isup_trunk_send(tg, &m);
+}
 
 void isup_ctr_inc(struct isup_trunk *tg, enum isup_trunk_ctr ctr)
 {
@@ -73,6 +206,10 @@ struct isup_trunk *isup_trunk_alloc(void *ctx, const char *name, enum isup_varia
 	tg->sel = ISUP_SEL_CONTROLLED;
 	tg->send_ucic = true;
 	INIT_LLIST_HEAD(&tg->calls);
+	osmo_timer_setup(&tg->t4, t4_cb, tg);
+	osmo_timer_setup(&tg->t29, t29_cb, tg);
+	osmo_timer_setup(&tg->t30, t30_cb, tg);
+	osmo_timer_setup(&tg->cqm.t28, t28_cb, tg);
 	tg->tdefs = isup_tdefs_alloc(tg);
 	tg->ctrs = rate_ctr_group_alloc(tg, &trunk_ctrg_desc, trunk_idx++);
 	if (tg->ctrs)
@@ -127,6 +264,10 @@ void isup_trunk_free(struct isup_trunk *tg)
 		osmo_timer_del(&g[i]->t_short);
 		osmo_timer_del(&g[i]->t_long);
 	}
+	osmo_timer_del(&tg->t4);
+	osmo_timer_del(&tg->t29);
+	osmo_timer_del(&tg->t30);
+	osmo_timer_del(&tg->cqm.t28);
 	if (tg->ctrs)
 		rate_ctr_group_free(tg->ctrs);
 	talloc_free(tg);
@@ -562,6 +703,17 @@ static void rx_group(struct isup_trunk *tg, const struct isup_msg *m)
 	case ISUP_MT_CGBA:
 	case ISUP_MT_CGUA: rx_cgba_cgua(tg, m, &rs); break;
 	case ISUP_MT_CQM: rx_cqm(tg, m, &rs); break;
+	case ISUP_MT_CQR: {
+		const struct isup_param *p = isup_msg_get(m, ISUP_PAR_CIRC_STATE);
+		if (!tg->cqm.pending || tg->cqm.cic != m->cic || !p) {
+			isup_ctr_inc(tg, ISUP_CTR_RX_UNEXPECTED);
+			break;
+		}
+		osmo_timer_del(&tg->cqm.t28);
+		tg->cqm.pending = false;
+		isup_csi_decode(isup_msg_pdata(m, p), (uint8_t)p->len, &tg->cqm.cs);
+		break;
+	}
 	default: break;
 	}
 }
@@ -629,6 +781,18 @@ int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 		}
 	}
 	LOGPFSML(c->fi, LOGL_DEBUG, "rx %s\n", isup_msg_abbr(tg->variant, m.type));
+	if (tg->up_unavailable) {
+		/* Q.764 2.14.2: any message from the far ISUP shows it is back */
+		LOGP(isup_log_cat, LOGL_NOTICE, "%s: remote ISUP available again\n", tg->name);
+		tg->up_unavailable = false;
+		osmo_timer_del(&tg->t4);
+	}
+	if (m.type == ISUP_MT_REL) {
+		/* Q.764 2.11: automatic congestion level in a REL */
+		struct isup_u8 acl;
+		if (!isup_msg_get_bits(&m, ISUP_PAR_ACL, &acl))
+			acc_indication(tg, acl.value);
+	}
 
 	switch (m.type) {
 	case ISUP_MT_BLO:
@@ -646,7 +810,36 @@ int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 	case ISUP_MT_CGBA:
 	case ISUP_MT_CGUA:
 	case ISUP_MT_CQM:
+	case ISUP_MT_CQR:
 		rx_group(tg, &m);
+		return 0;
+	case ISUP_MT_UPT:
+		/* Q.764 2.14.3: answer a user part test */
+		if (tg->variant == ISUP_VAR_ITU)
+			isup_send_simple(tg, ISUP_MT_UPA, m.cic);
+		return 0;
+	case ISUP_MT_UPA:
+		return 0;
+	case ISUP_MT_CVT: {
+		/* T1.113: circuit validation test: we have it, and say how it is configured */
+		struct isup_msg a;
+		struct isup_cvr_resp r = { .response = 1 };
+		struct isup_cg_char g = { .double_seizure = isup_trunk_controls(tg, c->cic) ? 2 : 1 };
+		isup_msg_init(&a, tg->variant, ISUP_MT_CVR, c->cic);
+		isup_msg_put_bits(&a, ISUP_PAR_ANSI_CVR_RESP_IND, &r);
+		isup_msg_put_bits(&a, ISUP_PAR_ANSI_CG_CHAR_IND, &g);
+		isup_trunk_send(tg, &a);
+		return 0;
+	}
+	case ISUP_MT_CRM:
+		/* T1.113: circuit reservation ahead of the IAM: acknowledge if the circuit can take a call */
+		if (isup_cic_state(c) == ISUP_CIC_ST_IDLE && !(c->blk & ISUP_BLK_LOCAL) && !c->call)
+			isup_send_simple(tg, ISUP_MT_CRA, c->cic);
+		else
+			isup_ctr_inc(tg, ISUP_CTR_RX_UNEXPECTED);
+		return 0;
+	case ISUP_MT_CRA:
+	case ISUP_MT_CVR:
 		return 0;
 	case ISUP_MT_RLC:
 		if (c->rsc_pending || !c->call) {
@@ -702,8 +895,6 @@ int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 		return 0;
 	case ISUP_MT_CFN:
 	case ISUP_MT_OLM:
-	case ISUP_MT_UPT:
-	case ISUP_MT_UPA:
 	case ISUP_MT_LPA:
 	case ISUP_MT_CCR:
 	case ISUP_MT_CRG:

@@ -181,7 +181,7 @@ static struct isup_call *place_call(void)
 				   : "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 "
 				     "cdpn.digits=4930123456";
 	CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&iam, variant, line, NULL, 0), 0);
-	return isup_call_setup_req(tg, &iam, (void *)1);
+	return isup_call_setup_req(tg, &iam, (void *)1, NULL);
 }
 
 #define IAM_IN(cic, digits) \
@@ -734,6 +734,203 @@ static void test_ansi_basic(void)
 	check_idle_and_free();
 }
 
+/* ---- suspend/resume, information request ---- */
+
+static void test_suspend_resume(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("ANM cic=2");
+	ind_expect(ISUP_PRIM_ANSWER);
+	/* network-initiated suspend: T6 (120 s); RES in time keeps the call */
+	rx("SUS cic=2 sri.ind=1");
+	ind_expect(ISUP_PRIM_SUSPEND);
+	advance(100);
+	rx("RES cic=2 sri.ind=1");
+	ind_expect(ISUP_PRIM_RESUME);
+	advance(200);
+	tx_none();
+	/* subscriber-initiated suspend: T2 (180 s) expires: release */
+	rx("SUS cic=2 sri.ind=0");
+	ind_expect(ISUP_PRIM_SUSPEND);
+	advance(179);
+	tx_none();
+	advance(2);
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 2)), 102);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 102);
+	rx("RLC cic=2");
+	(void)call;
+	check_idle_and_free();
+}
+
+static void test_inr_t33(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_IN(6, "1F"));
+	struct isup_call *call = ind_expect(ISUP_PRIM_SETUP)->call;
+	struct isup_msg inr;
+	CU_ASSERT_EQUAL(isup_msg_from_line(&inr, variant, "INR cic=0 inri.calling_req=1", NULL, 0), 0);
+	CU_ASSERT_EQUAL(isup_call_req(call, ISUP_PRIM_INFO, &inr), 0);
+	tx_expect(ISUP_MT_INR, 6);
+	advance(5);
+	rx("INF cic=6 infi.calling_resp=3 cgpn.nai=3 cgpn.npi=1 cgpn.digits=123");
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_INFO)->type, ISUP_MT_INF);
+	advance(20);	/* T33 stopped by the INF */
+	tx_none();
+	/* again, unanswered: T33 (12 s) releases and alerts */
+	CU_ASSERT_EQUAL(isup_call_req(call, ISUP_PRIM_INFO, &inr), 0);
+	tx_expect(ISUP_MT_INR, 6);
+	advance(13);
+	CU_ASSERT_EQUAL(alerts, 1);
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 6)), 102);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 102);
+	rx("RLC cic=6");
+	check_idle_and_free();
+}
+
+/* ---- signalling relation and congestion ---- */
+
+static void test_mtp_pause_resume(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	tg->reset_on_resume = true;
+	isup_trunk_mtp_pause(tg);
+	struct isup_msg iam;
+	uint8_t cause = 0;
+	isup_msg_from_line(&iam, variant, IAM_IN(0, "1F"), NULL, 0);
+	CU_ASSERT_PTR_NULL(isup_call_setup_req(tg, &iam, (void *)1, &cause));
+	CU_ASSERT_EQUAL(cause, 27);
+	tx_none();
+	/* back: every circuit is reset (Q.764 2.13), one GRS covering 1..31 */
+	isup_trunk_mtp_resume(tg);
+	tx_expect(ISUP_MT_GRS, 1);
+	rx("GRA cic=1 rs.range=30 rs.status=00000000");
+	struct isup_call *call = isup_call_setup_req(tg, &iam, (void *)1, &cause);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(call);
+	tx_expect(ISUP_MT_IAM, 2);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, 2);
+	rx("RLC cic=2");
+	check_idle_and_free();
+}
+
+static void test_user_part_unavailable(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	isup_trunk_mtp_status(tg, ISUP_MTP_STATUS_UP_UNAVAILABLE, 0);
+	tx_expect(ISUP_MT_UPT, 1);
+	struct isup_msg iam;
+	uint8_t cause = 0;
+	isup_msg_from_line(&iam, variant, IAM_IN(0, "1F"), NULL, 0);
+	CU_ASSERT_PTR_NULL(isup_call_setup_req(tg, &iam, (void *)1, &cause));
+	CU_ASSERT_EQUAL(cause, 27);
+	advance(300);	/* T4 */
+	tx_expect(ISUP_MT_UPT, 1);
+	rx("UPA cic=1");	/* any message: available again, T4 stopped */
+	CU_ASSERT_FALSE(tg->up_unavailable);
+	advance(600);
+	tx_none();
+	/* and we answer the far end's test */
+	rx("UPT cic=1");
+	tx_expect(ISUP_MT_UPA, 1);
+	check_idle_and_free();
+}
+
+static void test_acc(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_IN(3, "1F"));
+	ind_expect(ISUP_PRIM_SETUP);
+	/* a REL carrying ACL level 2: half of the new calls are refused with cause 42 */
+	rx("REL cic=3 cause.cause=42 acl.value=2");
+	tx_expect(ISUP_MT_RLC, 3);
+	ind_expect(ISUP_PRIM_RELEASE);
+	CU_ASSERT_EQUAL(tg->acc_level, 2);
+	struct isup_msg iam;
+	isup_msg_from_line(&iam, variant, IAM_IN(0, "1F"), NULL, 0);
+	unsigned ok = 0, refused = 0;
+	for (int i = 0; i < 8; i++) {
+		uint8_t cause = 0;
+		struct isup_call *call = isup_call_setup_req(tg, &iam, (void *)1, &cause);
+		if (!call) {
+			CU_ASSERT_EQUAL(cause, 42);
+			refused++;
+			continue;
+		}
+		ok++;
+		const struct isup_msg *m = tx_expect(ISUP_MT_IAM, call->circ->cic);
+		uint16_t cic = m->cic;
+		struct isup_cause c = isup_cause_make(0, 16);
+		isup_call_release_req(call, &c);
+		tx_expect(ISUP_MT_REL, cic);
+		char line[32];
+		snprintf(line, sizeof(line), "RLC cic=%u", cic);
+		rx(line);
+	}
+	CU_ASSERT_EQUAL(ok, 4);
+	CU_ASSERT_EQUAL(refused, 4);
+	/* T30 (5 s) steps the level down, one step each time */
+	advance(6);
+	CU_ASSERT_EQUAL(tg->acc_level, 1);
+	advance(6);
+	CU_ASSERT_EQUAL(tg->acc_level, 0);
+	check_idle_and_free();
+}
+
+static void test_cqm(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	/* we answer a query: CIC 1 idle, CIC 2 blocked by us, CIC 3 busy incoming */
+	tg->circuits[1]->blk = ISUP_BLK_LOCAL_MAINT;
+	rx(IAM_IN(3, "1F"));
+	struct isup_call *call = ind_expect(ISUP_PRIM_SETUP)->call;
+	rx("CQM cic=1 rs.range=2");
+	const struct isup_msg *cqr = tx_expect(ISUP_MT_CQR, 1);
+	const struct isup_param *p = isup_msg_get(cqr, ISUP_PAR_CIRC_STATE);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p->len, 3);
+	const uint8_t *st = isup_msg_pdata(cqr, p);
+	CU_ASSERT_EQUAL(st[0], 0x0c);	/* idle, not blocked */
+	CU_ASSERT_EQUAL(st[1], 0x0d);	/* idle, locally blocked */
+	CU_ASSERT_EQUAL(st[2], 0x04);	/* incoming busy */
+	tg->circuits[1]->blk = 0;
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, 3);
+	rx("RLC cic=3");
+	/* our query: answered, then one left unanswered (T28 alerts) */
+	CU_ASSERT_EQUAL(isup_group_query(tg, 1, 1), 0);
+	tx_expect(ISUP_MT_CQM, 1);
+	rx("CQR cic=1 rs.range=1 csi=0c0e");
+	CU_ASSERT_FALSE(tg->cqm.pending);
+	CU_ASSERT_EQUAL(tg->cqm.cs.n, 2);
+	CU_ASSERT_EQUAL(tg->cqm.cs.st[1], 0x0e);
+	CU_ASSERT_EQUAL(isup_group_query(tg, 5, 3), 0);
+	tx_expect(ISUP_MT_CQM, 5);
+	advance(11);
+	CU_ASSERT_EQUAL(alerts, 1);
+	CU_ASSERT_FALSE(tg->cqm.pending);
+	check_idle_and_free();
+}
+
+static void test_ansi_cvt_crm(void)
+{
+	setup_trunk(ISUP_VAR_ANSI);
+	rx("CVT cic=5");
+	const struct isup_msg *cvr = tx_expect(ISUP_MT_CVR, 5);
+	struct isup_cvr_resp r;
+	CU_ASSERT_EQUAL(isup_msg_get_bits(cvr, ISUP_PAR_ANSI_CVR_RESP_IND, &r), 0);
+	CU_ASSERT_EQUAL(r.response, 1);
+	rx("CRM cic=5 nci.satellite=0");
+	tx_expect(ISUP_MT_CRA, 5);
+	/* and UCIC is an ITU answer: an ANSI trunk discards messages for unknown CICs */
+	rx("RSC cic=1000");
+	tx_none();
+	check_idle_and_free();
+}
+
 int main(void)
 {
 	ctx = talloc_named_const(NULL, 0, "test_isup_cc");
@@ -772,6 +969,13 @@ int main(void)
 	CU_add_test(s, "UCIC moves a call in set-up", test_ucic_moves_call);
 	CU_add_test(s, "no circuit available", test_no_circuit);
 	CU_add_test(s, "ANSI basic call", test_ansi_basic);
+	CU_add_test(s, "suspend/resume with T6 and T2", test_suspend_resume);
+	CU_add_test(s, "INR/INF with T33", test_inr_t33);
+	CU_add_test(s, "MTP-PAUSE/RESUME, reset on resume", test_mtp_pause_resume);
+	CU_add_test(s, "user part unavailable: UPT every T4", test_user_part_unavailable);
+	CU_add_test(s, "automatic congestion control (ACL, T29/T30)", test_acc);
+	CU_add_test(s, "circuit group query both ways, T28", test_cqm);
+	CU_add_test(s, "ANSI CVT/CVR and CRM/CRA", test_ansi_cvt_crm);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

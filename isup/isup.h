@@ -6,6 +6,7 @@
 #include "isup_param.h"
 #include "isup_text.h"
 #include "isup_cc.h"
+#include "isup_net.h"
 #include "isup_timers.h"
 #include "mtp/mtp3.h"
 #include "mtp/ss7_pcap.h"

@@ -206,6 +206,7 @@ struct isup_trunk *isup_trunk_alloc(void *ctx, const char *name, enum isup_varia
 	tg->sel = ISUP_SEL_CONTROLLED;
 	tg->send_ucic = true;
 	INIT_LLIST_HEAD(&tg->calls);
+	INIT_LLIST_HEAD(&tg->list);
 	osmo_timer_setup(&tg->t4, t4_cb, tg);
 	osmo_timer_setup(&tg->t29, t29_cb, tg);
 	osmo_timer_setup(&tg->t30, t30_cb, tg);
@@ -270,6 +271,7 @@ void isup_trunk_free(struct isup_trunk *tg)
 	osmo_timer_del(&tg->cqm.t28);
 	if (tg->ctrs)
 		rate_ctr_group_free(tg->ctrs);
+	llist_del(&tg->list);
 	talloc_free(tg);
 }
 

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ISUP VTY: a configuration is parsed into trunks, written back unchanged, and shown. */
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <osmocom/core/application.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/vty/logging.h>
+#include <osmocom/vty/misc.h>
+#include <osmocom/vty/vty.h>
+
+#include "config/isupgw_log.h"
+#include "config/isupgw_vty.h"
+#include "isup/isup.h"
+
+static void *ctx;
+static struct isup_net *net;
+
+static const char cfg[] =
+	"isup\n"
+	" reset-on-start\n"
+	" trunk toB\n"
+	"  variant itu\n"
+	"  local-point-code 1-1-1\n"
+	"  remote-point-code 2-2-2\n"
+	"  network-indicator national\n"
+	"  cic-range 1 31\n"
+	"  cic-range 33 63\n"
+	"  circuit-selection lru\n"
+	"  unknown-cic discard\n"
+	"  reset-on-resume\n"
+	"  timer T7 25\n"
+	"  timer T9 120\n"
+	" trunk usA\n"
+	"  variant ansi\n"
+	"  local-point-code 1.2.3\n"
+	"  remote-point-code 4.5.6\n"
+	"  network-indicator national\n"
+	"  cic-range 1 16000\n"
+	"  circuit-selection controlled\n"
+	"  unknown-cic ucic\n"
+	"  no reset-on-resume\n";
+
+static int read_cfg(const char *text)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rc = vty_read_config_filep(f, NULL);
+	fclose(f);
+	return rc;
+}
+
+static void test_parse(void)
+{
+	CU_ASSERT_EQUAL_FATAL(read_cfg(cfg), 0);
+	CU_ASSERT_TRUE(net->reset_on_start);
+	struct isup_trunk *b = isup_net_trunk_find(net, "toB"), *a = isup_net_trunk_find(net, "usA");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_EQUAL(b->variant, ISUP_VAR_ITU);
+	CU_ASSERT_EQUAL(b->opc, (1 << 11) | (1 << 3) | 1);
+	CU_ASSERT_EQUAL(b->dpc, (2 << 11) | (2 << 3) | 2);
+	CU_ASSERT_EQUAL(b->n_circuits, 62);
+	CU_ASSERT_PTR_NOT_NULL(isup_trunk_circuit(b, 63));
+	CU_ASSERT_PTR_NULL(isup_trunk_circuit(b, 32));
+	CU_ASSERT_EQUAL(b->sel, ISUP_SEL_LRU);
+	CU_ASSERT_FALSE(b->send_ucic);
+	CU_ASSERT_TRUE(b->reset_on_resume);
+	CU_ASSERT_EQUAL(osmo_tdef_get(b->tdefs, 7, OSMO_TDEF_S, -1), 25);
+	CU_ASSERT_EQUAL(osmo_tdef_get(b->tdefs, 9, OSMO_TDEF_S, -1), 120);
+	CU_ASSERT_EQUAL(osmo_tdef_get(b->tdefs, 1, OSMO_TDEF_S, -1), 15);
+	CU_ASSERT_EQUAL(a->variant, ISUP_VAR_ANSI);
+	CU_ASSERT_EQUAL(a->opc, 0x010203);
+	CU_ASSERT_EQUAL(a->n_circuits, 16000);
+}
+
+static void test_bad_config(void)
+{
+	/* each is refused: CIC over the ITU limit, overlap, a point code over 14 bits, T7
+	 * outside Q.764's 20-30 s */
+	static const char *bad[] = {
+		"isup\n trunk x1\n  variant itu\n  cic-range 1 5000\n",
+		"isup\n trunk toB\n  cic-range 20 40\n",
+		"isup\n trunk x2\n  variant itu\n  local-point-code 16384\n",
+		"isup\n trunk x3\n  timer T7 5\n",
+		"isup\n trunk usA\n  variant itu\n",
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_NOT_EQUAL(read_cfg(bad[i]), 0);
+	struct isup_trunk *a = isup_net_trunk_find(net, "usA");
+	CU_ASSERT_EQUAL(a->variant, ISUP_VAR_ANSI);	/* 16000 CICs do not fit ITU: unchanged */
+	/* clean the trunks the bad lines created */
+	const char *made[] = { "x1", "x2", "x3" };
+	for (unsigned i = 0; i < 3; i++) {
+		struct isup_trunk *t = isup_net_trunk_find(net, made[i]);
+		if (t)
+			isup_trunk_free(t);
+	}
+}
+
+static void test_write_back(void)
+{
+	char path[] = "/tmp/isup_vty_XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	CU_ASSERT_EQUAL_FATAL(osmo_vty_write_config_file(path), 0);
+	FILE *f = fopen(path, "r");
+	static char out[16384];
+	size_t n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	unlink(path);
+	/* the isup part is exactly what was read (with the timers not at default) */
+	const char *start = strstr(out, "isup\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(start);
+	char expect[sizeof(cfg) + 64];
+	snprintf(expect, sizeof(expect), "%s", cfg);
+	if (strncmp(start, expect, strlen(expect)))
+		fprintf(stderr, "\nwritten:\n%s\nexpected:\n%s\n", start, expect);
+	CU_ASSERT_EQUAL(strncmp(start, expect, strlen(expect)), 0);
+}
+
+static void test_show_text(void)
+{
+	struct isup_trunk *b = isup_net_trunk_find(net, "toB");
+	b->circuits[2]->blk = ISUP_BLK_REMOTE_MAINT | ISUP_BLK_LOCAL_HW;
+	char *s = isup_show_trunk(ctx, b);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "trunk toB: ITU, OPC 1-1-1 DPC 2-2-2 NI 2, 62 circuits (62 idle, 0 busy, 1 blocked)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "CICs 33-63"));
+	talloc_free(s);
+	s = isup_show_circuits(ctx, b);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "  3     IDLE        local-hw remote-maint    -"));
+	talloc_free(s);
+	b->circuits[2]->blk = 0;
+}
+
+int main(void)
+{
+	ctx = talloc_named_const(NULL, 0, "test_isup_vty");
+	osmo_init_logging2(ctx, &isupgw_log_info);
+	log_set_use_color(osmo_stderr_target, 0);
+	isupgw_vty_info.tall_ctx = ctx;
+	vty_init(&isupgw_vty_info);
+	isup_cc_init(DISUP);
+	net = isup_net_alloc(ctx);
+	isup_vty_init(net, ISUPGW_NODE_ISUP, ISUPGW_NODE_ISUP_TRUNK);
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite s = CU_add_suite("isup_vty", NULL, NULL);
+	CU_add_test(s, "configuration parsed into trunks", test_parse);
+	CU_add_test(s, "bad configuration refused", test_bad_config);
+	CU_add_test(s, "configuration written back as read", test_write_back);
+	CU_add_test(s, "show text", test_show_text);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}

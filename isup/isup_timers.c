@@ -56,11 +56,40 @@ const struct osmo_tdef isup_tdefs_template[] = {
 	{}
 };
 
-struct osmo_tdef *isup_tdefs_alloc(void *ctx)
+/* T1.113.4 values that differ from Q.764: shorter supervision of REL, RSC and the blocking and group
+ * procedures (4-15 s repeats, 1 min long timers), T6 and T9 from its own table. */
+static const struct osmo_tdef ansi_overrides[] = {
+	TD(1, 10, S, 4, 15, "REL sent, waiting RLC: repeat REL (T1.113: 4-15 s)"),
+	TD(5, 60, S, 60, 60, "initial REL sent, no RLC: send RSC, alert maintenance (T1.113: 1 min)"),
+	TD(6, 30, S, 10, 32, "SUS (network) received: release (T1.113: 10-32 s)"),
+	TD(9, 180, S, 120, 240, "ACM received, waiting answer: release (T1.113: 2-4 min)"),
+	TD(12, 10, S, 4, 15, "BLO sent, waiting BLA: repeat BLO (T1.113: 4-15 s)"),
+	TD(13, 60, S, 60, 60, "initial BLO sent: repeat BLO, alert maintenance (T1.113: 1 min)"),
+	TD(14, 10, S, 4, 15, "UBL sent, waiting UBA: repeat UBL (T1.113: 4-15 s)"),
+	TD(15, 60, S, 60, 60, "initial UBL sent: repeat UBL, alert maintenance (T1.113: 1 min)"),
+	TD(16, 10, S, 4, 15, "RSC sent, waiting RLC: repeat RSC (T1.113: 4-15 s)"),
+	TD(17, 60, S, 60, 60, "initial RSC sent: repeat RSC, alert maintenance (T1.113: 1 min)"),
+	TD(18, 10, S, 4, 15, "CGB sent, waiting CGBA: repeat CGB (T1.113: 4-15 s)"),
+	TD(19, 60, S, 60, 60, "initial CGB sent: repeat CGB, alert maintenance (T1.113: 1 min)"),
+	TD(20, 10, S, 4, 15, "CGU sent, waiting CGUA: repeat CGU (T1.113: 4-15 s)"),
+	TD(21, 60, S, 60, 60, "initial CGU sent: repeat CGU, alert maintenance (T1.113: 1 min)"),
+	TD(22, 10, S, 4, 15, "GRS sent, waiting GRA: repeat GRS (T1.113: 4-15 s)"),
+	TD(23, 60, S, 60, 60, "initial GRS sent: repeat GRS, alert maintenance (T1.113: 1 min)"),
+	{}
+};
+
+struct osmo_tdef *isup_tdefs_alloc(void *ctx, int ansi)
 {
 	struct osmo_tdef *t = talloc_memdup(ctx, isup_tdefs_template, sizeof(isup_tdefs_template));
-	if (t)
-		osmo_tdefs_reset(t);
+	if (!t)
+		return NULL;
+	if (ansi) {
+		for (const struct osmo_tdef *o = ansi_overrides; o->T; o++)
+			for (struct osmo_tdef *d = t; d->T; d++)
+				if (d->T == o->T)
+					memcpy((void *)d, o, sizeof(*d));	/* the table is ours: const only for users */
+	}
+	osmo_tdefs_reset(t);
 	return t;
 }
 

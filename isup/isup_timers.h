@@ -7,8 +7,9 @@
 /* The template: T number, default, unit, description with the Q.764 range, min and max. */
 extern const struct osmo_tdef isup_tdefs_template[];
 
-/* A trunk's own table (talloc child of ctx), values at their defaults. */
-struct osmo_tdef *isup_tdefs_alloc(void *ctx);
+/* A trunk's own table (talloc child of ctx), values at the variant's defaults: ITU Q.764 Annex A, or
+ * ANSI T1.113.4 where its values differ. */
+struct osmo_tdef *isup_tdefs_alloc(void *ctx, int ansi);
 /* Current value of timer T in milliseconds. */
 unsigned long isup_timer_ms(const struct osmo_tdef *tdefs, int T);
 struct osmo_timer_list;

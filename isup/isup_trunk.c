@@ -211,7 +211,7 @@ struct isup_trunk *isup_trunk_alloc(void *ctx, const char *name, enum isup_varia
 	osmo_timer_setup(&tg->t29, t29_cb, tg);
 	osmo_timer_setup(&tg->t30, t30_cb, tg);
 	osmo_timer_setup(&tg->cqm.t28, t28_cb, tg);
-	tg->tdefs = isup_tdefs_alloc(tg);
+	tg->tdefs = isup_tdefs_alloc(tg, v == ISUP_VAR_ANSI);
 	tg->ctrs = rate_ctr_group_alloc(tg, &trunk_ctrg_desc, trunk_idx++);
 	if (tg->ctrs)
 		rate_ctr_group_set_name(tg->ctrs, tg->name);
@@ -746,6 +746,64 @@ static void rx_unrecognized(struct isup_trunk *tg, struct isup_circuit *c, const
 		send_cause_msg(tg, ISUP_MT_CFN, m->cic, 97, &diag, 1);
 }
 
+/* Q.764 2.9.5.2: unrecognized parameters, handled by the parameter compatibility information.
+ * Returns true when the message is to be dropped (the call may have been released). */
+static bool rx_unrecognized_params(struct isup_trunk *tg, struct isup_circuit *c, struct isup_msg *m)
+{
+	struct isup_par_compat pci = { 0 };
+	const struct isup_param *pp = isup_msg_get(m, ISUP_PAR_PAR_COMPAT);
+	if (pp)
+		isup_pci_decode(isup_msg_pdata(m, pp), (uint8_t)pp->len, &pci);
+	uint8_t notify[ISUP_MAX_PARAMS];
+	unsigned n_notify = 0;
+	bool release = false, drop = false;
+	for (unsigned i = m->n_mand; i < m->n_params && !release && !drop;) {
+		uint8_t code = m->params[i].code;
+		if (isup_par_known(tg->variant, code)) {
+			i++;
+			continue;
+		}
+		isup_ctr_inc(tg, ISUP_CTR_RX_UNRECOGNIZED);
+		/* default without instructions: discard the parameter and notify */
+		uint8_t o = 0x10 | 0x04;
+		for (unsigned k = 0; k < pci.n; k++)
+			if (pci.e[k].code == code)
+				o = pci.e[k].ii.oct[0];
+		if (ISUP_II_RELEASE(o)) {
+			release = true;
+		} else if (ISUP_II_DISCARD_MSG(o)) {
+			drop = true;
+		} else if (ISUP_II_PCI_DISCARD_PAR(o)) {
+			isup_msg_del(m, code);
+			if (ISUP_II_NOTIFY(o))
+				notify[n_notify++] = code;
+			continue;	/* the next parameter moved into slot i */
+		} else if (ISUP_II_NOTIFY(o)) {
+			notify[n_notify++] = code;
+		}
+		i++;
+	}
+	if (release) {
+		LOGPFSML(c->fi, LOGL_NOTICE, "unrecognized parameter with 'release call': releasing (cause 99)\n");
+		struct isup_cause cause = isup_cause_make(2, 99);
+		if (c->call)
+			isup_call_release_req(c->call, &cause);
+		return true;
+	}
+	/* no confusion in answer to messages that end or confuse things already */
+	bool may_notify = m->type != ISUP_MT_REL && m->type != ISUP_MT_RLC && m->type != ISUP_MT_CFN;
+	if (n_notify && may_notify) {
+		struct isup_msg cfn;
+		struct isup_cause cause = isup_cause_make(2, 99);
+		memcpy(cause.diag, notify, n_notify > sizeof(cause.diag) ? sizeof(cause.diag) : n_notify);
+		cause.diag_len = (uint8_t)(n_notify > sizeof(cause.diag) ? sizeof(cause.diag) : n_notify);
+		isup_msg_init(&cfn, tg->variant, ISUP_MT_CFN, m->cic);
+		isup_msg_put_cause(&cfn, &cause);
+		isup_trunk_send(tg, &cfn);
+	}
+	return drop;
+}
+
 int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 {
 	struct isup_msg m;
@@ -789,6 +847,8 @@ int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 		tg->up_unavailable = false;
 		osmo_timer_del(&tg->t4);
 	}
+	if (tg->variant == ISUP_VAR_ITU && rx_unrecognized_params(tg, c, &m))
+		return 0;
 	if (m.type == ISUP_MT_REL) {
 		/* Q.764 2.11: automatic congestion level in a REL */
 		struct isup_u8 acl;

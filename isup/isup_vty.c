@@ -102,7 +102,15 @@ DEFUN(cfg_trunk_variant, cfg_trunk_variant_cmd, "variant (itu|ansi)",
 		vty_out(vty, "%% Point codes do not fit the variant%s", VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	tg->variant = v;
+	if (tg->variant != v) {
+		/* the timer table follows the variant's defaults: configure timers after the variant */
+		struct osmo_tdef *t = isup_tdefs_alloc(tg, v == ISUP_VAR_ANSI);
+		if (!t)
+			return CMD_WARNING;
+		talloc_free(tg->tdefs);
+		tg->tdefs = t;
+		tg->variant = v;
+	}
 	return CMD_SUCCESS;
 }
 

@@ -688,6 +688,39 @@ static void test_unknown_cic_and_unexpected(void)
 	check_idle_and_free();
 }
 
+static void test_unrecognized_parameters(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	/* no instructions: the parameter is dropped, CFN cause 99 names it, the call proceeds */
+	rx(IAM_IN(3, "1F") " 0xf0=0102");
+	const struct isup_msg *cfn = tx_expect(ISUP_MT_CFN, 3);
+	struct isup_cause c;
+	CU_ASSERT_EQUAL(isup_msg_get_cause(cfn, &c), 0);
+	CU_ASSERT_EQUAL(c.cause, 99);
+	CU_ASSERT_EQUAL(c.diag_len, 1);
+	CU_ASSERT_EQUAL(c.diag[0], 0xf0);
+	struct isup_call *call = ind_expect(ISUP_PRIM_SETUP)->call;
+	/* PCI for 0xf1: discard the parameter, do not notify (E=1, C=0, last octet) */
+	rx("CPG cic=3 ei.event=1 0xf1=00 pci=f190");
+	tx_none();
+	/* PCI for 0xf2: discard the message (D=1) */
+	rx("ANM cic=3 0xf2=00 pci=f288");
+	tx_none();
+	ind_none();
+	/* PCI for 0xf3: release the call (B=1): REL cause 99 */
+	rx("INF cic=3 infi.solicited=1 0xf3=00 pci=f382");
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 3)), 99);
+	rx("RLC cic=3");
+	(void)call;
+	/* an unknown parameter in a REL is dropped without a CFN */
+	rx(IAM_IN(5, "1F"));
+	ind_expect(ISUP_PRIM_SETUP);
+	rx("REL cic=5 cause.cause=16 0xf4=00");
+	tx_expect(ISUP_MT_RLC, 5);
+	ind_expect(ISUP_PRIM_RELEASE);
+	check_idle_and_free();
+}
+
 static void test_ucic_moves_call(void)
 {
 	setup_trunk(ISUP_VAR_ITU);
@@ -715,6 +748,31 @@ static void test_no_circuit(void)
 	tx_none();
 	for (unsigned i = 0; i < tg->n_circuits; i++)
 		tg->circuits[i]->blk = 0;
+	check_idle_and_free();
+}
+
+static void test_ansi_release_timers(void)
+{
+	setup_trunk(ISUP_VAR_ANSI);
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("ANM cic=2");
+	ind_expect(ISUP_PRIM_ANSWER);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, 2);
+	/* T1.113: T1 = 10 s, T5 = 1 min, then RSC every T17 = 1 min */
+	advance(10);
+	tx_expect(ISUP_MT_REL, 2);
+	for (unsigned s = 10; s < 60; s++) {
+		advance(1);
+		while (txq_head < txq_n && txq[txq_head].type == ISUP_MT_REL)
+			txq_head++;
+	}
+	tx_expect(ISUP_MT_RSC, 2);
+	advance(60);
+	tx_expect(ISUP_MT_RSC, 2);
+	rx("RLC cic=2");
 	check_idle_and_free();
 }
 
@@ -966,9 +1024,11 @@ int main(void)
 	CU_add_test(s, "reset of all circuits in ranges of 32", test_reset_all_at_startup);
 	CU_add_test(s, "CGB/CGU with status bitmaps, hardware blocking", test_cgb_status_bitmap);
 	CU_add_test(s, "unknown CIC, unexpected and unrecognized messages", test_unknown_cic_and_unexpected);
+	CU_add_test(s, "unrecognized parameters per parameter compatibility information", test_unrecognized_parameters);
 	CU_add_test(s, "UCIC moves a call in set-up", test_ucic_moves_call);
 	CU_add_test(s, "no circuit available", test_no_circuit);
 	CU_add_test(s, "ANSI basic call", test_ansi_basic);
+	CU_add_test(s, "ANSI release supervision timers (T1, T5, T17)", test_ansi_release_timers);
 	CU_add_test(s, "suspend/resume with T6 and T2", test_suspend_resume);
 	CU_add_test(s, "INR/INF with T33", test_inr_t33);
 	CU_add_test(s, "MTP-PAUSE/RESUME, reset on resume", test_mtp_pause_resume);

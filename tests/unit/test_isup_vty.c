@@ -74,6 +74,10 @@ static void test_parse(void)
 	CU_ASSERT_EQUAL(a->variant, ISUP_VAR_ANSI);
 	CU_ASSERT_EQUAL(a->opc, 0x010203);
 	CU_ASSERT_EQUAL(a->n_circuits, 16000);
+	/* the ANSI trunk runs T1.113's shorter supervision timers */
+	CU_ASSERT_EQUAL(osmo_tdef_get(a->tdefs, 1, OSMO_TDEF_S, -1), 10);
+	CU_ASSERT_EQUAL(osmo_tdef_get(a->tdefs, 17, OSMO_TDEF_S, -1), 60);
+	CU_ASSERT_EQUAL(osmo_tdef_get(a->tdefs, 7, OSMO_TDEF_S, -1), 20);
 }
 
 static void test_bad_config(void)

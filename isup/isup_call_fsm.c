@@ -19,6 +19,9 @@ enum call_state {
 	CALL_ST_IN_ALERTED,	/* ACM sent */
 	CALL_ST_ACTIVE,
 	CALL_ST_WAIT_RLC,	/* REL sent: T1 repeats within T5 */
+	CALL_ST_IN_COT_WAIT,	/* IAM asked for a continuity check: T8 until COT (setup held back) */
+	CALL_ST_IN_COT_FAILED,	/* COT failure received: T27 until CCR */
+	CALL_ST_IN_COT_RECHECK,	/* CCR received, loop connected: REL ends it, T27 guards */
 };
 
 enum call_event {
@@ -31,6 +34,8 @@ enum call_event {
 	CALL_EV_DUAL_SEIZURE,
 	CALL_EV_T5,
 	CALL_EV_T33,
+	CALL_EV_COT_RESULT,	/* data: bool * */
+	CALL_EV_T24,
 };
 
 static const struct value_string call_event_names[] = {
@@ -43,6 +48,8 @@ static const struct value_string call_event_names[] = {
 	{ CALL_EV_DUAL_SEIZURE, "DUAL_SEIZURE" },
 	{ CALL_EV_T5, "T5" },
 	{ CALL_EV_T33, "T33" },
+	{ CALL_EV_COT_RESULT, "COT_RESULT" },
+	{ CALL_EV_T24, "T24" },
 	{}
 };
 
@@ -139,6 +146,16 @@ static int call_state_chg(struct isup_call *call, enum call_state st)
 	return osmo_tdef_fsm_inst_state_chg(call->fi, st, call_timeouts, call->tg->tdefs, 0);
 }
 
+static void cot_loop(struct isup_call *call, bool connect)
+{
+	struct isup_trunk *tg = call->tg;
+	if (call->loop == connect || !call->circ)
+		return;
+	call->loop = connect;
+	if (tg->user && tg->user->cot_loop)
+		tg->user->cot_loop(tg, call->circ->cic, connect, tg->user_priv);
+}
+
 /* Start releasing towards the network: REL, T1 and T5 (Q.764 2.3.1). */
 static void start_release(struct isup_call *call, uint8_t cause, bool tell_user)
 {
@@ -154,9 +171,26 @@ static void start_release(struct isup_call *call, uint8_t cause, bool tell_user)
 /* Received REL: answer RLC at once, the circuit is idle, the user hears of it (Q.764 2.3.2). */
 static void rx_rel(struct isup_call *call, const struct isup_msg *m)
 {
+	cot_loop(call, false);
 	isup_send_simple(call->tg, ISUP_MT_RLC, call->circ->cic);
 	user_release(call, m, 31);
 	osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REGULAR, NULL);
+}
+
+/* An IAM asking for a continuity check on this circuit: the user's media runs the test (T24 guards). */
+static void start_cot_test(struct isup_call *call)
+{
+	struct isup_trunk *tg = call->tg;
+	struct isup_nci nci = { 0 };
+	isup_msg_get_bits(&call->iam, ISUP_PAR_NCI, &nci);
+	call->cot_ind = nci.cot_ind;
+	call->cot_done = nci.cot_ind != 1;
+	if (call->cot_done)
+		return;
+	/* T24 plus a margin for the media layer to report */
+	osmo_timer_schedule(&call->t24, (int)(isup_timer_ms(tg->tdefs, 24) / 1000) + 1, 0);
+	if (tg->user && tg->user->cot_test)
+		tg->user->cot_test(tg, call->circ->cic, call, tg->user_priv);
 }
 
 /* Move an outgoing call in set-up to another circuit: automatic repeat attempt (Q.764 2.9.1.4). */
@@ -182,6 +216,7 @@ static void repeat_attempt(struct isup_call *call)
 	call->iam.cic = c->cic;
 	isup_trunk_send(call->tg, &call->iam);
 	call_state_chg(call, CALL_ST_OUT_WAIT_ACM);
+	start_cot_test(call);
 	if (call->tg->user && call->tg->user->call_moved && call->user_ref)
 		call->tg->user->call_moved(call, old_cic, c->cic, call->tg->user_priv);
 }
@@ -494,6 +529,125 @@ static void st_wait_rlc(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
+/* ---- continuity check, incoming side (Q.764 2.1.8.2) ---- */
+
+/* Hand the held IAM to the user once continuity is confirmed. */
+static void deliver_setup(struct isup_call *call)
+{
+	struct isup_trunk *tg = call->tg;
+	if (call->addr_complete)
+		osmo_fsm_inst_state_chg(call->fi, CALL_ST_IN_SETUP, 0, 0);
+	else
+		osmo_fsm_inst_state_chg(call->fi, CALL_ST_IN_SETUP, isup_timer_ms(tg->tdefs, 35) / 1000, 35);
+	if (tg->user && tg->user->call_ind) {
+		call->user_ref = call;	/* until the user sets its own */
+		tg->user->call_ind(call, ISUP_PRIM_SETUP, &call->setup_msg, NULL, tg->user_priv);
+	} else {
+		/* nobody to take the call: reject as a switch without a route would */
+		start_release(call, 3, false);
+	}
+}
+
+/* SAM while the check runs: fold its digits into the held IAM's called number. */
+static void fold_sam(struct isup_call *call, const struct isup_msg *m)
+{
+	struct isup_number cd, sn;
+	if (isup_msg_get_number(&call->setup_msg, ISUP_PAR_CALLED, &cd) ||
+	    isup_msg_get_number(m, ISUP_PAR_SUBSEQ, &sn))
+		return;
+	if (cd.n_digits + sn.n_digits > ISUP_NUM_MAX_DIGITS)
+		return;
+	memcpy(cd.digits + cd.n_digits, sn.digits, sn.n_digits + 1u);
+	cd.n_digits = (uint8_t)(cd.n_digits + sn.n_digits);
+	cd.filler = 0;
+	isup_msg_put_number(&call->setup_msg, ISUP_PAR_CALLED, &cd);
+	if (sn.n_digits && sn.digits[sn.n_digits - 1] == 'F')
+		call->addr_complete = true;
+}
+
+static void st_in_cot_wait(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	if (event != CALL_EV_RX)
+		return;
+	const struct isup_msg *m = data;
+	switch (m->type) {
+	case ISUP_MT_COT: {
+		struct isup_cot_ind ci = { 0 };
+		isup_msg_get_bits(m, ISUP_PAR_COT_IND, &ci);
+		cot_loop(call, false);
+		if (ci.cot) {
+			call->cot_done = true;
+			deliver_setup(call);
+		} else {
+			LOGPFSML(fi, LOGL_NOTICE, "continuity check failed: waiting for CCR (T27)\n");
+			osmo_fsm_inst_state_chg(fi, CALL_ST_IN_COT_FAILED, isup_timer_ms(call->tg->tdefs, 27) / 1000, 27);
+		}
+		return;
+	}
+	case ISUP_MT_SAM:
+		fold_sam(call, m);
+		return;
+	case ISUP_MT_REL:
+		rx_rel(call, m);
+		return;
+	default:
+		rx_unexpected(call, m);
+		return;
+	}
+}
+
+static void st_in_cot_failed(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	if (event != CALL_EV_RX)
+		return;
+	const struct isup_msg *m = data;
+	switch (m->type) {
+	case ISUP_MT_CCR:
+		/* the far end rechecks: loop the circuit back until it releases it */
+		cot_loop(call, true);
+		osmo_fsm_inst_state_chg(fi, CALL_ST_IN_COT_RECHECK, isup_timer_ms(call->tg->tdefs, 27) / 1000, 27);
+		return;
+	case ISUP_MT_REL:
+		rx_rel(call, m);
+		return;
+	default:
+		rx_unexpected(call, m);
+		return;
+	}
+}
+
+/* ---- continuity check, outgoing side (Q.764 2.1.8.1) ---- */
+
+static void t24_cb(void *data)
+{
+	struct isup_call *call = data;
+	osmo_fsm_inst_dispatch(call->fi, CALL_EV_T24, NULL);
+}
+
+static void cot_result(struct isup_call *call, bool ok)
+{
+	struct isup_msg m;
+	struct isup_cot_ind ci = { .cot = ok };
+	osmo_timer_del(&call->t24);
+	isup_msg_init(&m, call->tg->variant, ISUP_MT_COT, call->circ->cic);
+	isup_msg_put_bits(&m, ISUP_PAR_COT_IND, &ci);
+	isup_trunk_send(call->tg, &m);
+	if (ok) {
+		call->cot_done = true;
+		return;
+	}
+	/* failed: recheck this circuit (T25, then CCR every T26) and repeat the call elsewhere */
+	struct isup_circuit *c = call->circ;
+	LOGPFSML(call->fi, LOGL_NOTICE, "continuity check failed on CIC %u: repeating the call, rechecking\n",
+		 c->cic);
+	c->cot_recheck = true;
+	c->cot_failures = 1;
+	isup_timer_start(&c->t_cot, call->tg->tdefs, 25);
+	repeat_attempt(call);
+}
+
 /* ---- events valid in every state ---- */
 
 static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
@@ -544,6 +698,16 @@ static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		if (fi->state == CALL_ST_OUT_WAIT_ACM)
 			repeat_attempt(call);
 		return;
+	case CALL_EV_COT_RESULT:
+		if (call->dir == ISUP_CALL_OUT && call->cot_ind == 1 && !call->cot_done && fi->state == CALL_ST_OUT_WAIT_ACM)
+			cot_result(call, *(bool *)data);
+		return;
+	case CALL_EV_T24:
+		if (call->dir == ISUP_CALL_OUT && !call->cot_done && fi->state == CALL_ST_OUT_WAIT_ACM) {
+			LOGPFSML(fi, LOGL_NOTICE, "no continuity test result within T24: counted as failed\n");
+			cot_result(call, false);
+		}
+		return;
 	case CALL_EV_T33:
 		LOGPFSML(fi, LOGL_NOTICE, "T33 expired: no INF, releasing (cause 102)\n");
 		isup_alert(call->tg, call->circ ? call->circ->cic : 0, "no INF to INR (T33)");
@@ -572,6 +736,22 @@ static int call_timer_cb(struct osmo_fsm_inst *fi)
 		LOGPFSML(fi, LOGL_NOTICE, "T%d expired: suspended too long, releasing (cause 102)\n", fi->T);
 		start_release(call, 102, true);
 		return 0;
+	case 8:
+		LOGPFSML(fi, LOGL_NOTICE, "T8 expired: no COT, releasing (cause 41)\n");
+		cot_loop(call, false);
+		start_release(call, 41, false);
+		return 0;
+	case 27: {
+		/* Q.764 2.1.8.2: no CCR (or no end to the recheck) within T27: reset the circuit */
+		LOGPFSML(fi, LOGL_NOTICE, "T27 expired: resetting the circuit\n");
+		cot_loop(call, false);
+		struct isup_circuit *c = call->circ;
+		c->call = NULL;
+		call->circ = NULL;
+		osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
+		isup_circuit_reset_ex(c, false);
+		return 0;
+	}
 	case 35:
 		isup_ctr_inc(call->tg, ISUP_CTR_T35_EXPIRY);
 		LOGPFSML(fi, LOGL_NOTICE, "T35 expired: address incomplete, releasing (cause 28)\n");
@@ -606,6 +786,8 @@ static void call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause caus
 	struct isup_call *call = fi->priv;
 	osmo_timer_del(&call->t5);
 	osmo_timer_del(&call->t33);
+	osmo_timer_del(&call->t24);
+	cot_loop(call, false);
 	if (call->user_ref && cause != OSMO_FSM_TERM_REGULAR) {
 		/* torn down from outside (trunk freed): the user still gets its release */
 		struct isup_cause c = isup_cause_make(2, 41);
@@ -626,7 +808,8 @@ static void call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause caus
 static const struct osmo_fsm_state call_states[] = {
 	[CALL_ST_NULL] = {
 		.name = "NULL",
-		.out_state_mask = S(CALL_ST_OUT_WAIT_ACM) | S(CALL_ST_IN_SETUP) | S(CALL_ST_WAIT_RLC),
+		.out_state_mask = S(CALL_ST_OUT_WAIT_ACM) | S(CALL_ST_IN_SETUP) | S(CALL_ST_WAIT_RLC) |
+				  S(CALL_ST_IN_COT_WAIT),
 	},
 	[CALL_ST_OUT_WAIT_ACM] = {
 		.name = "OUT_WAIT_ACM",
@@ -659,6 +842,24 @@ static const struct osmo_fsm_state call_states[] = {
 		.out_state_mask = S(CALL_ST_ACTIVE) | S(CALL_ST_WAIT_RLC),
 		.action = st_active,
 	},
+	[CALL_ST_IN_COT_WAIT] = {
+		.name = "IN_COT_WAIT",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(CALL_ST_IN_SETUP) | S(CALL_ST_IN_COT_FAILED) | S(CALL_ST_WAIT_RLC),
+		.action = st_in_cot_wait,
+	},
+	[CALL_ST_IN_COT_FAILED] = {
+		.name = "IN_COT_FAILED",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(CALL_ST_IN_COT_RECHECK),
+		.action = st_in_cot_failed,
+	},
+	[CALL_ST_IN_COT_RECHECK] = {
+		.name = "IN_COT_RECHECK",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(CALL_ST_IN_COT_RECHECK),
+		.action = st_in_cot_failed,
+	},
 	[CALL_ST_WAIT_RLC] = {
 		.name = "WAIT_RLC",
 		.in_event_mask = RX_EVENTS | S(CALL_EV_T5),
@@ -672,7 +873,8 @@ struct osmo_fsm isup_call_fsm = {
 	.states = call_states,
 	.num_states = ARRAY_SIZE(call_states),
 	.allstate_event_mask = S(CALL_EV_USER_RELEASE) | S(CALL_EV_CIRCUIT_RESET) | S(CALL_EV_CIRCUIT_BLOCKED) |
-			       S(CALL_EV_CIRCUIT_HW_BLOCKED) | S(CALL_EV_DUAL_SEIZURE) | S(CALL_EV_T33),
+			       S(CALL_EV_CIRCUIT_HW_BLOCKED) | S(CALL_EV_DUAL_SEIZURE) | S(CALL_EV_T33) |
+			       S(CALL_EV_COT_RESULT) | S(CALL_EV_T24),
 	.allstate_action = call_allstate,
 	.timer_cb = call_timer_cb,
 	.cleanup = call_cleanup,
@@ -699,6 +901,7 @@ static struct isup_call *call_alloc(struct isup_trunk *tg, struct isup_circuit *
 	call->id = ++tg->next_call_id;
 	osmo_timer_setup(&call->t5, t5_cb, call);
 	osmo_timer_setup(&call->t33, t33_cb, call);
+	osmo_timer_setup(&call->t24, t24_cb, call);
 	osmo_fsm_inst_update_id_f(fi, "%s-%u-%u", tg->name, c->cic, call->id);
 	c->call = call;
 	llist_add_tail(&call->list, &tg->calls);
@@ -737,6 +940,7 @@ struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_m
 		return NULL;
 	}
 	call_state_chg(call, CALL_ST_OUT_WAIT_ACM);
+	start_cot_test(call);
 	return call;
 }
 
@@ -750,18 +954,19 @@ struct isup_call *isup_call_incoming(struct isup_trunk *tg, struct isup_circuit 
 	struct isup_number cd;
 	if (!isup_msg_get_number(iam, ISUP_PAR_CALLED, &cd) && cd.n_digits && cd.digits[cd.n_digits - 1] == 'F')
 		call->addr_complete = true;
-	/* the user may answer synchronously: enter the state first; T35 while digits may follow */
-	if (call->addr_complete)
-		osmo_fsm_inst_state_chg(call->fi, CALL_ST_IN_SETUP, 0, 0);
-	else
-		osmo_fsm_inst_state_chg(call->fi, CALL_ST_IN_SETUP, isup_timer_ms(tg->tdefs, 35) / 1000, 35);
-	if (tg->user && tg->user->call_ind) {
-		call->user_ref = call;	/* until the user sets its own */
-		tg->user->call_ind(call, ISUP_PRIM_SETUP, iam, NULL, tg->user_priv);
-	} else {
-		/* nobody to take the call: reject as a switch would without a route */
-		start_release(call, 3, false);
+	call->setup_msg = *iam;
+	struct isup_nci nci = { 0 };
+	isup_msg_get_bits(iam, ISUP_PAR_NCI, &nci);
+	call->cot_ind = nci.cot_ind;
+	if (nci.cot_ind == 1 || nci.cot_ind == 2) {
+		/* Q.764 2.1.8.2: loop this circuit back (if the check is on it) and wait for COT (T8) */
+		osmo_fsm_inst_state_chg(call->fi, CALL_ST_IN_COT_WAIT, isup_timer_ms(tg->tdefs, 8) / 1000, 8);
+		if (nci.cot_ind == 1)
+			cot_loop(call, true);
+		return call;
 	}
+	call->cot_done = true;
+	deliver_setup(call);
 	return call;
 }
 
@@ -772,6 +977,11 @@ int isup_call_req(struct isup_call *call, enum isup_prim prim, const struct isup
 	struct call_req r = { .prim = prim, .msg = msg, .rc = -EINVAL };
 	osmo_fsm_inst_dispatch(call->fi, CALL_EV_USER_REQ, &r);
 	return r.rc;
+}
+
+int isup_call_cot_result(struct isup_call *call, bool success)
+{
+	return osmo_fsm_inst_dispatch(call->fi, CALL_EV_COT_RESULT, &success);
 }
 
 int isup_call_release_req(struct isup_call *call, const struct isup_cause *cause)

@@ -57,6 +57,12 @@ struct isup_circuit {
 	struct osmo_timer_list t_short, t_long;	/* T12/T13, T14/T15 or T16/T17 */
 	int t_short_T, t_long_T;
 	bool remote_unequipped;		/* UCIC received */
+	/* continuity recheck after a failed test of ours: T25 then CCR every T26 (Q.764 2.1.8) */
+	bool cot_recheck;
+	bool cot_retest_running;
+	bool cot_rel_sent;		/* recheck passed: REL sent, RLC makes the circuit idle */
+	unsigned cot_failures;
+	struct osmo_timer_list t_cot;
 };
 
 /* Call primitives between ISUP and its user */
@@ -82,6 +88,11 @@ struct isup_user_ops {
 	void (*call_moved)(struct isup_call *call, uint16_t old_cic, uint16_t new_cic, void *priv);
 	/* Maintenance alert (T5, T13, T15, T17, T19, T21, T23, T28 expiry, unexpected events). */
 	void (*alert)(struct isup_trunk *tg, uint16_t cic, const char *what, void *priv);
+	/* Continuity check (Q.764 2.1.8), for the media layer: connect or remove the loopback on an
+	 * incoming circuit; run the 2010 Hz test on an outgoing one and answer with
+	 * isup_call_cot_result() (the call's test) or isup_circuit_cot_result() (a recheck). */
+	void (*cot_loop)(struct isup_trunk *tg, uint16_t cic, bool connect, void *priv);
+	void (*cot_test)(struct isup_trunk *tg, uint16_t cic, struct isup_call *call, void *priv);
 };
 
 /* MTP-TRANSFER request: one encoded MSU (SIO + routing label + ISUP). */
@@ -187,6 +198,11 @@ struct isup_call {
 	struct isup_cause rel_cause;
 	struct osmo_timer_list t5;	/* runs beside T1 while waiting for RLC */
 	struct osmo_timer_list t33;	/* INR sent, waiting for INF */
+	uint8_t cot_ind;		/* NCI continuity check indicator of the IAM: 0 none, 1 this circuit, 2 previous */
+	bool cot_done;			/* continuity confirmed (or not required) */
+	bool loop;			/* our loopback is connected on the circuit */
+	struct isup_msg setup_msg;	/* incoming IAM held until the continuity check passed */
+	struct osmo_timer_list t24;	/* guards the user's continuity test of an outgoing call */
 };
 
 /* ---- trunk groups ---- */
@@ -233,6 +249,10 @@ struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_m
  * fit the primitive; NULL builds a minimal one). RELEASE: use isup_call_release_req. */
 int isup_call_req(struct isup_call *call, enum isup_prim prim, const struct isup_msg *msg);
 int isup_call_release_req(struct isup_call *call, const struct isup_cause *cause);
+/* Outcome of the continuity test the user ran for an outgoing call (IAM with COT required). */
+int isup_call_cot_result(struct isup_call *call, bool success);
+/* Outcome of a recheck the user ran after a CCR we sent. */
+int isup_circuit_cot_result(struct isup_trunk *tg, uint16_t cic, bool success);
 
 /* Registers the FSMs (once) and sets the log category ISUP logs to. */
 void isup_cc_init(int log_cat);

@@ -31,6 +31,7 @@ void isup_circuit_fini(struct isup_circuit *c);
 int isup_circuit_reset_ex(struct isup_circuit *c, bool after_t5);
 void isup_cic_rx(struct isup_circuit *c, const struct isup_msg *m);
 uint8_t isup_cic_state_octet(const struct isup_circuit *c);
+void isup_cic_cot_clear(struct isup_circuit *c);
 
 /* call */
 void isup_call_rx(struct isup_call *call, const struct isup_msg *m);

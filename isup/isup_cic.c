@@ -125,7 +125,64 @@ enum isup_cic_state isup_cic_state(const struct isup_circuit *c)
 
 bool isup_circuit_available(const struct isup_circuit *c)
 {
-	return isup_cic_state(c) == ISUP_CIC_ST_IDLE && !c->blk && !c->remote_unequipped;
+	return isup_cic_state(c) == ISUP_CIC_ST_IDLE && !c->blk && !c->remote_unequipped && !c->cot_recheck;
+}
+
+/* ---- continuity recheck after a failed test of ours (Q.764 2.1.8.1) ---- */
+
+void isup_cic_cot_clear(struct isup_circuit *c)
+{
+	osmo_timer_del(&c->t_cot);
+	c->cot_recheck = c->cot_retest_running = c->cot_rel_sent = false;
+	c->cot_failures = 0;
+}
+
+static void t_cot_cb(void *data)
+{
+	struct isup_circuit *c = data;
+	struct isup_trunk *tg = c->tg;
+	if (c->cot_rel_sent) {
+		/* the REL ending the recheck was never answered: reset the circuit */
+		isup_cic_cot_clear(c);
+		isup_circuit_reset_ex(c, true);
+		return;
+	}
+	if (c->cot_retest_running) {
+		LOGPFSML(c->fi, LOGL_NOTICE, "no recheck result within T24: counted as failed\n");
+		isup_circuit_cot_result(tg, c->cic, false);
+		return;
+	}
+	/* T25 (first) or T26 (later) expired: ask the far end to loop back, and test */
+	LOGPFSML(c->fi, LOGL_NOTICE, "continuity recheck %u: CCR\n", c->cot_failures);
+	isup_send_simple(tg, ISUP_MT_CCR, c->cic);
+	c->cot_retest_running = true;
+	osmo_timer_schedule(&c->t_cot, (int)(isup_timer_ms(tg->tdefs, 24) / 1000) + 1, 0);
+	if (tg->user && tg->user->cot_test)
+		tg->user->cot_test(tg, c->cic, NULL, tg->user_priv);
+}
+
+int isup_circuit_cot_result(struct isup_trunk *tg, uint16_t cic, bool success)
+{
+	struct isup_circuit *c = isup_trunk_circuit(tg, cic);
+	if (!c || !c->cot_recheck || !c->cot_retest_running)
+		return -EINVAL;
+	osmo_timer_del(&c->t_cot);
+	c->cot_retest_running = false;
+	if (success) {
+		/* the recheck passed: release the far end's loop; RLC returns the circuit to service */
+		struct isup_msg m;
+		struct isup_cause cause = isup_cause_make(2, 16);
+		isup_msg_init(&m, tg->variant, ISUP_MT_REL, cic);
+		isup_msg_put_cause(&m, &cause);
+		c->cot_rel_sent = true;
+		isup_timer_start(&c->t_cot, tg->tdefs, 5);
+		return isup_trunk_send(tg, &m);
+	}
+	c->cot_failures++;
+	if (c->cot_failures == 2)
+		isup_alert(tg, cic, "continuity recheck failed");
+	isup_timer_start(&c->t_cot, tg->tdefs, 26);
+	return 0;
 }
 
 /* ---- procedure timers: a short repeat timer within a long one (Q.764 2.8.2.3, 2.10.3.1) ---- */
@@ -189,6 +246,7 @@ int isup_circuit_init(struct isup_circuit *c, struct isup_trunk *tg, uint16_t ci
 	osmo_fsm_inst_update_id_f(c->fi, "%s-%u", tg->name, cic);
 	osmo_timer_setup(&c->t_short, t_short_cb, c);
 	osmo_timer_setup(&c->t_long, t_long_cb, c);
+	osmo_timer_setup(&c->t_cot, t_cot_cb, c);
 	c->idle_since = ++tg->seq;
 	return 0;
 }
@@ -196,6 +254,7 @@ int isup_circuit_init(struct isup_circuit *c, struct isup_trunk *tg, uint16_t ci
 void isup_circuit_fini(struct isup_circuit *c)
 {
 	proc_stop(c);
+	osmo_timer_del(&c->t_cot);
 	if (c->fi)
 		osmo_fsm_inst_free(c->fi);
 	c->fi = NULL;
@@ -230,6 +289,7 @@ int isup_circuit_unblock(struct isup_trunk *tg, uint16_t cic)
 /* RSC; after_t5: sent because T5 expired, so only T17 runs (Q.764 2.10.3.1 / Annex A T16) */
 int isup_circuit_reset_ex(struct isup_circuit *c, bool after_t5)
 {
+	isup_cic_cot_clear(c);
 	if (c->call)
 		isup_call_circuit_reset(c->call, false);
 	osmo_fsm_inst_dispatch(c->fi, ISUP_CIC_EV_RESET_START, NULL);
@@ -288,6 +348,7 @@ void isup_cic_rx(struct isup_circuit *c, const struct isup_msg *m)
 	case ISUP_MT_RSC:
 		/* Q.764 2.10.3.1: release any call, remove remote maintenance blocking, answer RLC */
 		isup_ctr_inc(tg, ISUP_CTR_RSC_RX);
+		isup_cic_cot_clear(c);
 		if (c->call)
 			isup_call_circuit_reset(c->call, true);
 		c->blk &= (uint8_t)~ISUP_BLK_REMOTE_MAINT;
@@ -304,6 +365,9 @@ void isup_cic_rx(struct isup_circuit *c, const struct isup_msg *m)
 			LOGPFSML(c->fi, LOGL_INFO, "reset complete\n");
 			if (c->blk & ISUP_BLK_LOCAL_MAINT)
 				isup_send_simple(tg, ISUP_MT_BLO, c->cic);
+		} else if (c->cot_rel_sent) {
+			LOGPFSML(c->fi, LOGL_INFO, "continuity recheck complete: back in service\n");
+			isup_cic_cot_clear(c);
 		}
 		/* otherwise: RLC on an idle circuit is discarded (Q.764 2.10.5) */
 		break;

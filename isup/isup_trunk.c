@@ -576,6 +576,7 @@ static void rx_grs(struct isup_trunk *tg, const struct isup_msg *m, const struct
 			continue;
 		if (c->call)
 			isup_call_circuit_reset(c->call, true);
+		isup_cic_cot_clear(c);
 		c->blk &= (uint8_t)~ISUP_BLK_REMOTE_MAINT;
 		if (isup_cic_state(c) == ISUP_CIC_ST_RESET && !c->rsc_pending && !tg->grs.active)
 			osmo_fsm_inst_dispatch(c->fi, ISUP_CIC_EV_RESET_DONE, NULL);

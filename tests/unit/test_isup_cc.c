@@ -63,7 +63,27 @@ static void alert(struct isup_trunk *t, uint16_t cic, const char *what, void *pr
 	alerts++;
 }
 
-static const struct isup_user_ops user_ops = { .call_ind = call_ind, .alert = alert };
+static int loop_cic = -1, loops_on, loops_off;
+static void cot_loop(struct isup_trunk *t, uint16_t cic, bool connect, void *priv)
+{
+	loop_cic = cic;
+	if (connect)
+		loops_on++;
+	else
+		loops_off++;
+}
+
+static int test_cic = -1, tests_asked;
+static struct isup_call *test_call;
+static void cot_test(struct isup_trunk *t, uint16_t cic, struct isup_call *call, void *priv)
+{
+	test_cic = cic;
+	test_call = call;
+	tests_asked++;
+}
+
+static const struct isup_user_ops user_ops = { .call_ind = call_ind, .alert = alert, .cot_loop = cot_loop,
+					       .cot_test = cot_test };
 
 static void advance(unsigned secs)
 {
@@ -81,6 +101,9 @@ static void setup_trunk(enum isup_variant v)
 {
 	variant = v;
 	txq_n = txq_head = inds_n = inds_head = alerts = 0;
+	loop_cic = test_cic = -1;
+	loops_on = loops_off = tests_asked = 0;
+	test_call = NULL;
 	blocks_before = talloc_total_blocks(ctx);
 	tg = isup_trunk_alloc(ctx, "tg", v, 2, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tg);
@@ -989,6 +1012,134 @@ static void test_ansi_cvt_crm(void)
 	check_idle_and_free();
 }
 
+/* ---- continuity check ---- */
+
+#define IAM_COT(cic, ind, digits) \
+	"IAM cic=" #cic " nci.cot_ind=" #ind " fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 " \
+	"cdpn.digits=" digits
+
+static void test_cot_incoming(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	/* required on this circuit: loop back, the call waits for COT */
+	rx(IAM_COT(4, 1, "4930F"));
+	CU_ASSERT_EQUAL(loops_on, 1);
+	CU_ASSERT_EQUAL(loop_cic, 4);
+	ind_none();
+	advance(5);
+	rx("COT cic=4 coti.cot=1");
+	CU_ASSERT_EQUAL(loops_off, 1);
+	struct isup_call *call = ind_expect(ISUP_PRIM_SETUP)->call;
+	isup_call_req(call, ISUP_PRIM_ALERTING, NULL);
+	tx_expect(ISUP_MT_ACM, 4);
+	rx("REL cic=4 cause.cause=16");
+	tx_expect(ISUP_MT_RLC, 4);
+	ind_expect(ISUP_PRIM_RELEASE);
+	/* on a previous circuit: no loop here; SAMs meanwhile land in the held IAM */
+	rx(IAM_COT(6, 2, "49"));
+	CU_ASSERT_EQUAL(loops_on, 1);
+	rx("SAM cic=6 sn.digits=301F");
+	ind_none();
+	rx("COT cic=6 coti.cot=1");
+	const struct ind *i = ind_expect(ISUP_PRIM_SETUP);
+	struct isup_number cd;
+	CU_ASSERT_EQUAL(isup_msg_get_number(&i->call->setup_msg, ISUP_PAR_CALLED, &cd), 0);
+	CU_ASSERT_STRING_EQUAL(cd.digits, "49301F");
+	CU_ASSERT_TRUE(i->call->addr_complete);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(i->call, &c);
+	tx_expect(ISUP_MT_REL, 6);
+	rx("RLC cic=6");
+	check_idle_and_free();
+}
+
+static void test_cot_incoming_failures(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	/* T8: no COT in 10 s: release (cause 41), the user never heard of the call */
+	rx(IAM_COT(4, 1, "1F"));
+	advance(11);
+	CU_ASSERT_EQUAL(loops_off, 1);
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 4)), 41);
+	rx("RLC cic=4");
+	ind_none();
+	/* COT failure: wait for CCR (T27), loop for the recheck, the far end's REL ends it */
+	rx(IAM_COT(8, 1, "1F"));
+	rx("COT cic=8 coti.cot=0");
+	CU_ASSERT_EQUAL(loops_off, 2);
+	advance(100);
+	rx("CCR cic=8");
+	CU_ASSERT_EQUAL(loops_on, 3);
+	rx("REL cic=8 cause.cause=16");
+	tx_expect(ISUP_MT_RLC, 8);
+	CU_ASSERT_EQUAL(loops_off, 3);
+	ind_none();
+	/* COT failure and no CCR within T27 (240 s): reset the circuit */
+	rx(IAM_COT(10, 1, "1F"));
+	rx("COT cic=10 coti.cot=0");
+	advance(239);
+	tx_none();
+	advance(2);
+	tx_expect(ISUP_MT_RSC, 10);
+	rx("RLC cic=10");
+	ind_none();
+	check_idle_and_free();
+}
+
+static void test_cot_outgoing(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_msg iam;
+	isup_msg_from_line(&iam, variant, IAM_COT(0, 1, "4930F"), NULL, 0);
+	struct isup_call *call = isup_call_setup_req(tg, &iam, (void *)1, NULL);
+	tx_expect(ISUP_MT_IAM, 2);
+	CU_ASSERT_EQUAL(test_cic, 2);
+	CU_ASSERT_PTR_EQUAL(test_call, call);
+	/* the test fails: COT failure, the call moves on, the circuit is rechecked */
+	isup_call_cot_result(call, false);
+	struct isup_cot_ind ci = { .cot = 1 };
+	CU_ASSERT_EQUAL(isup_msg_get_bits(tx_expect(ISUP_MT_COT, 2), ISUP_PAR_COT_IND, &ci), 0);
+	CU_ASSERT_EQUAL(ci.cot, 0);
+	tx_expect(ISUP_MT_IAM, 4);
+	CU_ASSERT_EQUAL(test_cic, 4);
+	CU_ASSERT_FALSE(isup_circuit_available(tg->circuits[1]));
+	/* the test on CIC 4 passes */
+	isup_call_cot_result(call, true);
+	isup_msg_get_bits(tx_expect(ISUP_MT_COT, 4), ISUP_PAR_COT_IND, &ci);
+	CU_ASSERT_EQUAL(ci.cot, 1);
+	rx("ACM cic=4 bci.called_status=1");
+	ind_expect(ISUP_PRIM_ALERTING);
+	rx("ANM cic=4");
+	ind_expect(ISUP_PRIM_ANSWER);
+	/* recheck of CIC 2: T25 (5 s) -> CCR; fails; T26 (120 s) -> CCR; passes -> REL, RLC */
+	advance(5);
+	tx_expect(ISUP_MT_CCR, 2);
+	CU_ASSERT_EQUAL(test_cic, 2);
+	CU_ASSERT_PTR_NULL(test_call);
+	CU_ASSERT_EQUAL(alerts, 0);
+	/* the second failure in a row (the test, then this recheck) alerts maintenance */
+	CU_ASSERT_EQUAL(isup_circuit_cot_result(tg, 2, false), 0);
+	CU_ASSERT_EQUAL(alerts, 1);
+	advance(119);
+	tx_none();
+	advance(1);
+	tx_expect(ISUP_MT_CCR, 2);
+	/* no result within T24: counted as a failure */
+	advance(3);
+	CU_ASSERT_EQUAL(tg->circuits[1]->cot_failures, 3);
+	advance(120);
+	tx_expect(ISUP_MT_CCR, 2);
+	CU_ASSERT_EQUAL(isup_circuit_cot_result(tg, 2, true), 0);
+	tx_expect(ISUP_MT_REL, 2);
+	rx("RLC cic=2");
+	CU_ASSERT_TRUE(isup_circuit_available(tg->circuits[1]));
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, 4);
+	rx("RLC cic=4");
+	check_idle_and_free();
+}
+
 int main(void)
 {
 	ctx = talloc_named_const(NULL, 0, "test_isup_cc");
@@ -1036,6 +1187,9 @@ int main(void)
 	CU_add_test(s, "automatic congestion control (ACL, T29/T30)", test_acc);
 	CU_add_test(s, "circuit group query both ways, T28", test_cqm);
 	CU_add_test(s, "ANSI CVT/CVR and CRM/CRA", test_ansi_cvt_crm);
+	CU_add_test(s, "continuity check, incoming: loop, T8, SAM while waiting", test_cot_incoming);
+	CU_add_test(s, "continuity check, incoming failures: T8, CCR recheck, T27", test_cot_incoming_failures);
+	CU_add_test(s, "continuity check, outgoing: failure, repeat, recheck T25/T26/T24", test_cot_outgoing);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

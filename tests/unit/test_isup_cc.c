@@ -1012,6 +1012,49 @@ static void test_ansi_cvt_crm(void)
 	check_idle_and_free();
 }
 
+static void test_rsc_on_blocked_and_long_group_timers(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	/* RSC on a remotely blocked circuit removes the block (Q.784.1 1.2.4) */
+	rx("BLO cic=3");
+	tx_expect(ISUP_MT_BLA, 3);
+	rx("RSC cic=3");
+	tx_expect(ISUP_MT_RLC, 3);
+	CU_ASSERT_EQUAL(tg->circuits[2]->blk, 0);
+	/* RSC on a locally blocked circuit: RLC, then BLO again to keep the far end informed (1.2.3) */
+	isup_circuit_block(tg, 5);
+	tx_expect(ISUP_MT_BLO, 5);
+	rx("BLA cic=5");
+	rx("RSC cic=5");
+	tx_expect(ISUP_MT_RLC, 5);
+	tx_expect(ISUP_MT_BLO, 5);
+	CU_ASSERT_TRUE(tg->circuits[4]->blk & ISUP_BLK_LOCAL_MAINT);
+	tg->circuits[4]->blk = 0;
+	/* unanswered CGB, CGU, GRS: the long timers T19, T21, T23 (5 min) alert maintenance */
+	isup_group_block(tg, 10, 3, false);
+	isup_group_unblock(tg, 20, 3, true);
+	isup_group_reset(tg, 25, 3);
+	unsigned seen = 0;
+	for (unsigned s = 0; s < 300; s++) {
+		advance(1);
+		while (txq_head < txq_n) {
+			uint8_t t = txq[txq_head++].type;
+			CU_ASSERT(t == ISUP_MT_CGB || t == ISUP_MT_CGU || t == ISUP_MT_GRS);
+			seen++;
+		}
+	}
+	CU_ASSERT_EQUAL(alerts, 3);
+	CU_ASSERT(seen >= 3 * 20);
+	rx("CGBA cic=10 cgsmt.type=0 rs.range=3 rs.status=0f");
+	rx("CGUA cic=20 cgsmt.type=1 rs.range=3 rs.status=0f");
+	rx("GRA cic=25 rs.range=3 rs.status=00");
+	for (unsigned i = 9; i < 13; i++)
+		tg->circuits[i]->blk = 0;
+	advance(600);
+	tx_none();
+	check_idle_and_free();
+}
+
 /* ---- continuity check ---- */
 
 #define IAM_COT(cic, ind, digits) \
@@ -1187,6 +1230,7 @@ int main(void)
 	CU_add_test(s, "automatic congestion control (ACL, T29/T30)", test_acc);
 	CU_add_test(s, "circuit group query both ways, T28", test_cqm);
 	CU_add_test(s, "ANSI CVT/CVR and CRM/CRA", test_ansi_cvt_crm);
+	CU_add_test(s, "RSC on blocked circuits; T19, T21, T23", test_rsc_on_blocked_and_long_group_timers);
 	CU_add_test(s, "continuity check, incoming: loop, T8, SAM while waiting", test_cot_incoming);
 	CU_add_test(s, "continuity check, incoming failures: T8, CCR recheck, T27", test_cot_incoming_failures);
 	CU_add_test(s, "continuity check, outgoing: failure, repeat, recheck T25/T26/T24", test_cot_outgoing);

@@ -157,6 +157,8 @@ struct isup_trunk {
 	} grs, cgb, cgu;
 	bool reset_all;			/* isup_trunk_reset_all() in progress: each GRA starts the next GRS */
 	bool reset_on_resume;		/* reset every circuit when the signalling relation comes back */
+	bool reset_on_start;		/* reset every circuit when the signalling relation first comes up */
+	bool mtp_up_once;		/* an MTP-RESUME has been seen */
 	/* signalling relation towards the DPC (Q.764 2.13, 2.14) */
 	bool mtp_paused;		/* MTP-PAUSE: destination inaccessible */
 	bool up_unavailable;		/* MTP-STATUS user part unavailable: UPT every T4 until answered */

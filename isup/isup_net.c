@@ -38,6 +38,7 @@ struct isup_trunk *isup_net_trunk_get(struct isup_net *net, const char *name)
 		return NULL;
 	isup_trunk_set_mtp(tg, net->mtp, net->mtp_priv);
 	isup_trunk_set_user(tg, net->user, net->user_priv);
+	tg->reset_on_start = net->reset_on_start;
 	llist_add_tail(&tg->list, &net->trunks);
 	return tg;
 }

@@ -136,11 +136,14 @@ void isup_trunk_mtp_pause(struct isup_trunk *tg)
 void isup_trunk_mtp_resume(struct isup_trunk *tg)
 {
 	LOGP(isup_log_cat, LOGL_NOTICE, "%s: MTP-RESUME: destination accessible\n", tg->name);
-	bool was = tg->mtp_paused;
+	bool was = tg->mtp_paused, first = !tg->mtp_up_once;
 	tg->mtp_paused = false;
 	tg->up_unavailable = false;
+	tg->mtp_up_once = true;
 	osmo_timer_del(&tg->t4);
-	if (was && tg->reset_on_resume)
+	/* Q.764 2.10.3.2: circuits of unknown state are reset when the relation first comes up (or after
+	 * a restart), and, if configured, every time it comes back */
+	if ((first && tg->reset_on_start) || (was && tg->reset_on_resume))
 		isup_trunk_reset_all(tg);
 }
 

@@ -59,14 +59,20 @@ DEFUN(cfg_isup, cfg_isup_cmd, "isup", ISUP_STR)
 DEFUN(cfg_isup_reset_on_start, cfg_isup_reset_on_start_cmd, "reset-on-start",
       "Reset every circuit with GRS when the gateway starts\n")
 {
+	struct isup_trunk *tg;
 	g_net->reset_on_start = true;
+	llist_for_each_entry(tg, &g_net->trunks, list)
+		tg->reset_on_start = true;
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_isup_no_reset_on_start, cfg_isup_no_reset_on_start_cmd, "no reset-on-start",
       NO_STR "Reset every circuit with GRS when the gateway starts\n")
 {
+	struct isup_trunk *tg;
 	g_net->reset_on_start = false;
+	llist_for_each_entry(tg, &g_net->trunks, list)
+		tg->reset_on_start = false;
 	return CMD_SUCCESS;
 }
 

@@ -207,6 +207,10 @@ static struct isup_call *place_call(void)
 	return isup_call_setup_req(tg, &iam, (void *)1, NULL);
 }
 
+#define IAM_COT(cic, ind, digits) \
+	"IAM cic=" #cic " nci.cot_ind=" #ind " fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 " \
+	"cdpn.digits=" digits
+
 #define IAM_IN(cic, digits) \
 	"IAM cic=" #cic " fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=" digits
 
@@ -1055,11 +1059,78 @@ static void test_rsc_on_blocked_and_long_group_timers(void)
 	check_idle_and_free();
 }
 
+/* Release from every state, both ways: the circuit always comes back idle (Q.764 2.3). */
+static void test_release_from_any_state(void)
+{
+	static const char *const steps_out[] = { NULL, "ACM cic=2 bci.called_status=1", "ANM cic=2" };
+	for (int from_far = 0; from_far < 2; from_far++) {
+		/* outgoing: after IAM, after ACM, after ANM */
+		for (unsigned k = 0; k < 3; k++) {
+			setup_trunk(ISUP_VAR_ITU);
+			struct isup_call *call = place_call();
+			tx_expect(ISUP_MT_IAM, 2);
+			for (unsigned j = 1; j <= k; j++) {
+				rx(steps_out[j]);
+				inds_head = inds_n;
+			}
+			if (from_far) {
+				rx("REL cic=2 cause.location=1 cause.cause=16");
+				tx_expect(ISUP_MT_RLC, 2);
+				ind_expect(ISUP_PRIM_RELEASE);
+			} else {
+				struct isup_cause c = isup_cause_make(0, 16);
+				isup_call_release_req(call, &c);
+				tx_expect(ISUP_MT_REL, 2);
+				rx("RLC cic=2");
+			}
+			check_idle_and_free();
+		}
+		/* incoming: during the continuity check, set-up, alerted, answered */
+		for (unsigned k = 0; k < 4; k++) {
+			setup_trunk(ISUP_VAR_ITU);
+			rx(k == 0 ? IAM_COT(7, 1, "1F") : IAM_IN(7, "1F"));
+			struct isup_call *call = k == 0 ? tg->circuits[6]->call : ind_expect(ISUP_PRIM_SETUP)->call;
+			if (k >= 2) {
+				isup_call_req(call, ISUP_PRIM_ALERTING, NULL);
+				tx_expect(ISUP_MT_ACM, 7);
+			}
+			if (k == 3) {
+				isup_call_req(call, ISUP_PRIM_ANSWER, NULL);
+				tx_expect(ISUP_MT_ANM, 7);
+			}
+			if (from_far || k == 0) {
+				rx("REL cic=7 cause.location=1 cause.cause=16");
+				tx_expect(ISUP_MT_RLC, 7);
+				if (k)
+					ind_expect(ISUP_PRIM_RELEASE);
+			} else {
+				struct isup_cause c = isup_cause_make(0, 16);
+				isup_call_release_req(call, &c);
+				tx_expect(ISUP_MT_REL, 7);
+				rx("RLC cic=7");
+			}
+			ind_none();
+			check_idle_and_free();
+		}
+	}
+}
+
+static void test_reset_on_first_resume(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	tg->reset_on_start = true;
+	isup_trunk_mtp_resume(tg);
+	tx_expect(ISUP_MT_GRS, 1);
+	rx("GRA cic=1 rs.range=30 rs.status=00000000");
+	/* a later resume without reset-on-resume does not reset again */
+	isup_trunk_mtp_pause(tg);
+	isup_trunk_mtp_resume(tg);
+	tx_none();
+	check_idle_and_free();
+}
+
 /* ---- continuity check ---- */
 
-#define IAM_COT(cic, ind, digits) \
-	"IAM cic=" #cic " nci.cot_ind=" #ind " fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 " \
-	"cdpn.digits=" digits
 
 static void test_cot_incoming(void)
 {
@@ -1231,6 +1302,8 @@ int main(void)
 	CU_add_test(s, "circuit group query both ways, T28", test_cqm);
 	CU_add_test(s, "ANSI CVT/CVR and CRM/CRA", test_ansi_cvt_crm);
 	CU_add_test(s, "RSC on blocked circuits; T19, T21, T23", test_rsc_on_blocked_and_long_group_timers);
+	CU_add_test(s, "release from every state, both ways", test_release_from_any_state);
+	CU_add_test(s, "reset of every circuit when the relation first comes up", test_reset_on_first_resume);
 	CU_add_test(s, "continuity check, incoming: loop, T8, SAM while waiting", test_cot_incoming);
 	CU_add_test(s, "continuity check, incoming failures: T8, CCR recheck, T27", test_cot_incoming_failures);
 	CU_add_test(s, "continuity check, outgoing: failure, repeat, recheck T25/T26/T24", test_cot_outgoing);

@@ -23,6 +23,11 @@ static uint32_t get32(const uint8_t *b, int swapped)
 
 int ss7_pcap_create(struct ss7_pcap *p, const char *path)
 {
+	return ss7_pcap_create_dlt(p, path, SS7_DLT_MTP3);
+}
+
+int ss7_pcap_create_dlt(struct ss7_pcap *p, const char *path, uint32_t dlt)
+{
 	memset(p, 0, sizeof(*p));
 	p->f = fopen(path, "wb");
 	if (!p->f)
@@ -35,8 +40,8 @@ int ss7_pcap_create(struct ss7_pcap *p, const char *path)
 	put32(h + 8, 0);
 	put32(h + 12, 0);
 	put32(h + 16, SS7_PCAP_SNAPLEN);
-	put32(h + 20, SS7_DLT_MTP3);
-	p->linktype = SS7_DLT_MTP3;
+	put32(h + 20, dlt);
+	p->linktype = dlt;
 	if (fwrite(h, sizeof(h), 1, p->f) != 1) {
 		int e = errno ? -errno : -EIO;
 		fclose(p->f);

@@ -16,8 +16,11 @@ struct ss7_pcap {
 	uint32_t linktype;
 };
 
-/* Writer: returns 0 or -errno. */
+#define SS7_DLT_USER0 147	/* used for raw M3UA: tshark -o 'uat:user_dlts:"User 0 (DLT=147)","m3ua","0","","0",""' */
+
+/* Writer: returns 0 or -errno. ss7_pcap_create() writes DLT_MTP3. */
 int ss7_pcap_create(struct ss7_pcap *p, const char *path);
+int ss7_pcap_create_dlt(struct ss7_pcap *p, const char *path, uint32_t dlt);
 int ss7_pcap_write(struct ss7_pcap *p, const struct timeval *tv, const uint8_t *msu, size_t len);
 /* Reader: open checks the global header; next returns 1 with a record, 0 at the end, -EINVAL on a
  * damaged file. Records longer than size are reported as -EMSGSIZE and skipped. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "isup/isup.h"
+#include "isup/mtp/m3ua_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -61,9 +62,30 @@ static void check_one(enum isup_variant v, const uint8_t *data, size_t size, boo
 		abort();
 }
 
+/* M3UA as it arrives from a peer: framing, the message, its parameters, and the ISUP in DATA */
+static void check_m3ua(const uint8_t *data, size_t size)
+{
+	static struct isup_msg im;
+	struct m3ua_msg m;
+	int fl = m3ua_frame_len(data, size);
+	if (fl > 0 && (size_t)fl > size)
+		abort();
+	if (m3ua_msg_decode(&m, data, size))
+		return;
+	for (unsigned i = 0; i < m.n_params; i++)
+		if (m.params[i].val < data || m.params[i].val + m.params[i].len > data + size)
+			abort();
+	uint32_t v;
+	m3ua_param_u32(&m, M3UA_TAG_ROUTING_CTX, &v);
+	struct m3ua_pdata pd;
+	if (!m3ua_pdata_decode(m3ua_msg_param(&m, M3UA_TAG_PROTOCOL_DATA), &pd))
+		isup_msg_decode(&im, ISUP_VAR_ITU, pd.data, pd.data_len);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mtp3_label l;
+	check_m3ua(data, size);
 	check_one(ISUP_VAR_ITU, data, size, false);
 	check_one(ISUP_VAR_ANSI, data, size, false);
 	check_one(ISUP_VAR_ITU, data, size, true);

@@ -13,6 +13,7 @@
 #include <CUnit/Basic.h>
 
 #include "isup/isup.h"
+#include "isup/mtp/m3ua_msg.h"
 #include "unit/isup_samples.h"
 
 #define MAX_FIELDS 160
@@ -372,6 +373,74 @@ static void test_no_malformed(void)
 	}
 }
 
+/* M3UA messages we build, read by tshark (raw M3UA under user DLT 147) */
+static void test_m3ua_oracle(void)
+{
+	char path[] = "/tmp/m3ua_oracle_XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	struct ss7_pcap pc;
+	CU_ASSERT_EQUAL_FATAL(ss7_pcap_create_dlt(&pc, path, SS7_DLT_USER0), 0);
+	static struct isup_msg im;
+	uint8_t isup[300], b[512];
+	CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&im, ISUP_VAR_ITU, isup_samples[0].line, NULL, 0), 0);
+	int il = isup_msg_encode(&im, isup, sizeof(isup));
+	struct m3ua_builder bl;
+	/* 1: ASPUP with ASP identifier */
+	m3ua_build_start(&bl, b, sizeof(b), M3UA_CL_ASPSM, M3UA_ASPSM_UP);
+	m3ua_build_u32(&bl, M3UA_TAG_ASP_ID, 77);
+	ss7_pcap_write(&pc, NULL, b, (size_t)m3ua_build_end(&bl));
+	/* 2: ASPAC, loadshare, routing context 10 */
+	m3ua_build_start(&bl, b, sizeof(b), M3UA_CL_ASPTM, M3UA_ASPTM_ACTIVE);
+	m3ua_build_u32(&bl, M3UA_TAG_TRAFFIC_MODE, M3UA_TMT_LOADSHARE);
+	m3ua_build_u32(&bl, M3UA_TAG_ROUTING_CTX, 10);
+	ss7_pcap_write(&pc, NULL, b, (size_t)m3ua_build_end(&bl));
+	/* 3: DATA carrying an ISUP IAM */
+	struct m3ua_pdata pd = { .opc = 1001, .dpc = 2002, .si = 5, .ni = 2, .sls = 9, .data = isup,
+				 .data_len = (uint16_t)il };
+	m3ua_build_start(&bl, b, sizeof(b), M3UA_CL_XFER, M3UA_XFER_DATA);
+	m3ua_build_u32(&bl, M3UA_TAG_ROUTING_CTX, 10);
+	m3ua_build_pdata(&bl, &pd);
+	ss7_pcap_write(&pc, NULL, b, (size_t)m3ua_build_end(&bl));
+	/* 4: ERR invalid routing context */
+	m3ua_build_start(&bl, b, sizeof(b), M3UA_CL_MGMT, M3UA_MGMT_ERR);
+	m3ua_build_u32(&bl, M3UA_TAG_ERROR_CODE, M3UA_ERR_INVALID_ROUTING_CTX);
+	ss7_pcap_write(&pc, NULL, b, (size_t)m3ua_build_end(&bl));
+	ss7_pcap_close(&pc);
+
+	const char *tshark = getenv("TSHARK");
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+		 "%s -r %s -n -o 'uat:user_dlts:\"User 0 (DLT=147)\",\"m3ua\",\"0\",\"\",\"0\",\"\"' -T fields "
+		 "-E separator=/t -e m3ua.message_class -e m3ua.message_type -e m3ua.asp_identifier "
+		 "-e m3ua.traffic_mode_type -e m3ua.routing_context -e m3ua.protocol_data_opc "
+		 "-e m3ua.protocol_data_dpc -e m3ua.protocol_data_si -e m3ua.protocol_data_sls -e isup.message_type "
+		 "-e isup.cic -e isup.called -e m3ua.error_code 2>/dev/null",
+		 tshark && *tshark ? tshark : "tshark", path);
+	static const char *const expect[] = {
+		"3\t1\t77\t\t\t\t\t\t\t\t\t\t",
+		"4\t1\t\t2\t10\t\t\t\t\t\t\t\t",
+		"1\t1\t\t\t10\t1001\t2002\t5\t9\t1\t1\t12345\t",
+		"0\t0\t\t\t\t\t\t\t\t\t\t\t25",
+	};
+	FILE *f = popen(cmd, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	char line[1024];
+	unsigned i = 0;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (i < 4 && strcmp(line, expect[i]))
+			fprintf(stderr, "\noracle: M3UA frame %u: tshark '%s', expected '%s'\n", i + 1, line, expect[i]);
+		CU_ASSERT(i < 4 && !strcmp(line, expect[i]));
+		i++;
+	}
+	CU_ASSERT_EQUAL(pclose(f), 0);
+	CU_ASSERT_EQUAL(i, 4);
+	printf("\noracle: M3UA: %u frames agree\n", i);
+	unlink(path);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -380,6 +449,7 @@ int main(void)
 	CU_add_test(s, "ITU messages decoded by tshark agree field by field", test_oracle_itu);
 	CU_add_test(s, "ANSI messages decoded by tshark agree field by field", test_oracle_ansi);
 	CU_add_test(s, "tshark reports no malformed packet or error", test_no_malformed);
+	CU_add_test(s, "M3UA messages decoded by tshark agree", test_m3ua_oracle);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -15,6 +15,7 @@
 #include <osmocom/core/timer.h>
 
 #include "config/isupgw_log.h"
+#include "fake_clock.h"
 #include "isup/isup.h"
 
 /* ---- harness ---- */
@@ -85,16 +86,6 @@ static void cot_test(struct isup_trunk *t, uint16_t cic, struct isup_call *call,
 static const struct isup_user_ops user_ops = { .call_ind = call_ind, .alert = alert, .cot_loop = cot_loop,
 					       .cot_test = cot_test };
 
-static void advance(unsigned secs)
-{
-	/* one second at a time so timers fire in their order */
-	for (unsigned i = 0; i < secs; i++) {
-		osmo_clock_override_add(CLOCK_MONOTONIC, 1, 0);
-		osmo_gettimeofday_override_add(1, 0);
-		osmo_timers_prepare();
-		osmo_timers_update();
-	}
-}
 
 /* OPC 2 > DPC 1: we control the even CICs */
 static void setup_trunk(enum isup_variant v)
@@ -1262,8 +1253,7 @@ int main(void)
 	log_set_use_color(osmo_stderr_target, 0);
 	log_set_category_filter(osmo_stderr_target, DISUP, 1, LOGL_ERROR);
 	isup_cc_init(DISUP);
-	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
-	osmo_gettimeofday_override = true;
+	fake_clock_enable();
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;

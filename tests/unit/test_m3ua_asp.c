@@ -12,6 +12,7 @@
 #include <osmocom/core/timer.h>
 
 #include "config/isupgw_log.h"
+#include "fake_clock.h"
 #include "isup/mtp/m3ua_asp.h"
 
 static void *ctx;
@@ -54,15 +55,6 @@ static void failed(struct m3ua_asp *asp, const char *why)
 static const struct m3ua_asp_ops ops = { .send = fake_send, .active_ind = active_ind, .transfer_ind = transfer_ind,
 					 .pc_status_ind = pc_status_ind, .failed = failed };
 
-static void advance(unsigned secs)
-{
-	for (unsigned i = 0; i < secs; i++) {
-		osmo_clock_override_add(CLOCK_MONOTONIC, 1, 0);
-		osmo_gettimeofday_override_add(1, 0);
-		osmo_timers_prepare();
-		osmo_timers_update();
-	}
-}
 
 /* the next message the ASP sent must be this one; returns it decoded */
 static struct m3ua_msg expect(uint8_t cls, uint8_t type)
@@ -279,8 +271,7 @@ int main(void)
 	log_set_use_color(osmo_stderr_target, 0);
 	log_set_category_filter(osmo_stderr_target, DM3UA, 1, LOGL_FATAL);
 	m3ua_asp_fsm_init(DM3UA);
-	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
-	osmo_gettimeofday_override = true;
+	fake_clock_enable();
 	size_t blocks = talloc_total_blocks(ctx);
 
 	if (CU_initialize_registry() != CUE_SUCCESS)

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* M3UA over sockets: ASP client with reconnect backoff, minimal SG server. TCP streams are framed by
+ * the M3UA header length; on SCTP each message goes out with PPID 3 on the stream picked by SLS. */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/sctp.h>
+
+#include <osmocom/core/logging.h>
+#include <osmocom/core/socket.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "m3ua_link.h"
+
+static int sock_proto(enum m3ua_transport t)
+{
+	return t == M3UA_TRANSPORT_SCTP ? IPPROTO_SCTP : IPPROTO_TCP;
+}
+
+/* Send one whole message, queueing what the socket does not take now. */
+static int sock_send(struct osmo_fd *ofd, struct m3ua_txq *q, enum m3ua_transport t, const uint8_t *buf, size_t len)
+{
+	if (t == M3UA_TRANSPORT_SCTP) {
+		/* one message per sendmsg: PPID 3 (RFC 4666 1.4.7), stream from the SLS of DATA */
+		struct sctp_sndrcvinfo sinfo = { .sinfo_ppid = htonl(M3UA_SCTP_PPID) };
+		if (len >= 8 + 4 + 4 && buf[2] == M3UA_CL_XFER)
+			sinfo.sinfo_stream = 1;	/* stream 0 is for management (RFC 4666 1.4.7) */
+		char cbuf[CMSG_SPACE(sizeof(sinfo))] = { 0 };
+		struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_SCTP;
+		c->cmsg_type = SCTP_SNDRCV;
+		c->cmsg_len = CMSG_LEN(sizeof(sinfo));
+		memcpy(CMSG_DATA(c), &sinfo, sizeof(sinfo));
+		return sendmsg(ofd->fd, &mh, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -errno;
+	}
+	if (q->len) {
+		if (M3UA_TXQ - q->len < len)
+			return -ENOBUFS;
+		memcpy(q->buf + q->len, buf, len);
+		q->len += len;
+		return 0;
+	}
+	ssize_t n = send(ofd->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		n = 0;
+	}
+	if ((size_t)n < len) {
+		memcpy(q->buf, buf + n, len - (size_t)n);
+		q->len = len - (size_t)n;
+		osmo_fd_write_enable(ofd);
+	}
+	return 0;
+}
+
+static int txq_flush(struct osmo_fd *ofd, struct m3ua_txq *q)
+{
+	if (!q->len) {
+		osmo_fd_write_disable(ofd);
+		return 0;
+	}
+	ssize_t n = send(ofd->fd, q->buf, q->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	memmove(q->buf, q->buf + n, q->len - (size_t)n);
+	q->len -= (size_t)n;
+	if (!q->len)
+		osmo_fd_write_disable(ofd);
+	return 0;
+}
+
+/* ---- ASP client ---- */
+
+static void link_close(struct m3ua_link *link)
+{
+	if (link->ofd.fd >= 0) {
+		osmo_fd_unregister(&link->ofd);
+		close(link->ofd.fd);
+		link->ofd.fd = -1;
+	}
+	link->connecting = link->connected = false;
+	link->txq.len = 0;
+}
+
+static void link_retry(struct m3ua_link *link, const char *why)
+{
+	bool was = link->connected;
+	link_close(link);
+	if (was)
+		m3ua_asp_transport_down(link->asp);
+	LOGP(DLGLOBAL, LOGL_NOTICE, "m3ua %s: %s, reconnecting in %u s\n", link->name, why, link->backoff_s);
+	osmo_timer_schedule(&link->reconnect, (int)link->backoff_s, 0);
+	link->backoff_s = link->backoff_s >= 16 ? 30 : link->backoff_s * 2;
+}
+
+static int link_fd_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct m3ua_link *link = ofd->data;
+	if (link->connecting && (what & OSMO_FD_WRITE)) {
+		int err = 0;
+		socklen_t l = sizeof(err);
+		getsockopt(ofd->fd, SOL_SOCKET, SO_ERROR, &err, &l);
+		if (err) {
+			link_retry(link, strerror(err));
+			return 0;
+		}
+		link->connecting = false;
+		link->connected = true;
+		link->connects++;
+		link->backoff_s = 1;
+		osmo_fd_write_disable(ofd);
+		LOGP(DLGLOBAL, LOGL_NOTICE, "m3ua %s: connected to %s:%u\n", link->name, link->remote_host,
+		     link->remote_port);
+		m3ua_asp_transport_up(link->asp);
+		return 0;
+	}
+	if (what & OSMO_FD_READ) {
+		uint8_t buf[4096];
+		ssize_t n = recv(ofd->fd, buf, sizeof(buf), 0);
+		if (n <= 0) {
+			link_retry(link, n == 0 ? "connection closed by peer" : strerror(errno));
+			return 0;
+		}
+		if (m3ua_asp_rx(link->asp, buf, (size_t)n) < 0)
+			return 0;	/* the failed callback has closed and rescheduled */
+	}
+	if ((what & OSMO_FD_WRITE) && link->connected) {
+		if (txq_flush(ofd, &link->txq) < 0)
+			link_retry(link, "send failed");
+	}
+	return 0;
+}
+
+static int link_asp_send(struct m3ua_asp *asp, const uint8_t *buf, size_t len)
+{
+	struct m3ua_link *link = m3ua_link_of(asp);
+	if (!link->connected)
+		return -ENOTCONN;
+	int rc = sock_send(&link->ofd, &link->txq, link->transport, buf, len);
+	if (rc < 0)
+		LOGP(DLGLOBAL, LOGL_ERROR, "m3ua %s: send: %s\n", link->name, strerror(-rc));
+	return rc;
+}
+
+static void link_asp_failed(struct m3ua_asp *asp, const char *why)
+{
+	struct m3ua_link *link = m3ua_link_of(asp);
+	/* the ASP goes down by itself; only the socket needs replacing */
+	link->connected = false;
+	link_retry(link, why);
+}
+
+static void fwd_active(struct m3ua_asp *asp, bool active)
+{
+	struct m3ua_link *link = m3ua_link_of(asp);
+	if (link->user_ops->active_ind)
+		link->user_ops->active_ind(asp, active);
+}
+
+static void fwd_transfer(struct m3ua_asp *asp, const struct m3ua_pdata *pd)
+{
+	struct m3ua_link *link = m3ua_link_of(asp);
+	if (link->user_ops->transfer_ind)
+		link->user_ops->transfer_ind(asp, pd);
+}
+
+static void fwd_pc_status(struct m3ua_asp *asp, uint32_t pc, enum m3ua_pc_status st, unsigned info)
+{
+	struct m3ua_link *link = m3ua_link_of(asp);
+	if (link->user_ops->pc_status_ind)
+		link->user_ops->pc_status_ind(asp, pc, st, info);
+}
+
+static void reconnect_cb(void *data)
+{
+	m3ua_link_start(data);
+}
+
+struct m3ua_link *m3ua_link_of(struct m3ua_asp *asp)
+{
+	return asp->priv;
+}
+
+struct m3ua_link *m3ua_link_alloc(void *ctx, const char *name, enum m3ua_transport transport, const char *remote_host,
+				  uint16_t remote_port, const struct m3ua_asp_cfg *cfg,
+				  const struct m3ua_asp_ops *user_ops, void *user_priv)
+{
+	struct m3ua_link *link = talloc_zero(ctx, struct m3ua_link);
+	if (!link)
+		return NULL;
+	osmo_strlcpy(link->name, name, sizeof(link->name));
+	link->transport = transport;
+	osmo_strlcpy(link->remote_host, remote_host, sizeof(link->remote_host));
+	link->remote_port = remote_port;
+	link->user_ops = user_ops;
+	link->user_priv = user_priv;
+	link->asp_ops = (struct m3ua_asp_ops){ .send = link_asp_send, .failed = link_asp_failed,
+					       .active_ind = fwd_active, .transfer_ind = fwd_transfer,
+					       .pc_status_ind = fwd_pc_status };
+	link->ofd.fd = -1;
+	link->backoff_s = 1;
+	osmo_timer_setup(&link->reconnect, reconnect_cb, link);
+	link->asp = m3ua_asp_alloc(link, name, cfg, &link->asp_ops, link);
+	if (!link->asp) {
+		talloc_free(link);
+		return NULL;
+	}
+	return link;
+}
+
+int m3ua_link_start(struct m3ua_link *link)
+{
+	if (link->ofd.fd >= 0)
+		return 0;
+	int fd = osmo_sock_init2(AF_INET, SOCK_STREAM, (uint8_t)sock_proto(link->transport),
+				 link->local_host[0] ? link->local_host : NULL, link->local_port, link->remote_host,
+				 link->remote_port, OSMO_SOCK_F_CONNECT | OSMO_SOCK_F_NONBLOCK |
+				 (link->local_host[0] || link->local_port ? OSMO_SOCK_F_BIND : 0));
+	if (fd < 0) {
+		link_retry(link, link->transport == M3UA_TRANSPORT_SCTP ? "cannot open an SCTP socket" : "cannot connect");
+		return fd;
+	}
+	osmo_fd_setup(&link->ofd, fd, OSMO_FD_READ | OSMO_FD_WRITE, link_fd_cb, link, 0);
+	if (osmo_fd_register(&link->ofd)) {
+		close(fd);
+		link->ofd.fd = -1;
+		return -EIO;
+	}
+	link->connecting = true;
+	return 0;
+}
+
+void m3ua_link_stop(struct m3ua_link *link)
+{
+	osmo_timer_del(&link->reconnect);
+	bool was = link->connected;
+	link_close(link);
+	if (was)
+		m3ua_asp_transport_down(link->asp);
+}
+
+void m3ua_link_free(struct m3ua_link *link)
+{
+	m3ua_link_stop(link);
+	m3ua_asp_free(link->asp);
+	talloc_free(link);
+}
+
+/* ---- SG side ---- */
+
+static void peer_free(struct m3ua_sg_peer *p)
+{
+	struct m3ua_sg *sg = p->sg;
+	bool was_active = p->active;
+	osmo_fd_unregister(&p->ofd);
+	close(p->ofd.fd);
+	llist_del(&p->list);
+	if (was_active && sg->ops && sg->ops->peer_state)
+		sg->ops->peer_state(sg, p, false, sg->priv);
+	talloc_free(p);
+}
+
+static void peer_reply(struct m3ua_sg_peer *p, uint8_t cls, uint8_t type, const struct m3ua_param *echo)
+{
+	uint8_t buf[M3UA_MAX_MSG];
+	struct m3ua_builder b;
+	m3ua_build_start(&b, buf, sizeof(buf), cls, type);
+	if (echo)
+		m3ua_build_param(&b, echo->tag, echo->val, echo->len);
+	int n = m3ua_build_end(&b);
+	if (n > 0)
+		sock_send(&p->ofd, &p->txq, p->sg->transport, buf, (size_t)n);
+}
+
+static void peer_rx_msg(struct m3ua_sg_peer *p, const uint8_t *buf, size_t len)
+{
+	struct m3ua_sg *sg = p->sg;
+	struct m3ua_msg m;
+	if (m3ua_msg_decode(&m, buf, len))
+		return;
+	switch (m.cls) {
+	case M3UA_CL_ASPSM:
+		if (m.type == M3UA_ASPSM_UP) {
+			p->up = true;
+			peer_reply(p, M3UA_CL_ASPSM, M3UA_ASPSM_UP_ACK, NULL);
+		} else if (m.type == M3UA_ASPSM_BEAT) {
+			peer_reply(p, M3UA_CL_ASPSM, M3UA_ASPSM_BEAT_ACK, m3ua_msg_param(&m, M3UA_TAG_HEARTBEAT_DATA));
+		} else if (m.type == M3UA_ASPSM_DOWN) {
+			p->up = false;
+			peer_reply(p, M3UA_CL_ASPSM, M3UA_ASPSM_DOWN_ACK, NULL);
+		}
+		break;
+	case M3UA_CL_ASPTM:
+		if (m.type == M3UA_ASPTM_ACTIVE && p->up) {
+			m3ua_param_u32(&m, M3UA_TAG_ROUTING_CTX, &p->routing_ctx);
+			peer_reply(p, M3UA_CL_ASPTM, M3UA_ASPTM_ACTIVE_ACK, m3ua_msg_param(&m, M3UA_TAG_ROUTING_CTX));
+			if (!p->active) {
+				p->active = true;
+				if (sg->ops && sg->ops->peer_state)
+					sg->ops->peer_state(sg, p, true, sg->priv);
+			}
+		} else if (m.type == M3UA_ASPTM_INACTIVE) {
+			peer_reply(p, M3UA_CL_ASPTM, M3UA_ASPTM_INACTIVE_ACK, NULL);
+			if (p->active && sg->ops && sg->ops->peer_state)
+				sg->ops->peer_state(sg, p, false, sg->priv);
+			p->active = false;
+		}
+		break;
+	case M3UA_CL_XFER: {
+		struct m3ua_pdata pd;
+		if (p->active && !m3ua_pdata_decode(m3ua_msg_param(&m, M3UA_TAG_PROTOCOL_DATA), &pd) && sg->ops &&
+		    sg->ops->transfer_ind)
+			sg->ops->transfer_ind(sg, p, &pd, sg->priv);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static int peer_fd_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct m3ua_sg_peer *p = ofd->data;
+	if (what & OSMO_FD_WRITE)
+		txq_flush(ofd, &p->txq);
+	if (!(what & OSMO_FD_READ))
+		return 0;
+	ssize_t n = recv(ofd->fd, p->rxbuf + p->rxlen, sizeof(p->rxbuf) - p->rxlen, 0);
+	if (n <= 0) {
+		peer_free(p);
+		return 0;
+	}
+	p->rxlen += (size_t)n;
+	int fl;
+	while ((fl = m3ua_frame_len(p->rxbuf, p->rxlen)) > 0) {
+		peer_rx_msg(p, p->rxbuf, (size_t)fl);
+		memmove(p->rxbuf, p->rxbuf + fl, p->rxlen - (size_t)fl);
+		p->rxlen -= (size_t)fl;
+	}
+	if (fl < 0)
+		peer_free(p);
+	return 0;
+}
+
+static int sg_accept_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct m3ua_sg *sg = ofd->data;
+	int fd = accept(ofd->fd, NULL, NULL);
+	if (fd < 0)
+		return 0;
+	struct m3ua_sg_peer *p = talloc_zero(sg, struct m3ua_sg_peer);
+	if (!p) {
+		close(fd);
+		return 0;
+	}
+	p->sg = sg;
+	osmo_fd_setup(&p->ofd, fd, OSMO_FD_READ, peer_fd_cb, p, 0);
+	if (osmo_fd_register(&p->ofd)) {
+		close(fd);
+		talloc_free(p);
+		return 0;
+	}
+	llist_add_tail(&p->list, &sg->peers);
+	return 0;
+}
+
+struct m3ua_sg *m3ua_sg_alloc(void *ctx, enum m3ua_transport transport, const char *host, uint16_t port,
+			      const struct m3ua_sg_ops *ops, void *priv)
+{
+	struct m3ua_sg *sg = talloc_zero(ctx, struct m3ua_sg);
+	if (!sg)
+		return NULL;
+	INIT_LLIST_HEAD(&sg->peers);
+	sg->transport = transport;
+	sg->ops = ops;
+	sg->priv = priv;
+	int fd = osmo_sock_init2(AF_INET, SOCK_STREAM, (uint8_t)sock_proto(transport), host, port, NULL, 0,
+				 OSMO_SOCK_F_BIND | OSMO_SOCK_F_NONBLOCK);
+	if (fd < 0) {
+		talloc_free(sg);
+		return NULL;
+	}
+	if (listen(fd, 8) < 0) {
+		close(fd);
+		talloc_free(sg);
+		return NULL;
+	}
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	if (!getsockname(fd, (struct sockaddr *)&sa, &sl))
+		sg->port = ntohs(sa.sin_port);
+	osmo_fd_setup(&sg->lfd, fd, OSMO_FD_READ, sg_accept_cb, sg, 0);
+	osmo_fd_register(&sg->lfd);
+	return sg;
+}
+
+void m3ua_sg_drop_peers(struct m3ua_sg *sg)
+{
+	struct m3ua_sg_peer *p, *t;
+	llist_for_each_entry_safe(p, t, &sg->peers, list)
+		peer_free(p);
+}
+
+void m3ua_sg_free(struct m3ua_sg *sg)
+{
+	m3ua_sg_drop_peers(sg);
+	osmo_fd_unregister(&sg->lfd);
+	close(sg->lfd.fd);
+	talloc_free(sg);
+}
+
+int m3ua_sg_transfer_req(struct m3ua_sg *sg, const struct m3ua_pdata *pd)
+{
+	struct m3ua_sg_peer *p;
+	llist_for_each_entry(p, &sg->peers, list) {
+		if (!p->active)
+			continue;
+		uint8_t buf[M3UA_MAX_MSG];
+		struct m3ua_builder b;
+		m3ua_build_start(&b, buf, sizeof(buf), M3UA_CL_XFER, M3UA_XFER_DATA);
+		if (p->routing_ctx)
+			m3ua_build_u32(&b, M3UA_TAG_ROUTING_CTX, p->routing_ctx);
+		m3ua_build_pdata(&b, pd);
+		int n = m3ua_build_end(&b);
+		return n > 0 ? sock_send(&p->ofd, &p->txq, sg->transport, buf, (size_t)n) : -EINVAL;
+	}
+	return -ENOTCONN;
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* M3UA over TCP on 127.0.0.1: an ISUP trunk on an ASP client talks to an SG; the SG's connection
+ * dies and comes back, and the call that was up survives. Loops are bounded by iterations. */
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <osmocom/core/application.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+
+#include "config/isupgw_log.h"
+#include "isup/isup.h"
+#include "isup/mtp/m3ua_link.h"
+
+static void *ctx;
+static struct isup_trunk *tg;
+static struct m3ua_link *link_;
+static struct m3ua_sg *sg;
+static unsigned sg_active, sg_rx_iam, alerting, answered, released, asp_up, asp_down;
+
+/* ISUP trunk <-> M3UA: the MTP3 service in its simplest form (one DPC behind one ASP) */
+static int trunk_mtp_tx(struct isup_trunk *t, const uint8_t *msu, size_t len, void *priv)
+{
+	struct mtp3_label l;
+	int h = mtp3_label_decode(&l, false, msu, len);
+	if (h < 0)
+		return -1;
+	struct m3ua_pdata pd = { .opc = l.opc, .dpc = l.dpc, .si = l.si, .ni = l.ni, .sls = l.sls,
+				 .data = msu + h, .data_len = (uint16_t)(len - (size_t)h) };
+	return m3ua_asp_transfer_req(link_->asp, &pd);
+}
+
+static void asp_active(struct m3ua_asp *asp, bool active)
+{
+	if (active) {
+		asp_up++;
+		isup_trunk_mtp_resume(tg);
+	} else {
+		asp_down++;
+		isup_trunk_mtp_pause(tg);
+	}
+}
+
+static void asp_transfer(struct m3ua_asp *asp, const struct m3ua_pdata *pd)
+{
+	if (pd->si == MTP3_SI_ISUP && pd->opc == tg->dpc && pd->dpc == tg->opc)
+		isup_trunk_rx(tg, pd->data, pd->data_len);
+}
+
+static const struct m3ua_asp_ops asp_user = { .active_ind = asp_active, .transfer_ind = asp_transfer };
+
+static void call_ind(struct isup_call *call, enum isup_prim prim, const struct isup_msg *m,
+		     const struct isup_cause *cause, void *priv)
+{
+	if (prim == ISUP_PRIM_ALERTING)
+		alerting++;
+	else if (prim == ISUP_PRIM_ANSWER)
+		answered++;
+	else if (prim == ISUP_PRIM_RELEASE)
+		released++;
+}
+
+static const struct isup_user_ops isup_user = { .call_ind = call_ind };
+
+/* the SG side plays the far exchange: ACM for an IAM, RLC for a REL */
+static void sg_reply(uint8_t type, uint16_t cic, const char *extra)
+{
+	struct isup_msg m;
+	char line[128];
+	snprintf(line, sizeof(line), "%s cic=%u %s", isup_msg_abbr(ISUP_VAR_ITU, type), cic, extra);
+	CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&m, ISUP_VAR_ITU, line, NULL, 0), 0);
+	uint8_t b[300];
+	int n = isup_msg_encode(&m, b, sizeof(b));
+	struct m3ua_pdata pd = { .opc = 2, .dpc = 1, .si = MTP3_SI_ISUP, .ni = 2, .sls = (uint8_t)(cic & 15),
+				 .data = b, .data_len = (uint16_t)n };
+	CU_ASSERT_EQUAL(m3ua_sg_transfer_req(sg, &pd), 0);
+}
+
+static void sg_transfer(struct m3ua_sg *s, struct m3ua_sg_peer *p, const struct m3ua_pdata *pd, void *priv)
+{
+	struct isup_msg m;
+	if (isup_msg_decode(&m, ISUP_VAR_ITU, pd->data, pd->data_len))
+		return;
+	if (m.type == ISUP_MT_IAM) {
+		sg_rx_iam++;
+		sg_reply(ISUP_MT_ACM, m.cic, "bci.called_status=1");
+	} else if (m.type == ISUP_MT_REL) {
+		sg_reply(ISUP_MT_RLC, m.cic, "");
+	}
+}
+
+static void sg_peer(struct m3ua_sg *s, struct m3ua_sg_peer *p, bool active, void *priv)
+{
+	if (active)
+		sg_active++;
+}
+
+static const struct m3ua_sg_ops sg_ops = { .transfer_ind = sg_transfer, .peer_state = sg_peer };
+
+/* run the event loop until cond holds, at most ~5 s of 2 ms steps */
+#define RUN_UNTIL(cond)                                           \
+	do {                                                      \
+		for (int _i = 0; _i < 2500 && !(cond); _i++) {    \
+			osmo_select_main(1);                      \
+			usleep(2000);                             \
+		}                                                 \
+	} while (0)
+
+static void test_tcp_call_and_failover(void)
+{
+	sg = m3ua_sg_alloc(ctx, M3UA_TRANSPORT_TCP, "127.0.0.1", 0, &sg_ops, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sg);
+	CU_ASSERT(sg->port > 0);
+	tg = isup_trunk_alloc(ctx, "tcp", ISUP_VAR_ITU, 1, 2);
+	isup_trunk_add_range(tg, 1, 31);
+	isup_trunk_set_mtp(tg, trunk_mtp_tx, NULL);
+	isup_trunk_set_user(tg, &isup_user, NULL);
+	isup_trunk_mtp_pause(tg);	/* nothing reachable until the ASP is active */
+	struct m3ua_asp_cfg cfg = { .has_rc = true, .routing_ctx = 1, .traffic_mode = M3UA_TMT_OVERRIDE };
+	link_ = m3ua_link_alloc(ctx, "asp-tcp", M3UA_TRANSPORT_TCP, "127.0.0.1", sg->port, &cfg, &asp_user, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(link_);
+	CU_ASSERT_EQUAL(m3ua_link_start(link_), 0);
+	RUN_UNTIL(asp_up == 1 && sg_active == 1);
+	CU_ASSERT_EQUAL_FATAL(asp_up, 1);
+	CU_ASSERT_EQUAL(m3ua_asp_state(link_->asp), M3UA_ASP_ST_ACTIVE);
+
+	/* a call: IAM over M3UA, ACM back */
+	struct isup_msg iam;
+	isup_msg_from_line(&iam, ISUP_VAR_ITU,
+			   "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=123F",
+			   NULL, 0);
+	struct isup_call *call = isup_call_setup_req(tg, &iam, (void *)1, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(call);
+	RUN_UNTIL(alerting == 1);
+	CU_ASSERT_EQUAL(sg_rx_iam, 1);
+	CU_ASSERT_EQUAL(alerting, 1);
+
+	/* the far end's connection dies: the ASP goes down, reconnects after its backoff, comes back */
+	m3ua_sg_drop_peers(sg);
+	RUN_UNTIL(asp_down == 1);
+	CU_ASSERT_EQUAL(asp_down, 1);
+	CU_ASSERT_TRUE(tg->mtp_paused);
+	RUN_UNTIL(asp_up == 2);
+	CU_ASSERT_EQUAL(asp_up, 2);
+	CU_ASSERT_EQUAL(link_->connects, 2);
+	CU_ASSERT_FALSE(tg->mtp_paused);
+	/* the call that was up is still there and gets its answer */
+	CU_ASSERT_EQUAL(released, 0);
+	sg_reply(ISUP_MT_ANM, call->circ->cic, "");
+	RUN_UNTIL(answered == 1);
+	CU_ASSERT_EQUAL(answered, 1);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	RUN_UNTIL(llist_empty(&tg->calls));
+	CU_ASSERT_TRUE(llist_empty(&tg->calls));
+
+	m3ua_link_free(link_);
+	m3ua_sg_free(sg);
+	isup_trunk_free(tg);
+}
+
+int main(void)
+{
+	ctx = talloc_named_const(NULL, 0, "test_m3ua_tcp");
+	osmo_init_logging2(ctx, &isupgw_log_info);
+	log_set_use_color(osmo_stderr_target, 0);
+	log_set_category_filter(osmo_stderr_target, DLGLOBAL, 1, LOGL_ERROR);
+	log_set_category_filter(osmo_stderr_target, DISUP, 1, LOGL_ERROR);
+	log_set_category_filter(osmo_stderr_target, DM3UA, 1, LOGL_ERROR);
+	isup_cc_init(DISUP);
+	m3ua_asp_fsm_init(DM3UA);
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite s = CU_add_suite("m3ua_tcp", NULL, NULL);
+	CU_add_test(s, "ISUP over M3UA/TCP, connection lost and restored, call kept", test_tcp_call_and_failover);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}

@@ -12,6 +12,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "unit/cunit_run.h"
+
 #include "isup/isup.h"
 #include "isup/mtp/m3ua_msg.h"
 #include "unit/isup_samples.h"
@@ -450,9 +452,5 @@ int main(void)
 	CU_add_test(s, "ANSI messages decoded by tshark agree field by field", test_oracle_ansi);
 	CU_add_test(s, "tshark reports no malformed packet or error", test_no_malformed);
 	CU_add_test(s, "M3UA messages decoded by tshark agree", test_m3ua_oracle);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return cunit_run();
 }

@@ -9,6 +9,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "cunit_run.h"
+
 #include "isup/isup.h"
 #include "isup_samples.h"
 
@@ -796,9 +798,5 @@ int main(void)
 	CU_add_test(s, "MTP3 routing label and point codes", test_mtp3_label);
 	CU_add_test(s, "DLT_MTP3 pcap", test_pcap);
 	CU_add_test(s, "mutated messages", test_mutations);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return cunit_run();
 }

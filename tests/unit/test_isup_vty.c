@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
+
+#include "cunit_run.h"
 #include <osmocom/core/application.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/vty/logging.h>
@@ -159,9 +161,5 @@ int main(void)
 	CU_add_test(s, "bad configuration refused", test_bad_config);
 	CU_add_test(s, "configuration written back as read", test_write_back);
 	CU_add_test(s, "show text", test_show_text);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return cunit_run();
 }

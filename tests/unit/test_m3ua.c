@@ -7,6 +7,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "cunit_run.h"
+
 #include "isup/isup.h"
 #include "isup/mtp/m3ua_msg.h"
 
@@ -203,9 +205,5 @@ int main(void)
 	CU_add_test(s, "hand-checked vector, unpadded last parameter", test_vector);
 	CU_add_test(s, "decoder errors map to M3UA error codes", test_errors);
 	CU_add_test(s, "TCP stream framing at every chunk size", test_framing);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return cunit_run();
 }

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
+
+#include "cunit_run.h"
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
 #include <osmocom/core/select.h>
@@ -177,9 +179,5 @@ int main(void)
 		return 2;
 	CU_pSuite s = CU_add_suite("m3ua_tcp", NULL, NULL);
 	CU_add_test(s, "ISUP over M3UA/TCP, connection lost and restored, call kept", test_tcp_call_and_failover);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return cunit_run();
 }

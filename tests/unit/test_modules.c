@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include <CUnit/Basic.h>
+
+#include "cunit_run.h"
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
@@ -231,9 +233,5 @@ int main(void)
 	CU_add_test(s, "gateway: RFC 3398 s8.2.6.1 SIP -> ISUP cause, every table row", test_cause_sip_to_isup);
 	CU_add_test(s, "media: E1/T1 spans and CIC mapping", test_tdm_span);
 	CU_add_test(s, "config: log categories", test_log_categories);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return cunit_run();
 }

@@ -293,9 +293,12 @@ static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	rx_common(asp, m);
 }
 
-static void st_active_onleave(struct osmo_fsm_inst *fi, uint32_t next)
+/* Entered from ASP_ACTIVE: tell the user once the state has changed, so it sees us inactive. */
+static void st_not_active_onenter(struct osmo_fsm_inst *fi, uint32_t prev)
 {
 	struct m3ua_asp *asp = fi->priv;
+	if (prev != M3UA_ASP_ST_ACTIVE)
+		return;
 	LOGPFSML(fi, LOGL_NOTICE, "ASP no longer active\n");
 	if (asp->ops->active_ind)
 		asp->ops->active_ind(asp, false);
@@ -334,12 +337,14 @@ static const struct osmo_fsm_state asp_states[] = {
 		.in_event_mask = S(ASP_EV_TRANSPORT_UP) | S(ASP_EV_RX),
 		.out_state_mask = S(M3UA_ASP_ST_WAIT_UP_ACK),
 		.action = st_down,
+		.onenter = st_not_active_onenter,
 	},
 	[M3UA_ASP_ST_WAIT_UP_ACK] = {
 		.name = "WAIT_ASPUP_ACK",
 		.in_event_mask = S(ASP_EV_RX),
 		.out_state_mask = S(M3UA_ASP_ST_DOWN) | S(M3UA_ASP_ST_WAIT_UP_ACK) | S(M3UA_ASP_ST_WAIT_AC_ACK),
 		.action = st_wait_up_ack,
+		.onenter = st_not_active_onenter,
 	},
 	[M3UA_ASP_ST_WAIT_AC_ACK] = {
 		.name = "WAIT_ASPAC_ACK",
@@ -347,6 +352,7 @@ static const struct osmo_fsm_state asp_states[] = {
 		.out_state_mask = S(M3UA_ASP_ST_DOWN) | S(M3UA_ASP_ST_WAIT_UP_ACK) | S(M3UA_ASP_ST_WAIT_AC_ACK) |
 				  S(M3UA_ASP_ST_ACTIVE),
 		.action = st_wait_ac_ack,
+		.onenter = st_not_active_onenter,
 	},
 	[M3UA_ASP_ST_ACTIVE] = {
 		.name = "ASP_ACTIVE",
@@ -354,7 +360,6 @@ static const struct osmo_fsm_state asp_states[] = {
 		.out_state_mask = S(M3UA_ASP_ST_DOWN) | S(M3UA_ASP_ST_WAIT_UP_ACK) | S(M3UA_ASP_ST_WAIT_AC_ACK),
 		.action = st_active,
 		.onenter = st_active_onenter,
-		.onleave = st_active_onleave,
 	},
 };
 

@@ -403,16 +403,20 @@ struct m3ua_sg *m3ua_sg_alloc(void *ctx, enum m3ua_transport transport, const ch
 	return sg;
 }
 
-void m3ua_sg_drop_peers(struct m3ua_sg *sg)
+void m3ua_sg_drop_peers(struct m3ua_sg *sg, unsigned max)
 {
 	struct m3ua_sg_peer *p, *t;
-	llist_for_each_entry_safe(p, t, &sg->peers, list)
+	unsigned n = 0;
+	llist_for_each_entry_safe(p, t, &sg->peers, list) {
+		if (max && n++ >= max)
+			break;
 		peer_free(p);
+	}
 }
 
 void m3ua_sg_free(struct m3ua_sg *sg)
 {
-	m3ua_sg_drop_peers(sg);
+	m3ua_sg_drop_peers(sg, 0);
 	osmo_fd_unregister(&sg->lfd);
 	close(sg->lfd.fd);
 	talloc_free(sg);

@@ -90,5 +90,5 @@ struct m3ua_sg *m3ua_sg_alloc(void *ctx, enum m3ua_transport transport, const ch
 void m3ua_sg_free(struct m3ua_sg *sg);
 /* DATA to the first active peer (override). Returns 0 or -ENOTCONN. */
 int m3ua_sg_transfer_req(struct m3ua_sg *sg, const struct m3ua_pdata *pd);
-/* Drop every peer connection (tests: the far end dies). */
-void m3ua_sg_drop_peers(struct m3ua_sg *sg);
+/* Drop peer connections, the oldest first; max 0 drops all (tests: the far end dies). */
+void m3ua_sg_drop_peers(struct m3ua_sg *sg, unsigned max);

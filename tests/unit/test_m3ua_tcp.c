@@ -2,6 +2,7 @@
 /* M3UA over TCP on 127.0.0.1: an ISUP trunk on an ASP client talks to an SG; the SG's connection
  * dies and comes back, and the call that was up survives. Loops are bounded by iterations. */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,12 +18,13 @@
 #include "config/isupgw_log.h"
 #include "isup/isup.h"
 #include "isup/mtp/m3ua_link.h"
+#include "isup/mtp/mtp3_route.h"
 
 static void *ctx;
 static struct isup_trunk *tg;
 static struct m3ua_link *link_;
 static struct m3ua_sg *sg;
-static unsigned sg_active, sg_rx_iam, alerting, answered, released, asp_up, asp_down;
+static unsigned sg_active, sg_rx_iam, sg_rx_rel, alerting, answered, released, asp_up, asp_down;
 
 /* ISUP trunk <-> M3UA: the MTP3 service in its simplest form (one DPC behind one ASP) */
 static int trunk_mtp_tx(struct isup_trunk *t, const uint8_t *msu, size_t len, void *priv)
@@ -91,6 +93,7 @@ static void sg_transfer(struct m3ua_sg *s, struct m3ua_sg_peer *p, const struct 
 		sg_rx_iam++;
 		sg_reply(ISUP_MT_ACM, m.cic, "bci.called_status=1");
 	} else if (m.type == ISUP_MT_REL) {
+		sg_rx_rel++;
 		sg_reply(ISUP_MT_RLC, m.cic, "");
 	}
 }
@@ -142,7 +145,7 @@ static void test_tcp_call_and_failover(void)
 	CU_ASSERT_EQUAL(alerting, 1);
 
 	/* the far end's connection dies: the ASP goes down, reconnects after its backoff, comes back */
-	m3ua_sg_drop_peers(sg);
+	m3ua_sg_drop_peers(sg, 0);
 	RUN_UNTIL(asp_down == 1);
 	CU_ASSERT_EQUAL(asp_down, 1);
 	CU_ASSERT_TRUE(tg->mtp_paused);
@@ -165,6 +168,69 @@ static void test_tcp_call_and_failover(void)
 	isup_trunk_free(tg);
 }
 
+/* Two ASPs of one AS (override) through the router: losing the active one costs nothing; losing both
+ * holds MSUs until one is back. */
+static void test_router_failover(void)
+{
+	sg_active = sg_rx_iam = sg_rx_rel = alerting = answered = released = 0;
+	sg = m3ua_sg_alloc(ctx, M3UA_TRANSPORT_TCP, "127.0.0.1", 0, &sg_ops, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sg);
+	LLIST_HEAD(trunks);
+	struct ss7_router *r = ss7_router_alloc(ctx, false, &trunks);
+	tg = isup_trunk_alloc(ctx, "rt", ISUP_VAR_ITU, 1, 2);
+	isup_trunk_add_range(tg, 1, 31);
+	isup_trunk_set_mtp(tg, ss7_router_transfer, r);
+	isup_trunk_set_user(tg, &isup_user, NULL);
+	llist_add_tail(&tg->list, &trunks);
+	isup_trunk_mtp_pause(tg);
+	struct ss7_as *as = ss7_router_as_add(r, "as1", M3UA_TMT_OVERRIDE);
+	CU_ASSERT_EQUAL(ss7_router_route_add(r, 2, as), 0);
+	CU_ASSERT_EQUAL(ss7_router_route_add(r, 2, as), -EEXIST);
+	struct m3ua_asp_cfg cfg = { .has_rc = true, .routing_ctx = 1 };
+	struct m3ua_link *a0 = ss7_as_asp_add(as, "asp0", M3UA_TRANSPORT_TCP, "127.0.0.1", sg->port, &cfg);
+	RUN_UNTIL(m3ua_asp_state(a0->asp) == M3UA_ASP_ST_ACTIVE);
+	struct m3ua_link *a1 = ss7_as_asp_add(as, "asp1", M3UA_TRANSPORT_TCP, "127.0.0.1", sg->port, &cfg);
+	RUN_UNTIL(m3ua_asp_state(a1->asp) == M3UA_ASP_ST_ACTIVE);
+	CU_ASSERT_EQUAL_FATAL(sg_active, 2);
+	CU_ASSERT_FALSE(tg->mtp_paused);
+
+	struct isup_msg iam;
+	isup_msg_from_line(&iam, ISUP_VAR_ITU,
+			   "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=123F",
+			   NULL, 0);
+	struct isup_call *call = isup_call_setup_req(tg, &iam, (void *)1, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(call);
+	RUN_UNTIL(alerting == 1);
+	CU_ASSERT_EQUAL(alerting, 1);
+
+	/* the first (active, override) ASP's connection dies: the other carries on, no pause */
+	m3ua_sg_drop_peers(sg, 1);
+	RUN_UNTIL(m3ua_asp_state(a0->asp) != M3UA_ASP_ST_ACTIVE);
+	CU_ASSERT_FALSE(tg->mtp_paused);
+	sg_reply(ISUP_MT_ANM, call->circ->cic, "");
+	RUN_UNTIL(answered == 1);
+	CU_ASSERT_EQUAL(answered, 1);
+	RUN_UNTIL(m3ua_asp_state(a0->asp) == M3UA_ASP_ST_ACTIVE);
+
+	/* both die; the REL sent meanwhile is held and goes out when an ASP is back */
+	m3ua_sg_drop_peers(sg, 0);
+	RUN_UNTIL(tg->mtp_paused);
+	CU_ASSERT_TRUE(tg->mtp_paused);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	CU_ASSERT_EQUAL(as->q.n, 1);
+	RUN_UNTIL(llist_empty(&tg->calls));
+	CU_ASSERT_EQUAL(sg_rx_rel, 1);
+	CU_ASSERT_TRUE(llist_empty(&tg->calls));
+	CU_ASSERT_EQUAL(as->q.n, 0);
+	CU_ASSERT_EQUAL(as->q_dropped, 0);
+	CU_ASSERT_FALSE(tg->mtp_paused);
+
+	ss7_router_free(r);
+	m3ua_sg_free(sg);
+	isup_trunk_free(tg);	/* unlinks it from the list */
+}
+
 int main(void)
 {
 	ctx = talloc_named_const(NULL, 0, "test_m3ua_tcp");
@@ -179,5 +245,6 @@ int main(void)
 		return 2;
 	CU_pSuite s = CU_add_suite("m3ua_tcp", NULL, NULL);
 	CU_add_test(s, "ISUP over M3UA/TCP, connection lost and restored, call kept", test_tcp_call_and_failover);
+	CU_add_test(s, "router: ASP failover within an AS, MSUs held while none is active", test_router_failover);
 	return cunit_run();
 }

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* MTP3 routing over M3UA application servers (see mtp3_route.h). */
+
+#include <errno.h>
+#include <string.h>
+
+#include <osmocom/core/logging.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "mtp3_route.h"
+
+static struct ss7_route *route_find(struct ss7_router *r, uint32_t dpc)
+{
+	struct ss7_route *rt;
+	llist_for_each_entry(rt, &r->routes, list)
+		if (rt->dpc == dpc)
+			return rt;
+	return NULL;
+}
+
+static struct m3ua_link *as_pick(struct ss7_as *as, uint8_t sls)
+{
+	struct m3ua_link *active[SS7_AS_MAX_ASPS];
+	unsigned n = 0;
+	for (unsigned i = 0; i < as->n_asps; i++)
+		if (m3ua_asp_state(as->asps[i]->asp) == M3UA_ASP_ST_ACTIVE)
+			active[n++] = as->asps[i];
+	if (!n)
+		return NULL;
+	/* loadshare keeps one SLS on one ASP, so a call's messages stay in sequence */
+	return as->traffic_mode == M3UA_TMT_LOADSHARE ? active[sls % n] : active[0];
+}
+
+static int as_send(struct ss7_as *as, const uint8_t *msu, size_t len)
+{
+	struct mtp3_label l;
+	int h = mtp3_label_decode(&l, as->r->ansi, msu, len);
+	if (h < 0)
+		return -EINVAL;
+	struct m3ua_link *link = as_pick(as, l.sls);
+	if (!link)
+		return -ENOTCONN;
+	struct m3ua_pdata pd = { .opc = l.opc, .dpc = l.dpc, .si = l.si, .ni = l.ni, .mp = l.prio, .sls = l.sls,
+				 .data = msu + h, .data_len = (uint16_t)(len - (size_t)h) };
+	return m3ua_asp_transfer_req(link->asp, &pd);
+}
+
+static void q_drop_all(struct ss7_as *as)
+{
+	while (as->q.n) {
+		talloc_free(as->q.msu[as->q.head]);
+		as->q.head = (as->q.head + 1) % SS7_AS_QUEUE;
+		as->q.n--;
+		as->q_dropped++;
+	}
+}
+
+static void q_timer_cb(void *data)
+{
+	struct ss7_as *as = data;
+	if (as->q.n)
+		LOGP(DLGLOBAL, LOGL_ERROR, "AS %s: no ASP became active in time, dropping %u held MSUs\n", as->name,
+		     as->q.n);
+	q_drop_all(as);
+}
+
+static int q_push(struct ss7_as *as, const uint8_t *msu, size_t len)
+{
+	if (as->q.n >= SS7_AS_QUEUE) {
+		as->q_dropped++;
+		return -ENOBUFS;
+	}
+	unsigned slot = (as->q.head + as->q.n) % SS7_AS_QUEUE;
+	as->q.msu[slot] = talloc_memdup(as, msu, len);
+	if (!as->q.msu[slot])
+		return -ENOMEM;
+	as->q.len[slot] = (uint16_t)len;
+	if (!as->q.n)
+		osmo_timer_schedule(&as->q_timer, (int)as->r->hold_s, 0);
+	as->q.n++;
+	return 0;
+}
+
+static void q_flush(struct ss7_as *as)
+{
+	osmo_timer_del(&as->q_timer);
+	while (as->q.n) {
+		unsigned h = as->q.head;
+		if (as_send(as, as->q.msu[h], as->q.len[h]) == -ENOTCONN) {
+			osmo_timer_schedule(&as->q_timer, (int)as->r->hold_s, 0);
+			return;
+		}
+		talloc_free(as->q.msu[h]);
+		as->q.head = (as->q.head + 1) % SS7_AS_QUEUE;
+		as->q.n--;
+	}
+}
+
+/* ---- MTP primitives to the ISUP trunks ---- */
+
+static void trunks_for_dpc(struct ss7_router *r, uint32_t dpc, void (*fn)(struct isup_trunk *, unsigned), unsigned arg)
+{
+	struct isup_trunk *tg;
+	if (!r->trunks)
+		return;
+	llist_for_each_entry(tg, r->trunks, list)
+		if (tg->dpc == dpc)
+			fn(tg, arg);
+}
+
+static void do_pause(struct isup_trunk *tg, unsigned arg)
+{
+	isup_trunk_mtp_pause(tg);
+}
+
+static void do_resume(struct isup_trunk *tg, unsigned arg)
+{
+	isup_trunk_mtp_resume(tg);
+}
+
+static void do_congested(struct isup_trunk *tg, unsigned level)
+{
+	isup_trunk_mtp_status(tg, ISUP_MTP_STATUS_CONGESTED, level);
+}
+
+static void do_upu(struct isup_trunk *tg, unsigned cause)
+{
+	isup_trunk_mtp_status(tg, cause == 1 ? ISUP_MTP_STATUS_UP_UNEQUIPPED : ISUP_MTP_STATUS_UP_UNAVAILABLE, 0);
+}
+
+static void as_update(struct ss7_as *as)
+{
+	bool avail = false;
+	for (unsigned i = 0; i < as->n_asps; i++)
+		if (m3ua_asp_state(as->asps[i]->asp) == M3UA_ASP_ST_ACTIVE)
+			avail = true;
+	if (avail == as->available) {
+		if (avail)
+			q_flush(as);
+		return;
+	}
+	as->available = avail;
+	LOGP(DLGLOBAL, LOGL_NOTICE, "AS %s %s\n", as->name, avail ? "available" : "unavailable");
+	if (avail)
+		q_flush(as);
+	struct ss7_route *rt;
+	llist_for_each_entry(rt, &as->r->routes, list)
+		if (rt->as == as && !rt->dpc_unavailable)
+			trunks_for_dpc(as->r, rt->dpc, avail ? do_resume : do_pause, 0);
+}
+
+static struct ss7_as *as_of_asp(struct m3ua_asp *asp)
+{
+	return m3ua_link_of(asp)->user_priv;
+}
+
+static void asp_active(struct m3ua_asp *asp, bool active)
+{
+	as_update(as_of_asp(asp));
+}
+
+static void asp_transfer(struct m3ua_asp *asp, const struct m3ua_pdata *pd)
+{
+	struct ss7_router *r = as_of_asp(asp)->r;
+	struct isup_trunk *tg;
+	if (pd->si != MTP3_SI_ISUP || !r->trunks)
+		return;
+	llist_for_each_entry(tg, r->trunks, list) {
+		if (tg->dpc == pd->opc && tg->opc == pd->dpc) {
+			isup_trunk_rx(tg, pd->data, pd->data_len);
+			return;
+		}
+	}
+	LOGP(DLGLOBAL, LOGL_NOTICE, "ISUP from %u to %u: no trunk for these point codes, discarded\n", pd->opc,
+	     pd->dpc);
+}
+
+static void asp_pc_status(struct m3ua_asp *asp, uint32_t pc, enum m3ua_pc_status st, unsigned info)
+{
+	struct ss7_router *r = as_of_asp(asp)->r;
+	struct ss7_route *rt = route_find(r, pc);
+	switch (st) {
+	case M3UA_PC_UNAVAILABLE:
+		if (rt)
+			rt->dpc_unavailable = true;
+		trunks_for_dpc(r, pc, do_pause, 0);
+		break;
+	case M3UA_PC_AVAILABLE:
+		if (rt)
+			rt->dpc_unavailable = false;
+		if (!rt || rt->as->available)
+			trunks_for_dpc(r, pc, do_resume, 0);
+		break;
+	case M3UA_PC_CONGESTED:
+		trunks_for_dpc(r, pc, do_congested, info ? info : 1);
+		break;
+	case M3UA_PC_USER_UNAVAILABLE:
+		trunks_for_dpc(r, pc, do_upu, info);
+		break;
+	}
+}
+
+static const struct m3ua_asp_ops route_asp_ops = {
+	.active_ind = asp_active, .transfer_ind = asp_transfer, .pc_status_ind = asp_pc_status,
+};
+
+/* ---- API ---- */
+
+struct ss7_router *ss7_router_alloc(void *ctx, bool ansi, struct llist_head *trunks)
+{
+	struct ss7_router *r = talloc_zero(ctx, struct ss7_router);
+	if (!r)
+		return NULL;
+	r->ctx = r;
+	r->ansi = ansi;
+	r->trunks = trunks;
+	r->hold_s = 5;
+	INIT_LLIST_HEAD(&r->as_list);
+	INIT_LLIST_HEAD(&r->routes);
+	return r;
+}
+
+struct ss7_as *ss7_router_as_add(struct ss7_router *r, const char *name, uint32_t traffic_mode)
+{
+	struct ss7_as *as = talloc_zero(r, struct ss7_as);
+	if (!as)
+		return NULL;
+	as->r = r;
+	osmo_strlcpy(as->name, name, sizeof(as->name));
+	as->traffic_mode = traffic_mode;
+	osmo_timer_setup(&as->q_timer, q_timer_cb, as);
+	llist_add_tail(&as->list, &r->as_list);
+	return as;
+}
+
+struct m3ua_link *ss7_as_asp_add(struct ss7_as *as, const char *name, enum m3ua_transport t, const char *host,
+				 uint16_t port, const struct m3ua_asp_cfg *cfg)
+{
+	if (as->n_asps >= SS7_AS_MAX_ASPS)
+		return NULL;
+	struct m3ua_asp_cfg c = *cfg;
+	c.traffic_mode = as->traffic_mode;
+	struct m3ua_link *link = m3ua_link_alloc(as, name, t, host, port, &c, &route_asp_ops, as);
+	if (!link)
+		return NULL;
+	as->asps[as->n_asps++] = link;
+	m3ua_link_start(link);
+	return link;
+}
+
+int ss7_router_route_add(struct ss7_router *r, uint32_t dpc, struct ss7_as *as)
+{
+	if (route_find(r, dpc))
+		return -EEXIST;
+	struct ss7_route *rt = talloc_zero(r, struct ss7_route);
+	if (!rt)
+		return -ENOMEM;
+	rt->dpc = dpc;
+	rt->as = as;
+	llist_add_tail(&rt->list, &r->routes);
+	return 0;
+}
+
+void ss7_router_free(struct ss7_router *r)
+{
+	struct ss7_as *as;
+	llist_for_each_entry(as, &r->as_list, list) {
+		osmo_timer_del(&as->q_timer);
+		q_drop_all(as);
+		/* detach each ASP before freeing it: its going down updates the AS, which must not see it */
+		while (as->n_asps)
+			m3ua_link_free(as->asps[--as->n_asps]);
+	}
+	talloc_free(r);
+}
+
+int ss7_router_transfer(struct isup_trunk *tg, const uint8_t *msu, size_t len, void *priv)
+{
+	struct ss7_router *r = priv;
+	struct mtp3_label l;
+	if (mtp3_label_decode(&l, r->ansi, msu, len) < 0)
+		return -EINVAL;
+	struct ss7_route *rt = route_find(r, l.dpc);
+	if (!rt)
+		return -EHOSTUNREACH;
+	int rc = as_send(rt->as, msu, len);
+	if (rc == -ENOTCONN)
+		rc = q_push(rt->as, msu, len);	/* held for the next ASP that becomes active */
+	return rc;
+}

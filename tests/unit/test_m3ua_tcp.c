@@ -115,6 +115,21 @@ static const struct m3ua_sg_ops sg_ops = { .transfer_ind = sg_transfer, .peer_st
 		}                                                 \
 	} while (0)
 
+/* place a call on tg and run until the SG's ACM has arrived */
+static struct isup_call *call_to_alerting(void)
+{
+	struct isup_msg iam;
+	isup_msg_from_line(&iam, ISUP_VAR_ITU,
+			   "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=123F",
+			   NULL, 0);
+	struct isup_call *call = isup_call_setup_req(tg, &iam, (void *)1, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(call);
+	RUN_UNTIL(alerting == 1);
+	CU_ASSERT_EQUAL(sg_rx_iam, 1);
+	CU_ASSERT_EQUAL(alerting, 1);
+	return call;
+}
+
 static void test_tcp_call_and_failover(void)
 {
 	sg = m3ua_sg_alloc(ctx, M3UA_TRANSPORT_TCP, "127.0.0.1", 0, &sg_ops, NULL);
@@ -134,15 +149,7 @@ static void test_tcp_call_and_failover(void)
 	CU_ASSERT_EQUAL(m3ua_asp_state(link_->asp), M3UA_ASP_ST_ACTIVE);
 
 	/* a call: IAM over M3UA, ACM back */
-	struct isup_msg iam;
-	isup_msg_from_line(&iam, ISUP_VAR_ITU,
-			   "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=123F",
-			   NULL, 0);
-	struct isup_call *call = isup_call_setup_req(tg, &iam, (void *)1, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(call);
-	RUN_UNTIL(alerting == 1);
-	CU_ASSERT_EQUAL(sg_rx_iam, 1);
-	CU_ASSERT_EQUAL(alerting, 1);
+	struct isup_call *call = call_to_alerting();
 
 	/* the far end's connection dies: the ASP goes down, reconnects after its backoff, comes back */
 	m3ua_sg_drop_peers(sg, 0);
@@ -194,14 +201,7 @@ static void test_router_failover(void)
 	CU_ASSERT_EQUAL_FATAL(sg_active, 2);
 	CU_ASSERT_FALSE(tg->mtp_paused);
 
-	struct isup_msg iam;
-	isup_msg_from_line(&iam, ISUP_VAR_ITU,
-			   "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=123F",
-			   NULL, 0);
-	struct isup_call *call = isup_call_setup_req(tg, &iam, (void *)1, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(call);
-	RUN_UNTIL(alerting == 1);
-	CU_ASSERT_EQUAL(alerting, 1);
+	struct isup_call *call = call_to_alerting();
 
 	/* the first (active, override) ASP's connection dies: the other carries on, no pause */
 	m3ua_sg_drop_peers(sg, 1);

@@ -18,6 +18,7 @@ struct ss7_as {
 	struct ss7_router *r;
 	char name[32];
 	uint32_t traffic_mode;			/* M3UA_TMT_OVERRIDE or M3UA_TMT_LOADSHARE */
+	uint32_t routing_ctx;
 	struct m3ua_link *asps[SS7_AS_MAX_ASPS];
 	unsigned n_asps;
 	bool available;				/* some ASP active */

@@ -17,9 +17,11 @@
 #include "config/isupgw_log.h"
 #include "config/isupgw_vty.h"
 #include "isup/isup.h"
+#include "isup/mtp/ss7_vty.h"
 
 static void *ctx;
 static struct isup_net *net;
+static struct ss7_router *router;
 
 static const char cfg[] =
 	"isup\n"
@@ -45,6 +47,13 @@ static const char cfg[] =
 	"  circuit-selection controlled\n"
 	"  unknown-cic ucic\n"
 	"  no reset-on-resume\n";
+
+static const char cs7_cfg[] =
+	"cs7\n"
+	" as stp1 loadshare routing-context 10\n"
+	" asp a0 as stp1 remote 127.0.0.1 29050 tcp\n"
+	" asp a1 as stp1 remote 127.0.0.1 29051 sctp\n"
+	" route 2-2-2 as stp1\n";
 
 static int read_cfg(const char *text)
 {
@@ -127,6 +136,32 @@ static void test_write_back(void)
 	if (strncmp(start, expect, strlen(expect)))
 		fprintf(stderr, "\nwritten:\n%s\nexpected:\n%s\n", start, expect);
 	CU_ASSERT_EQUAL(strncmp(start, expect, strlen(expect)), 0);
+	/* and the cs7 node as read */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, cs7_cfg));
+}
+
+static void test_cs7(void)
+{
+	CU_ASSERT_EQUAL_FATAL(read_cfg(cs7_cfg), 0);
+	struct ss7_as *as = llist_first_entry(&router->as_list, struct ss7_as, list);
+	CU_ASSERT_STRING_EQUAL(as->name, "stp1");
+	CU_ASSERT_EQUAL(as->traffic_mode, M3UA_TMT_LOADSHARE);
+	CU_ASSERT_EQUAL(as->routing_ctx, 10);
+	CU_ASSERT_EQUAL(as->n_asps, 2);
+	CU_ASSERT_EQUAL(as->asps[1]->transport, M3UA_TRANSPORT_SCTP);
+	CU_ASSERT_EQUAL(as->asps[0]->asp->cfg.routing_ctx, 10);
+	/* refused: unknown AS, duplicate route, bad point code, duplicate AS */
+	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n asp x as nosuch remote 127.0.0.1 1 tcp\n"), 0);
+	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n route 2-2-2 as stp1\n"), 0);
+	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n route 9-9-9 as stp1\n"), 0);
+	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n as stp1 override routing-context 1\n"), 0);
+	char *t = ss7_show_asps(ctx, router);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "stp1      a0        DOWN            127.0.0.1:29050/tcp"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "stp1      unavailable, loadshare, 0 held, 0 dropped"));
+	talloc_free(t);
+	t = ss7_show_routes(ctx, router);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "2-2-2        stp1      AS unavailable"));
+	talloc_free(t);
 }
 
 static void test_show_text(void)
@@ -153,12 +188,16 @@ int main(void)
 	isup_cc_init(DISUP);
 	net = isup_net_alloc(ctx);
 	isup_vty_init(net, ISUPGW_NODE_ISUP, ISUPGW_NODE_ISUP_TRUNK);
+	m3ua_asp_fsm_init(DM3UA);
+	router = ss7_router_alloc(ctx, false, &net->trunks);
+	ss7_vty_init(router, ISUPGW_NODE_CS7);
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	CU_pSuite s = CU_add_suite("isup_vty", NULL, NULL);
 	CU_add_test(s, "configuration parsed into trunks", test_parse);
 	CU_add_test(s, "bad configuration refused", test_bad_config);
+	CU_add_test(s, "cs7: application servers, ASPs, routes", test_cs7);
 	CU_add_test(s, "configuration written back as read", test_write_back);
 	CU_add_test(s, "show text", test_show_text);
 	return cunit_run();

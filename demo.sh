@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The main job on the embedded defaults. Until the gateway daemon lands (issues 3-5) this builds
-# isupgw's codec tool and walks a basic call both ways through it: every message is built from
-# text, encoded, written to a DLT_MTP3 pcap, decoded back, and printed as a ladder; tshark, when
-# present, decodes the same capture independently.
+# The main job on the embedded defaults. Until the gateway daemon lands (issue 5) this shows what
+# exists: (1) the codec tool builds the messages of two calls, writes a DLT_MTP3 pcap and decodes it
+# back, tshark decoding the same capture independently; (2) two pstn-sim exchanges, running
+# isupgw's Q.764 call control over M3UA/TCP on 127.0.0.1, place calls both ways (one answered, one
+# busy) and print their ladders, with the loopback capture decoded by tshark.
 set -e
 cd "$(dirname "$0")"
 sh tests/deps.sh
@@ -11,6 +12,7 @@ if [ ! -x build/normal/isup/isup-tool ]; then
 	autoreconf -fi >/dev/null
 	mkdir -p build/normal && cd build/normal && ../../configure -q && make -s -j"$(nproc)" && cd ../..
 fi
+make -s -C build/normal/tests sim/pstn-sim
 tool=build/normal/isup/isup-tool
 pcap=build/demo.pcap
 A=1-1-1 B=2-2-2
@@ -57,3 +59,8 @@ if command -v tshark >/dev/null 2>&1; then
 	echo "the same capture, decoded independently by tshark:"
 	tshark -r "$pcap" 2>/dev/null | sed 's/^/    /'
 fi
+
+echo
+echo "==== two exchanges over M3UA/TCP (pstn-sim A listens as SG, B connects as ASP)"
+cd build/normal/tests
+TSHARK=$(command -v tshark || true) srcdir=../../../tests SIM=./sim/pstn-sim sh ../../../tests/sim/two-exchanges.sh ../demo-sim

@@ -93,6 +93,7 @@ static void user_ind(struct isup_call *call, enum isup_prim prim, const struct i
 static void user_release(struct isup_call *call, const struct isup_msg *m, uint8_t cause)
 {
 	struct isup_cause c = isup_cause_make(2, cause);
+	call->released = true;	/* a release request from inside the indication is moot */
 	if (m && isup_msg_get_cause(m, &c))
 		c = isup_cause_make(2, 31);
 	user_ind(call, ISUP_PRIM_RELEASE, m, &c);
@@ -286,17 +287,18 @@ static void st_out_wait_acm(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	case CALL_EV_RX: {
 		const struct isup_msg *m = data;
 		switch (m->type) {
+		/* the state changes before the user hears of it: the user may act from its callback */
 		case ISUP_MT_ACM:
 			call->acm_seen = true;
-			user_ind(call, ISUP_PRIM_ALERTING, m, NULL);
 			call_state_chg(call, CALL_ST_OUT_WAIT_ANM);
+			user_ind(call, ISUP_PRIM_ALERTING, m, NULL);
 			return;
 		case ISUP_MT_CON:
 		case ISUP_MT_ANM:	/* answer before ACM (Q.764 2.1.7) */
 			call->acm_seen = true;
 			isup_ctr_inc(call->tg, ISUP_CTR_CALL_ANSWERED);
-			user_ind(call, ISUP_PRIM_ANSWER, m, NULL);
 			call_state_chg(call, CALL_ST_ACTIVE);
+			user_ind(call, ISUP_PRIM_ANSWER, m, NULL);
 			return;
 		case ISUP_MT_CPG:
 			call->acm_seen = true;
@@ -337,8 +339,8 @@ static void st_out_wait_anm(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		case ISUP_MT_ANM:
 		case ISUP_MT_CON:
 			isup_ctr_inc(call->tg, ISUP_CTR_CALL_ANSWERED);
-			user_ind(call, ISUP_PRIM_ANSWER, m, NULL);
 			call_state_chg(call, CALL_ST_ACTIVE);
+			user_ind(call, ISUP_PRIM_ANSWER, m, NULL);
 			return;
 		case ISUP_MT_CPG:
 			user_ind(call, ISUP_PRIM_PROGRESS, m, NULL);
@@ -656,7 +658,7 @@ static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	switch (event) {
 	case CALL_EV_USER_RELEASE: {
 		const struct isup_cause *c = data;
-		if (fi->state == CALL_ST_WAIT_RLC)
+		if (fi->state == CALL_ST_WAIT_RLC || call->released)
 			return;
 		call->rel_cause = *c;
 		call->user_ref = NULL;

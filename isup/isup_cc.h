@@ -197,6 +197,7 @@ struct isup_call {
 	bool acm_seen;			/* any backward message received (outgoing) */
 	bool rel_received;		/* REL crossed ours */
 	bool rlc_received;
+	bool released;			/* the user has been told the call is gone */
 	struct isup_cause rel_cause;
 	struct osmo_timer_list t5;	/* runs beside T1 while waiting for RLC */
 	struct osmo_timer_list t33;	/* INR sent, waiting for INF */

@@ -1245,6 +1245,38 @@ static void test_cot_outgoing(void)
 	check_idle_and_free();
 }
 
+/* A user acting from inside its callbacks: release on answer, release again on release. */
+static struct isup_call *reentrant_call;
+static void call_ind_reentrant(struct isup_call *call, enum isup_prim prim, const struct isup_msg *m,
+			       const struct isup_cause *cause, void *priv)
+{
+	call_ind(call, prim, m, cause, priv);
+	struct isup_cause c = isup_cause_make(0, 16);
+	if (prim == ISUP_PRIM_ANSWER || prim == ISUP_PRIM_RELEASE)
+		isup_call_release_req(call, &c);
+}
+
+static void test_reentrant_user(void)
+{
+	static const struct isup_user_ops ops = { .call_ind = call_ind_reentrant };
+	setup_trunk(ISUP_VAR_ITU);
+	isup_trunk_set_user(tg, &ops, NULL);
+	reentrant_call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("ANM cic=2");
+	ind_expect(ISUP_PRIM_ANSWER);
+	tx_expect(ISUP_MT_REL, 2);	/* sent from inside the ANSWER indication, state consistent */
+	rx("RLC cic=2");
+	/* incoming call released by the far end: the user's release from the indication sends nothing */
+	rx(IAM_IN(5, "1F"));
+	ind_expect(ISUP_PRIM_SETUP);
+	rx("REL cic=5 cause.cause=16");
+	tx_expect(ISUP_MT_RLC, 5);
+	ind_expect(ISUP_PRIM_RELEASE);
+	tx_none();
+	check_idle_and_free();
+}
+
 int main(void)
 {
 	ctx = talloc_named_const(NULL, 0, "test_isup_cc");
@@ -1293,6 +1325,7 @@ int main(void)
 	CU_add_test(s, "ANSI CVT/CVR and CRM/CRA", test_ansi_cvt_crm);
 	CU_add_test(s, "RSC on blocked circuits; T19, T21, T23", test_rsc_on_blocked_and_long_group_timers);
 	CU_add_test(s, "release from every state, both ways", test_release_from_any_state);
+	CU_add_test(s, "a user acting from inside its indications", test_reentrant_user);
 	CU_add_test(s, "reset of every circuit when the relation first comes up", test_reset_on_first_resume);
 	CU_add_test(s, "continuity check, incoming: loop, T8, SAM while waiting", test_cot_incoming);
 	CU_add_test(s, "continuity check, incoming failures: T8, CCR recheck, T27", test_cot_incoming_failures);

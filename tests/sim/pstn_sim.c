@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pstn-sim: a far-end exchange on isupgw's own ISUP code, reachable over M3UA/TCP as an SG (--listen)
+ * or an ASP (--connect). Scripted by lines (a file or stdin):
+ *   call CALLED [CALLING]   place a call (IAM)          alert CIC     send ACM
+ *   answer CIC              send ANM (CON before ACM)   release CIC|last [CAUSE]
+ *   auto-answer on|off      answer incoming calls       send LINE     any message, isup-tool's form
+ *   wait SECONDS            let time pass               expect WORD [SECONDS]  wait for an event line
+ *   reset                   GRS over all circuits       quit
+ * Every ISUP message sent and received is printed as a ladder line; events as "event: ...". */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <osmocom/core/application.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+
+#include "config/isupgw_log.h"
+#include "isup/isup.h"
+#include "isup/mtp/m3ua_link.h"
+
+struct sim {
+	const char *name;
+	struct isup_trunk *tg;
+	struct m3ua_sg *sg;
+	struct m3ua_link *link;
+	bool up, auto_answer, quit;
+	char **lines;
+	unsigned n_lines, next;
+	bool waiting;			/* a wait or expect holds the script */
+	char expect_word[64];
+	struct osmo_timer_list t;
+	int rc;
+	char last_event[256];
+	char *events[1024];		/* every event line, for expect */
+	unsigned n_events, ev_cursor;
+	uint16_t last_cic;
+	struct osmo_timer_list tick;
+};
+
+static struct sim S;
+
+static void ladder(const char *dir, const uint8_t *data, size_t len)
+{
+	struct isup_msg m;
+	char line[4096];
+	if (isup_msg_decode(&m, S.tg->variant, data, len) && !(m.flags & ISUP_MSGF_UNKNOWN))
+		return;
+	isup_msg_to_line(&m, line, sizeof(line));
+	printf("%s %s %s\n", S.name, dir, line);
+	fflush(stdout);
+}
+
+static void event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void run_script(void);
+
+static void event(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(S.last_event, sizeof(S.last_event), fmt, ap);
+	va_end(ap);
+	printf("%s event: %s\n", S.name, S.last_event);
+	fflush(stdout);
+	if (S.n_events < sizeof(S.events) / sizeof(S.events[0]))
+		S.events[S.n_events++] = strdup(S.last_event);
+	if (S.waiting && S.expect_word[0] && strstr(S.last_event, S.expect_word)) {
+		S.ev_cursor = S.n_events;
+		osmo_timer_del(&S.t);
+		S.waiting = false;
+		S.expect_word[0] = '\0';
+		run_script();
+	}
+}
+
+/* an event containing word since the last one expect consumed */
+static bool seen(const char *word)
+{
+	for (unsigned i = S.ev_cursor; i < S.n_events; i++)
+		if (strstr(S.events[i], word)) {
+			S.ev_cursor = i + 1;
+			return true;
+		}
+	return false;
+}
+
+/* ---- MTP below the trunk: SG or ASP ---- */
+
+static int mtp_tx(struct isup_trunk *tg, const uint8_t *msu, size_t len, void *priv)
+{
+	struct mtp3_label l;
+	int h = mtp3_label_decode(&l, tg->variant == ISUP_VAR_ANSI, msu, len);
+	if (h < 0)
+		return -EINVAL;
+	ladder("->", msu + h, len - (size_t)h);
+	struct m3ua_pdata pd = { .opc = l.opc, .dpc = l.dpc, .si = l.si, .ni = l.ni, .sls = l.sls, .data = msu + h,
+				 .data_len = (uint16_t)(len - (size_t)h) };
+	return S.sg ? m3ua_sg_transfer_req(S.sg, &pd) : m3ua_asp_transfer_req(S.link->asp, &pd);
+}
+
+static void rx_pdata(const struct m3ua_pdata *pd)
+{
+	if (pd->si != MTP3_SI_ISUP || pd->opc != S.tg->dpc || pd->dpc != S.tg->opc)
+		return;
+	ladder("<-", pd->data, pd->data_len);
+	isup_trunk_rx(S.tg, pd->data, pd->data_len);
+}
+
+static void up_changed(bool up)
+{
+	if (up == S.up)
+		return;
+	S.up = up;
+	if (up)
+		isup_trunk_mtp_resume(S.tg);
+	else
+		isup_trunk_mtp_pause(S.tg);
+	event("m3ua %s", up ? "up" : "down");
+}
+
+static void sg_transfer(struct m3ua_sg *sg, struct m3ua_sg_peer *p, const struct m3ua_pdata *pd, void *priv)
+{
+	rx_pdata(pd);
+}
+
+static void sg_peer(struct m3ua_sg *sg, struct m3ua_sg_peer *p, bool active, void *priv)
+{
+	up_changed(active);
+}
+
+static const struct m3ua_sg_ops sg_ops = { .transfer_ind = sg_transfer, .peer_state = sg_peer };
+
+static void asp_active(struct m3ua_asp *asp, bool active)
+{
+	up_changed(active);
+}
+
+static void asp_transfer(struct m3ua_asp *asp, const struct m3ua_pdata *pd)
+{
+	rx_pdata(pd);
+}
+
+static const struct m3ua_asp_ops asp_ops = { .active_ind = asp_active, .transfer_ind = asp_transfer };
+
+/* ---- calls ---- */
+
+static void call_ind(struct isup_call *call, enum isup_prim prim, const struct isup_msg *m,
+		     const struct isup_cause *cause, void *priv)
+{
+	uint16_t cic = call->circ ? call->circ->cic : 0;
+	if (cic)
+		S.last_cic = cic;
+	if (prim == ISUP_PRIM_RELEASE) {
+		event("RELEASE cic=%u cause=%d", cic, cause ? cause->cause : -1);
+		return;
+	}
+	event("%s cic=%u", isup_prim_name(prim), cic);
+	if (prim == ISUP_PRIM_SETUP && S.auto_answer) {
+		isup_call_req(call, ISUP_PRIM_ALERTING, NULL);
+		isup_call_req(call, ISUP_PRIM_ANSWER, NULL);
+	}
+}
+
+static const struct isup_user_ops user_ops = { .call_ind = call_ind };
+
+static struct isup_call *call_on(uint16_t cic)
+{
+	struct isup_circuit *c = isup_trunk_circuit(S.tg, cic);
+	return c ? c->call : NULL;
+}
+
+/* ---- the script ---- */
+
+static void t_cb(void *data)
+{
+	if (S.expect_word[0]) {
+		fprintf(stderr, "%s: timeout waiting for '%s'\n", S.name, S.expect_word);
+		S.rc = 1;
+		S.quit = true;
+		return;
+	}
+	S.waiting = false;
+	run_script();
+}
+
+static int do_command(char *line)
+{
+	char *argv[8];
+	int argc = 0;
+	char *save = NULL, *rest = NULL;
+	for (char *t = strtok_r(line, " \t\r\n", &save); t && argc < 8; t = strtok_r(NULL, " \t\r\n", &save)) {
+		argv[argc++] = t;
+		if (argc == 1)
+			rest = save;
+	}
+	if (!argc || argv[0][0] == '#')
+		return 0;
+	const char *cmd = argv[0];
+	if (!strcmp(cmd, "call") && argc >= 2) {
+		char l[256];
+		struct isup_msg iam;
+		snprintf(l, sizeof(l), "IAM cic=0 nci.echo_dev=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 "
+			 "cdpn.npi=1 cdpn.digits=%s%s%s", argv[1], argc > 2 ? " cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=" : "",
+			 argc > 2 ? argv[2] : "");
+		if (S.tg->variant == ISUP_VAR_ANSI)
+			snprintf(l, sizeof(l), "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.rate=16 usi.l1=2 cdpn.nai=3 "
+				 "cdpn.npi=1 cdpn.digits=%s", argv[1]);
+		char err[128];
+		if (isup_msg_from_line(&iam, S.tg->variant, l, err, sizeof(err))) {
+			fprintf(stderr, "call: %s\n", err);
+			return -1;
+		}
+		uint8_t cause = 0;
+		struct isup_call *call = isup_call_setup_req(S.tg, &iam, (void *)1, &cause);
+		if (!call)
+			event("REJECTED cause=%u", cause);
+		return 0;
+	}
+	if ((!strcmp(cmd, "alert") || !strcmp(cmd, "answer") || !strcmp(cmd, "release")) && argc >= 2) {
+		uint16_t cic = !strcmp(argv[1], "last") ? S.last_cic : (uint16_t)atoi(argv[1]);
+		struct isup_call *call = call_on(cic);
+		if (!call) {
+			fprintf(stderr, "%s: no call on CIC %s\n", cmd, argv[1]);
+			return -1;
+		}
+		if (cmd[0] == 'r') {
+			struct isup_cause c = isup_cause_make(0, (uint8_t)(argc > 2 ? atoi(argv[2]) : 16));
+			return isup_call_release_req(call, &c);
+		}
+		return isup_call_req(call, cmd[1] == 'l' ? ISUP_PRIM_ALERTING : ISUP_PRIM_ANSWER, NULL);
+	}
+	if (!strcmp(cmd, "auto-answer") && argc == 2) {
+		S.auto_answer = !strcmp(argv[1], "on");
+		return 0;
+	}
+	if (!strcmp(cmd, "send") && rest) {
+		struct isup_msg m;
+		char err[128];
+		if (isup_msg_from_line(&m, S.tg->variant, rest, err, sizeof(err))) {
+			fprintf(stderr, "send: %s\n", err);
+			return -1;
+		}
+		return isup_trunk_send(S.tg, &m);
+	}
+	if (!strcmp(cmd, "reset"))
+		return isup_trunk_reset_all(S.tg);
+	if (!strcmp(cmd, "wait") && argc == 2) {
+		S.waiting = true;
+		osmo_timer_schedule(&S.t, atoi(argv[1]), 0);
+		return 0;
+	}
+	if (!strcmp(cmd, "expect") && argc >= 2) {
+		if (seen(argv[1]))
+			return 0;
+		S.waiting = true;
+		snprintf(S.expect_word, sizeof(S.expect_word), "%s", argv[1]);
+		osmo_timer_schedule(&S.t, argc > 2 ? atoi(argv[2]) : 10, 0);
+		return 0;
+	}
+	if (!strcmp(cmd, "quit")) {
+		S.quit = true;
+		return 0;
+	}
+	fprintf(stderr, "%s: unknown command '%s'\n", S.name, cmd);
+	return -1;
+}
+
+static void tick_cb(void *data)
+{
+	osmo_timer_schedule(&S.tick, 1, 0);
+}
+
+static void run_script(void)
+{
+	while (!S.waiting && !S.quit && S.next < S.n_lines) {
+		char *l = S.lines[S.next++];
+		if (do_command(l) < 0) {
+			S.rc = 1;
+			S.quit = true;
+		}
+	}
+}
+
+static void load_script(const char *path)
+{
+	FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "r");
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	char buf[1024];
+	while (fgets(buf, sizeof(buf), f)) {
+		S.lines = realloc(S.lines, (S.n_lines + 1) * sizeof(char *));
+		S.lines[S.n_lines++] = strdup(buf);
+	}
+	if (f != stdin)
+		fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	const char *listen_addr = NULL, *connect_addr = NULL, *script = "-", *opc = "2-2-2", *dpc = "1-1-1";
+	int port = M3UA_PORT, first = 1, last = 31, timeout = 60;
+	bool ansi = false;
+	static const struct option lo[] = {
+		{ "listen", required_argument, NULL, 'l' }, { "connect", required_argument, NULL, 'c' },
+		{ "port", required_argument, NULL, 'p' }, { "opc", required_argument, NULL, 'o' },
+		{ "dpc", required_argument, NULL, 'd' }, { "cics", required_argument, NULL, 'r' },
+		{ "script", required_argument, NULL, 's' }, { "name", required_argument, NULL, 'n' },
+		{ "ansi", no_argument, NULL, 'a' }, { "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	S.name = "sim";
+	while ((c = getopt_long(argc, argv, "l:c:p:o:d:r:s:n:at:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'l': listen_addr = optarg; break;
+		case 'c': connect_addr = optarg; break;
+		case 'p': port = atoi(optarg); break;
+		case 'o': opc = optarg; break;
+		case 'd': dpc = optarg; break;
+		case 'r': sscanf(optarg, "%d-%d", &first, &last); break;
+		case 's': script = optarg; break;
+		case 'n': S.name = optarg; break;
+		case 'a': ansi = true; break;
+		case 't': timeout = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: pstn-sim (--listen ADDR | --connect ADDR) [--port N] [--opc PC] [--dpc PC] "
+				"[--cics A-B] [--ansi] [--script FILE] [--name NAME] [--timeout S]\n");
+			return 2;
+		}
+	}
+	if (!listen_addr == !connect_addr) {
+		fprintf(stderr, "pstn-sim: one of --listen or --connect\n");
+		return 2;
+	}
+	void *ctx = talloc_named_const(NULL, 0, "pstn-sim");
+	osmo_init_logging2(ctx, &isupgw_log_info);
+	log_set_use_color(osmo_stderr_target, 0);
+	log_set_print_filename2(osmo_stderr_target, LOG_FILENAME_NONE);
+	log_set_category_filter(osmo_stderr_target, DLGLOBAL, 1, LOGL_ERROR);
+	log_set_category_filter(osmo_stderr_target, DISUP, 1, LOGL_ERROR);
+	log_set_category_filter(osmo_stderr_target, DM3UA, 1, LOGL_ERROR);
+	isup_cc_init(DISUP);
+	m3ua_asp_fsm_init(DM3UA);
+
+	uint32_t o, d;
+	enum isup_variant v = ansi ? ISUP_VAR_ANSI : ISUP_VAR_ITU;
+	if (ss7_pc_parse(opc, ansi, &o) || ss7_pc_parse(dpc, ansi, &d)) {
+		fprintf(stderr, "pstn-sim: bad point code\n");
+		return 2;
+	}
+	S.tg = isup_trunk_alloc(ctx, S.name, v, o, d);
+	if (!S.tg || isup_trunk_add_range(S.tg, (uint16_t)first, (uint16_t)last)) {
+		fprintf(stderr, "pstn-sim: bad circuit range\n");
+		return 2;
+	}
+	isup_trunk_set_mtp(S.tg, mtp_tx, NULL);
+	isup_trunk_set_user(S.tg, &user_ops, NULL);
+	isup_trunk_mtp_pause(S.tg);
+	osmo_timer_setup(&S.t, t_cb, NULL);
+
+	if (listen_addr) {
+		S.sg = m3ua_sg_alloc(ctx, M3UA_TRANSPORT_TCP, listen_addr, (uint16_t)port, &sg_ops, NULL);
+		if (!S.sg) {
+			fprintf(stderr, "pstn-sim: cannot listen on %s:%d\n", listen_addr, port);
+			return 1;
+		}
+	} else {
+		struct m3ua_asp_cfg cfg = { .has_rc = true, .routing_ctx = 1, .traffic_mode = M3UA_TMT_OVERRIDE };
+		S.link = m3ua_link_alloc(ctx, S.name, M3UA_TRANSPORT_TCP, connect_addr, (uint16_t)port, &cfg, &asp_ops, NULL);
+		m3ua_link_start(S.link);
+	}
+	load_script(script);
+	run_script();
+	/* bounded: the whole run ends after --timeout seconds at the latest; the tick wakes the loop */
+	osmo_timer_setup(&S.tick, tick_cb, NULL);
+	osmo_timer_schedule(&S.tick, 1, 0);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!S.quit) {
+		osmo_select_main(0);
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec > timeout) {
+			fprintf(stderr, "%s: overall timeout\n", S.name);
+			S.rc = 1;
+			break;
+		}
+	}
+	return S.rc;
+}

@@ -190,7 +190,16 @@ static void start_cot_test(struct isup_call *call)
 		return;
 	/* T24 plus a margin for the media layer to report */
 	osmo_timer_schedule(&call->t24, (int)(isup_timer_ms(tg->tdefs, 24) / 1000) + 1, 0);
-	if (tg->user && tg->user->cot_test)
+	/* the user may answer at once, and a failure moves the call: ask from the main loop, so that no
+	 * transition of this call is still on the stack when it does */
+	osmo_timer_schedule(&call->t_cot_req, 0, 0);
+}
+
+static void t_cot_req_cb(void *data)
+{
+	struct isup_call *call = data;
+	struct isup_trunk *tg = call->tg;
+	if (call->dir == ISUP_CALL_OUT && !call->cot_done && call->circ && tg->user && tg->user->cot_test)
 		tg->user->cot_test(tg, call->circ->cic, call, tg->user_priv);
 }
 
@@ -217,9 +226,9 @@ static void repeat_attempt(struct isup_call *call)
 	call->iam.cic = c->cic;
 	isup_trunk_send(call->tg, &call->iam);
 	call_state_chg(call, CALL_ST_OUT_WAIT_ACM);
-	start_cot_test(call);
 	if (call->tg->user && call->tg->user->call_moved && call->user_ref)
 		call->tg->user->call_moved(call, old_cic, c->cic, call->tg->user_priv);
+	start_cot_test(call);
 }
 
 /* Messages acceptable in several states (passed to the user as they are). */
@@ -789,6 +798,7 @@ static void call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause caus
 	osmo_timer_del(&call->t5);
 	osmo_timer_del(&call->t33);
 	osmo_timer_del(&call->t24);
+	osmo_timer_del(&call->t_cot_req);
 	cot_loop(call, false);
 	if (call->user_ref && cause != OSMO_FSM_TERM_REGULAR) {
 		/* torn down from outside (trunk freed): the user still gets its release */
@@ -904,6 +914,7 @@ static struct isup_call *call_alloc(struct isup_trunk *tg, struct isup_circuit *
 	osmo_timer_setup(&call->t5, t5_cb, call);
 	osmo_timer_setup(&call->t33, t33_cb, call);
 	osmo_timer_setup(&call->t24, t24_cb, call);
+	osmo_timer_setup(&call->t_cot_req, t_cot_req_cb, call);
 	osmo_fsm_inst_update_id_f(fi, "%s-%u-%u", tg->name, c->cic, call->id);
 	c->call = call;
 	llist_add_tail(&call->list, &tg->calls);

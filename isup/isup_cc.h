@@ -206,6 +206,7 @@ struct isup_call {
 	bool loop;			/* our loopback is connected on the circuit */
 	struct isup_msg setup_msg;	/* incoming IAM held until the continuity check passed */
 	struct osmo_timer_list t24;	/* guards the user's continuity test of an outgoing call */
+	struct osmo_timer_list t_cot_req; /* asks the user for the test from the main loop, not from a transition */
 };
 
 /* ---- trunk groups ---- */

@@ -4,13 +4,20 @@
 set -e
 corpus="$srcdir/fuzz/corpus"
 ./fuzz/fuzz_isup_replay -runs=200000 "$corpus"/* || exit 1
+# call control: message sequences into a live trunk, no crash, leak or stuck circuit
+./fuzz/fuzz_isup_cc_replay -runs=20000 "$srcdir/fuzz/corpus-cc"/* || exit 1
 if [ "$HAVE_LIBFUZZER" = yes ] && [ -x ./fuzz/fuzz_isup ]; then
 	work=fuzz/corpus-work
 	rm -rf "$work"; mkdir -p "$work"
 	./fuzz/fuzz_isup -artifact_prefix=fuzz/ -max_total_time=30 -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
 		"$work" "$corpus" 2>fuzz/fuzz_isup.log || { tail -50 fuzz/fuzz_isup.log; exit 1; }
 	grep -E "stat::number_of_executed_units|stat::peak_rss_mb" fuzz/fuzz_isup.log
-	echo "libFuzzer smoke run: no crash"
+	mkdir -p fuzz/corpus-cc-work
+	./fuzz/fuzz_isup_cc -artifact_prefix=fuzz/ -max_total_time=20 -timeout=10 -rss_limit_mb=1024 \
+		-print_final_stats=1 fuzz/corpus-cc-work "$srcdir/fuzz/corpus-cc" 2>fuzz/fuzz_isup_cc.log ||
+		{ tail -50 fuzz/fuzz_isup_cc.log; exit 1; }
+	grep -E "stat::number_of_executed_units" fuzz/fuzz_isup_cc.log
+	echo "libFuzzer smoke runs: no crash"
 else
 	echo "libFuzzer not available (clang missing): replay only"
 fi

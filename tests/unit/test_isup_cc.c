@@ -1198,6 +1198,8 @@ static void test_cot_outgoing(void)
 	isup_msg_from_line(&iam, variant, IAM_COT(0, 1, "4930F"), NULL, 0);
 	struct isup_call *call = isup_call_setup_req(tg, &iam, (void *)1, NULL);
 	tx_expect(ISUP_MT_IAM, 2);
+	CU_ASSERT_EQUAL(test_cic, -1);	/* the test is asked for from the main loop */
+	run_timers();
 	CU_ASSERT_EQUAL(test_cic, 2);
 	CU_ASSERT_PTR_EQUAL(test_call, call);
 	/* the test fails: COT failure, the call moves on, the circuit is rechecked */
@@ -1206,6 +1208,7 @@ static void test_cot_outgoing(void)
 	CU_ASSERT_EQUAL(isup_msg_get_bits(tx_expect(ISUP_MT_COT, 2), ISUP_PAR_COT_IND, &ci), 0);
 	CU_ASSERT_EQUAL(ci.cot, 0);
 	tx_expect(ISUP_MT_IAM, 4);
+	run_timers();
 	CU_ASSERT_EQUAL(test_cic, 4);
 	CU_ASSERT_FALSE(isup_circuit_available(tg->circuits[1]));
 	/* the test on CIC 4 passes */
@@ -1277,6 +1280,54 @@ static void test_reentrant_user(void)
 	check_idle_and_free();
 }
 
+/* A user that fails every continuity test at once, from inside the request: the call walks the
+ * circuits and ends with cause 34 when none is left, without touching a freed call. */
+static void cot_test_fail_now(struct isup_trunk *t, uint16_t cic, struct isup_call *call, void *priv)
+{
+	if (call)
+		isup_call_cot_result(call, false);
+}
+
+static void test_cot_user_fails_synchronously(void)
+{
+	static const struct isup_user_ops ops = { .call_ind = call_ind, .cot_test = cot_test_fail_now };
+	setup_trunk(ISUP_VAR_ITU);
+	isup_trunk_set_user(tg, &ops, NULL);
+	for (unsigned i = 2; i < tg->n_circuits; i++)
+		tg->circuits[i]->blk = ISUP_BLK_LOCAL_MAINT;	/* only CICs 1 and 2 */
+	struct isup_msg iam;
+	isup_msg_from_line(&iam, variant, IAM_COT(0, 1, "1F"), NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(isup_call_setup_req(tg, &iam, (void *)1, NULL));
+	tx_expect(ISUP_MT_IAM, 2);
+	run_timers();
+	tx_expect(ISUP_MT_COT, 2);
+	tx_expect(ISUP_MT_IAM, 1);
+	run_timers();
+	tx_expect(ISUP_MT_COT, 1);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 34);
+	CU_ASSERT_TRUE(llist_empty(&tg->calls));
+	/* both circuits are being rechecked: T25, CCR; the user never answers, T24 counts it a failure,
+	 * then a pass clears them */
+	advance(5);
+	/* both T25 expire in the same second: either order */
+	unsigned cics = 0;
+	for (int k = 0; k < 2; k++) {
+		CU_ASSERT_FATAL(txq_head < txq_n);
+		CU_ASSERT_EQUAL(txq[txq_head].type, ISUP_MT_CCR);
+		cics |= 1u << txq[txq_head++].cic;
+	}
+	CU_ASSERT_EQUAL(cics, 0x6);
+	CU_ASSERT_EQUAL(isup_circuit_cot_result(tg, 1, true), 0);
+	CU_ASSERT_EQUAL(isup_circuit_cot_result(tg, 2, true), 0);
+	tx_expect(ISUP_MT_REL, 1);
+	tx_expect(ISUP_MT_REL, 2);
+	rx("RLC cic=1");
+	rx("RLC cic=2");
+	for (unsigned i = 2; i < tg->n_circuits; i++)
+		tg->circuits[i]->blk = 0;
+	check_idle_and_free();
+}
+
 int main(void)
 {
 	ctx = talloc_named_const(NULL, 0, "test_isup_cc");
@@ -1330,6 +1381,7 @@ int main(void)
 	CU_add_test(s, "continuity check, incoming: loop, T8, SAM while waiting", test_cot_incoming);
 	CU_add_test(s, "continuity check, incoming failures: T8, CCR recheck, T27", test_cot_incoming_failures);
 	CU_add_test(s, "continuity check, outgoing: failure, repeat, recheck T25/T26/T24", test_cot_outgoing);
+	CU_add_test(s, "continuity test failed from inside the request", test_cot_user_fails_synchronously);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

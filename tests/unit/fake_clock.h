@@ -29,3 +29,14 @@ static inline void run_timers(void)
 	osmo_timers_prepare();
 	osmo_timers_update();
 }
+
+/* Millisecond steps, for link-layer timers. */
+static inline void advance_ms(unsigned ms)
+{
+	for (unsigned i = 0; i < ms; i++) {
+		osmo_clock_override_add(CLOCK_MONOTONIC, 0, 1000000);
+		osmo_gettimeofday_override_add(0, 1000);
+		osmo_timers_prepare();
+		osmo_timers_update();
+	}
+}

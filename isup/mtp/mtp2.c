@@ -93,6 +93,7 @@ static void su_header(struct mtp2_link *l, uint8_t *h, uint8_t fsn, unsigned li)
 static void tx_su(struct mtp2_link *l, const uint8_t *su, size_t len)
 {
 	l->st.tx_su++;
+	l->ack_pending = false;	/* every signal unit carries the current BSN */
 	l->ops->tx(l, su, len, l->priv);
 }
 
@@ -488,9 +489,12 @@ static void rx_seq(struct mtp2_link *l, uint8_t fsn, uint8_t fib, const uint8_t 
 	l->bsn = fsn;
 	l->st.rx_msu++;
 	l->ops->rx_msu(l, msu, len, l->priv);
-	/* the user may have stopped the link from its indication */
-	if (l->state == MTP2_ST_IN_SERVICE)
-		tx_status(l);	/* acknowledge at once: a FISU carries the new BSN */
+	/* acknowledge at once with a FISU carrying the new BSN, or at the end of the batch being read;
+	 * the user may have stopped the link from its indication */
+	if (l->in_batch)
+		l->ack_pending = true;
+	else if (l->state == MTP2_ST_IN_SERVICE)
+		tx_status(l);
 }
 
 int mtp2_rx(struct mtp2_link *l, const uint8_t *su, size_t len)
@@ -535,6 +539,14 @@ int mtp2_rx(struct mtp2_link *l, const uint8_t *su, size_t len)
 		return 0;
 	rx_seq(l, fsn, fib, li ? su + MTP2_HDR_LEN : NULL, payload);
 	return 0;
+}
+
+void mtp2_rx_batch(struct mtp2_link *l, bool begin)
+{
+	l->in_batch = begin;
+	if (!begin && l->ack_pending && l->state == MTP2_ST_IN_SERVICE)
+		tx_status(l);
+	l->ack_pending = false;
 }
 
 int mtp2_rx_frame(struct mtp2_link *l, const uint8_t *frame, size_t len)

@@ -84,6 +84,7 @@ struct mtp2_link {
 	uint8_t fib, bib;
 	uint8_t bsn;		/* FSN of the last MSU accepted (sent back as BSN) */
 	bool nack_pending;	/* BIB inverted, waiting for the peer's retransmission */
+	bool in_batch, ack_pending;	/* one acknowledging FISU per batch of received signal units */
 	uint8_t abnormal_bsn, abnormal_fib;	/* history bits: two of the last three abnormal -> failure */
 
 	/* retransmission buffer: FSN of rtb[(rtb_head + i)] is rtb_fsn0 + i */
@@ -120,6 +121,9 @@ void mtp2_stop(struct mtp2_link *l);
 int mtp2_rx(struct mtp2_link *l, const uint8_t *su, size_t len);
 /* A received frame as the packet transport delivers it: signal unit + 2 FCS octets. */
 int mtp2_rx_frame(struct mtp2_link *l, const uint8_t *frame, size_t len);
+/* Around a batch of received frames (one read wake-up): the MSUs accepted in it are acknowledged by
+ * one FISU at the end instead of one each. */
+void mtp2_rx_batch(struct mtp2_link *l, bool begin);
 /* Send an MSU (SIO + SIF). Returns 0, -EINVAL (size), -ENOTCONN (not in service), -ENOBUFS. */
 int mtp2_msu_req(struct mtp2_link *l, const uint8_t *msu, size_t len);
 /* The transport failed (socket closed, alarm): link failure. */

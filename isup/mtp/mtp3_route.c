@@ -3,12 +3,15 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
 #include "mtp3_route.h"
+#include "ss7_linkset.h"
+#include "ss7_pcap.h"
 
 static struct ss7_route *route_find(struct ss7_router *r, uint32_t dpc)
 {
@@ -43,7 +46,10 @@ static int as_send(struct ss7_as *as, const uint8_t *msu, size_t len)
 		return -ENOTCONN;
 	struct m3ua_pdata pd = { .opc = l.opc, .dpc = l.dpc, .si = l.si, .ni = l.ni, .mp = l.prio, .sls = l.sls,
 				 .data = msu + h, .data_len = (uint16_t)(len - (size_t)h) };
-	return m3ua_asp_transfer_req(link->asp, &pd);
+	int rc = m3ua_asp_transfer_req(link->asp, &pd);
+	if (rc == 0)
+		ss7_router_trace(as->r, msu, len);
+	return rc;
 }
 
 static void q_drop_all(struct ss7_as *as)
@@ -160,20 +166,40 @@ static void asp_active(struct m3ua_asp *asp, bool active)
 	as_update(as_of_asp(asp));
 }
 
+void ss7_router_deliver(struct ss7_router *r, const struct mtp3_label *l, const uint8_t *data, size_t len)
+{
+	struct isup_trunk *tg;
+	if (l->si == MTP3_SI_ISUP && r->trunks) {
+		llist_for_each_entry(tg, r->trunks, list) {
+			if (tg->dpc == l->opc && tg->opc == l->dpc) {
+				isup_trunk_rx(tg, data, len);
+				return;
+			}
+		}
+	}
+	if (r->other_rx) {
+		r->other_rx(r, l, data, len, r->other_priv);
+		return;
+	}
+	r->rx_no_user++;
+	LOGP(DLGLOBAL, LOGL_NOTICE, "SI %u from %u to %u: no user for it, discarded\n", l->si, l->opc, l->dpc);
+}
+
 static void asp_transfer(struct m3ua_asp *asp, const struct m3ua_pdata *pd)
 {
 	struct ss7_router *r = as_of_asp(asp)->r;
-	struct isup_trunk *tg;
-	if (pd->si != MTP3_SI_ISUP || !r->trunks)
-		return;
-	llist_for_each_entry(tg, r->trunks, list) {
-		if (tg->dpc == pd->opc && tg->opc == pd->dpc) {
-			isup_trunk_rx(tg, pd->data, pd->data_len);
-			return;
+	struct mtp3_label l = { .si = pd->si, .ni = pd->ni, .prio = pd->mp, .dpc = pd->dpc, .opc = pd->opc,
+				.sls = pd->sls };
+	if (r->trace) {
+		/* the MSU as it would look on an MTP2 link */
+		uint8_t msu[8 + M3UA_MAX_MSG];
+		int h = mtp3_label_encode(&l, r->ansi, msu, sizeof(msu));
+		if (h > 0 && (size_t)h + pd->data_len <= sizeof(msu)) {
+			memcpy(msu + h, pd->data, pd->data_len);
+			ss7_router_trace(r, msu, (size_t)h + pd->data_len);
 		}
 	}
-	LOGP(DLGLOBAL, LOGL_NOTICE, "ISUP from %u to %u: no trunk for these point codes, discarded\n", pd->opc,
-	     pd->dpc);
+	ss7_router_deliver(r, &l, pd->data, pd->data_len);
 }
 
 static void asp_pc_status(struct m3ua_asp *asp, uint32_t pc, enum m3ua_pc_status st, unsigned info)
@@ -189,7 +215,7 @@ static void asp_pc_status(struct m3ua_asp *asp, uint32_t pc, enum m3ua_pc_status
 	case M3UA_PC_AVAILABLE:
 		if (rt)
 			rt->dpc_unavailable = false;
-		if (!rt || rt->as->available)
+		if (!rt || (rt->as && rt->as->available))
 			trunks_for_dpc(r, pc, do_resume, 0);
 		break;
 	case M3UA_PC_CONGESTED:
@@ -218,6 +244,7 @@ struct ss7_router *ss7_router_alloc(void *ctx, bool ansi, struct llist_head *tru
 	r->hold_s = 5;
 	INIT_LLIST_HEAD(&r->as_list);
 	INIT_LLIST_HEAD(&r->routes);
+	INIT_LLIST_HEAD(&r->linksets);
 	return r;
 }
 
@@ -249,7 +276,7 @@ struct m3ua_link *ss7_as_asp_add(struct ss7_as *as, const char *name, enum m3ua_
 	return link;
 }
 
-int ss7_router_route_add(struct ss7_router *r, uint32_t dpc, struct ss7_as *as)
+static int route_add(struct ss7_router *r, uint32_t dpc, struct ss7_as *as, struct ss7_linkset *ls)
 {
 	if (route_find(r, dpc))
 		return -EEXIST;
@@ -258,13 +285,67 @@ int ss7_router_route_add(struct ss7_router *r, uint32_t dpc, struct ss7_as *as)
 		return -ENOMEM;
 	rt->dpc = dpc;
 	rt->as = as;
+	rt->ls = ls;
 	llist_add_tail(&rt->list, &r->routes);
 	return 0;
+}
+
+int ss7_router_route_add(struct ss7_router *r, uint32_t dpc, struct ss7_as *as)
+{
+	return route_add(r, dpc, as, NULL);
+}
+
+int ss7_router_route_add_ls(struct ss7_router *r, uint32_t dpc, struct ss7_linkset *ls)
+{
+	return route_add(r, dpc, NULL, ls);
+}
+
+void ss7_router_linkset_state(struct ss7_router *r, struct ss7_linkset *ls, bool available)
+{
+	struct ss7_route *rt;
+	llist_for_each_entry(rt, &r->routes, list)
+		if (rt->ls == ls)
+			trunks_for_dpc(r, rt->dpc, available ? do_resume : do_pause, 0);
+}
+
+int ss7_router_trace_pcap(struct ss7_router *r, const char *path)
+{
+	if (r->trace) {
+		ss7_pcap_close(r->trace);
+		TALLOC_FREE(r->trace);
+		TALLOC_FREE(r->trace_path);
+	}
+	if (!path)
+		return 0;
+	r->trace = talloc_zero(r, struct ss7_pcap);
+	int rc = r->trace ? ss7_pcap_create(r->trace, path) : -ENOMEM;
+	if (rc < 0) {
+		TALLOC_FREE(r->trace);
+		return rc;
+	}
+	r->trace_path = talloc_strdup(r, path);
+	return 0;
+}
+
+void ss7_router_trace(struct ss7_router *r, const uint8_t *msu, size_t len)
+{
+	if (!r->trace)
+		return;
+	struct timeval tv;
+	osmo_gettimeofday(&tv, NULL);
+	ss7_pcap_write(r->trace, &tv, msu, len);
+	fflush(r->trace->f);
 }
 
 void ss7_router_free(struct ss7_router *r)
 {
 	struct ss7_as *as;
+	struct ss7_linkset *ls, *ls2;
+	/* no MTP primitives to trunks while tearing down */
+	r->trunks = NULL;
+	llist_for_each_entry_safe(ls, ls2, &r->linksets, list)
+		ss7_linkset_free(ls);
+	ss7_router_trace_pcap(r, NULL);
 	llist_for_each_entry(as, &r->as_list, list) {
 		osmo_timer_del(&as->q_timer);
 		q_drop_all(as);
@@ -284,6 +365,8 @@ int ss7_router_transfer(struct isup_trunk *tg, const uint8_t *msu, size_t len, v
 	struct ss7_route *rt = route_find(r, l.dpc);
 	if (!rt)
 		return -EHOSTUNREACH;
+	if (rt->ls)
+		return ss7_linkset_send(rt->ls, msu, len);
 	int rc = as_send(rt->as, msu, len);
 	if (rc == -ENOTCONN)
 		rc = q_push(rt->as, msu, len);	/* held for the next ASP that becomes active */

@@ -3,8 +3,16 @@
  *   cs7
  *    as NAME (override|loadshare) routing-context <0-4294967295>
  *    asp NAME as NAME remote HOST <1-65535> (tcp|sctp)
- *    route PC as NAME
- * and show cs7 asp / show cs7 route. */
+ *    linkset NAME local-pc PC adjacent-pc PC ni <0-3>
+ *    linkset NAME proving (normal|emergency)
+ *    linkset NAME fcs-check (on|off)
+ *    linkset NAME timer mtp2 (t1|t2|...) <0-150000>      milliseconds
+ *    linkset NAME timer mtp3 (t2|t3|...) <0-150000>
+ *    link LINKSET <0-15> (unix-connect|unix-listen) PATH
+ *    link LINKSET <0-15> dahdi <1-4096>
+ *    route PC (as|linkset) NAME
+ *    trace pcap FILE
+ * and show cs7 asp / linkset / route. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +22,7 @@
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
 
+#include "ss7_linkset.h"
 #include "ss7_vty.h"
 
 static struct ss7_router *g_r;
@@ -54,10 +63,15 @@ char *ss7_show_asps(void *ctx, const struct ss7_router *r)
 
 char *ss7_show_routes(void *ctx, const struct ss7_router *r)
 {
-	char *s = talloc_strdup(ctx, "DPC          AS        state\n");
+	char *s = talloc_strdup(ctx, "DPC          via       state\n");
 	struct ss7_route *rt;
 	llist_for_each_entry(rt, &((struct ss7_router *)r)->routes, list) {
 		char pc[16];
+		if (rt->ls) {
+			s = talloc_asprintf_append(s, "%-12s %-9s %s\n", ss7_pc_str(rt->dpc, r->ansi, pc, sizeof(pc)),
+						   rt->ls->name, rt->ls->available ? "available" : "linkset unavailable");
+			continue;
+		}
 		s = talloc_asprintf_append(s, "%-12s %-9s %s\n", ss7_pc_str(rt->dpc, r->ansi, pc, sizeof(pc)),
 					   rt->as->name,
 					   rt->dpc_unavailable ? "unavailable (DUNA)"
@@ -118,24 +132,224 @@ DEFUN(cfg_cs7_asp, cfg_cs7_asp_cmd, "asp NAME as NAME remote HOST <1-65535> (tcp
 	return CMD_SUCCESS;
 }
 
+static int route_add(struct vty *vty, const char *pcs, struct ss7_as *as, struct ss7_linkset *ls)
+{
+	uint32_t pc;
+	if (ss7_pc_parse(pcs, g_r->ansi, &pc)) {
+		vty_out(vty, "%% Bad point code %s%s", pcs, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (as ? ss7_router_route_add(g_r, pc, as) : ss7_router_route_add_ls(g_r, pc, ls)) {
+		vty_out(vty, "%% A route to %s exists%s", pcs, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_cs7_route, cfg_cs7_route_cmd, "route PC as NAME",
       "Route to a destination point code\nPoint code\nThrough an AS\nName of the AS\n")
 {
-	uint32_t pc;
 	struct ss7_as *as = as_find(argv[1]);
-	if (ss7_pc_parse(argv[0], g_r->ansi, &pc)) {
-		vty_out(vty, "%% Bad point code %s%s", argv[0], VTY_NEWLINE);
-		return CMD_WARNING;
-	}
 	if (!as) {
 		vty_out(vty, "%% No AS %s%s", argv[1], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	if (ss7_router_route_add(g_r, pc, as)) {
-		vty_out(vty, "%% A route to %s exists%s", argv[0], VTY_NEWLINE);
+	return route_add(vty, argv[0], as, NULL);
+}
+
+DEFUN(cfg_cs7_route_ls, cfg_cs7_route_ls_cmd, "route PC linkset NAME",
+      "Route to a destination point code\nPoint code\nThrough a linkset\nName of the linkset\n")
+{
+	struct ss7_linkset *ls = ss7_linkset_find(g_r, argv[1]);
+	if (!ls) {
+		vty_out(vty, "%% No linkset %s%s", argv[1], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return route_add(vty, argv[0], NULL, ls);
+}
+
+DEFUN(cfg_cs7_linkset, cfg_cs7_linkset_cmd, "linkset NAME local-pc PC adjacent-pc PC ni <0-3>",
+      "MTP2 linkset to an adjacent signalling point\nName\nOur point code\nPoint code\n"
+      "The adjacent point's code\nPoint code\nNetwork indicator\n0 international, 2 national\n")
+{
+	uint32_t lpc, apc;
+	if (ss7_pc_parse(argv[1], g_r->ansi, &lpc) || ss7_pc_parse(argv[2], g_r->ansi, &apc)) {
+		vty_out(vty, "%% Bad point code%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (strlen(argv[0]) >= sizeof(((struct ss7_linkset *)0)->name) - 4) {
+		vty_out(vty, "%% Linkset name too long%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (!ss7_linkset_add(g_r, argv[0], lpc, apc, (uint8_t)atoi(argv[3]))) {
+		vty_out(vty, "%% Linkset %s exists%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
 	return CMD_SUCCESS;
+}
+
+static struct ss7_linkset *ls_arg(struct vty *vty, const char *name)
+{
+	struct ss7_linkset *ls = ss7_linkset_find(g_r, name);
+	if (!ls)
+		vty_out(vty, "%% No linkset %s%s", name, VTY_NEWLINE);
+	return ls;
+}
+
+static void ls_apply_mtp2(struct ss7_linkset *ls)
+{
+	for (unsigned i = 0; i < SS7_LS_MAX_LINKS; i++)
+		if (ls->links[i])
+			ls->links[i]->m2->cfg = ls->m2cfg;
+}
+
+DEFUN(cfg_cs7_ls_proving, cfg_cs7_ls_proving_cmd, "linkset NAME proving (normal|emergency)",
+      "MTP2 linkset\nName\nProving period of MTP2 alignment\nNormal (T4n)\nEmergency (T4e)\n")
+{
+	struct ss7_linkset *ls = ls_arg(vty, argv[0]);
+	if (!ls)
+		return CMD_WARNING;
+	ls->m2cfg.emergency = argv[1][0] == 'e';
+	ls_apply_mtp2(ls);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cs7_ls_fcs, cfg_cs7_ls_fcs_cmd, "linkset NAME fcs-check (on|off)",
+      "MTP2 linkset\nName\nCheck the 2 trailing octets of each frame as CRC-16 (off: the transport checks)\n"
+      "Check\nDo not check\n")
+{
+	struct ss7_linkset *ls = ls_arg(vty, argv[0]);
+	if (!ls)
+		return CMD_WARNING;
+	ls->m2cfg.check_fcs = !strcmp(argv[1], "on");
+	ls_apply_mtp2(ls);
+	return CMD_SUCCESS;
+}
+
+static int timer_set(struct vty *vty, const struct mtp2_timer_def *defs, unsigned n, uint32_t *vals,
+		     const char *name, const char *ms)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (strcmp(defs[i].name, name))
+			continue;
+		uint32_t v = (uint32_t)strtoul(ms, NULL, 10);
+		if (v < defs[i].min_ms || v > defs[i].max_ms) {
+			vty_out(vty, "%% %s: %u ms is outside %u..%u ms%s", name, v, defs[i].min_ms, defs[i].max_ms,
+				VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+		vals[i] = v;
+		return CMD_SUCCESS;
+	}
+	return CMD_WARNING;
+}
+
+DEFUN(cfg_cs7_ls_timer2, cfg_cs7_ls_timer2_cmd,
+      "linkset NAME timer mtp2 (t1|t2|t3|t4n|t4e|t5|t6|t7|fill-in) <0-150000>",
+      "MTP2 linkset\nName\nTimer\nMTP2 (Q.703) timers\nAlignment ready\nNot aligned\nAligned\n"
+      "Normal proving period\nEmergency proving period\nSending SIB\nRemote congestion\n"
+      "Excessive delay of acknowledgement\nRepeat of the idle status unit (0: only on change)\nMilliseconds\n")
+{
+	struct ss7_linkset *ls = ls_arg(vty, argv[0]);
+	if (!ls)
+		return CMD_WARNING;
+	int rc = timer_set(vty, mtp2_timer_defs, _MTP2_NUM_TIMERS, ls->m2cfg.t_ms, argv[1], argv[2]);
+	ls_apply_mtp2(ls);
+	return rc;
+}
+
+DEFUN(cfg_cs7_ls_timer3, cfg_cs7_ls_timer3_cmd,
+      "linkset NAME timer mtp3 (t2|t3|t4|t5|t17|t21|slt-t1|slt-t2) <0-150000>",
+      "MTP2 linkset\nName\nTimer\nMTP3 (Q.704, Q.707) timers\nWaiting for COA\nTime-controlled diversion\n"
+      "Waiting for CBA\nWaiting for CBA, second attempt\nDelay before realignment\n"
+      "Waiting for the adjacent point's TRA\nWaiting for SLTA\nPeriodic link test\nMilliseconds\n")
+{
+	struct ss7_linkset *ls = ls_arg(vty, argv[0]);
+	if (!ls)
+		return CMD_WARNING;
+	return timer_set(vty, ss7_ls_timer_defs, _SS7_LS_NUM_TIMERS, ls->t_ms, argv[1], argv[2]);
+}
+
+static int link_add(struct vty *vty, const char *lsname, const char *slc, enum ss7_link_transport t,
+		    const char *path, int chan)
+{
+	struct ss7_linkset *ls = ls_arg(vty, lsname);
+	if (!ls)
+		return CMD_WARNING;
+	struct ss7_link *lk = ss7_link_add(ls, (uint8_t)atoi(slc), t, path, chan);
+	if (!lk) {
+		vty_out(vty, "%% Cannot add link %s/%s (exists, or transport not built)%s", lsname, slc, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	ss7_link_start(lk);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cs7_link_unix, cfg_cs7_link_unix_cmd, "link LINKSET <0-15> (unix-connect|unix-listen) PATH",
+      "MTP2 signalling link\nLinkset\nSignalling link code\nConnect to an AF_UNIX SOCK_SEQPACKET socket\n"
+      "Listen on an AF_UNIX SOCK_SEQPACKET socket\nSocket path\n")
+{
+	return link_add(vty, argv[0], argv[1],
+			!strcmp(argv[2], "unix-listen") ? SS7_LINK_TR_UNIX_LISTEN : SS7_LINK_TR_UNIX_CONNECT, argv[3], 0);
+}
+
+DEFUN(cfg_cs7_link_dahdi, cfg_cs7_link_dahdi_cmd, "link LINKSET <0-15> dahdi <1-4096>",
+      "MTP2 signalling link\nLinkset\nSignalling link code\nDAHDI HDLC channel\nChannel number\n")
+{
+	return link_add(vty, argv[0], argv[1], SS7_LINK_TR_DAHDI, NULL, atoi(argv[2]));
+}
+
+DEFUN(cfg_cs7_trace, cfg_cs7_trace_cmd, "trace pcap FILE",
+      "Trace MSUs\nTo a DLT_MTP3 pcap file: every MSU sent or received, on M3UA and MTP2\nFile name\n")
+{
+	int rc = ss7_router_trace_pcap(g_r, argv[0]);
+	if (rc < 0) {
+		vty_out(vty, "%% Cannot write %s: %s%s", argv[0], strerror(-rc), VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cs7_no_trace, cfg_cs7_no_trace_cmd, "no trace pcap", NO_STR "Trace MSUs\nThe pcap file\n")
+{
+	ss7_router_trace_pcap(g_r, NULL);
+	return CMD_SUCCESS;
+}
+
+static void write_timers(struct vty *vty, const char *ls, const char *layer, const struct mtp2_timer_def *defs,
+			 unsigned n, const uint32_t *vals)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (vals[i] != (g_r->ansi ? defs[i].ansi_ms : defs[i].itu_ms))
+			vty_out(vty, " linkset %s timer %s %s %u%s", ls, layer, defs[i].name, vals[i], VTY_NEWLINE);
+}
+
+static void config_write_linksets(struct vty *vty)
+{
+	struct ss7_linkset *ls;
+	llist_for_each_entry(ls, &g_r->linksets, list) {
+		char lpc[16], apc[16];
+		vty_out(vty, " linkset %s local-pc %s adjacent-pc %s ni %u%s", ls->name,
+			ss7_pc_str(ls->local_pc, g_r->ansi, lpc, sizeof(lpc)),
+			ss7_pc_str(ls->adj_pc, g_r->ansi, apc, sizeof(apc)), ls->ni, VTY_NEWLINE);
+		if (ls->m2cfg.emergency)
+			vty_out(vty, " linkset %s proving emergency%s", ls->name, VTY_NEWLINE);
+		if (ls->m2cfg.check_fcs)
+			vty_out(vty, " linkset %s fcs-check on%s", ls->name, VTY_NEWLINE);
+		write_timers(vty, ls->name, "mtp2", mtp2_timer_defs, _MTP2_NUM_TIMERS, ls->m2cfg.t_ms);
+		write_timers(vty, ls->name, "mtp3", ss7_ls_timer_defs, _SS7_LS_NUM_TIMERS, ls->t_ms);
+		for (unsigned i = 0; i < SS7_LS_MAX_LINKS; i++) {
+			const struct ss7_link *lk = ls->links[i];
+			if (!lk || lk->transport == SS7_LINK_TR_FD)
+				continue;
+			if (lk->transport == SS7_LINK_TR_DAHDI)
+				vty_out(vty, " link %s %u dahdi %d%s", ls->name, lk->slc, lk->dahdi_channel, VTY_NEWLINE);
+			else
+				vty_out(vty, " link %s %u %s %s%s", ls->name, lk->slc,
+					lk->transport == SS7_LINK_TR_UNIX_LISTEN ? "unix-listen" : "unix-connect", lk->path,
+					VTY_NEWLINE);
+		}
+	}
 }
 
 static int config_write_cs7(struct vty *vty)
@@ -151,18 +365,28 @@ static int config_write_cs7(struct vty *vty)
 				l->transport == M3UA_TRANSPORT_SCTP ? "sctp" : "tcp", VTY_NEWLINE);
 		}
 	}
+	config_write_linksets(vty);
 	struct ss7_route *rt;
 	llist_for_each_entry(rt, &g_r->routes, list) {
 		char pc[16];
-		vty_out(vty, " route %s as %s%s", ss7_pc_str(rt->dpc, g_r->ansi, pc, sizeof(pc)), rt->as->name,
-			VTY_NEWLINE);
+		vty_out(vty, " route %s %s %s%s", ss7_pc_str(rt->dpc, g_r->ansi, pc, sizeof(pc)),
+			rt->ls ? "linkset" : "as", rt->ls ? rt->ls->name : rt->as->name, VTY_NEWLINE);
 	}
+	if (g_r->trace_path)
+		vty_out(vty, " trace pcap %s%s", g_r->trace_path, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
 DEFUN(show_cs7_asp, show_cs7_asp_cmd, "show cs7 asp", SHOW_STR "SS7 signalling transport\nASPs and ASes\n")
 {
 	out_text(vty, ss7_show_asps(NULL, g_r));
+	return CMD_SUCCESS;
+}
+
+DEFUN(show_cs7_linkset, show_cs7_linkset_cmd, "show cs7 linkset",
+      SHOW_STR "SS7 signalling transport\nMTP2 linksets and links with counters\n")
+{
+	out_text(vty, ss7_show_linksets(NULL, g_r));
 	return CMD_SUCCESS;
 }
 
@@ -181,6 +405,17 @@ void ss7_vty_init(struct ss7_router *r, int node)
 	install_element(node, &cfg_cs7_as_cmd);
 	install_element(node, &cfg_cs7_asp_cmd);
 	install_element(node, &cfg_cs7_route_cmd);
+	install_element(node, &cfg_cs7_route_ls_cmd);
+	install_element(node, &cfg_cs7_linkset_cmd);
+	install_element(node, &cfg_cs7_ls_proving_cmd);
+	install_element(node, &cfg_cs7_ls_fcs_cmd);
+	install_element(node, &cfg_cs7_ls_timer2_cmd);
+	install_element(node, &cfg_cs7_ls_timer3_cmd);
+	install_element(node, &cfg_cs7_link_unix_cmd);
+	install_element(node, &cfg_cs7_link_dahdi_cmd);
+	install_element(node, &cfg_cs7_trace_cmd);
+	install_element(node, &cfg_cs7_no_trace_cmd);
 	install_element_ve(&show_cs7_asp_cmd);
+	install_element_ve(&show_cs7_linkset_cmd);
 	install_element_ve(&show_cs7_route_cmd);
 }

@@ -95,7 +95,7 @@ char *isup_show_circuits(void *ctx, const struct isup_trunk *tg)
 	return s;
 }
 
-char *isup_show_calls(void *ctx, const struct isup_trunk *tg)
+char *isup_show_active_calls(void *ctx, const struct isup_trunk *tg)
 {
 	char *s = talloc_asprintf(ctx, "trunk %s calls\n", tg->name);
 	struct isup_call *call;

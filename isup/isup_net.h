@@ -22,7 +22,7 @@ struct isup_trunk *isup_net_trunk_get(struct isup_net *net, const char *name);	/
 /* Text for show commands (talloc'd from ctx). */
 char *isup_show_trunk(void *ctx, const struct isup_trunk *tg);
 char *isup_show_circuits(void *ctx, const struct isup_trunk *tg);
-char *isup_show_calls(void *ctx, const struct isup_trunk *tg);
+char *isup_show_active_calls(void *ctx, const struct isup_trunk *tg);
 
 /* VTY: config nodes "isup" and "isup" > "trunk NAME", show and maintenance commands. The node numbers
  * come from the application (its enum of nodes). */

@@ -259,7 +259,7 @@ DEFUN(show_isup_calls, show_isup_calls_cmd, "show isup calls",
 {
 	struct isup_trunk *tg;
 	llist_for_each_entry(tg, &g_net->trunks, list)
-		out_text(vty, isup_show_calls(NULL, tg));
+		out_text(vty, isup_show_active_calls(NULL, tg));
 	return CMD_SUCCESS;
 }
 

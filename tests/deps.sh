@@ -1,10 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install what isupgw needs to build and test on Debian 12, only the packages that are missing.
+# libss7-dev: the independent far end of the MTP2/ISUP interoperability test; dahdi-source: the DAHDI
+# headers (/usr/include/dahdi), so that the DAHDI HDLC link transport is built and compiled in CI.
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config
       libosmocore-dev libtalloc-dev libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libspandsp-dev libssl-dev
-      libcunit1-dev tshark clang python3"
+      libcunit1-dev tshark clang python3
+      libss7-dev dahdi-source"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -608,7 +608,7 @@ void mtp2_free(struct mtp2_link *l)
 	talloc_free(l);
 }
 
-void mtp2_start(struct mtp2_link *l)
+void mtp2_link_start(struct mtp2_link *l)
 {
 	if (l->state != MTP2_ST_OUT_OF_SERVICE)
 		return;
@@ -616,7 +616,7 @@ void mtp2_start(struct mtp2_link *l)
 	enter_not_aligned(l);
 }
 
-void mtp2_stop(struct mtp2_link *l)
+void mtp2_link_stop(struct mtp2_link *l)
 {
 	go_out_of_service(l, NULL, false);
 	osmo_timer_del(&l->fill);

@@ -114,9 +114,9 @@ void mtp2_free(struct mtp2_link *l);
 void mtp2_set_log_cat(int cat);
 
 /* Begin initial alignment (from out of service). */
-void mtp2_start(struct mtp2_link *l);
+void mtp2_link_start(struct mtp2_link *l);
 /* Take the link out of service (sends SIOS); no indication to the user. */
-void mtp2_stop(struct mtp2_link *l);
+void mtp2_link_stop(struct mtp2_link *l);
 /* A received signal unit without its FCS. Returns 0, or -1 when it was malformed (counted). */
 int mtp2_rx(struct mtp2_link *l, const uint8_t *su, size_t len);
 /* A received frame as the packet transport delivers it: signal unit + 2 FCS octets. */

@@ -192,7 +192,7 @@ static int tr_accept_cb(struct osmo_fd *lfd, unsigned what)
 	if (lk->started) {
 		osmo_timer_del(&lk->restart);
 		lk->state = SS7_LINK_ALIGNING;
-		mtp2_start(lk->m2);
+		mtp2_link_start(lk->m2);
 	}
 	return 0;
 }
@@ -579,7 +579,7 @@ static void slt_t1_cb(void *data)
 	lk->st.slt_failed++;
 	if (++lk->slt_misses >= 2) {
 		/* Q.707 2.2: the test failed twice: restart the link */
-		mtp2_stop(lk->m2);
+		mtp2_link_stop(lk->m2);
 		link_down(lk, "signalling link test failed twice");
 		return;
 	}
@@ -652,7 +652,7 @@ static void rx_snm(struct ss7_link *lk, const struct mtp3_label *l, const uint8_
 			send_snm(lk, x->slc, SNM_ECA, NULL, 0);
 		if (x->state == SS7_LINK_AVAILABLE || x->state == SS7_LINK_TESTING) {
 			/* the peer saw the failure first */
-			mtp2_stop(x->m2);
+			mtp2_link_stop(x->m2);
 			x->co = SS7_CO_WAIT_COA;
 			x->co_via = lk;
 			link_down(x, "changeover order received");
@@ -732,7 +732,7 @@ static void restart_cb(void *data)
 		return;
 	}
 	lk->state = SS7_LINK_ALIGNING;
-	mtp2_start(lk->m2);
+	mtp2_link_start(lk->m2);
 }
 
 static void link_down(struct ss7_link *lk, const char *reason)
@@ -745,7 +745,7 @@ static void link_down(struct ss7_link *lk, const char *reason)
 	lk->state = lk->started ? SS7_LINK_FAILED : SS7_LINK_INACTIVE;
 	if (was == SS7_LINK_AVAILABLE || was == SS7_LINK_TESTING)
 		lk->st.failures++;
-	LOGLK(lk, was == SS7_LINK_AVAILABLE ? LOGL_ERROR : LOGL_NOTICE, "%s -> %s: %s\n",
+	LOGLK(lk, was == SS7_LINK_AVAILABLE && lk->started ? LOGL_ERROR : LOGL_NOTICE, "%s -> %s: %s\n",
 	      ss7_link_state_name(was), ss7_link_state_name(lk->state), reason ? reason : "stopped");
 	if (lk->co == SS7_CB_WAIT_CBA) {
 		/* it failed again during changeback: its traffic stays where it is */
@@ -907,7 +907,7 @@ int ss7_link_start(struct ss7_link *lk)
 		return 0;
 	}
 	lk->state = SS7_LINK_ALIGNING;
-	mtp2_start(lk->m2);
+	mtp2_link_start(lk->m2);
 	return 0;
 }
 
@@ -916,7 +916,7 @@ void ss7_link_stop(struct ss7_link *lk)
 	lk->started = false;
 	osmo_timer_del(&lk->restart);
 	if (lk->m2->state != MTP2_ST_OUT_OF_SERVICE)
-		mtp2_stop(lk->m2);
+		mtp2_link_stop(lk->m2);
 	if (lk->state != SS7_LINK_INACTIVE)
 		link_down(lk, "deactivated");
 }

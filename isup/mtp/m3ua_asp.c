@@ -74,7 +74,7 @@ static void send_simple(struct m3ua_asp *asp, uint8_t cls, uint8_t type)
 	m3ua_build_start(&b, buf, sizeof(buf), cls, type);
 	if (cls == M3UA_CL_ASPSM && type == M3UA_ASPSM_UP && asp->cfg.has_asp_id)
 		m3ua_build_u32(&b, M3UA_TAG_ASP_ID, asp->cfg.asp_id);
-	if (cls == M3UA_CL_ASPTM && type == M3UA_ASPTM_ACTIVE) {
+	if (cls == M3UA_CL_ASPTM && (type == M3UA_ASPTM_ACTIVE || type == M3UA_ASPTM_ACTIVE_ACK)) {
 		if (asp->cfg.traffic_mode)
 			m3ua_build_u32(&b, M3UA_TAG_TRAFFIC_MODE, asp->cfg.traffic_mode);
 		if (asp->cfg.has_rc)
@@ -133,6 +133,25 @@ static void beat_start(struct m3ua_asp *asp)
 		osmo_timer_schedule(&asp->beat_timer, (int)T(asp, -2), 0);
 }
 
+/* DATA: routing context checked, protocol data to the user (MTP-TRANSFER indication) */
+static void rx_data(struct m3ua_asp *asp, const struct m3ua_msg *m)
+{
+	struct m3ua_pdata pd;
+	uint32_t rc;
+	if (asp->cfg.has_rc && !m3ua_param_u32(m, M3UA_TAG_ROUTING_CTX, &rc) && rc != asp->cfg.routing_ctx) {
+		send_err(asp, M3UA_ERR_INVALID_ROUTING_CTX, NULL, 0);
+		return;
+	}
+	int rcode = m3ua_pdata_decode(m3ua_msg_param(m, M3UA_TAG_PROTOCOL_DATA), &pd);
+	if (rcode) {
+		send_err(asp, (unsigned)-rcode, NULL, 0);
+		return;
+	}
+	ctr_inc(asp, M3UA_CTR_RX_DATA);
+	if (asp->ops->transfer_ind)
+		asp->ops->transfer_ind(asp, &pd);
+}
+
 /* ---- messages any state above DOWN handles the same way ---- */
 
 static void rx_common(struct m3ua_asp *asp, const struct m3ua_msg *m)
@@ -150,6 +169,9 @@ static void rx_common(struct m3ua_asp *asp, const struct m3ua_msg *m)
 			tx(asp, &b);
 		} else if (m->type == M3UA_ASPSM_BEAT_ACK) {
 			asp->beat_outstanding = false;
+		} else if (asp->cfg.ipsp_de && (m->type == M3UA_ASPSM_UP || m->type == M3UA_ASPSM_DOWN)) {
+			/* IPSP double exchange: the peer's own ASPUP/ASPDN gets its acknowledgement */
+			send_simple(asp, M3UA_CL_ASPSM, m->type == M3UA_ASPSM_UP ? M3UA_ASPSM_UP_ACK : M3UA_ASPSM_DOWN_ACK);
 		} else if (m->type == M3UA_ASPSM_DOWN_ACK) {
 			/* the SG took us down (RFC 4666 4.3.4.2): start over */
 			osmo_fsm_inst_state_chg(asp->fi, M3UA_ASP_ST_WAIT_UP_ACK, (int)T(asp, -1), -1);
@@ -202,7 +224,20 @@ static void rx_common(struct m3ua_asp *asp, const struct m3ua_msg *m)
 		}
 		return;
 	}
+	case M3UA_CL_ASPTM:
+		if (asp->cfg.ipsp_de && (m->type == M3UA_ASPTM_ACTIVE || m->type == M3UA_ASPTM_INACTIVE)) {
+			send_simple(asp, M3UA_CL_ASPTM,
+				    m->type == M3UA_ASPTM_ACTIVE ? M3UA_ASPTM_ACTIVE_ACK : M3UA_ASPTM_INACTIVE_ACK);
+			return;
+		}
+		send_err(asp, M3UA_ERR_UNEXPECTED_MSG, NULL, 0);
+		return;
 	case M3UA_CL_XFER:
+		if (asp->cfg.ipsp_de && m->type == M3UA_XFER_DATA) {
+			/* the peer is active towards us before our own ASPAC is acknowledged */
+			rx_data(asp, m);
+			return;
+		}
 		/* DATA outside ASP-ACTIVE (RFC 4666 4.3.4.3): unexpected */
 		send_err(asp, M3UA_ERR_UNEXPECTED_MSG, NULL, 0);
 		return;
@@ -269,20 +304,7 @@ static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		return;
 	const struct m3ua_msg *m = data;
 	if (m->cls == M3UA_CL_XFER && m->type == M3UA_XFER_DATA) {
-		struct m3ua_pdata pd;
-		uint32_t rc;
-		if (asp->cfg.has_rc && !m3ua_param_u32(m, M3UA_TAG_ROUTING_CTX, &rc) && rc != asp->cfg.routing_ctx) {
-			send_err(asp, M3UA_ERR_INVALID_ROUTING_CTX, NULL, 0);
-			return;
-		}
-		int rcode = m3ua_pdata_decode(m3ua_msg_param(m, M3UA_TAG_PROTOCOL_DATA), &pd);
-		if (rcode) {
-			send_err(asp, (unsigned)-rcode, NULL, 0);
-			return;
-		}
-		ctr_inc(asp, M3UA_CTR_RX_DATA);
-		if (asp->ops->transfer_ind)
-			asp->ops->transfer_ind(asp, &pd);
+		rx_data(asp, m);
 		return;
 	}
 	if (m->cls == M3UA_CL_ASPTM && m->type == M3UA_ASPTM_INACTIVE_ACK) {
@@ -475,6 +497,18 @@ int m3ua_asp_rx(struct m3ua_asp *asp, const uint8_t *buf, size_t len)
 		}
 	}
 	return 0;
+}
+
+void m3ua_asp_shutdown(struct m3ua_asp *asp)
+{
+	if (asp->fi->state == M3UA_ASP_ST_DOWN)
+		return;
+	if (asp->fi->state == M3UA_ASP_ST_ACTIVE)
+		send_simple(asp, M3UA_CL_ASPTM, M3UA_ASPTM_INACTIVE);
+	send_simple(asp, M3UA_CL_ASPSM, M3UA_ASPSM_DOWN);
+	LOGPFSML(asp->fi, LOGL_NOTICE, "shutdown: ASPIA and ASPDN sent\n");
+	osmo_timer_del(&asp->beat_timer);
+	osmo_fsm_inst_state_chg(asp->fi, M3UA_ASP_ST_DOWN, 0, 0);
 }
 
 int m3ua_asp_transfer_req(struct m3ua_asp *asp, const struct m3ua_pdata *pd)

@@ -37,6 +37,9 @@ struct m3ua_asp_cfg {
 	uint32_t asp_id;
 	bool has_na;
 	uint32_t network_appearance;
+	/* IPSP double exchange (RFC 4666 4.3.1, 5.6.2): besides asking, answer the peer's ASPUP/ASPAC/ASPIA/
+	 * ASPDN and take DATA as soon as either side is active. Single exchange is the plain ASP role. */
+	bool ipsp_de;
 };
 
 struct m3ua_asp_ops {
@@ -89,4 +92,7 @@ void m3ua_asp_transport_down(struct m3ua_asp *asp);
 int m3ua_asp_rx(struct m3ua_asp *asp, const uint8_t *buf, size_t len);
 /* MTP-TRANSFER request: DATA when ASP-ACTIVE, else -ENOTCONN (counted). */
 int m3ua_asp_transfer_req(struct m3ua_asp *asp, const struct m3ua_pdata *pd);
+/* Orderly shutdown (RFC 4666 4.3.4.4, 4.3.4.2): ASPIA if active, then ASPDN; the ASP is down at once
+ * (the user is told), the transport may close once the two messages are out. */
+void m3ua_asp_shutdown(struct m3ua_asp *asp);
 enum m3ua_asp_state m3ua_asp_state(const struct m3ua_asp *asp);

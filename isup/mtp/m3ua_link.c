@@ -221,10 +221,25 @@ int m3ua_link_start(struct m3ua_link *link)
 {
 	if (link->ofd.fd >= 0)
 		return 0;
-	int fd = osmo_sock_init2(AF_INET, SOCK_STREAM, (uint8_t)sock_proto(link->transport),
-				 link->local_host[0] ? link->local_host : NULL, link->local_port, link->remote_host,
-				 link->remote_port, OSMO_SOCK_F_CONNECT | OSMO_SOCK_F_NONBLOCK |
-				 (link->local_host[0] || link->local_port ? OSMO_SOCK_F_BIND : 0));
+	unsigned flags = OSMO_SOCK_F_CONNECT | OSMO_SOCK_F_NONBLOCK |
+			 (link->local_host[0] || link->local_port ? OSMO_SOCK_F_BIND : 0);
+	int fd;
+	if (link->transport == M3UA_TRANSPORT_SCTP && (link->n_remote_extra || link->n_local_extra)) {
+		/* multi-homed association: all addresses of both ends */
+		const char *rem[1 + M3UA_MAX_EXTRA_ADDRS] = { link->remote_host }, *loc[1 + M3UA_MAX_EXTRA_ADDRS] = {
+			link->local_host[0] ? link->local_host : "0.0.0.0" };
+		for (unsigned i = 0; i < link->n_remote_extra; i++)
+			rem[1 + i] = link->remote_extra[i];
+		for (unsigned i = 0; i < link->n_local_extra; i++)
+			loc[1 + i] = link->local_extra[i];
+		fd = osmo_sock_init2_multiaddr(AF_INET, SOCK_STREAM, IPPROTO_SCTP, loc, 1 + link->n_local_extra,
+					       link->local_port, rem, 1 + link->n_remote_extra, link->remote_port,
+					       flags | (link->n_local_extra ? OSMO_SOCK_F_BIND : 0));
+	} else {
+		fd = osmo_sock_init2(AF_INET, SOCK_STREAM, (uint8_t)sock_proto(link->transport),
+				     link->local_host[0] ? link->local_host : NULL, link->local_port, link->remote_host,
+				     link->remote_port, flags);
+	}
 	if (fd < 0) {
 		link_retry(link, link->transport == M3UA_TRANSPORT_SCTP ? "cannot open an SCTP socket" : "cannot connect");
 		return fd;
@@ -246,6 +261,18 @@ void m3ua_link_stop(struct m3ua_link *link)
 	link_close(link);
 	if (was)
 		m3ua_asp_transport_down(link->asp);
+}
+
+void m3ua_link_shutdown(struct m3ua_link *link)
+{
+	osmo_timer_del(&link->reconnect);
+	if (link->connected) {
+		/* the two messages go into the socket before it is closed; TCP/SCTP deliver them */
+		m3ua_asp_shutdown(link->asp);
+		txq_flush(&link->ofd, &link->txq);
+	}
+	link_close(link);
+	m3ua_asp_transport_down(link->asp);
 }
 
 void m3ua_link_free(struct m3ua_link *link)

@@ -18,6 +18,7 @@ enum m3ua_transport {
 #define M3UA_PORT 2905
 #define M3UA_SCTP_PPID 3
 #define M3UA_TXQ 65536
+#define M3UA_MAX_EXTRA_ADDRS 3
 
 struct m3ua_txq {
 	uint8_t buf[M3UA_TXQ];
@@ -33,6 +34,10 @@ struct m3ua_link {
 	uint16_t remote_port;
 	char local_host[64];
 	uint16_t local_port;
+	/* SCTP multi-homing: further addresses of each end (osmo_sock_init2_multiaddr) */
+	char remote_extra[M3UA_MAX_EXTRA_ADDRS][64], local_extra[M3UA_MAX_EXTRA_ADDRS][64];
+	unsigned n_remote_extra, n_local_extra;
+	bool ipsp;				/* IPSP role (shown and written back; DE is in the ASP's cfg) */
 	struct osmo_fd ofd;
 	bool connecting, connected;
 	struct m3ua_asp *asp;
@@ -52,6 +57,8 @@ struct m3ua_link *m3ua_link_alloc(void *ctx, const char *name, enum m3ua_transpo
 				  const struct m3ua_asp_ops *user_ops, void *user_priv);
 int m3ua_link_start(struct m3ua_link *link);
 void m3ua_link_stop(struct m3ua_link *link);
+/* Orderly: ASPIA (if active) and ASPDN, then close; no reconnect until started again. */
+void m3ua_link_shutdown(struct m3ua_link *link);
 void m3ua_link_free(struct m3ua_link *link);
 struct m3ua_link *m3ua_link_of(struct m3ua_asp *asp);
 

@@ -3,6 +3,12 @@
  *   cs7
  *    as NAME (override|loadshare) routing-context <0-4294967295>
  *    asp NAME as NAME remote HOST <1-65535> (tcp|sctp)
+ *    asp NAME local HOST <0-65535>               source address/port
+ *    asp NAME (remote-extra|local-extra) HOST     SCTP multi-homing: further addresses
+ *    asp NAME identifier <0-4294967295>           ASP Identifier in ASPUP
+ *    asp NAME network-appearance <0-4294967295>
+ *    asp NAME role (asp|ipsp-se|ipsp-de)         IPSP single or double exchange
+ *    asp NAME timer (x1|x2) <0-300>             ASPUP/ASPAC repeat, BEAT interval (s)
  *    linkset NAME local-pc PC adjacent-pc PC ni <0-3>
  *    linkset NAME proving (normal|emergency)
  *    linkset NAME fcs-check (on|off)
@@ -18,6 +24,7 @@
 #include <string.h>
 
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/tdef.h>
 #include <osmocom/core/utils.h>
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
@@ -130,6 +137,125 @@ DEFUN(cfg_cs7_asp, cfg_cs7_asp_cmd, "asp NAME as NAME remote HOST <1-65535> (tcp
 		return CMD_WARNING;
 	}
 	return CMD_SUCCESS;
+}
+
+static struct m3ua_link *asp_find(struct vty *vty, const char *name)
+{
+	struct ss7_as *as;
+	llist_for_each_entry(as, &g_r->as_list, list)
+		for (unsigned i = 0; i < as->n_asps; i++)
+			if (!strcmp(as->asps[i]->name, name))
+				return as->asps[i];
+	vty_out(vty, "%% No ASP %s%s", name, VTY_NEWLINE);
+	return NULL;
+}
+
+/* Settings used when the association is set up: reconnect with them. */
+static int asp_restart(struct m3ua_link *l)
+{
+	m3ua_link_stop(l);
+	m3ua_link_start(l);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cs7_asp_local, cfg_cs7_asp_local_cmd, "asp NAME local HOST <0-65535>",
+      "M3UA ASP\nName\nOur end of the association\nLocal address\nLocal port (0: any)\n")
+{
+	struct m3ua_link *l = asp_find(vty, argv[0]);
+	if (!l)
+		return CMD_WARNING;
+	osmo_strlcpy(l->local_host, argv[1], sizeof(l->local_host));
+	l->local_port = (uint16_t)atoi(argv[2]);
+	return asp_restart(l);
+}
+
+DEFUN(cfg_cs7_asp_extra, cfg_cs7_asp_extra_cmd, "asp NAME (remote-extra|local-extra) HOST",
+      "M3UA ASP\nName\nA further address of the SG (SCTP multi-homing)\nA further local address (SCTP "
+      "multi-homing)\nIP address\n")
+{
+	struct m3ua_link *l = asp_find(vty, argv[0]);
+	if (!l)
+		return CMD_WARNING;
+	bool rem = argv[1][0] == 'r';
+	unsigned *n = rem ? &l->n_remote_extra : &l->n_local_extra;
+	if (*n >= M3UA_MAX_EXTRA_ADDRS) {
+		vty_out(vty, "%% At most %d further addresses%s", M3UA_MAX_EXTRA_ADDRS, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_strlcpy(rem ? l->remote_extra[*n] : l->local_extra[*n], argv[2], sizeof(l->remote_extra[0]));
+	(*n)++;
+	return asp_restart(l);
+}
+
+DEFUN(cfg_cs7_asp_id, cfg_cs7_asp_id_cmd, "asp NAME identifier <0-4294967295>",
+      "M3UA ASP\nName\nASP Identifier sent in ASPUP\nValue\n")
+{
+	struct m3ua_link *l = asp_find(vty, argv[0]);
+	if (!l)
+		return CMD_WARNING;
+	l->asp->cfg.has_asp_id = true;
+	l->asp->cfg.asp_id = (uint32_t)strtoul(argv[1], NULL, 10);
+	return asp_restart(l);
+}
+
+DEFUN(cfg_cs7_asp_na, cfg_cs7_asp_na_cmd, "asp NAME network-appearance <0-4294967295>",
+      "M3UA ASP\nName\nNetwork Appearance in DATA\nValue\n")
+{
+	struct m3ua_link *l = asp_find(vty, argv[0]);
+	if (!l)
+		return CMD_WARNING;
+	l->asp->cfg.has_na = true;
+	l->asp->cfg.network_appearance = (uint32_t)strtoul(argv[1], NULL, 10);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_cs7_asp_role, cfg_cs7_asp_role_cmd, "asp NAME role (asp|ipsp-se|ipsp-de)",
+      "M3UA ASP\nName\nRole towards the peer\nASP towards an SG\nIPSP, single exchange (we ask, the peer "
+      "answers)\nIPSP, double exchange (both ask and answer)\n")
+{
+	struct m3ua_link *l = asp_find(vty, argv[0]);
+	if (!l)
+		return CMD_WARNING;
+	l->asp->cfg.ipsp_de = !strcmp(argv[1], "ipsp-de");
+	l->ipsp = strcmp(argv[1], "asp") != 0;
+	return asp_restart(l);
+}
+
+DEFUN(cfg_cs7_asp_timer, cfg_cs7_asp_timer_cmd, "asp NAME timer (x1|x2) <0-300>",
+      "M3UA ASP\nName\nTimer\nASPUP/ASPAC repeat while unanswered (1-60 s)\n"
+      "BEAT interval (0: no heartbeat)\nSeconds\n")
+{
+	struct m3ua_link *l = asp_find(vty, argv[0]);
+	if (!l)
+		return CMD_WARNING;
+	int T = argv[1][1] == '1' ? -1 : -2;
+	if (osmo_tdef_set(l->asp->tdefs, T, (unsigned long)atol(argv[2]), OSMO_TDEF_S)) {
+		vty_out(vty, "%% Value out of range%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+static void config_write_asp(struct vty *vty, const struct m3ua_link *l)
+{
+	if (l->local_host[0] || l->local_port)
+		vty_out(vty, " asp %s local %s %u%s", l->name, l->local_host[0] ? l->local_host : "0.0.0.0",
+			l->local_port, VTY_NEWLINE);
+	for (unsigned i = 0; i < l->n_remote_extra; i++)
+		vty_out(vty, " asp %s remote-extra %s%s", l->name, l->remote_extra[i], VTY_NEWLINE);
+	for (unsigned i = 0; i < l->n_local_extra; i++)
+		vty_out(vty, " asp %s local-extra %s%s", l->name, l->local_extra[i], VTY_NEWLINE);
+	if (l->asp->cfg.has_asp_id)
+		vty_out(vty, " asp %s identifier %u%s", l->name, l->asp->cfg.asp_id, VTY_NEWLINE);
+	if (l->asp->cfg.has_na)
+		vty_out(vty, " asp %s network-appearance %u%s", l->name, l->asp->cfg.network_appearance, VTY_NEWLINE);
+	if (l->ipsp)
+		vty_out(vty, " asp %s role %s%s", l->name, l->asp->cfg.ipsp_de ? "ipsp-de" : "ipsp-se", VTY_NEWLINE);
+	for (int T = -1; T >= -2; T--) {
+		const struct osmo_tdef *t = osmo_tdef_get_entry(l->asp->tdefs, T);
+		if (t && t->val != t->default_val)
+			vty_out(vty, " asp %s timer x%d %lu%s", l->name, -T, t->val, VTY_NEWLINE);
+	}
 }
 
 static int route_add(struct vty *vty, const char *pcs, struct ss7_as *as, struct ss7_linkset *ls)
@@ -363,6 +489,7 @@ static int config_write_cs7(struct vty *vty)
 			const struct m3ua_link *l = as->asps[i];
 			vty_out(vty, " asp %s as %s remote %s %u %s%s", l->name, as->name, l->remote_host, l->remote_port,
 				l->transport == M3UA_TRANSPORT_SCTP ? "sctp" : "tcp", VTY_NEWLINE);
+			config_write_asp(vty, l);
 		}
 	}
 	config_write_linksets(vty);
@@ -405,6 +532,12 @@ void ss7_vty_init(struct ss7_router *r, int node)
 	install_element(node, &cfg_cs7_as_cmd);
 	install_element(node, &cfg_cs7_asp_cmd);
 	install_element(node, &cfg_cs7_route_cmd);
+	install_element(node, &cfg_cs7_asp_local_cmd);
+	install_element(node, &cfg_cs7_asp_extra_cmd);
+	install_element(node, &cfg_cs7_asp_id_cmd);
+	install_element(node, &cfg_cs7_asp_na_cmd);
+	install_element(node, &cfg_cs7_asp_role_cmd);
+	install_element(node, &cfg_cs7_asp_timer_cmd);
 	install_element(node, &cfg_cs7_route_ls_cmd);
 	install_element(node, &cfg_cs7_linkset_cmd);
 	install_element(node, &cfg_cs7_ls_proving_cmd);

@@ -17,6 +17,7 @@
 #include "config/isupgw_log.h"
 #include "config/isupgw_vty.h"
 #include "isup/isup.h"
+#include "isup/mtp/ss7_linkset.h"
 #include "isup/mtp/ss7_vty.h"
 
 static void *ctx;
@@ -52,8 +53,20 @@ static const char cs7_cfg[] =
 	"cs7\n"
 	" as stp1 loadshare routing-context 10\n"
 	" asp a0 as stp1 remote 127.0.0.1 29050 tcp\n"
+	" asp a0 local 127.0.0.1 0\n"
+	" asp a0 identifier 7\n"
+	" asp a0 network-appearance 8\n"
+	" asp a0 role ipsp-de\n"
+	" asp a0 timer x2 30\n"
 	" asp a1 as stp1 remote 127.0.0.1 29051 sctp\n"
-	" route 2-2-2 as stp1\n";
+	" asp a1 remote-extra 127.0.0.2\n"
+	" linkset sw1 local-pc 1-1-1 adjacent-pc 3-3-3 ni 2\n"
+	" linkset sw1 proving emergency\n"
+	" linkset sw1 timer mtp2 t4e 400\n"
+	" linkset sw1 timer mtp3 slt-t2 30000\n"
+	" link sw1 0 unix-listen vty-test-link0.sock\n"
+	" route 2-2-2 as stp1\n"
+	" route 3-3-3 linkset sw1\n";
 
 static int read_cfg(const char *text)
 {
@@ -150,6 +163,24 @@ static void test_cs7(void)
 	CU_ASSERT_EQUAL(as->n_asps, 2);
 	CU_ASSERT_EQUAL(as->asps[1]->transport, M3UA_TRANSPORT_SCTP);
 	CU_ASSERT_EQUAL(as->asps[0]->asp->cfg.routing_ctx, 10);
+	CU_ASSERT(as->asps[0]->asp->cfg.ipsp_de);
+	CU_ASSERT_EQUAL(as->asps[0]->asp->cfg.asp_id, 7);
+	CU_ASSERT_EQUAL(as->asps[0]->asp->cfg.network_appearance, 8);
+	CU_ASSERT_STRING_EQUAL(as->asps[0]->local_host, "127.0.0.1");
+	CU_ASSERT_EQUAL(as->asps[1]->n_remote_extra, 1);
+	struct ss7_linkset *ls = ss7_linkset_find(router, "sw1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ls);
+	CU_ASSERT_EQUAL(ls->adj_pc, (3 << 11) | (3 << 3) | 3);
+	CU_ASSERT(ls->m2cfg.emergency);
+	CU_ASSERT_EQUAL(ls->m2cfg.t_ms[MTP2_T4E], 400);
+	CU_ASSERT_EQUAL(ls->t_ms[SS7_LS_SLT_T2], 30000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ls->links[0]);
+	CU_ASSERT_EQUAL(ls->links[0]->transport, SS7_LINK_TR_UNIX_LISTEN);
+	/* refused: timer out of its range, link on an unknown linkset, SLC taken */
+	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n linkset sw1 timer mtp2 t4e 5000\n"), 0);
+	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n link nosuch 1 unix-connect x.sock\n"), 0);
+	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n link sw1 0 unix-connect x.sock\n"), 0);
+	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n asp nosuch identifier 1\n"), 0);
 	/* refused: unknown AS, duplicate route, bad point code, duplicate AS */
 	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n asp x as nosuch remote 127.0.0.1 1 tcp\n"), 0);
 	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n route 2-2-2 as stp1\n"), 0);
@@ -161,6 +192,10 @@ static void test_cs7(void)
 	talloc_free(t);
 	t = ss7_show_routes(ctx, router);
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "2-2-2        stp1      AS unavailable"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "3-3-3        sw1       linkset unavailable"));
+	talloc_free(t);
+	t = ss7_show_linksets(ctx, router);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "linkset sw1: local 1-1-1 adjacent 3-3-3 ni 2, inaccessible, 0 of 1 links"));
 	talloc_free(t);
 }
 
@@ -197,8 +232,10 @@ int main(void)
 	CU_pSuite s = CU_add_suite("isup_vty", NULL, NULL);
 	CU_add_test(s, "configuration parsed into trunks", test_parse);
 	CU_add_test(s, "bad configuration refused", test_bad_config);
-	CU_add_test(s, "cs7: application servers, ASPs, routes", test_cs7);
+	CU_add_test(s, "cs7: AS, ASP options, linksets, links, timers, routes", test_cs7);
 	CU_add_test(s, "configuration written back as read", test_write_back);
 	CU_add_test(s, "show text", test_show_text);
-	return cunit_run();
+	int rc = cunit_run();
+	ss7_router_free(router);	/* closes and removes the listening link socket */
+	return rc;
 }

@@ -166,6 +166,58 @@ static void test_up_and_data(void)
 	m3ua_asp_free(asp);
 }
 
+static void test_ipsp_de(void)
+{
+	/* double exchange: the peer asks too, and may send DATA before our own ASPAC is acknowledged */
+	n_sent = sent_head = actives = inactives = transfers = 0;
+	struct m3ua_asp_cfg cfg = { .traffic_mode = M3UA_TMT_OVERRIDE, .ipsp_de = true };
+	struct m3ua_asp *asp = m3ua_asp_alloc(ctx, "ipsp", &cfg, &ops, NULL);
+	m3ua_asp_transport_up(asp);
+	expect(M3UA_CL_ASPSM, M3UA_ASPSM_UP);
+	sg_send(M3UA_CL_ASPSM, M3UA_ASPSM_UP, 0, 0, asp);
+	expect(M3UA_CL_ASPSM, M3UA_ASPSM_UP_ACK);
+	sg_send(M3UA_CL_ASPSM, M3UA_ASPSM_UP_ACK, 0, 0, asp);
+	expect(M3UA_CL_ASPTM, M3UA_ASPTM_ACTIVE);
+	sg_send(M3UA_CL_ASPTM, M3UA_ASPTM_ACTIVE, M3UA_TAG_TRAFFIC_MODE, M3UA_TMT_OVERRIDE, asp);
+	struct m3ua_msg m = expect(M3UA_CL_ASPTM, M3UA_ASPTM_ACTIVE_ACK);
+	uint32_t v;
+	CU_ASSERT_EQUAL(m3ua_param_u32(&m, M3UA_TAG_TRAFFIC_MODE, &v), 0);
+	CU_ASSERT_EQUAL(v, M3UA_TMT_OVERRIDE);
+	const uint8_t isup[] = { 0x01, 0x00, 0x10, 0x00 };
+	struct m3ua_pdata pd = { .opc = 2, .dpc = 1, .si = 5, .ni = 2, .data = isup, .data_len = 4 };
+	uint8_t b[128];
+	struct m3ua_builder bl;
+	m3ua_build_start(&bl, b, sizeof(b), M3UA_CL_XFER, M3UA_XFER_DATA);
+	m3ua_build_pdata(&bl, &pd);
+	int n = m3ua_build_end(&bl);
+	CU_ASSERT_EQUAL(m3ua_asp_rx(asp, b, (size_t)n), 0);
+	CU_ASSERT_EQUAL(transfers, 1);
+	sg_send(M3UA_CL_ASPTM, M3UA_ASPTM_ACTIVE_ACK, 0, 0, asp);
+	CU_ASSERT_EQUAL(actives, 1);
+	none();
+	m3ua_asp_free(asp);
+
+	/* in the plain ASP role the same ASPUP is unexpected */
+	struct m3ua_asp *a2 = bring_up();
+	sg_send(M3UA_CL_ASPSM, M3UA_ASPSM_UP, 0, 0, a2);
+	m = expect(M3UA_CL_MGMT, M3UA_MGMT_ERR);
+	m3ua_asp_free(a2);
+}
+
+static void test_shutdown(void)
+{
+	struct m3ua_asp *asp = bring_up();
+	m3ua_asp_shutdown(asp);
+	expect(M3UA_CL_ASPTM, M3UA_ASPTM_INACTIVE);
+	expect(M3UA_CL_ASPSM, M3UA_ASPSM_DOWN);
+	CU_ASSERT_EQUAL(inactives, 1);
+	CU_ASSERT_EQUAL(m3ua_asp_state(asp), M3UA_ASP_ST_DOWN);
+	/* no BEAT, no repeats afterwards */
+	advance(30);
+	none();
+	m3ua_asp_free(asp);
+}
+
 static void test_beat(void)
 {
 	struct m3ua_asp *asp = bring_up();
@@ -279,6 +331,8 @@ int main(void)
 	CU_pSuite s = CU_add_suite("m3ua_asp", NULL, NULL);
 	CU_add_test(s, "ASPUP/ASPAC with repeats, DATA both ways, ASPIA from the SG", test_up_and_data);
 	CU_add_test(s, "BEAT answered, ours supervised", test_beat);
+	CU_add_test(s, "IPSP double exchange", test_ipsp_de);
+	CU_add_test(s, "shutdown: ASPIA then ASPDN", test_shutdown);
 	CU_add_test(s, "SSNM to point code status", test_ssnm);
 	CU_add_test(s, "bad input answered with ERR", test_bad_input);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

@@ -128,8 +128,8 @@ static void teardown_pair(void)
 
 static unsigned align_ms(void)
 {
-	mtp2_start(A.l);
-	mtp2_start(B.l);
+	mtp2_link_start(A.l);
+	mtp2_link_start(B.l);
 	unsigned t = 0;
 	while (t < 20000 && !(A.ups && B.ups)) {
 		step(10);
@@ -198,7 +198,7 @@ static void test_t2_no_peer(void)
 {
 	setup_pair(true, true);
 	A.cut = B.cut = true;
-	mtp2_start(A.l);
+	mtp2_link_start(A.l);
 	step(49900);
 	CU_ASSERT_EQUAL(A.l->state, MTP2_ST_NOT_ALIGNED);
 	CU_ASSERT_EQUAL(A.downs, 0);
@@ -213,11 +213,11 @@ static void test_t2_no_peer(void)
 static void test_sios_while_proving(void)
 {
 	setup_pair(false, false);
-	mtp2_start(A.l);
-	mtp2_start(B.l);
+	mtp2_link_start(A.l);
+	mtp2_link_start(B.l);
 	step(1000);
 	CU_ASSERT_EQUAL(A.l->state, MTP2_ST_PROVING);
-	mtp2_stop(B.l);	/* B sends SIOS */
+	mtp2_link_stop(B.l);	/* B sends SIOS */
 	step(10);
 	CU_ASSERT_EQUAL(A.l->state, MTP2_ST_OUT_OF_SERVICE);
 	CU_ASSERT_EQUAL(A.downs, 1);
@@ -320,8 +320,8 @@ static void test_malformed(void)
 	/* random signal units in every state: no crash, the link ends somewhere sane */
 	srand(7);
 	for (int round = 0; round < 4; round++) {
-		mtp2_stop(A.l);
-		mtp2_start(A.l);
+		mtp2_link_stop(A.l);
+		mtp2_link_start(A.l);
 		for (int i = 0; i < 5000; i++) {
 			size_t len = (size_t)(rand() % 12);
 			for (size_t k = 0; k < len; k++)
@@ -345,7 +345,7 @@ static void test_fcs(void)
 	uint8_t fr[5] = { 0xff, 0xff, 1, MTP2_SIO, 0 };
 	uint16_t f = mtp2_fcs(fr, 4);
 	uint8_t good[6] = { 0xff, 0xff, 1, MTP2_SIO, (uint8_t)(f & 0xff), (uint8_t)(f >> 8) };
-	mtp2_start(A.l);
+	mtp2_link_start(A.l);
 	CU_ASSERT_EQUAL(mtp2_rx_frame(A.l, good, 6), 0);
 	CU_ASSERT_EQUAL(A.l->state, MTP2_ST_ALIGNED);
 	good[5] ^= 1;
@@ -401,7 +401,7 @@ static void test_realign_after_failure(void)
 	align_ms();
 	send_msus(&A, 0, 10);
 	step(10);
-	mtp2_stop(A.l);
+	mtp2_link_stop(A.l);
 	step(10);
 	CU_ASSERT_EQUAL(B.downs, 1);
 	A.ups = B.ups = 0;

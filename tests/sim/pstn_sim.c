@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pstn-sim: a far-end exchange on isupgw's own ISUP code, reachable over M3UA/TCP as an SG (--listen)
- * or an ASP (--connect). Scripted by lines (a file or stdin):
+ * or an ASP (--connect), or over an MTP2 link on an AF_UNIX SOCK_SEQPACKET socket (--mtp2-listen PATH,
+ * --mtp2-connect PATH; MTP3 with link test and TRA). Scripted by lines (a file or stdin):
  *   call CALLED [CALLING]   place a call (IAM)          alert CIC     send ACM
  *   answer CIC              send ANM (CON before ACM)   release CIC|last [CAUSE]
  *   auto-answer on|off      answer incoming calls       send LINE     any message, isup-tool's form
@@ -25,12 +26,17 @@
 #include "config/isupgw_log.h"
 #include "isup/isup.h"
 #include "isup/mtp/m3ua_link.h"
+#include "isup/mtp/mtp3_route.h"
+#include "isup/mtp/ss7_linkset.h"
 
 struct sim {
 	const char *name;
 	struct isup_trunk *tg;
 	struct m3ua_sg *sg;
 	struct m3ua_link *link;
+	struct ss7_router *r;		/* MTP2 mode */
+	struct ss7_linkset *ls;
+	struct osmo_timer_list ls_poll;
 	bool up, auto_answer, quit;
 	char **lines;
 	unsigned n_lines, next;
@@ -100,6 +106,8 @@ static int mtp_tx(struct isup_trunk *tg, const uint8_t *msu, size_t len, void *p
 	if (h < 0)
 		return -EINVAL;
 	ladder("->", msu + h, len - (size_t)h);
+	if (S.ls)
+		return ss7_linkset_send(S.ls, msu, len);
 	struct m3ua_pdata pd = { .opc = l.opc, .dpc = l.dpc, .si = l.si, .ni = l.ni, .sls = l.sls, .data = msu + h,
 				 .data_len = (uint16_t)(len - (size_t)h) };
 	return S.sg ? m3ua_sg_transfer_req(S.sg, &pd) : m3ua_asp_transfer_req(S.link->asp, &pd);
@@ -122,7 +130,21 @@ static void up_changed(bool up)
 		isup_trunk_mtp_resume(S.tg);
 	else
 		isup_trunk_mtp_pause(S.tg);
-	event("m3ua %s", up ? "up" : "down");
+	event("signalling %s (%s)", up ? "up" : "down", S.ls ? "mtp2" : "m3ua");
+}
+
+/* MTP2 mode: the linkset's MSUs for ISUP, and its accessibility polled */
+static void ls_rx(struct ss7_router *r, const struct mtp3_label *l, const uint8_t *data, size_t len, void *priv)
+{
+	struct m3ua_pdata pd = { .opc = l->opc, .dpc = l->dpc, .si = l->si, .ni = l->ni, .sls = l->sls,
+				 .data = data, .data_len = (uint16_t)len };
+	rx_pdata(&pd);
+}
+
+static void ls_poll_cb(void *data)
+{
+	up_changed(S.ls->available);
+	osmo_timer_schedule(&S.ls_poll, 0, 100000);
 }
 
 static void sg_transfer(struct m3ua_sg *sg, struct m3ua_sg_peer *p, const struct m3ua_pdata *pd, void *priv)
@@ -307,6 +329,7 @@ static void load_script(const char *path)
 int main(int argc, char **argv)
 {
 	const char *listen_addr = NULL, *connect_addr = NULL, *script = "-", *opc = "2-2-2", *dpc = "1-1-1";
+	const char *mtp2_listen = NULL, *mtp2_connect = NULL, *trace = NULL;
 	int port = M3UA_PORT, first = 1, last = 31, timeout = 60;
 	bool ansi = false;
 	static const struct option lo[] = {
@@ -315,6 +338,8 @@ int main(int argc, char **argv)
 		{ "dpc", required_argument, NULL, 'd' }, { "cics", required_argument, NULL, 'r' },
 		{ "script", required_argument, NULL, 's' }, { "name", required_argument, NULL, 'n' },
 		{ "ansi", no_argument, NULL, 'a' }, { "timeout", required_argument, NULL, 't' },
+		{ "mtp2-listen", required_argument, NULL, 'L' }, { "mtp2-connect", required_argument, NULL, 'C' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -331,14 +356,18 @@ int main(int argc, char **argv)
 		case 'n': S.name = optarg; break;
 		case 'a': ansi = true; break;
 		case 't': timeout = atoi(optarg); break;
+		case 'L': mtp2_listen = optarg; break;
+		case 'C': mtp2_connect = optarg; break;
+		case 'T': trace = optarg; break;
 		default:
-			fprintf(stderr, "usage: pstn-sim (--listen ADDR | --connect ADDR) [--port N] [--opc PC] [--dpc PC] "
-				"[--cics A-B] [--ansi] [--script FILE] [--name NAME] [--timeout S]\n");
+			fprintf(stderr, "usage: pstn-sim (--listen ADDR | --connect ADDR | --mtp2-listen PATH | "
+				"--mtp2-connect PATH) [--port N] [--opc PC] [--dpc PC] [--cics A-B] [--ansi] "
+				"[--script FILE] [--name NAME] [--timeout S] [--trace PCAP (MTP2 mode)]\n");
 			return 2;
 		}
 	}
-	if (!listen_addr == !connect_addr) {
-		fprintf(stderr, "pstn-sim: one of --listen or --connect\n");
+	if ((listen_addr != NULL) + (connect_addr != NULL) + (mtp2_listen != NULL) + (mtp2_connect != NULL) != 1) {
+		fprintf(stderr, "pstn-sim: one of --listen, --connect, --mtp2-listen or --mtp2-connect\n");
 		return 2;
 	}
 	void *ctx = talloc_named_const(NULL, 0, "pstn-sim");
@@ -367,7 +396,26 @@ int main(int argc, char **argv)
 	isup_trunk_mtp_pause(S.tg);
 	osmo_timer_setup(&S.t, t_cb, NULL);
 
-	if (listen_addr) {
+	if (mtp2_listen || mtp2_connect) {
+		log_set_category_filter(osmo_stderr_target, DMTP, 1, LOGL_ERROR);
+		ss7_linkset_set_log_cat(DMTP);
+		S.r = ss7_router_alloc(ctx, ansi, NULL);
+		S.r->other_rx = ls_rx;
+		S.ls = ss7_linkset_add(S.r, S.name, o, d, MTP3_NI_NATIONAL);
+		S.ls->m2cfg.emergency = true;
+		if (trace && ss7_router_trace_pcap(S.r, trace) < 0) {
+			fprintf(stderr, "pstn-sim: cannot write %s\n", trace);
+			return 1;
+		}
+		struct ss7_link *lk = ss7_link_add(S.ls, 0, mtp2_listen ? SS7_LINK_TR_UNIX_LISTEN : SS7_LINK_TR_UNIX_CONNECT,
+						   mtp2_listen ? mtp2_listen : mtp2_connect, 0);
+		if (!lk || ss7_link_start(lk) < 0) {
+			fprintf(stderr, "pstn-sim: cannot set up the MTP2 link\n");
+			return 1;
+		}
+		osmo_timer_setup(&S.ls_poll, ls_poll_cb, NULL);
+		osmo_timer_schedule(&S.ls_poll, 0, 100000);
+	} else if (listen_addr) {
 		S.sg = m3ua_sg_alloc(ctx, M3UA_TRANSPORT_TCP, listen_addr, (uint16_t)port, &sg_ops, NULL);
 		if (!S.sg) {
 			fprintf(stderr, "pstn-sim: cannot listen on %s:%d\n", listen_addr, port);

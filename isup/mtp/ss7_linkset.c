@@ -533,7 +533,8 @@ static void changeover_start(struct ss7_link *lk)
 		struct retrieve_arg ra = { .to = NULL, .from = lk };
 		unsigned n = mtp2_retrieve(lk->m2, false, 0, retrieved_cb, &ra);
 		if (n)
-			LOGLK(lk, LOGL_ERROR, "no other link available: %u unacknowledged MSUs discarded\n", n);
+			LOGLK(lk, lk->started ? LOGL_ERROR : LOGL_NOTICE,
+			      "no other link available: %u unacknowledged MSUs discarded\n", n);
 		hold_flush(lk, NULL);
 		lk->co = SS7_CO_NONE;
 		return;

@@ -22,14 +22,44 @@ static int sock_proto(enum m3ua_transport t)
 	return t == M3UA_TRANSPORT_SCTP ? IPPROTO_SCTP : IPPROTO_TCP;
 }
 
+uint16_t m3ua_sctp_stream(const uint8_t *msg, size_t len, uint16_t outstreams)
+{
+	if (len < 8 || msg[2] != M3UA_CL_XFER || outstreams < 2)
+		return 0;
+	size_t mlen = ((size_t)msg[4] << 24) | ((size_t)msg[5] << 16) | ((size_t)msg[6] << 8) | msg[7];
+	if (mlen < len)
+		len = mlen;
+	/* walk the TLVs to the Protocol Data (0x0210): OPC 4, DPC 4, SI, NI, MP, SLS */
+	for (size_t off = 8; off + 4 <= len;) {
+		unsigned tag = ((unsigned)msg[off] << 8) | msg[off + 1];
+		size_t plen = ((size_t)msg[off + 2] << 8) | msg[off + 3];
+		if (plen < 4 || off + plen > len)
+			break;
+		if (tag == 0x0210 && plen >= 4 + 12)
+			return (uint16_t)(1 + msg[off + 4 + 11] % (outstreams - 1));
+		off += (plen + 3) & ~(size_t)3;
+	}
+	return 1;
+}
+
+static uint16_t sctp_outstreams(int fd)
+{
+	struct sctp_status st = { 0 };
+	socklen_t l = sizeof(st);
+	if (getsockopt(fd, IPPROTO_SCTP, SCTP_STATUS, &st, &l) < 0)
+		return 2;	/* unknown: management on 0, all DATA on 1 */
+	return st.sstat_outstrms;
+}
+
 /* Send one whole message, queueing what the socket does not take now. */
 static int sock_send(struct osmo_fd *ofd, struct m3ua_txq *q, enum m3ua_transport t, const uint8_t *buf, size_t len)
 {
 	if (t == M3UA_TRANSPORT_SCTP) {
 		/* one message per sendmsg: PPID 3 (RFC 4666 1.4.7), stream from the SLS of DATA */
 		struct sctp_sndrcvinfo sinfo = { .sinfo_ppid = htonl(M3UA_SCTP_PPID) };
-		if (len >= 8 + 4 + 4 && buf[2] == M3UA_CL_XFER)
-			sinfo.sinfo_stream = 1;	/* stream 0 is for management (RFC 4666 1.4.7) */
+		if (!q->sctp_outstreams)
+			q->sctp_outstreams = sctp_outstreams(ofd->fd);
+		sinfo.sinfo_stream = m3ua_sctp_stream(buf, len, q->sctp_outstreams);
 		char cbuf[CMSG_SPACE(sizeof(sinfo))] = { 0 };
 		struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
@@ -89,6 +119,7 @@ static void link_close(struct m3ua_link *link)
 	}
 	link->connecting = link->connected = false;
 	link->txq.len = 0;
+	link->txq.sctp_outstreams = 0;
 }
 
 static void link_retry(struct m3ua_link *link, const char *why)

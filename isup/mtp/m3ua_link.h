@@ -23,7 +23,12 @@ enum m3ua_transport {
 struct m3ua_txq {
 	uint8_t buf[M3UA_TXQ];
 	size_t len;
+	uint16_t sctp_outstreams;	/* SCTP: outbound streams negotiated at association setup */
 };
+
+/* SCTP stream for one M3UA message (RFC 4666 1.4.7): management on stream 0, DATA spread over
+ * streams 1..n-1 by the SLS of its protocol data, so one call's messages stay in sequence. */
+uint16_t m3ua_sctp_stream(const uint8_t *msg, size_t len, uint16_t outstreams);
 
 /* ---- ASP client ---- */
 

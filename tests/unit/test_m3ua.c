@@ -11,6 +11,7 @@
 
 #include "isup/isup.h"
 #include "isup/mtp/m3ua_msg.h"
+#include "isup/mtp/m3ua_link.h"
 
 static const uint8_t isup_iam[] = { 0x01, 0x00, 0x01, 0x10, 0x20, 0x00, 0x0a, 0x03, 0x02, 0x07, 0x05, 0x03,
 				    0x10, 0x21, 0x43, 0xf5, 0x0a, 0x03, 0x03, 0x13, 0x89, 0x00 };
@@ -114,6 +115,42 @@ static void test_vector(void)
 	CU_ASSERT_EQUAL(m.params[0].len, 3);
 }
 
+static void test_sctp_stream(void)
+{
+	uint8_t bufs[8][256];
+	int lens[8];
+	int n = build_all(bufs, lens);
+	CU_ASSERT_EQUAL(n, 8);
+	/* bufs[3] is DATA with SLS 5; management always on stream 0 */
+	CU_ASSERT_EQUAL(m3ua_sctp_stream(bufs[0], (size_t)lens[0], 16), 0);
+	CU_ASSERT_EQUAL(m3ua_sctp_stream(bufs[4], (size_t)lens[4], 16), 0);
+	CU_ASSERT_EQUAL(m3ua_sctp_stream(bufs[3], (size_t)lens[3], 16), 1 + 5 % 15);
+	CU_ASSERT_EQUAL(m3ua_sctp_stream(bufs[3], (size_t)lens[3], 4), 1 + 5 % 3);
+	CU_ASSERT_EQUAL(m3ua_sctp_stream(bufs[3], (size_t)lens[3], 2), 1);
+	/* an association with one stream carries everything on it */
+	CU_ASSERT_EQUAL(m3ua_sctp_stream(bufs[3], (size_t)lens[3], 1), 0);
+	/* every SLS lands on a data stream, different SLSs spread */
+	uint8_t m[256];
+	memcpy(m, bufs[3], (size_t)lens[3]);
+	size_t sls_at = (size_t)lens[3] - 1;
+	for (size_t i = 8; i + 4 <= (size_t)lens[3]; i += 4)
+		if (m[i] == 0x02 && m[i + 1] == 0x10) {
+			sls_at = i + 4 + 11;
+			break;
+		}
+	unsigned seen = 0;
+	for (unsigned sls = 0; sls < 16; sls++) {
+		m[sls_at] = (uint8_t)sls;
+		uint16_t st = m3ua_sctp_stream(m, (size_t)lens[3], 8);
+		CU_ASSERT(st >= 1 && st < 8);
+		seen |= 1u << st;
+	}
+	CU_ASSERT_EQUAL(seen, 0xfe);
+	/* truncated or lying lengths never read past the buffer */
+	for (int l = 0; l < lens[3]; l++)
+		CU_ASSERT(m3ua_sctp_stream(bufs[3], (size_t)l, 16) <= 15);
+}
+
 static int dec(const char *hex)
 {
 	uint8_t b[256];
@@ -205,5 +242,6 @@ int main(void)
 	CU_add_test(s, "hand-checked vector, unpadded last parameter", test_vector);
 	CU_add_test(s, "decoder errors map to M3UA error codes", test_errors);
 	CU_add_test(s, "TCP stream framing at every chunk size", test_framing);
+	CU_add_test(s, "SCTP stream from the SLS of DATA", test_sctp_stream);
 	return cunit_run();
 }

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The gateway context: SIP peers, routes in both directions, counters. */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <osmocom/core/stats.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "gw.h"
+#include "gw_call.h"
+
+static const struct rate_ctr_desc gw_ctr_desc[] = {
+	[GW_CTR_CALL_ISUP_TO_SIP] = { "call:isup_to_sip", "calls from ISUP (IAM) toward SIP" },
+	[GW_CTR_CALL_SIP_TO_ISUP] = { "call:sip_to_isup", "calls from SIP (INVITE) toward ISUP" },
+	[GW_CTR_CALL_ANSWERED] = { "call:answered", "calls answered" },
+	[GW_CTR_NO_ROUTE] = { "call:no_route", "calls without a route (cause 3 / 404)" },
+	[GW_CTR_FORBIDDEN] = { "sip:forbidden", "INVITEs from sources no peer allows (403)" },
+	[GW_CTR_T11_EXPIRY] = { "call:t11_expiry", "T11 expiries (early ACM sent)" },
+};
+static const struct rate_ctr_group_desc gw_ctrg_desc = {
+	.group_name_prefix = "gw", .group_description = "gateway calls", .class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(gw_ctr_desc), .ctr_desc = gw_ctr_desc,
+};
+
+static const struct rate_ctr_desc peer_ctr_desc[] = {
+	[GW_PEER_CTR_CALL_OUT] = { "call:out", "INVITEs sent to the peer" },
+	[GW_PEER_CTR_CALL_IN] = { "call:in", "INVITEs accepted from the peer" },
+	[GW_PEER_CTR_ANSWERED] = { "call:answered", "calls answered" },
+	[GW_PEER_CTR_FAILED] = { "call:failed", "calls ended by an error response" },
+};
+static const struct rate_ctr_group_desc peer_ctrg_desc = {
+	.group_name_prefix = "sip_peer", .group_description = "SIP peer", .class_id = OSMO_STATS_CLASS_PEER,
+	.num_ctr = ARRAY_SIZE(peer_ctr_desc), .ctr_desc = peer_ctr_desc,
+};
+
+void gw_init(int log_cat)
+{
+	gw_call_fsm_init(log_cat);
+}
+
+struct gw *gw_alloc(void *ctx)
+{
+	struct gw *gw = talloc_zero(ctx, struct gw);
+	if (!gw)
+		return NULL;
+	gw->ctx = ctx;
+	INIT_LLIST_HEAD(&gw->peers);
+	INIT_LLIST_HEAD(&gw->routes);
+	INIT_LLIST_HEAD(&gw->calls);
+	gw->tdefs = gw_tdefs_alloc(gw);
+	gw->ctrs = rate_ctr_group_alloc(gw, &gw_ctrg_desc, 0);
+	snprintf(gw->media_addr, sizeof(gw->media_addr), "127.0.0.1");
+	gw->rtp_base = gw->rtp_next = 16000;
+	snprintf(gw->sip_cfg.bind_url, sizeof(gw->sip_cfg.bind_url), "sip:127.0.0.1:5060");
+	return gw;
+}
+
+struct gw_peer *gw_peer_find(struct gw *gw, const char *name)
+{
+	struct gw_peer *p;
+	llist_for_each_entry(p, &gw->peers, list)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+struct gw_peer *gw_peer_get(struct gw *gw, const char *name)
+{
+	struct gw_peer *p = gw_peer_find(gw, name);
+	if (p)
+		return p;
+	p = talloc_zero(gw, struct gw_peer);
+	if (!p)
+		return NULL;
+	static unsigned idx;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->host, sizeof(p->host), "127.0.0.1");
+	p->port = 5060;
+	snprintf(p->transport, sizeof(p->transport), "udp");
+	gw_map_cfg_default(&p->map);
+	p->ctrs = rate_ctr_group_alloc(p, &peer_ctrg_desc, idx++);
+	llist_add_tail(&p->list, &gw->peers);
+	return p;
+}
+
+const struct gw_route *gw_route_lookup(const struct gw *gw, enum gw_route_dir dir, const char *digits)
+{
+	const struct gw_route *r, *best = NULL;
+	llist_for_each_entry(r, &gw->routes, list) {
+		size_t l = strlen(r->prefix);
+		if (r->dir != dir || strncmp(digits, r->prefix, l))
+			continue;
+		if (!best || l > strlen(best->prefix))
+			best = r;
+	}
+	return best;
+}
+
+void gw_route_apply(const struct gw_route *r, const char *in, char *out, size_t size)
+{
+	size_t l = strlen(in);
+	const char *rest = r->strip < l ? in + r->strip : "";
+	snprintf(out, size, "%s%s", r->add, rest);
+}
+
+char *gw_show_peers(void *ctx, const struct gw *gw)
+{
+	static const char *const modes[] = { "off", "sip-t optional", "sip-t required" };
+	char *s = talloc_asprintf(ctx, "%-12s %-22s %-5s %-15s %8s %8s %8s %8s\r\n", "peer", "address", "tport",
+				  "sip-t", "out", "in", "answered", "failed");
+	const struct gw_peer *p;
+	llist_for_each_entry(p, &gw->peers, list) {
+		char addr[80];
+		snprintf(addr, sizeof(addr), "%s:%u", p->host, p->port);
+		s = talloc_asprintf_append(s, "%-12s %-22s %-5s %-15s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 "\r\n",
+					   p->name, addr, p->transport, modes[p->sipt],
+					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_OUT)->current,
+					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_IN)->current,
+					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_ANSWERED)->current,
+					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_FAILED)->current);
+	}
+	return s;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The interworking core: SIP peers, routes both ways, calls binding an ISUP call and a SIP leg. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/tdef.h>
+
+#include "isup/isup.h"
+#include "isup/mtp/mtp3_route.h"
+#include "sip/sip_agent.h"
+#include "gw_map.h"
+
+enum gw_sipt_mode {
+	GW_SIPT_OFF,		/* plain SIP: no ISUP bodies out, ISUP bodies in are ignored */
+	GW_SIPT_OPTIONAL,	/* RFC 3372 SIP-T, ISUP parts with handling=optional */
+	GW_SIPT_REQUIRED,	/* SIP-T, handling=required: a peer that cannot read ISUP rejects the call */
+};
+
+#define GW_PEER_MAX_SOURCES 8
+
+struct gw_peer {
+	struct llist_head list;
+	char name[32];
+	char host[64];
+	uint16_t port;
+	char transport[8];		/* udp, tcp */
+	char proxy[128];		/* outbound proxy URI, or "" */
+	enum gw_sipt_mode sipt;
+	struct gw_map_cfg map;
+	char sources[GW_PEER_MAX_SOURCES][64];	/* addresses allowed to call us through this peer */
+	unsigned n_sources;
+	struct rate_ctr_group *ctrs;
+};
+
+enum gw_peer_ctr {
+	GW_PEER_CTR_CALL_OUT,
+	GW_PEER_CTR_CALL_IN,
+	GW_PEER_CTR_ANSWERED,
+	GW_PEER_CTR_FAILED,
+};
+
+enum gw_route_dir { GW_ROUTE_ISUP_TO_SIP, GW_ROUTE_SIP_TO_ISUP };
+
+struct gw_route {
+	struct llist_head list;
+	enum gw_route_dir dir;
+	char prefix[32];		/* called number prefix ("" matches all); longest match wins */
+	unsigned strip;			/* digits removed from the front */
+	char add[32];			/* digits put in front after stripping */
+	char target[32];		/* a SIP peer (isup-to-sip) or an ISUP trunk (sip-to-isup) */
+};
+
+enum gw_ctr {
+	GW_CTR_CALL_ISUP_TO_SIP,
+	GW_CTR_CALL_SIP_TO_ISUP,
+	GW_CTR_CALL_ANSWERED,
+	GW_CTR_NO_ROUTE,
+	GW_CTR_FORBIDDEN,
+	GW_CTR_T11_EXPIRY,
+};
+
+struct gw {
+	void *ctx;
+	struct isup_net *net;
+	struct ss7_router *router;
+	struct sip_agent *sip;
+	struct sip_agent_cfg sip_cfg;
+	char media_addr[64];		/* the address our SDP offers/answers name */
+	uint16_t rtp_base, rtp_next;
+	struct llist_head peers, routes, calls;
+	struct osmo_tdef *tdefs;	/* group "gw": T11 and our own X timers */
+	struct rate_ctr_group *ctrs;
+	unsigned n_calls;
+	bool stopping;
+};
+
+struct gw *gw_alloc(void *ctx);
+void gw_init(int log_cat);
+/* The ISUP user ops to install on the trunks (isup_net) */
+extern const struct isup_user_ops gw_isup_ops;
+extern const struct sip_leg_ops gw_sip_ops;
+
+struct gw_peer *gw_peer_find(struct gw *gw, const char *name);
+struct gw_peer *gw_peer_get(struct gw *gw, const char *name);
+/* Longest prefix match over routes of one direction. */
+const struct gw_route *gw_route_lookup(const struct gw *gw, enum gw_route_dir dir, const char *digits);
+/* Apply a route's strip/add to a digit string. */
+void gw_route_apply(const struct gw_route *r, const char *in, char *out, size_t size);
+
+/* Release every call (SIGTERM): REL cause 16 toward ISUP, BYE/CANCEL toward SIP. */
+void gw_release_all(struct gw *gw);
+char *gw_show_calls(void *ctx, const struct gw *gw);
+char *gw_show_peers(void *ctx, const struct gw *gw);
+
+void gw_vty_init(struct gw *gw, int sip_node, int peer_node, int gw_node);

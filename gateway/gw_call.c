@@ -1,0 +1,637 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* call_fsm: one call through the gateway, binding an ISUP call and a SIP leg (RFC 3398 s7, s8, s10).
+ * ISUP -> SIP: the gateway is the UAC; SIP -> ISUP: the UAS. The call ends when both halves are gone;
+ * each half is released exactly once, with the cause or status the other half gave. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <osmocom/core/logging.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "gw.h"
+#include "gw_call.h"
+#include "gw_cause.h"
+
+static int gw_log_cat = DLGLOBAL;
+static struct osmo_fsm gw_call_fsm;
+
+static const struct value_string ev_names[] = {
+	OSMO_VALUE_STRING(GW_CALL_EV_ISUP),
+	OSMO_VALUE_STRING(GW_CALL_EV_SIP),
+	{ 0, NULL }
+};
+
+static struct osmo_tdef gw_tdefs_default[] = {
+	{ .T = 11, .default_val = 15, .unit = OSMO_TDEF_S,
+	  .desc = "interworking T11 (Q.764, RFC 3398 s8.2.8): early ACM when SIP has not answered (15-20 s)" },
+	{ .T = -1, .default_val = 0, .unit = OSMO_TDEF_S,
+	  .desc = "X1: overall guard of a call before answer (0 = none; ISUP T7/T9 normally end it)" },
+	{ }
+};
+
+struct osmo_tdef *gw_tdefs_alloc(void *ctx)
+{
+	struct osmo_tdef *t = talloc_memdup(ctx, gw_tdefs_default, sizeof(gw_tdefs_default));
+	osmo_tdefs_reset(t);
+	return t;
+}
+
+static void ctr_inc(struct gw *gw, enum gw_ctr c)
+{
+	rate_ctr_inc(rate_ctr_group_get_ctr(gw->ctrs, c));
+}
+
+static void peer_ctr_inc(struct gw_peer *p, enum gw_peer_ctr c)
+{
+	if (p)
+		rate_ctr_inc(rate_ctr_group_get_ctr(p->ctrs, c));
+}
+
+static void t11_cb(void *data);
+
+static struct gw_call *call_alloc(struct gw *gw, bool from_isup)
+{
+	static uint32_t next_id;
+	char id[16];
+	snprintf(id, sizeof(id), "call-%u", ++next_id);
+	struct osmo_fsm_inst *fi = osmo_fsm_inst_alloc(&gw_call_fsm, gw, NULL, LOGL_INFO, id);
+	if (!fi)
+		return NULL;
+	struct gw_call *c = talloc_zero(fi, struct gw_call);
+	if (!c) {
+		osmo_fsm_inst_free(fi);
+		return NULL;
+	}
+	fi->priv = c;
+	c->fi = fi;
+	c->gw = gw;
+	c->id = next_id;
+	c->from_isup = from_isup;
+	osmo_timer_setup(&c->t11_timer, t11_cb, c);
+	llist_add_tail(&c->list, &gw->calls);
+	gw->n_calls++;
+	return c;
+}
+
+/* Both halves gone: the call ends. */
+static void maybe_end(struct gw_call *c)
+{
+	if (!c->ic && !c->leg && c->fi->state != GW_CALL_ST_RELEASED)
+		osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_RELEASED, 0, 0);
+}
+
+static bool sipt_out(const struct gw_call *c)
+{
+	if (!c->peer || c->peer->sipt == GW_SIPT_OFF)
+		return false;
+	/* RFC 3398 s7.2.4: toward a caller, encapsulate only when its INVITE carried ISUP */
+	return c->from_isup || c->peer_sent_isup;
+}
+
+/* A SIP body: our SDP (if any) and the ISUP message encapsulated when SIP-T applies. */
+static void make_body(struct gw_call *c, const char *sdp, const struct isup_msg *m, struct sipt_body *b)
+{
+	memset(b, 0, sizeof(*b));
+	if (sdp) {
+		snprintf(b->sdp, sizeof(b->sdp), "%s", sdp);
+		b->sdp_len = strlen(b->sdp);
+		b->has_sdp = true;
+	}
+	if (m && sipt_out(c)) {
+		int n = isup_msg_encode_body(m, b->isup, sizeof(b->isup));
+		if (n > 0) {
+			b->isup_len = (size_t)n;
+			b->has_isup = true;
+			b->isup_variant = m->variant == ISUP_VAR_ANSI ? SIPT_VAR_ANSI : SIPT_VAR_ITU;
+			b->isup_handling = c->peer->sipt == GW_SIPT_REQUIRED ? SIPT_HANDLING_REQUIRED : SIPT_HANDLING_OPTIONAL;
+		}
+	}
+}
+
+/* The ISUP message a SIP body carries, when SIP-T is on for the peer and it decodes. */
+static bool body_isup(const struct gw_call *c, const struct sipt_body *b, enum isup_variant v, struct isup_msg *m)
+{
+	if (!b || !b->has_isup || !c->peer || c->peer->sipt == GW_SIPT_OFF)
+		return false;
+	if ((int)b->isup_variant != (int)v)
+		return false;
+	return isup_msg_decode_body(m, v, 0, b->isup, b->isup_len) == ISUP_OK;
+}
+
+static void sdp_for(struct gw_call *c, char *out, size_t size, const struct isup_msg *iam)
+{
+	/* media is issue 6: until then our SDP names the configured media address and a port per call */
+	if (!c->rtp_port) {
+		c->rtp_port = c->gw->rtp_next;
+		c->gw->rtp_next = (uint16_t)(c->gw->rtp_next + 2);
+		if (c->gw->rtp_next < c->gw->rtp_base || c->gw->rtp_next > 60000)
+			c->gw->rtp_next = c->gw->rtp_base;
+	}
+	struct isup_msg dflt;
+	if (!iam) {
+		isup_msg_init(&dflt, c->tg ? c->tg->variant : ISUP_VAR_ITU, ISUP_MT_IAM, 0);
+		iam = &dflt;
+	}
+	gw_map_sdp_offer(iam, c->gw->media_addr, c->rtp_port, out, size);
+}
+
+/* ---- releasing one half because of the other ---- */
+
+static void release_isup(struct gw_call *c, uint8_t cause, uint8_t location)
+{
+	if (!c->ic)
+		return;
+	struct isup_cause ca = isup_cause_make(location, cause);
+	struct isup_call *ic = c->ic;
+	c->ic = NULL;
+	ic->user_ref = NULL;
+	isup_call_release_req(ic, &ca);
+}
+
+static void release_sip(struct gw_call *c, const struct isup_cause *cause, const struct isup_msg *rel)
+{
+	if (!c->leg)
+		return;
+	struct sip_leg *leg = c->leg;
+	c->leg = NULL;
+	struct sip_reason r = { .present = true, .cause = cause ? cause->cause : 16 };
+	struct sipt_body b;
+	make_body(c, NULL, rel, &b);
+	if (leg->dir == SIP_LEG_UAS && !leg->answered) {
+		/* RFC 3398 s7.2.4.1: REL before the final response -> the mapped status, Reason: Q.850 (RFC 6432) */
+		struct gw_sip_answer a = gw_cause_isup_to_sip(r.cause, cause ? cause->location : 2,
+							      cause && cause->cause == 22 && cause->diag_len, false);
+		int st = a.status ? a.status : 480;
+		if (sip_leg_reject(leg, st, &r, &b) < 0)
+			sip_leg_release(leg, &r, &b);
+		if (c->peer)
+			peer_ctr_inc(c->peer, GW_PEER_CTR_FAILED);
+		return;
+	}
+	/* s10.2: REL -> BYE (confirmed) or CANCEL (early, s8.2.7) with the REL encapsulated / Reason */
+	sip_leg_release(leg, &r, &b);
+}
+
+/* ---- ISUP user: call indications ---- */
+
+static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_msg *iam)
+{
+	struct gw_call *c = call_alloc(gw, true);
+	if (!c) {
+		struct isup_cause ca = isup_cause_make(2, 47);
+		isup_call_release_req(ic, &ca);
+		return;
+	}
+	c->ic = ic;
+	c->tg = ic->tg;
+	ic->user_ref = c;
+	ctr_inc(gw, GW_CTR_CALL_ISUP_TO_SIP);
+	struct isup_number cdpn;
+	char digits[ISUP_NUM_MAX_DIGITS + 1] = "";
+	if (!isup_msg_get_number(iam, ISUP_PAR_CALLED, &cdpn)) {
+		snprintf(digits, sizeof(digits), "%s", cdpn.digits);
+		char *st = strchr(digits, 'F');
+		if (st)
+			*st = 0;
+	}
+	const struct gw_route *rt = gw_route_lookup(gw, GW_ROUTE_ISUP_TO_SIP, digits);
+	struct gw_peer *p = rt ? gw_peer_find(gw, rt->target) : NULL;
+	if (!p) {
+		/* no route: Q.850 cause 3 "no route to destination" */
+		LOGPFSML(c->fi, LOGL_NOTICE, "no SIP route for called number %s: releasing with cause 3\n", digits);
+		ctr_inc(gw, GW_CTR_NO_ROUTE);
+		release_isup(c, 3, 2);
+		maybe_end(c);
+		return;
+	}
+	c->peer = p;
+	peer_ctr_inc(p, GW_PEER_CTR_CALL_OUT);
+	struct isup_msg *m = talloc(c, struct isup_msg);
+	*m = *iam;
+	char out[ISUP_NUM_MAX_DIGITS + 1];
+	gw_route_apply(rt, digits, out, sizeof(out));
+	if (strcmp(out, digits)) {
+		cdpn.n_digits = (uint8_t)strlen(out);
+		snprintf(cdpn.digits, sizeof(cdpn.digits), "%s", out);
+		isup_msg_put_number(m, ISUP_PAR_CALLED, &cdpn);
+	}
+	struct sip_invite_req *req = talloc_zero(c, struct sip_invite_req);
+	if (gw_map_iam_to_invite(m, &p->map, req)) {
+		release_isup(c, 28, 2);	/* invalid number format */
+		maybe_end(c);
+		return;
+	}
+	/* the Request-URI goes to the peer: sip:user@peer-host:port */
+	char *at = strchr(req->ruri, '@');
+	if (!strncmp(req->ruri, "sip:", 4) && at) {
+		char user[128];
+		snprintf(user, sizeof(user), "%.*s", (int)(at - req->ruri - 4), req->ruri + 4);
+		snprintf(req->ruri, sizeof(req->ruri), "sip:%s@%s:%u;user=phone%s", user, p->host, p->port,
+			 strcmp(p->transport, "udp") ? ";transport=tcp" : "");
+	}
+	if (p->proxy[0])
+		snprintf(req->route, sizeof(req->route), "%s", p->proxy);
+	char sdp[512];
+	sdp_for(c, sdp, sizeof(sdp), m);
+	struct sipt_body *b = talloc(c, struct sipt_body);
+	make_body(c, sdp, m, b);
+	osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_PROCEEDING, 0, 0);
+	osmo_timer_schedule(&c->t11_timer, (int)osmo_tdef_get(gw->tdefs, 11, OSMO_TDEF_S, 15), 0);
+	c->leg = sip_leg_invite(gw->sip, req, b, c);
+	LOGPFSML(c->fi, LOGL_INFO, "IAM on CIC %u -> INVITE %s\n", ic->circ ? ic->circ->cic : 0, req->ruri);
+	talloc_free(b);
+	talloc_free(req);
+	talloc_free(m);
+	if (!c->leg) {
+		release_isup(c, 41, 2);	/* temporary failure */
+		maybe_end(c);
+	}
+}
+
+static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struct isup_msg *m,
+			  const struct isup_cause *cause, void *priv)
+{
+	struct gw *gw = priv;
+	if (prim == ISUP_PRIM_SETUP) {
+		if (gw->stopping) {
+			struct isup_cause ca = isup_cause_make(2, 41);
+			isup_call_release_req(ic, &ca);
+			return;
+		}
+		isup_setup(gw, ic, m);
+		return;
+	}
+	struct gw_call *c = ic->user_ref;
+	if (!c || c->ic != ic)
+		return;
+	struct sipt_body b;
+	char sdp[512];
+	switch (prim) {
+	case ISUP_PRIM_ALERTING:
+	case ISUP_PRIM_PROGRESS: {
+		if (!c->leg || c->from_isup)
+			break;
+		int st = gw_map_backward_to_status(m);
+		if (!st)
+			break;
+		sdp_for(c, sdp, sizeof(sdp), NULL);
+		/* s7.2.6/s7.2.9: 183 with SDP cuts early media through; 180 carries SDP too so media can flow */
+		make_body(c, sdp, m, &b);
+		sip_leg_progress(c->leg, st, &b);
+		osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_ALERTING, 0, 0);
+		break;
+	}
+	case ISUP_PRIM_ANSWER:
+		if (!c->leg || c->from_isup)
+			break;
+		sdp_for(c, sdp, sizeof(sdp), NULL);
+		make_body(c, sdp, m, &b);
+		sip_leg_answer(c->leg, &b);	/* s7.2.7: ANM/CON -> 200 */
+		ctr_inc(gw, GW_CTR_CALL_ANSWERED);
+		peer_ctr_inc(c->peer, GW_PEER_CTR_ANSWERED);
+		osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_ACTIVE, 0, 0);
+		break;
+	case ISUP_PRIM_RELEASE:
+		c->ic = NULL;
+		LOGPFSML(c->fi, LOGL_INFO, "ISUP released, cause %u\n", cause ? cause->cause : 0);
+		release_sip(c, cause, m);
+		maybe_end(c);
+		break;
+	case ISUP_PRIM_SUSPEND:
+	case ISUP_PRIM_RESUME:
+	case ISUP_PRIM_INFO:
+	case ISUP_PRIM_MORE_DIGITS:
+		/* RFC 3398 s13.1: messages without a SIP equivalent travel in INFO (SIP-T peers only) */
+		if (c->leg && m && sipt_out(c)) {
+			make_body(c, NULL, m, &b);
+			sip_leg_info(c->leg, &b);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+const struct isup_user_ops gw_isup_ops = {
+	.call_ind = isup_call_ind,
+};
+
+/* ---- SIP user ---- */
+
+static bool source_allowed(const struct gw_peer *p, const char *addr)
+{
+	if (!p->n_sources)
+		return !strcmp(p->host, addr);
+	for (unsigned i = 0; i < p->n_sources; i++)
+		if (!strcmp(p->sources[i], addr))
+			return true;
+	return false;
+}
+
+static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struct sip_invite *inv)
+{
+	struct gw *gw = a->priv;
+	struct gw_peer *p = NULL, *it;
+	llist_for_each_entry(it, &gw->peers, list)
+		if (source_allowed(it, inv->src_addr)) {
+			p = it;
+			break;
+		}
+	if (!p) {
+		LOGP(gw_log_cat, LOGL_NOTICE, "INVITE from %s: no SIP peer allows this source: 403\n", inv->src_addr);
+		ctr_inc(gw, GW_CTR_FORBIDDEN);
+		leg->user_ref = leg;	/* so that reject is ours */
+		sip_leg_reject(leg, 403, NULL, NULL);
+		return;
+	}
+	struct gw_call *c = call_alloc(gw, false);
+	if (!c) {
+		leg->user_ref = leg;
+		sip_leg_reject(leg, 503, NULL, NULL);
+		return;
+	}
+	c->leg = leg;
+	c->peer = p;
+	leg->user_ref = c;
+	peer_ctr_inc(p, GW_PEER_CTR_CALL_IN);
+	ctr_inc(gw, GW_CTR_CALL_SIP_TO_ISUP);
+	char user[80] = "";
+	gw_map_uri_user(inv->ruri, user, sizeof(user));
+	const struct gw_route *rt = gw_route_lookup(gw, GW_ROUTE_SIP_TO_ISUP, user[0] == '+' ? user + 1 : user);
+	if (!rt)
+		rt = gw_route_lookup(gw, GW_ROUTE_SIP_TO_ISUP, user);
+	struct isup_trunk *tg = rt ? isup_net_trunk_find(gw->net, rt->target) : NULL;
+	if (!tg) {
+		LOGPFSML(c->fi, LOGL_NOTICE, "no ISUP route for %s: 404\n", inv->ruri);
+		ctr_inc(gw, GW_CTR_NO_ROUTE);
+		struct sip_reason r = { .present = true, .cause = 3 };
+		c->leg = NULL;
+		sip_leg_reject(leg, 404, &r, NULL);
+		maybe_end(c);
+		return;
+	}
+	c->tg = tg;
+	c->peer_sent_isup = inv->body.has_isup;
+	struct isup_msg *encap = talloc(c, struct isup_msg);
+	bool has_encap = body_isup(c, &inv->body, tg->variant, encap);
+	struct isup_msg *iam = talloc(c, struct isup_msg);
+	int st = gw_map_invite_to_iam(inv, has_encap ? encap : NULL, &p->map, tg->variant, iam);
+	if (!st && rt->strip + strlen(rt->add)) {
+		struct isup_number n;
+		if (!isup_msg_get_number(iam, ISUP_PAR_CALLED, &n)) {
+			char out[ISUP_NUM_MAX_DIGITS + 1];
+			gw_route_apply(rt, n.digits, out, sizeof(out));
+			snprintf(n.digits, sizeof(n.digits), "%s", out);
+			n.n_digits = (uint8_t)strlen(out);
+			isup_msg_put_number(iam, ISUP_PAR_CALLED, &n);
+		}
+	}
+	if (st) {
+		c->leg = NULL;
+		sip_leg_reject(leg, st, NULL, NULL);
+		maybe_end(c);
+		talloc_free(iam);
+		talloc_free(encap);
+		return;
+	}
+	uint8_t cause = 0;
+	c->ic = isup_call_setup_req(tg, iam, c, &cause);
+	talloc_free(iam);
+	talloc_free(encap);
+	if (!c->ic) {
+		/* s7.2.4.1 table: 34 no circuit -> 503, 27 -> 502, 42 -> 503 */
+		struct gw_sip_answer ans = gw_cause_isup_to_sip(cause, 2, false, false);
+		struct sip_reason r = { .present = true, .cause = cause };
+		LOGPFSML(c->fi, LOGL_NOTICE, "cannot place the ISUP call (cause %u): %d\n", cause, ans.status);
+		c->leg = NULL;
+		sip_leg_reject(leg, ans.status ? ans.status : 503, &r, NULL);
+		maybe_end(c);
+		return;
+	}
+	osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_PROCEEDING, 0, 0);
+	LOGPFSML(c->fi, LOGL_INFO, "INVITE %s -> IAM on CIC %u\n", inv->ruri, c->ic->circ ? c->ic->circ->cic : 0);
+}
+
+static void send_backward(struct gw_call *c, const struct gw_backward *bw, uint8_t type, uint8_t event)
+{
+	struct isup_msg m;
+	if (gw_map_build_backward(bw, c->tg->variant, type, event, &m))
+		return;
+	isup_call_req(c->ic, type == ISUP_MT_ACM ? ISUP_PRIM_ALERTING : ISUP_PRIM_PROGRESS, &m);
+}
+
+static void sip_progress_ind(struct sip_leg *leg, int status, const struct sipt_body *body)
+{
+	struct gw_call *c = leg->user_ref;
+	if (!c || !c->ic)
+		return;
+	struct isup_msg *m = talloc(c, struct isup_msg);
+	if (body_isup(c, body, c->tg->variant, m) && (m->type == ISUP_MT_ACM || m->type == ISUP_MT_CPG)) {
+		/* s8.2.3: an encapsulated ACM/CPG is reused as it is */
+		if (m->type == ISUP_MT_ACM && c->acm_sent)
+			m->type = 0;
+		if (m->type) {
+			isup_call_req(c->ic, m->type == ISUP_MT_ACM ? ISUP_PRIM_ALERTING : ISUP_PRIM_PROGRESS, m);
+			c->acm_sent = true;
+		}
+	} else {
+		struct gw_backward bw = gw_map_provisional(status, body && body->has_sdp, c->acm_sent);
+		if (bw.type) {
+			send_backward(c, &bw, bw.type, bw.event);
+			if (bw.then_cpg)
+				send_backward(c, &bw, ISUP_MT_CPG, bw.event);
+			c->acm_sent = true;
+		}
+	}
+	talloc_free(m);
+	osmo_timer_del(&c->t11_timer);
+	osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_ALERTING, 0, 0);
+}
+
+static void sip_answer_ind(struct sip_leg *leg, const struct sipt_body *body)
+{
+	struct gw_call *c = leg->user_ref;
+	if (!c || !c->from_isup || !c->ic)
+		return;
+	osmo_timer_del(&c->t11_timer);
+	struct isup_msg *m = talloc(c, struct isup_msg);
+	bool encap = body_isup(c, body, c->tg->variant, m) && (m->type == ISUP_MT_ANM || m->type == ISUP_MT_CON);
+	if (!encap) {
+		/* s8.2.4: 200 -> ANM, or CON when no ACM went back (ITU; ANSI has no CON, s13) */
+		uint8_t t = !c->acm_sent && c->tg->variant == ISUP_VAR_ITU ? ISUP_MT_CON : ISUP_MT_ANM;
+		isup_msg_init(m, c->tg->variant, t, 0);
+		if (t == ISUP_MT_CON) {
+			struct isup_bci bci = { .charge = 2, .called_status = 1, .called_category = 1, .isup_ind = 1 };
+			isup_msg_put_bits(m, ISUP_PAR_BCI, &bci);
+		}
+	}
+	isup_call_req(c->ic, ISUP_PRIM_ANSWER, m);
+	talloc_free(m);
+	ctr_inc(c->gw, GW_CTR_CALL_ANSWERED);
+	peer_ctr_inc(c->peer, GW_PEER_CTR_ANSWERED);
+	osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_ACTIVE, 0, 0);
+}
+
+static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_reason *reason,
+			    const struct sipt_body *body)
+{
+	struct gw_call *c = leg->user_ref;
+	if (!c || c->leg != leg)
+		return;
+	c->leg = NULL;
+	uint8_t cause = 16, loc = 2;
+	struct isup_msg *m = c->tg ? talloc(c, struct isup_msg) : NULL;
+	struct isup_cause enc;
+	if (reason && reason->present) {
+		/* RFC 3398 s7.2.3: the Reason header is preferred over encapsulated ISUP */
+		cause = reason->cause;
+	} else if (m && body_isup(c, body, c->tg->variant, m) && m->type == ISUP_MT_REL && !isup_msg_get_cause(m, &enc)) {
+		cause = enc.cause;	/* s8.2.6 / s10.1: the encapsulated REL's cause */
+		loc = enc.location;
+	} else if (status >= 300) {
+		struct gw_isup_cause ic = gw_cause_sip_to_isup(status, 0);	/* s8.2.6.1 */
+		cause = ic.cause ? ic.cause : 31;
+		loc = ic.location;
+	}
+	talloc_free(m);
+	if (status >= 300 && c->peer)
+		peer_ctr_inc(c->peer, GW_PEER_CTR_FAILED);
+	LOGPFSML(c->fi, LOGL_INFO, "SIP released (status %d): REL cause %u\n", status, cause);
+	osmo_timer_del(&c->t11_timer);
+	release_isup(c, cause, loc);
+	maybe_end(c);
+}
+
+static void sip_info_ind(struct sip_leg *leg, const struct sipt_body *body)
+{
+	struct gw_call *c = leg->user_ref;
+	if (!c || !c->ic)
+		return;
+	struct isup_msg *m = talloc(c, struct isup_msg);
+	if (body_isup(c, body, c->tg->variant, m)) {
+		enum isup_prim p = m->type == ISUP_MT_SUS ? ISUP_PRIM_SUSPEND : m->type == ISUP_MT_RES ? ISUP_PRIM_RESUME :
+				   m->type == ISUP_MT_SAM ? ISUP_PRIM_MORE_DIGITS : ISUP_PRIM_INFO;
+		isup_call_req(c->ic, p, m);
+	}
+	talloc_free(m);
+}
+
+const struct sip_leg_ops gw_sip_ops = {
+	.invite_ind = sip_invite_ind,
+	.progress_ind = sip_progress_ind,
+	.answer_ind = sip_answer_ind,
+	.release_ind = sip_release_ind,
+	.info_ind = sip_info_ind,
+};
+
+/* ---- T11 ---- */
+
+static void t11_cb(void *data)
+{
+	struct gw_call *c = data;
+	if (!c->ic || c->acm_sent)
+		return;
+	/* RFC 3398 s8.2.8: T11 expired -> early ACM (called party status no indication) */
+	LOGPFSML(c->fi, LOGL_INFO, "T11 expired: early ACM\n");
+	ctr_inc(c->gw, GW_CTR_T11_EXPIRY);
+	struct gw_backward bw = { .type = ISUP_MT_ACM, .called_status = 0 };
+	send_backward(c, &bw, ISUP_MT_ACM, 0);
+	c->acm_sent = true;
+}
+
+/* ---- the FSM ---- */
+
+static void st_any(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+}
+
+static void st_released_onenter(struct osmo_fsm_inst *fi, uint32_t prev)
+{
+	osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
+}
+
+static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
+{
+	struct gw_call *c = fi->priv;
+	osmo_timer_del(&c->t11_timer);
+	if (c->leg) {
+		struct sip_leg *leg = c->leg;
+		c->leg = NULL;
+		struct sip_reason r = { .present = true, .cause = 41 };
+		sip_leg_release(leg, &r, NULL);
+	}
+	release_isup(c, 41, 2);
+	llist_del(&c->list);
+	c->gw->n_calls--;
+}
+
+#define S(x) (1 << (x))
+static const struct osmo_fsm_state states[] = {
+	[GW_CALL_ST_INIT] = { .name = "INIT", .action = st_any,
+		.out_state_mask = S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_PROCEEDING] = { .name = "PROCEEDING", .action = st_any,
+		.out_state_mask = S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_ACTIVE) | S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_ALERTING] = { .name = "ALERTING", .action = st_any,
+		.out_state_mask = S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_ACTIVE) | S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_ACTIVE] = { .name = "ACTIVE", .action = st_any,
+		.out_state_mask = S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_RELEASED] = { .name = "RELEASED", .action = st_any, .onenter = st_released_onenter },
+};
+
+static struct osmo_fsm gw_call_fsm = {
+	.name = "call",
+	.states = states,
+	.num_states = ARRAY_SIZE(states),
+	.event_names = ev_names,
+	.cleanup = cleanup,
+};
+
+void gw_call_fsm_init(int log_cat)
+{
+	static bool done;
+	gw_log_cat = log_cat;
+	gw_call_fsm.log_subsys = log_cat;
+	if (!done && osmo_fsm_register(&gw_call_fsm) == 0)
+		done = true;
+}
+
+void gw_release_all(struct gw *gw)
+{
+	struct gw_call *c, *tmp;
+	llist_for_each_entry_safe(c, tmp, &gw->calls, list) {
+		struct isup_cause ca = isup_cause_make(2, 16);
+		if (c->leg) {
+			struct sip_leg *leg = c->leg;
+			c->leg = NULL;
+			struct sip_reason r = { .present = true, .cause = 16 };
+			if (leg->dir == SIP_LEG_UAS && !leg->answered)
+				sip_leg_reject(leg, 503, &r, NULL);
+			else
+				sip_leg_release(leg, &r, NULL);
+		}
+		if (c->ic) {
+			struct isup_call *ic = c->ic;
+			c->ic = NULL;
+			ic->user_ref = NULL;
+			isup_call_release_req(ic, &ca);
+		}
+		maybe_end(c);
+	}
+}
+
+char *gw_show_calls(void *ctx, const struct gw *gw)
+{
+	char *s = talloc_asprintf(ctx, "%-10s %-4s %-11s %-10s %-6s %s\r\n", "call", "dir", "state", "peer", "CIC",
+				  "trunk");
+	const struct gw_call *c;
+	llist_for_each_entry(c, &gw->calls, list)
+		s = talloc_asprintf_append(s, "%-10s %-4s %-11s %-10s %-6u %s\r\n", c->fi->id,
+					   c->from_isup ? "in" : "out", osmo_fsm_inst_state_name(c->fi),
+					   c->peer ? c->peer->name : "-", c->ic && c->ic->circ ? c->ic->circ->cic : 0,
+					   c->tg ? c->tg->name : "-");
+	return talloc_asprintf_append(s, "%u calls\r\n", gw->n_calls);
+}

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* VTY: "sip" (our agent), "sip-peer NAME" (trunks to SIP peers), "gateway" (routes, interworking timers),
+ * and show commands. Each node writes back what it parses. */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/tdef.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/tdef_vty.h>
+#include <osmocom/vty/vty.h>
+
+#include "gw.h"
+#include "gw_call.h"
+
+static struct gw *g_gw;
+static int n_sip, n_peer, n_gw;
+
+static struct cmd_node sip_node = { .prompt = "%s(config-sip)# ", .vtysh = 1 };
+static struct cmd_node peer_node = { .prompt = "%s(config-sip-peer)# ", .vtysh = 1 };
+static struct cmd_node gw_node = { .prompt = "%s(config-gateway)# ", .vtysh = 1 };
+
+static void out_text(struct vty *vty, char *s)
+{
+	vty_out(vty, "%s", s);
+	talloc_free(s);
+}
+
+/* ---- sip ---- */
+
+DEFUN(cfg_sip, cfg_sip_cmd, "sip", "Configure the SIP agent\n")
+{
+	vty->node = n_sip;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_local, cfg_sip_local_cmd, "local URL",
+      "Where the agent listens (UDP and TCP)\n" "A SIP URI such as sip:127.0.0.1:5060\n")
+{
+	snprintf(g_gw->sip_cfg.bind_url, sizeof(g_gw->sip_cfg.bind_url), "%s", argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_media, cfg_sip_media_cmd, "media-address A.B.C.D",
+      "Address our SDP names for media\n" "IPv4 address\n")
+{
+	snprintf(g_gw->media_addr, sizeof(g_gw->media_addr), "%s", argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_rtp, cfg_sip_rtp_cmd, "rtp-base <1024-64000>", "First RTP port of the range\n" "Port (even)\n")
+{
+	g_gw->rtp_base = g_gw->rtp_next = (uint16_t)(atoi(argv[0]) & ~1);
+	return CMD_SUCCESS;
+}
+
+static int config_write_sip(struct vty *vty)
+{
+	vty_out(vty, "sip%s", VTY_NEWLINE);
+	vty_out(vty, " local %s%s", g_gw->sip_cfg.bind_url, VTY_NEWLINE);
+	vty_out(vty, " media-address %s%s", g_gw->media_addr, VTY_NEWLINE);
+	vty_out(vty, " rtp-base %u%s", g_gw->rtp_base, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+/* ---- sip-peer ---- */
+
+DEFUN(cfg_peer, cfg_peer_cmd, "sip-peer NAME", "Configure a SIP peer (trunk)\n" "Peer name\n")
+{
+	struct gw_peer *p = gw_peer_get(g_gw, argv[0]);
+	if (!p)
+		return CMD_WARNING;
+	vty->index = p;
+	vty->node = n_peer;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_remote, cfg_peer_remote_cmd, "remote HOST <1-65535> (udp|tcp)",
+      "The peer's address\n" "Host or IPv4 address\n" "Port\n" "UDP\n" "TCP\n")
+{
+	struct gw_peer *p = vty->index;
+	snprintf(p->host, sizeof(p->host), "%s", argv[0]);
+	p->port = (uint16_t)atoi(argv[1]);
+	snprintf(p->transport, sizeof(p->transport), "%s", argv[2]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_proxy, cfg_peer_proxy_cmd, "outbound-proxy URI", "Send requests through a proxy\n" "SIP URI\n")
+{
+	struct gw_peer *p = vty->index;
+	snprintf(p->proxy, sizeof(p->proxy), "%s", argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_no_proxy, cfg_peer_no_proxy_cmd, "no outbound-proxy", NO_STR "Send requests through a proxy\n")
+{
+	struct gw_peer *p = vty->index;
+	p->proxy[0] = 0;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_sipt, cfg_peer_sipt_cmd, "sip-t (off|optional|required)",
+      "ISUP bodies (RFC 3372 SIP-T, RFC 3204)\n" "Plain SIP\n" "ISUP parts with handling=optional\n"
+      "ISUP parts with handling=required\n")
+{
+	struct gw_peer *p = vty->index;
+	p->sipt = argv[0][0] == 'o' ? (argv[0][1] == 'f' ? GW_SIPT_OFF : GW_SIPT_OPTIONAL) : GW_SIPT_REQUIRED;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_cc, cfg_peer_cc_cmd, "country-code <1-999>",
+      "Country code: national numbers get +CC, +CC numbers become national (RFC 3398 s12)\n" "Code\n")
+{
+	struct gw_peer *p = vty->index;
+	snprintf(p->map.country_code, sizeof(p->map.country_code), "%s", argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_uri, cfg_peer_uri_cmd, "uri-format (tel|sip)",
+      "How telephone numbers are written\n" "tel:+number\n" "sip:number@host;user=phone\n")
+{
+	struct gw_peer *p = vty->index;
+	p->map.tel_uri = argv[0][0] == 't';
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_host, cfg_peer_host_cmd, "uri-host NAME", "Host part of the SIP URIs we build\n" "Name or address\n")
+{
+	struct gw_peer *p = vty->index;
+	snprintf(p->map.host, sizeof(p->map.host), "%s", argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_trusted, cfg_peer_trusted_cmd, "trusted",
+      "The peer is trusted: P-Asserted-Identity is sent to it and believed from it\n")
+{
+	struct gw_peer *p = vty->index;
+	p->map.trusted = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_no_trusted, cfg_peer_no_trusted_cmd, "no trusted", NO_STR "The peer is trusted\n")
+{
+	struct gw_peer *p = vty->index;
+	p->map.trusted = false;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_redir, cfg_peer_redir_cmd, "redirection (diversion|history-info)",
+      "How a redirecting number is carried\n" "Diversion header (RFC 5806)\n" "History-Info header (RFC 7044)\n")
+{
+	struct gw_peer *p = vty->index;
+	p->map.diversion = argv[0][0] == 'd';
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_source, cfg_peer_source_cmd, "allow-source A.B.C.D",
+      "An address that may send calls for this peer (default: the peer's own)\n" "IPv4 address\n")
+{
+	struct gw_peer *p = vty->index;
+	if (p->n_sources >= GW_PEER_MAX_SOURCES) {
+		vty_out(vty, "%% at most %d sources%s", GW_PEER_MAX_SOURCES, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	snprintf(p->sources[p->n_sources++], sizeof(p->sources[0]), "%s", argv[0]);
+	return CMD_SUCCESS;
+}
+
+static int config_write_peer(struct vty *vty)
+{
+	static const char *const sipt[] = { "off", "optional", "required" };
+	const struct gw_peer *p;
+	llist_for_each_entry(p, &g_gw->peers, list) {
+		vty_out(vty, "sip-peer %s%s", p->name, VTY_NEWLINE);
+		vty_out(vty, " remote %s %u %s%s", p->host, p->port, p->transport, VTY_NEWLINE);
+		if (p->proxy[0])
+			vty_out(vty, " outbound-proxy %s%s", p->proxy, VTY_NEWLINE);
+		vty_out(vty, " sip-t %s%s", sipt[p->sipt], VTY_NEWLINE);
+		if (p->map.country_code[0])
+			vty_out(vty, " country-code %s%s", p->map.country_code, VTY_NEWLINE);
+		vty_out(vty, " uri-format %s%s", p->map.tel_uri ? "tel" : "sip", VTY_NEWLINE);
+		vty_out(vty, " uri-host %s%s", p->map.host, VTY_NEWLINE);
+		vty_out(vty, " %strusted%s", p->map.trusted ? "" : "no ", VTY_NEWLINE);
+		vty_out(vty, " redirection %s%s", p->map.diversion ? "diversion" : "history-info", VTY_NEWLINE);
+		for (unsigned i = 0; i < p->n_sources; i++)
+			vty_out(vty, " allow-source %s%s", p->sources[i], VTY_NEWLINE);
+	}
+	return CMD_SUCCESS;
+}
+
+/* ---- gateway ---- */
+
+DEFUN(cfg_gw, cfg_gw_cmd, "gateway", "Configure interworking: routes and timers\n")
+{
+	vty->node = n_gw;
+	return CMD_SUCCESS;
+}
+
+static struct gw_route *route_find(enum gw_route_dir dir, const char *prefix)
+{
+	struct gw_route *r;
+	llist_for_each_entry(r, &g_gw->routes, list)
+		if (r->dir == dir && !strcmp(r->prefix, prefix))
+			return r;
+	return NULL;
+}
+
+static int route_set(struct vty *vty, enum gw_route_dir dir, const char *prefix, const char *target)
+{
+	const char *pf = strcmp(prefix, "*") ? prefix : "";
+	if (strspn(pf, "0123456789") != strlen(pf) || strlen(pf) >= sizeof(((struct gw_route *)0)->prefix)) {
+		vty_out(vty, "%% prefix: digits, or * for every number%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	struct gw_route *r = route_find(dir, pf);
+	if (!r) {
+		r = talloc_zero(g_gw, struct gw_route);
+		r->dir = dir;
+		snprintf(r->prefix, sizeof(r->prefix), "%s", pf);
+		llist_add_tail(&r->list, &g_gw->routes);
+	}
+	snprintf(r->target, sizeof(r->target), "%s", target);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_route_sip, cfg_gw_route_sip_cmd, "route isup-to-sip PREFIX peer NAME",
+      "A route\n" "Calls from ISUP, by called number\n" "Number prefix, or * for all\n" "To a SIP peer\n" "Peer name\n")
+{
+	return route_set(vty, GW_ROUTE_ISUP_TO_SIP, argv[0], argv[1]);
+}
+
+DEFUN(cfg_gw_route_isup, cfg_gw_route_isup_cmd, "route sip-to-isup PREFIX trunk NAME",
+      "A route\n" "Calls from SIP, by Request-URI number\n" "Number prefix, or * for all\n" "To an ISUP trunk group\n"
+      "Trunk name\n")
+{
+	return route_set(vty, GW_ROUTE_SIP_TO_ISUP, argv[0], argv[1]);
+}
+
+DEFUN(cfg_gw_route_digits, cfg_gw_route_digits_cmd, "route (isup-to-sip|sip-to-isup) PREFIX digits strip <0-31> add (DIGITS|none)",
+      "A route\n" "Calls from ISUP\n" "Calls from SIP\n" "Its prefix, or *\n" "Digit manipulation\n"
+      "Remove digits from the front\n" "How many\n" "Put digits in front\n" "Digits\n" "Nothing\n")
+{
+	enum gw_route_dir dir = argv[0][0] == 'i' ? GW_ROUTE_ISUP_TO_SIP : GW_ROUTE_SIP_TO_ISUP;
+	struct gw_route *r = route_find(dir, strcmp(argv[1], "*") ? argv[1] : "");
+	if (!r) {
+		vty_out(vty, "%% no such route%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	r->strip = (unsigned)atoi(argv[2]);
+	snprintf(r->add, sizeof(r->add), "%s", strcmp(argv[3], "none") ? argv[3] : "");
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_no_route, cfg_gw_no_route_cmd, "no route (isup-to-sip|sip-to-isup) PREFIX",
+      NO_STR "A route\n" "Calls from ISUP\n" "Calls from SIP\n" "Its prefix, or *\n")
+{
+	enum gw_route_dir dir = argv[0][0] == 'i' ? GW_ROUTE_ISUP_TO_SIP : GW_ROUTE_SIP_TO_ISUP;
+	struct gw_route *r = route_find(dir, strcmp(argv[1], "*") ? argv[1] : "");
+	if (r) {
+		llist_del(&r->list);
+		talloc_free(r);
+	}
+	return CMD_SUCCESS;
+}
+
+static int config_write_gw(struct vty *vty)
+{
+	vty_out(vty, "gateway%s", VTY_NEWLINE);
+	const struct gw_route *r;
+	llist_for_each_entry(r, &g_gw->routes, list) {
+		const char *d = r->dir == GW_ROUTE_ISUP_TO_SIP ? "isup-to-sip" : "sip-to-isup";
+		const char *pf = r->prefix[0] ? r->prefix : "*";
+		vty_out(vty, " route %s %s %s %s%s", d, pf, r->dir == GW_ROUTE_ISUP_TO_SIP ? "peer" : "trunk", r->target,
+			VTY_NEWLINE);
+		if (r->strip || r->add[0])
+			vty_out(vty, " route %s %s digits strip %u add %s%s", d, pf, r->strip, r->add[0] ? r->add : "none",
+				VTY_NEWLINE);
+	}
+	osmo_tdef_vty_write(vty, g_gw->tdefs, " timer gw ");
+	return CMD_SUCCESS;
+}
+
+/* ---- show ---- */
+
+DEFUN(show_gw_calls, show_gw_calls_cmd, "show gateway calls", SHOW_STR "Interworking\n" "Calls through the gateway\n")
+{
+	out_text(vty, gw_show_calls(NULL, g_gw));
+	return CMD_SUCCESS;
+}
+
+DEFUN(show_sip_peers, show_sip_peers_cmd, "show sip peers", SHOW_STR "SIP\n" "Peers with their counters\n")
+{
+	out_text(vty, gw_show_peers(NULL, g_gw));
+	return CMD_SUCCESS;
+}
+
+static struct osmo_tdef_group gw_tdef_groups[] = {
+	{ .name = "gw", .desc = "interworking timers", .tdefs = NULL },
+	{ }
+};
+
+void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_id)
+{
+	g_gw = gw;
+	n_sip = sip_node_id;
+	n_peer = peer_node_id;
+	n_gw = gw_node_id;
+	sip_node.node = sip_node_id;
+	peer_node.node = peer_node_id;
+	gw_node.node = gw_node_id;
+
+	install_element(CONFIG_NODE, &cfg_sip_cmd);
+	install_node(&sip_node, config_write_sip);
+	install_element(sip_node_id, &cfg_sip_local_cmd);
+	install_element(sip_node_id, &cfg_sip_media_cmd);
+	install_element(sip_node_id, &cfg_sip_rtp_cmd);
+
+	install_element(CONFIG_NODE, &cfg_peer_cmd);
+	install_node(&peer_node, config_write_peer);
+	install_element(peer_node_id, &cfg_peer_remote_cmd);
+	install_element(peer_node_id, &cfg_peer_proxy_cmd);
+	install_element(peer_node_id, &cfg_peer_no_proxy_cmd);
+	install_element(peer_node_id, &cfg_peer_sipt_cmd);
+	install_element(peer_node_id, &cfg_peer_cc_cmd);
+	install_element(peer_node_id, &cfg_peer_uri_cmd);
+	install_element(peer_node_id, &cfg_peer_host_cmd);
+	install_element(peer_node_id, &cfg_peer_trusted_cmd);
+	install_element(peer_node_id, &cfg_peer_no_trusted_cmd);
+	install_element(peer_node_id, &cfg_peer_redir_cmd);
+	install_element(peer_node_id, &cfg_peer_source_cmd);
+
+	install_element(CONFIG_NODE, &cfg_gw_cmd);
+	install_node(&gw_node, config_write_gw);
+	install_element(gw_node_id, &cfg_gw_route_sip_cmd);
+	install_element(gw_node_id, &cfg_gw_route_isup_cmd);
+	install_element(gw_node_id, &cfg_gw_route_digits_cmd);
+	install_element(gw_node_id, &cfg_gw_no_route_cmd);
+	gw_tdef_groups[0].tdefs = gw->tdefs;
+	osmo_tdef_vty_groups_init(gw_node_id, gw_tdef_groups);
+
+	install_element_ve(&show_gw_calls_cmd);
+	install_element_ve(&show_sip_peers_cmd);
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* isupgw: the SS7/ISUP <-> SIP gateway daemon. One control-plane thread: libosmocore's select loop drives
+ * M3UA/MTP2, ISUP, the VTY and (through a glib context) sofia-sip. SIGTERM/SIGINT release every call
+ * (REL/RLC and BYE/CANCEL) and take the ASPs down (ASPIA, ASPDN) before exit; SIGHUP reopens log files. */
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <osmocom/core/application.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/msgb.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/vty/logging.h>
+#include <osmocom/vty/misc.h>
+#include <osmocom/vty/stats.h>
+#include <osmocom/vty/telnet_interface.h>
+#include <osmocom/vty/vty.h>
+
+#include "config/isupgw_log.h"
+#include "config/isupgw_vty.h"
+#include "gateway/gw.h"
+#include "isup/isup.h"
+#include "isup/mtp/m3ua_asp.h"
+#include "isup/mtp/ss7_linkset.h"
+#include "isup/mtp/ss7_vty.h"
+
+static volatile sig_atomic_t got_term, got_hup;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+static void wake_cb(void *data)
+{
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static bool circuits_idle(struct isup_net *net)
+{
+	struct isup_trunk *tg;
+	llist_for_each_entry(tg, &net->trunks, list)
+		if (!llist_empty(&tg->calls))
+			return false;
+	return true;
+}
+
+/* SIGTERM: no new calls, release the ones up, wait (bounded) for RLCs and SIP transactions */
+static void drain(struct gw *gw, unsigned timeout_ms)
+{
+	LOGP(DCALL, LOGL_NOTICE, "terminating: releasing %u calls\n", gw->n_calls);
+	gw->stopping = true;
+	gw_release_all(gw);
+	struct osmo_timer_list wake = { 0 };
+	osmo_timer_setup(&wake, wake_cb, NULL);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((gw->n_calls || !circuits_idle(gw->net)) && ms_since(&t0) < (long)timeout_ms) {
+		osmo_timer_schedule(&wake, 0, 50000);
+		sip_agent_select(gw->sip, 0);
+	}
+	osmo_timer_del(&wake);
+	struct ss7_as *as;
+	llist_for_each_entry(as, &gw->router->as_list, list)
+		for (unsigned i = 0; i < as->n_asps; i++)
+			m3ua_link_shutdown(as->asps[i]);
+	/* let ASPIA/ASPDN leave */
+	osmo_select_main(1);
+}
+
+static void usage(void)
+{
+	printf("usage: isupgw [-c FILE] [-V] [-h]\n"
+	       "  -c FILE   configuration file (default: the embedded configuration, see --dump-default)\n"
+	       "  --dump-default  print the embedded configuration and exit\n"
+	       "  -V        version\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *cfg_file = NULL;
+	static const struct option lo[] = {
+		{ "config", required_argument, NULL, 'c' }, { "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' }, { "dump-default", no_argument, NULL, 'D' }, { NULL, 0, NULL, 0 },
+	};
+	int o;
+	while ((o = getopt_long(argc, argv, "c:Vh", lo, NULL)) != -1) {
+		switch (o) {
+		case 'c': cfg_file = optarg; break;
+		case 'V': printf("isupgw %s\n", isupgw_vty_info.version); return 0;
+		case 'D': fputs(isupgw_default_config, stdout); return 0;
+		case 'h': usage(); return 0;
+		default: usage(); return 2;
+		}
+	}
+
+	void *ctx = talloc_named_const(NULL, 0, "isupgw");
+	msgb_talloc_ctx_init(ctx, 0);
+	osmo_init_logging2(ctx, &isupgw_log_info);
+	osmo_stats_init(ctx);
+	rate_ctr_init(ctx);
+	vty_init(&isupgw_vty_info);
+	logging_vty_add_cmds();
+	osmo_talloc_vty_add_cmds();
+	osmo_stats_vty_add_cmds();
+
+	isup_cc_init(DISUP);
+	m3ua_asp_fsm_init(DM3UA);
+	ss7_linkset_set_log_cat(DMTP);
+	sip_agent_init(DSIP);
+	gw_init(DCALL);
+
+	struct gw *gw = gw_alloc(ctx);
+	gw->net = isup_net_alloc(ctx);
+	gw->router = ss7_router_alloc(ctx, false, &gw->net->trunks);
+	gw->net->mtp = ss7_router_transfer;
+	gw->net->mtp_priv = gw->router;
+	gw->net->user = &gw_isup_ops;
+	gw->net->user_priv = gw;
+	isup_vty_init(gw->net, ISUPGW_NODE_ISUP, ISUPGW_NODE_ISUP_TRUNK);
+	ss7_vty_init(gw->router, ISUPGW_NODE_CS7);
+	gw_vty_init(gw, ISUPGW_NODE_SIP, ISUPGW_NODE_SIP_PEER, ISUPGW_NODE_GATEWAY);
+
+	int rc;
+	if (cfg_file) {
+		rc = vty_read_config_file(cfg_file, NULL);
+	} else {
+		FILE *f = fmemopen((void *)isupgw_default_config, strlen(isupgw_default_config), "r");
+		rc = f ? vty_read_config_filep(f, NULL) : -1;
+		if (f)
+			fclose(f);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "isupgw: cannot read the configuration %s\n", cfg_file ? cfg_file : "(embedded)");
+		return 1;
+	}
+	if (telnet_init_default(ctx, NULL, ISUPGW_VTY_PORT) < 0) {
+		fprintf(stderr, "isupgw: cannot open the VTY on port %d\n", ISUPGW_VTY_PORT);
+		return 1;
+	}
+	gw->sip = sip_agent_alloc(ctx, &gw->sip_cfg, &gw_sip_ops, gw);
+	if (!gw->sip || sip_agent_start(gw->sip) < 0) {
+		fprintf(stderr, "isupgw: cannot start SIP on %s\n", gw->sip_cfg.bind_url);
+		return 1;
+	}
+	/* trunks wait for their signalling relation: MTP-RESUME comes when an ASP or linkset is up */
+	struct isup_trunk *tg;
+	llist_for_each_entry(tg, &gw->net->trunks, list)
+		isup_trunk_mtp_pause(tg);
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	LOGP(DCALL, LOGL_NOTICE, "isupgw %s running (VTY on telnet port %d)\n", isupgw_vty_info.version,
+	     ISUPGW_VTY_PORT);
+	while (!got_term) {
+		sip_agent_select(gw->sip, 0);
+		if (got_hup) {
+			got_hup = 0;
+			log_targets_reopen();
+			LOGP(DCALL, LOGL_NOTICE, "SIGHUP: log files reopened\n");
+		}
+	}
+	drain(gw, 5000);
+	sip_agent_free(gw->sip, 2000);
+	LOGP(DCALL, LOGL_NOTICE, "isupgw stopped\n");
+	return 0;
+}

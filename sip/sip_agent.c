@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The SIP agent: sofia-sip nua without its media layer (bodies are ours: SDP and ISUP, RFC 3204), events
+ * turned into sip_leg_fsm events and user callbacks. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <osmocom/core/logging.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "sip_priv.h"
+#include "sip_loop.h"
+
+int sip_log_cat = DLGLOBAL;
+
+struct sip_agent_priv {
+	su_root_t *root;
+	struct sip_loop *loop;
+};
+
+static const struct rate_ctr_desc agent_ctr_desc[] = {
+	[SIP_CTR_INVITE_RX] = { "invite:rx", "INVITEs received (new dialogs)" },
+	[SIP_CTR_INVITE_TX] = { "invite:tx", "INVITEs sent" },
+	[SIP_CTR_REJECT_BODY] = { "invite:rx:bad_body", "INVITEs rejected for their body (400/415)" },
+	[SIP_CTR_ANSWERED] = { "dialog:answered", "dialogs answered (2xx)" },
+	[SIP_CTR_BYE_RX] = { "bye:rx", "BYEs received" },
+	[SIP_CTR_CANCEL_RX] = { "cancel:rx", "CANCELs received" },
+	[SIP_CTR_INFO_RX] = { "info:rx", "INFOs received" },
+	[SIP_CTR_INFO_TX] = { "info:tx", "INFOs sent" },
+};
+static const struct rate_ctr_group_desc agent_ctrg_desc = {
+	.group_name_prefix = "sip",
+	.group_description = "SIP agent",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(agent_ctr_desc),
+	.ctr_desc = agent_ctr_desc,
+};
+
+/* ---- helpers turning sofia headers into our text ---- */
+
+static void header_text(const void *h, char *buf, size_t size)
+{
+	buf[0] = 0;
+	if (!h)
+		return;
+	issize_t n = msg_header_field_e(buf, (isize_t)size, (const msg_header_t *)h, 0);
+	if (n < 0 || (size_t)n >= size)
+		buf[0] = 0;
+}
+
+static void unknown_header(const sip_t *sip, const char *name, char *buf, size_t size)
+{
+	buf[0] = 0;
+	for (const sip_unknown_t *u = sip ? sip->sip_unknown : NULL; u; u = u->un_next)
+		if (u->un_name && !strcasecmp(u->un_name, name)) {
+			snprintf(buf, size, "%s", u->un_value ? u->un_value : "");
+			return;
+		}
+}
+
+static void ctype_text(const sip_t *sip, char *buf, size_t size)
+{
+	buf[0] = 0;
+	if (!sip || !sip->sip_content_type || !sip->sip_content_type->c_type)
+		return;
+	size_t n = (size_t)snprintf(buf, size, "%s", sip->sip_content_type->c_type);
+	for (msg_param_t const *p = sip->sip_content_type->c_params; p && *p && n < size; p++)
+		n += (size_t)snprintf(buf + n, size - n, ";%s", *p);
+}
+
+/* The body of a request or response; 0 or a sipt_body_err. */
+int sip_agent_body(const sip_t *sip, struct sipt_body *b)
+{
+	char ct[256];
+	ctype_text(sip, ct, sizeof(ct));
+	const sip_payload_t *pl = sip ? sip->sip_payload : NULL;
+	return sipt_body_parse(ct[0] ? ct : NULL, pl ? (const uint8_t *)pl->pl_data : NULL, pl ? pl->pl_len : 0, b);
+}
+
+void sip_agent_reason(const sip_t *sip, struct sip_reason *r)
+{
+	r->present = false;
+	for (const sip_reason_t *re = sip ? sip->sip_reason : NULL; re; re = re->re_next)
+		if (re->re_protocol && !strcasecmp(re->re_protocol, "Q.850") && re->re_cause) {
+			int c = atoi(re->re_cause);
+			if (c > 0 && c < 128) {
+				r->present = true;
+				r->cause = (uint8_t)c;
+				return;
+			}
+		}
+}
+
+/* ---- incoming requests ---- */
+
+static void rx_invite(struct sip_agent *a, nua_handle_t *nh, const sip_t *sip)
+{
+	struct sip_invite *inv = talloc_zero(a, struct sip_invite);
+	if (!inv) {
+		nua_respond(nh, 503, "Service Unavailable", TAG_END());
+		nua_handle_destroy(nh);
+		return;
+	}
+	rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_INVITE_RX));
+	int rc = sip_agent_body(sip, &inv->body);
+	if (rc) {
+		rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_REJECT_BODY));
+		LOGP(sip_log_cat, LOGL_NOTICE, "INVITE rejected: %s\n", sipt_body_err_str(rc));
+		if (rc == SIPT_BODY_ERR_CTYPE || rc == SIPT_BODY_ERR_ISUP)
+			nua_respond(nh, 415, "Unsupported Media Type",
+				    SIPTAG_ACCEPT_STR("application/sdp, application/isup, multipart/mixed"), TAG_END());
+		else
+			nua_respond(nh, 400, "Bad Request Body", TAG_END());
+		nua_handle_destroy(nh);
+		talloc_free(inv);
+		return;
+	}
+	if (sip->sip_request)
+		url_e(inv->ruri, sizeof(inv->ruri), sip->sip_request->rq_url);
+	header_text(sip->sip_from, inv->from, sizeof(inv->from));
+	header_text(sip->sip_to, inv->to, sizeof(inv->to));
+	unknown_header(sip, "P-Asserted-Identity", inv->pai, sizeof(inv->pai));
+	unknown_header(sip, "Privacy", inv->privacy, sizeof(inv->privacy));
+	unknown_header(sip, "Diversion", inv->diversion, sizeof(inv->diversion));
+	unknown_header(sip, "History-Info", inv->history_info, sizeof(inv->history_info));
+	inv->max_forwards = sip->sip_max_forwards ? (int)sip->sip_max_forwards->mf_count : -1;
+	msg_t *m = nua_current_request(a->nua);
+	su_addrinfo_t *ai = m ? msg_addrinfo(m) : NULL;
+	if (ai && ai->ai_addr) {
+		su_sockaddr_t *su = (su_sockaddr_t *)ai->ai_addr;
+		su_inet_ntop(su->su_family, SU_ADDR(su), inv->src_addr, sizeof(inv->src_addr));
+		inv->src_port = ntohs(su->su_port);
+	}
+	struct sip_leg *leg = sip_leg_alloc(a, SIP_LEG_UAS, nh);
+	if (!leg) {
+		nua_respond(nh, 503, "Service Unavailable", TAG_END());
+		nua_handle_destroy(nh);
+		talloc_free(inv);
+		return;
+	}
+	leg->peer_has_isup = inv->body.has_isup;
+	osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_INVITE, inv);
+	talloc_free(inv);
+}
+
+static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua, struct sip_agent *a,
+		   nua_handle_t *nh, struct sip_leg *leg, sip_t const *sip, tagi_t tags[])
+{
+	LOGP(sip_log_cat, LOGL_DEBUG, "nua %s %d %s leg %u\n", nua_event_name(event), status, phrase ? phrase : "",
+	     leg ? leg->id : 0);
+	switch (event) {
+	case nua_i_invite:
+		if (!leg) {
+			if (a->shutting_down) {
+				nua_respond(nh, 503, "Service Unavailable", TAG_END());
+				nua_handle_destroy(nh);
+				return;
+			}
+			rx_invite(a, nh, sip);
+		}
+		return;
+	case nua_r_shutdown:
+		if (status >= 200)
+			a->shut_down = true;
+		return;
+	default:
+		break;
+	}
+	if (!leg) {
+		/* events for handles we never took (out-of-dialog OPTIONS and the like are answered by nua) */
+		if (nh && event == nua_i_state) {
+			int cs = -1;
+			tl_gets(tags, NUTAG_CALLSTATE_REF(cs), TAG_END());
+			if (cs == nua_callstate_terminated)
+				nua_handle_destroy(nh);
+		}
+		return;
+	}
+	struct sip_leg_event ev = { .status = status, .sip = sip, .tags = tags };
+	switch (event) {
+	case nua_r_invite:
+		if (status < 200)
+			osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_PROVISIONAL, &ev);
+		else if (status < 300)
+			osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_2XX, &ev);
+		else
+			osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_FAILURE, &ev);
+		break;
+	case nua_i_ack:
+		osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_ACK, &ev);
+		break;
+	case nua_i_bye:
+		rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_BYE_RX));
+		osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_BYE, &ev);
+		break;
+	case nua_i_cancel:
+		rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_CANCEL_RX));
+		osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_CANCEL, &ev);
+		break;
+	case nua_i_info:
+		rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_INFO_RX));
+		osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_INFO, &ev);
+		break;
+	case nua_r_bye:
+	case nua_r_cancel:
+	case nua_r_info:
+		break;	/* RFC 3398 s5.6: 405/501 to INFO is not fatal; BYE/CANCEL outcomes end in nua_i_state */
+	case nua_i_state: {
+		int cs = -1;
+		tl_gets(tags, NUTAG_CALLSTATE_REF(cs), TAG_END());
+		if (cs == nua_callstate_terminated)
+			osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_TERMINATED, &ev);
+		break;
+	}
+	case nua_i_terminated:
+		osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_TERMINATED, &ev);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- the loop ---- */
+
+void sip_agent_loop_prepare(struct sip_agent *a)
+{
+	sip_loop_prepare(a->loop);
+}
+
+void sip_agent_loop_dispatch(struct sip_agent *a)
+{
+	sip_loop_dispatch(a->loop);
+}
+
+int sip_agent_select(struct sip_agent *a, int block)
+{
+	sip_loop_prepare(a->loop);
+	int rc = osmo_select_main(block);
+	sip_loop_dispatch(a->loop);
+	return rc;
+}
+
+/* ---- sofia's own logging into our category ---- */
+
+/* sofia's per-module log objects (exported, not declared in its public headers) */
+extern su_log_t nua_log[], nta_log[], tport_log[];
+
+static void tick_cb(void *data)
+{
+}
+
+static void su_logger(void *stream, char const *fmt, va_list ap)
+{
+	char buf[512];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	LOGP(sip_log_cat, LOGL_INFO, "sofia: %s", buf);
+}
+
+void sip_agent_init(int log_cat)
+{
+	sip_log_cat = log_cat;
+	sip_leg_fsm_init(log_cat);
+	su_init();
+	su_log_redirect(NULL, su_logger, NULL);
+	su_log_redirect(nua_log, su_logger, NULL);
+	su_log_redirect(nta_log, su_logger, NULL);
+	su_log_redirect(tport_log, su_logger, NULL);
+}
+
+struct sip_agent *sip_agent_alloc(void *ctx, const struct sip_agent_cfg *cfg, const struct sip_leg_ops *ops,
+				  void *priv)
+{
+	struct sip_agent *a = talloc_zero(ctx, struct sip_agent);
+	if (!a)
+		return NULL;
+	a->ctx = ctx;
+	a->cfg = *cfg;
+	a->ops = ops;
+	a->priv = priv;
+	INIT_LLIST_HEAD(&a->legs);
+	static unsigned idx;
+	a->ctrs = rate_ctr_group_alloc(a, &agent_ctrg_desc, idx++);
+	return a;
+}
+
+int sip_agent_start(struct sip_agent *a)
+{
+	struct sip_agent_priv *p = talloc_zero(a, struct sip_agent_priv);
+	if (!p)
+		return -ENOMEM;
+	talloc_set_name_const(p, "sip_agent_priv");
+	p->root = su_glib_root_create(a);
+	if (!p->root)
+		return -ENOMEM;
+	su_root_threading(p->root, 0);
+	GSource *gs = su_glib_root_gsource(p->root);
+	GMainContext *gctx = g_main_context_new();
+	g_source_attach(gs, gctx);
+	a->loop = sip_loop_alloc(a, gctx);
+	g_main_context_unref(gctx);
+	a->nua = nua_create(p->root, nua_cb, a, NUTAG_URL(a->cfg.bind_url), NUTAG_MEDIA_ENABLE(0),
+			    NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1),
+			    NUTAG_ALLOW("INFO"), NUTAG_APPL_METHOD("INFO"),
+			    SIPTAG_ACCEPT_STR("application/sdp, application/isup, multipart/mixed"),
+			    SIPTAG_USER_AGENT_STR(a->cfg.user_agent[0] ? a->cfg.user_agent : "isupgw"), TAG_END());
+	if (!a->nua) {
+		LOGP(sip_log_cat, LOGL_ERROR, "cannot start SIP on %s\n", a->cfg.bind_url);
+		return -EADDRINUSE;
+	}
+	a->root_priv = p;
+	LOGP(sip_log_cat, LOGL_NOTICE, "SIP listening on %s\n", a->cfg.bind_url);
+	return 0;
+}
+
+void sip_agent_free(struct sip_agent *a, unsigned timeout_ms)
+{
+	if (!a)
+		return;
+	struct sip_agent_priv *p = a->root_priv;
+	if (a->nua) {
+		a->shutting_down = true;
+		nua_shutdown(a->nua);
+		struct timespec t0, now;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		struct osmo_timer_list tick = { 0 };
+		osmo_timer_setup(&tick, tick_cb, NULL);
+		while (!a->shut_down) {
+			osmo_timer_schedule(&tick, 0, 20000);
+			sip_agent_select(a, 0);
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 > (long)timeout_ms)
+				break;
+		}
+		osmo_timer_del(&tick);
+		struct sip_leg *leg, *tmp;
+		llist_for_each_entry_safe(leg, tmp, &a->legs, list)
+			osmo_fsm_inst_term(leg->fi, OSMO_FSM_TERM_REQUEST, NULL);
+		nua_destroy(a->nua);
+		a->nua = NULL;
+	}
+	sip_loop_free(a->loop);
+	if (p && p->root)
+		su_root_destroy(p->root);
+	rate_ctr_group_free(a->ctrs);
+	talloc_free(a);
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The SIP user agent: one sofia-sip nua stack in the control-plane thread, driven from libosmocore's
+ * select loop through a glib main context (su_glib_root), and the SIP legs (dialogs) it carries. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/timer.h>
+
+#include "sipt_body.h"
+
+struct sip_agent;
+struct sip_leg;
+
+/* An INVITE as the gateway sees it: header values in text, the body split by type. */
+struct sip_invite {
+	char ruri[256];
+	char from[256];			/* whole header value (name-addr with tag) */
+	char to[256];
+	char pai[256];			/* P-Asserted-Identity, "" when absent */
+	char privacy[64];		/* Privacy, "" when absent */
+	char diversion[256];		/* first Diversion, "" when absent */
+	char history_info[512];		/* History-Info, "" when absent */
+	int max_forwards;		/* -1 when absent */
+	char src_addr[64];		/* where it came from (peer check) */
+	uint16_t src_port;
+	struct sipt_body body;
+};
+
+/* What the gateway asks an outgoing INVITE to carry. Empty strings are left out. */
+struct sip_invite_req {
+	char ruri[240];
+	char from[300];			/* name-addr without tag */
+	char to[300];
+	char pai[300];
+	char privacy[64];
+	char diversion[300];
+	char history_info[512];
+	int max_forwards;		/* -1: sofia's default (70) */
+	char route[256];		/* outbound proxy as a Route URI, or "" */
+};
+
+/* A Reason header with protocol Q.850 (RFC 3326), or none */
+struct sip_reason {
+	bool present;
+	uint8_t cause;
+};
+
+enum sip_leg_dir { SIP_LEG_UAC, SIP_LEG_UAS };
+
+/* The user (the gateway core) of legs. Each callback gets the leg and the user's reference. */
+struct sip_leg_ops {
+	/* A new INVITE: the user answers through sip_leg_progress/answer/reject. */
+	void (*invite_ind)(struct sip_agent *a, struct sip_leg *leg, const struct sip_invite *inv);
+	/* UAC: a provisional response 101-199 (body may be empty). */
+	void (*progress_ind)(struct sip_leg *leg, int status, const struct sipt_body *body);
+	/* UAC: 2xx; UAS: ACK received (answered is then already known). */
+	void (*answer_ind)(struct sip_leg *leg, const struct sipt_body *body);
+	/* The dialog ended or failed: status is the final response (UAC) or 0 for BYE/CANCEL from the peer,
+	 * or 408/503 for a timeout or transport error. reason: the Q.850 Reason if any. body: ISUP in it. */
+	void (*release_ind)(struct sip_leg *leg, int status, const struct sip_reason *reason,
+			    const struct sipt_body *body);
+	/* A mid-dialog INFO with a body (RFC 6086); answered 200 by the leg. */
+	void (*info_ind)(struct sip_leg *leg, const struct sipt_body *body);
+};
+
+enum sip_agent_ctr {
+	SIP_CTR_INVITE_RX,
+	SIP_CTR_INVITE_TX,
+	SIP_CTR_REJECT_BODY,
+	SIP_CTR_ANSWERED,
+	SIP_CTR_BYE_RX,
+	SIP_CTR_CANCEL_RX,
+	SIP_CTR_INFO_RX,
+	SIP_CTR_INFO_TX,
+};
+
+struct sip_agent_cfg {
+	char bind_url[128];		/* "sip:127.0.0.1:5060" (UDP and TCP) */
+	char user_agent[64];
+};
+
+struct sip_agent {
+	void *ctx;
+	struct sip_agent_cfg cfg;
+	struct sip_loop *loop;
+	void *root_priv;		/* sofia's root, private to sip_agent.c */
+	void *nua;			/* nua_t */
+	const struct sip_leg_ops *ops;
+	void *priv;
+	struct llist_head legs;
+	struct rate_ctr_group *ctrs;
+	bool shutting_down, shut_down;
+	unsigned next_id;
+};
+
+/* ---- the event loop glue (usable without nua: tests step it) ---- */
+
+/* Register the glib context's fds and timeout with the osmo select loop: call before osmo_select_main. */
+void sip_agent_loop_prepare(struct sip_agent *a);
+/* Dispatch what became ready: call after osmo_select_main. */
+void sip_agent_loop_dispatch(struct sip_agent *a);
+/* One loop round of the application: prepare, osmo_select_main(block), dispatch. */
+int sip_agent_select(struct sip_agent *a, int block);
+
+/* ---- the agent ---- */
+
+void sip_agent_init(int log_cat);
+struct sip_agent *sip_agent_alloc(void *ctx, const struct sip_agent_cfg *cfg, const struct sip_leg_ops *ops,
+				  void *priv);
+int sip_agent_start(struct sip_agent *a);
+/* Orderly end: nua_shutdown (sofia releases its dialogs), then free. Drives the loop until done or
+ * timeout_ms passed. */
+void sip_agent_free(struct sip_agent *a, unsigned timeout_ms);
+
+/* ---- legs ---- */
+
+struct sip_leg {
+	struct llist_head list;
+	struct sip_agent *agent;
+	struct osmo_fsm_inst *fi;
+	enum sip_leg_dir dir;
+	void *nh;			/* nua_handle_t */
+	void *user_ref;
+	uint32_t id;
+	int last_status;		/* last response sent or received */
+	bool provisional_seen;		/* UAC: a provisional response arrived (CANCEL is allowed) */
+	bool cancel_pending;		/* UAC: released before any provisional: CANCEL (or BYE) when one comes */
+	struct sip_reason cancel_reason;
+	bool answered;
+	bool peer_has_isup;		/* the peer sent us ISUP bodies: encapsulate toward it */
+};
+
+/* UAC: send an INVITE. body: SDP and/or ISUP (NULL: none). */
+struct sip_leg *sip_leg_invite(struct sip_agent *a, const struct sip_invite_req *req, const struct sipt_body *body,
+			       void *user_ref);
+/* UAS: 18x with an optional body. */
+int sip_leg_progress(struct sip_leg *leg, int status, const struct sipt_body *body);
+/* UAS: 200 with the answer. */
+int sip_leg_answer(struct sip_leg *leg, const struct sipt_body *body);
+/* UAS: a final error response (3xx-6xx) with a Reason: Q.850 (RFC 6432) when reason is given. */
+int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *reason, const struct sipt_body *body);
+/* Either side: end the dialog: BYE when confirmed, CANCEL (UAC early) or a final response (UAS early:
+ * 480 unless given). The user is not called back for a leg it released. */
+int sip_leg_release(struct sip_leg *leg, const struct sip_reason *reason, const struct sipt_body *body);
+/* INFO with a body within the dialog (RFC 6086). */
+int sip_leg_info(struct sip_leg *leg, const struct sipt_body *body);
+/* Forget the user: no more callbacks (the leg lives on until sofia is done with it). */
+void sip_leg_detach(struct sip_leg *leg);

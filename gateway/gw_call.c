@@ -391,11 +391,11 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 		}
 	}
 	if (st) {
+		talloc_free(iam);
+		talloc_free(encap);
 		c->leg = NULL;
 		sip_leg_reject(leg, st, NULL, NULL);
 		maybe_end(c);
-		talloc_free(iam);
-		talloc_free(encap);
 		return;
 	}
 	uint8_t cause = 0;

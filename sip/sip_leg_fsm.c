@@ -481,6 +481,7 @@ int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *rea
 	char r[48];
 	reason_str(reason, r, sizeof(r));
 	body_out(leg, body, o);
+	LOGPFSML(leg->fi, LOGL_INFO, "rejecting with %d%s%s\n", status, r[0] ? ", Reason: " : "", r);
 	nua_respond(leg->nh, status, sip_status_phrase(status) ? sip_status_phrase(status) : "Failure",
 		    TAG_IF(r[0], SIPTAG_REASON_STR(r)), BODY_TAGS(o), TAG_END());
 	talloc_free(o);

@@ -5,6 +5,7 @@
  *   call CALLED [CALLING]   place a call (IAM)          alert CIC     send ACM
  *   answer CIC              send ANM (CON before ACM)   release CIC|last [CAUSE]
  *   auto-answer on|off      answer incoming calls       send LINE     any message, isup-tool's form
+ *   auto answer|alert|release CAUSE|off   what to do with incoming calls (ACM+ANM, ACM only, REL)
  *   wait SECONDS            let time pass               expect WORD [SECONDS]  wait for an event line
  *   reset                   GRS over all circuits       quit
  * Every ISUP message sent and received is printed as a ladder line; events as "event: ...". */
@@ -37,7 +38,8 @@ struct sim {
 	struct ss7_router *r;		/* MTP2 mode */
 	struct ss7_linkset *ls;
 	struct osmo_timer_list ls_poll;
-	bool up, auto_answer, quit;
+	bool up, auto_answer, auto_alert, quit;
+	int auto_release;		/* incoming calls are released with this cause (0: not) */
 	char **lines;
 	unsigned n_lines, next;
 	bool waiting;			/* a wait or expect holds the script */
@@ -184,9 +186,13 @@ static void call_ind(struct isup_call *call, enum isup_prim prim, const struct i
 		return;
 	}
 	event("%s cic=%u", isup_prim_name(prim), cic);
-	if (prim == ISUP_PRIM_SETUP && S.auto_answer) {
+	if (prim == ISUP_PRIM_SETUP && S.auto_release) {
+		struct isup_cause c = isup_cause_make(0, (uint8_t)S.auto_release);
+		isup_call_release_req(call, &c);
+	} else if (prim == ISUP_PRIM_SETUP && (S.auto_answer || S.auto_alert)) {
 		isup_call_req(call, ISUP_PRIM_ALERTING, NULL);
-		isup_call_req(call, ISUP_PRIM_ANSWER, NULL);
+		if (S.auto_answer)
+			isup_call_req(call, ISUP_PRIM_ANSWER, NULL);
 	}
 }
 
@@ -257,6 +263,12 @@ static int do_command(char *line)
 			return isup_call_release_req(call, &c);
 		}
 		return isup_call_req(call, cmd[1] == 'l' ? ISUP_PRIM_ALERTING : ISUP_PRIM_ANSWER, NULL);
+	}
+	if (!strcmp(cmd, "auto") && argc >= 2) {
+		S.auto_answer = !strcmp(argv[1], "answer");
+		S.auto_alert = !strcmp(argv[1], "alert");
+		S.auto_release = !strcmp(argv[1], "release") && argc > 2 ? atoi(argv[2]) : 0;
+		return 0;
 	}
 	if (!strcmp(cmd, "auto-answer") && argc == 2) {
 		S.auto_answer = !strcmp(argv[1], "on");

@@ -6,6 +6,7 @@
  *   answer CIC              send ANM (CON before ACM)   release CIC|last [CAUSE]
  *   auto-answer on|off      answer incoming calls       send LINE     any message, isup-tool's form
  *   auto answer|alert|release CAUSE|off   what to do with incoming calls (ACM+ANM, ACM only, REL)
+ *   auto release-by-number  REL with the cause in the last 3 digits of the called number
  *   wait SECONDS            let time pass               expect WORD [SECONDS]  wait for an event line
  *   reset                   GRS over all circuits       quit
  * Every ISUP message sent and received is printed as a ladder line; events as "event: ...". */
@@ -187,7 +188,11 @@ static void call_ind(struct isup_call *call, enum isup_prim prim, const struct i
 	}
 	event("%s cic=%u", isup_prim_name(prim), cic);
 	if (prim == ISUP_PRIM_SETUP && S.auto_release) {
-		struct isup_cause c = isup_cause_make(0, (uint8_t)S.auto_release);
+		int rc_cause = S.auto_release;
+		struct isup_number n;
+		if (rc_cause < 0 && m && !isup_msg_get_number(m, ISUP_PAR_CALLED, &n) && n.n_digits >= 3)
+			rc_cause = atoi(n.digits + n.n_digits - 3);
+		struct isup_cause c = isup_cause_make(0, (uint8_t)(rc_cause > 0 && rc_cause < 128 ? rc_cause : 31));
 		isup_call_release_req(call, &c);
 	} else if (prim == ISUP_PRIM_SETUP && (S.auto_answer || S.auto_alert)) {
 		isup_call_req(call, ISUP_PRIM_ALERTING, NULL);
@@ -268,6 +273,8 @@ static int do_command(char *line)
 		S.auto_answer = !strcmp(argv[1], "answer");
 		S.auto_alert = !strcmp(argv[1], "alert");
 		S.auto_release = !strcmp(argv[1], "release") && argc > 2 ? atoi(argv[2]) : 0;
+		if (!strcmp(argv[1], "release-by-number"))
+			S.auto_release = -1;
 		return 0;
 	}
 	if (!strcmp(cmd, "auto-answer") && argc == 2) {

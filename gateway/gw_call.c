@@ -141,6 +141,16 @@ static void sdp_for(struct gw_call *c, char *out, size_t size, const struct isup
 
 /* ---- releasing one half because of the other ---- */
 
+static void release_isup_full(struct gw_call *c, const struct isup_cause *ca)
+{
+	if (!c->ic)
+		return;
+	struct isup_call *ic = c->ic;
+	c->ic = NULL;
+	ic->user_ref = NULL;
+	isup_call_release_req(ic, ca);
+}
+
 static void release_isup(struct gw_call *c, uint8_t cause, uint8_t location)
 {
 	if (!c->ic)
@@ -486,12 +496,22 @@ static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_re
 	uint8_t cause = 16, loc = 2;
 	struct isup_msg *m = c->tg ? talloc(c, struct isup_msg) : NULL;
 	struct isup_cause enc;
+	bool has_enc = m && body_isup(c, body, c->tg->variant, m) && m->type == ISUP_MT_REL && !isup_msg_get_cause(m, &enc);
+	if (has_enc && (!reason || !reason->present || reason->cause == enc.cause)) {
+		/* s8.2.6 / s10.1: the encapsulated REL's cause indicators, location and diagnostics included */
+		talloc_free(m);
+		LOGPFSML(c->fi, LOGL_INFO, "SIP released (status %d): REL cause %u from the encapsulated REL\n", status,
+			 enc.cause);
+		if (status >= 300 && c->peer)
+			peer_ctr_inc(c->peer, GW_PEER_CTR_FAILED);
+		osmo_timer_del(&c->t11_timer);
+		release_isup_full(c, &enc);
+		maybe_end(c);
+		return;
+	}
 	if (reason && reason->present) {
 		/* RFC 3398 s7.2.3: the Reason header is preferred over encapsulated ISUP */
 		cause = reason->cause;
-	} else if (m && body_isup(c, body, c->tg->variant, m) && m->type == ISUP_MT_REL && !isup_msg_get_cause(m, &enc)) {
-		cause = enc.cause;	/* s8.2.6 / s10.1: the encapsulated REL's cause */
-		loc = enc.location;
 	} else if (status >= 300) {
 		struct gw_isup_cause ic = gw_cause_sip_to_isup(status, 0);	/* s8.2.6.1 */
 		cause = ic.cause ? ic.cause : 31;

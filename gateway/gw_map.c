@@ -373,6 +373,13 @@ int gw_map_invite_to_iam(const struct sip_invite *inv, const struct isup_msg *en
 	if (!gw_map_uri_user(addr_uri(src, ubuf, sizeof(ubuf)), user, sizeof(user)) && !user_to_number(user, cfg, &cg)) {
 		cg.si = 3;	/* s12.2: network provided */
 		cg.apri = restricted ? 1 : 0;
+		/* transparency: the encapsulated calling number stays when the headers name the same number
+		 * with the same presentation (its screening and NI are not in SIP) */
+		struct isup_number old;
+		char ou[80];
+		if (encap && !isup_msg_get_number(encap, ISUP_PAR_CALLING, &old) && old.apri == cg.apri &&
+		    !gw_map_number_to_user(&old, cfg, ou, sizeof(ou)) && !strcmp(ou, user))
+			cg = old;
 		isup_msg_put_number(iam, ISUP_PAR_CALLING, &cg);
 		const char *cp = strcasestr(src, "cpc=");
 		if (cp) {
@@ -398,8 +405,9 @@ int gw_map_invite_to_iam(const struct sip_invite *inv, const struct isup_msg *en
 	    !user_to_number(user, cfg, &rd))
 		isup_msg_put_number(iam, ISUP_PAR_REDIRECTING, &rd);
 
-	/* Max-Forwards -> hop counter (not in RFC 3398; ITU only) */
-	if (v == ISUP_VAR_ITU) {
+	/* Max-Forwards -> hop counter (not in RFC 3398; ITU only). With an encapsulated IAM only a hop
+	 * counter it carried is updated: transparency adds no parameter the originating exchange left out. */
+	if (v == ISUP_VAR_ITU && (!encap || isup_msg_get(encap, ISUP_PAR_HOP_COUNTER))) {
 		struct isup_hop_counter hc = { .count = inv->max_forwards >= 0 ? gw_map_max_forwards_to_hop(inv->max_forwards)
 									       : cfg->hop_counter };
 		isup_msg_put_bits(iam, ISUP_PAR_HOP_COUNTER, &hc);

@@ -7,6 +7,7 @@
  *   auto-answer on|off      answer incoming calls       send LINE     any message, isup-tool's form
  *   auto answer|alert|release CAUSE|off   what to do with incoming calls (ACM+ANM, ACM only, REL)
  *   auto release-by-number  REL with the cause in the last 3 digits of the called number
+ *   callx IAM-LINE          place a call with this IAM (isup-tool's text form, cic=0)
  *   wait SECONDS            let time pass               expect WORD [SECONDS]  wait for an event line
  *   reset                   GRS over all circuits       quit
  * Every ISUP message sent and received is printed as a ladder line; events as "event: ...". */
@@ -228,11 +229,17 @@ static int do_command(char *line)
 	char *argv[8];
 	int argc = 0;
 	char *save = NULL, *rest = NULL;
-	for (char *t = strtok_r(line, " \t\r\n", &save); t && argc < 8; t = strtok_r(NULL, " \t\r\n", &save)) {
+	/* the text after the command word, kept whole (send, callx) before tokenizing cuts it up */
+	char restbuf[1024];
+	const char *p = line + strspn(line, " \t");
+	p += strcspn(p, " \t\r\n");
+	p += strspn(p, " \t");
+	snprintf(restbuf, sizeof(restbuf), "%s", p);
+	restbuf[strcspn(restbuf, "\r\n")] = 0;
+	for (char *t = strtok_r(line, " \t\r\n", &save); t && argc < 8; t = strtok_r(NULL, " \t\r\n", &save))
 		argv[argc++] = t;
-		if (argc == 1)
-			rest = save;
-	}
+	if (restbuf[0])
+		rest = restbuf;
 	if (!argc || argv[0][0] == '#')
 		return 0;
 	const char *cmd = argv[0];
@@ -253,6 +260,18 @@ static int do_command(char *line)
 		uint8_t cause = 0;
 		struct isup_call *call = isup_call_setup_req(S.tg, &iam, (void *)1, &cause);
 		if (!call)
+			event("REJECTED cause=%u", cause);
+		return 0;
+	}
+	if (!strcmp(cmd, "callx") && rest) {
+		struct isup_msg iam;
+		char err[128];
+		if (isup_msg_from_line(&iam, S.tg->variant, rest, err, sizeof(err)) || iam.type != ISUP_MT_IAM) {
+			fprintf(stderr, "callx: %s\n", iam.type != ISUP_MT_IAM ? "not an IAM" : err);
+			return -1;
+		}
+		uint8_t cause = 0;
+		if (!isup_call_setup_req(S.tg, &iam, (void *)1, &cause))
 			event("REJECTED cause=%u", cause);
 		return 0;
 	}

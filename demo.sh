@@ -1,66 +1,87 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The main job on the embedded defaults. Until the gateway daemon lands (issue 5) this shows what
-# exists: (1) the codec tool builds the messages of two calls, writes a DLT_MTP3 pcap and decodes it
-# back, tshark decoding the same capture independently; (2) two pstn-sim exchanges, running
-# isupgw's Q.764 call control over M3UA/TCP on 127.0.0.1, place calls both ways (one answered, one
-# busy) and print their ladders, with the loopback capture decoded by tshark.
+# The main job: isupgw on its embedded default configuration between a telephone exchange (pstn-sim,
+# ISUP over M3UA/TCP on 127.0.0.1:2905) and a SIP peer (SIPp on 127.0.0.1:5070). Two calls:
+#   1. PSTN -> SIP: the exchange dials 030 1234567, the SIP phone rings and answers, the caller hangs up;
+#   2. SIP -> PSTN: the SIP phone dials +49 30 123456, the exchange answers, the SIP side hangs up.
+# Prints one ladder (ISUP on the left, SIP on the right), the gateway's counters from its VTY, and the
+# gateway's log lines for each call. Needs the ports 2905, 4270, 5060 and 5070 on 127.0.0.1 free.
 set -e
 cd "$(dirname "$0")"
 sh tests/deps.sh
-if [ ! -x build/normal/isup/isup-tool ]; then
+if [ ! -x build/normal/gateway/isupgw ]; then
 	autoreconf -fi >/dev/null
 	mkdir -p build/normal && cd build/normal && ../../configure -q && make -s -j"$(nproc)" && cd ../..
 fi
+make -s -C build/normal -j"$(nproc)" >/dev/null
 make -s -C build/normal/tests sim/pstn-sim
-tool=build/normal/isup/isup-tool
-pcap=build/demo.pcap
-A=1-1-1 B=2-2-2
+out=build/demo
+rm -rf "$out"
+mkdir -p "$out"
+sipp_dir=tests/e2e/sipp
 
-# one call A -> B (answered, A clears) and one call B -> A (busy)
-set -- \
-	"A>B|IAM cic=17 nci.echo_dev=1 fci.isup_ind=1 fci.isdn_access=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=2125551212 cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=7035551000 hop.count=20" \
-	"B>A|ACM cic=17 bci.charge=2 bci.called_status=1 bci.called_category=1 bci.isup_ind=1 obci.inband_info=1" \
-	"B>A|ANM cic=17" \
-	"A>B|REL cic=17 cause.location=0 cause.cause=16" \
-	"B>A|RLC cic=17" \
-	"B>A|IAM cic=18 nci.echo_dev=1 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=7035551000 cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=2125551212" \
-	"A>B|REL cic=18 cause.location=1 cause.cause=17" \
-	"B>A|RLC cic=18"
+echo "==== isupgw's embedded configuration (isupgw --dump-default)"
+build/normal/gateway/isupgw --dump-default | sed 's/^/    /'
 
-rm -f "$pcap"
-i=0
-printf '\n   exchange A (%s)                      exchange B (%s)\n' "$A" "$B"
-for step in "$@"; do
-	dir=${step%%|*}
-	line=${step#*|}
-	i=$((i + 1))
-	if [ "$dir" = "A>B" ]; then opc=$A dpc=$B; else opc=$B dpc=$A; fi
-	hex=$($tool --mtp3 --opc $opc --dpc $dpc --sls $((i % 16)) build "$line")
-	# append to the capture: a pcap per message, merged below
-	$tool --opc $opc --dpc $dpc --sls $((i % 16)) -w "build/demo-$i.pcap" build "$line" >/dev/null
-	name=${line%% *}
-	cic=$(echo "$line" | sed 's/.*cic=\([0-9]*\).*/\1/')
-	if [ "$dir" = "A>B" ]; then
-		printf '        |---- %-4s CIC %-3s ------------------------>|   %s\n' "$name" "$cic" "$hex"
-	else
-		printf '        |<--- %-4s CIC %-3s -------------------------|   %s\n' "$name" "$cic" "$hex"
-	fi
-done
-# concatenate the single-record captures (skip each file's 24-octet global header after the first)
-head -c 24 build/demo-1.pcap >"$pcap"
-for f in $(ls build/demo-*.pcap | sort -t- -k2 -n); do tail -c +25 "$f" >>"$pcap"; rm -f "$f"; done
+cat >"$out/pstn.script" <<'EOF'
+auto answer
+expect signalling 20
+wait 1
+call 301234567 4930999
+expect ANSWER 10
+wait 1
+release last 16
+expect SETUP 20
+expect RELEASE 10
+wait 1
+quit
+EOF
 
-echo
-echo "decoded back from $pcap by isup-tool:"
-$tool pcap "$pcap" | sed 's/^/    /'
-if command -v tshark >/dev/null 2>&1; then
-	echo
-	echo "the same capture, decoded independently by tshark:"
-	tshark -r "$pcap" 2>/dev/null | sed 's/^/    /'
-fi
+sipp -sf $sipp_dir/uas-answer.xml -i 127.0.0.1 -p 5070 -m 1 -timeout 30 -trace_msg -message_file "$out/sip-uas.msg" \
+	>/dev/null 2>&1 &
+uas=$!
+build/normal/tests/sim/pstn-sim --name PSTN --listen 127.0.0.1 --port 2905 --opc 2-2-2 --dpc 1-1-1 --timestamps \
+	--script "$out/pstn.script" --timeout 60 >"$out/pstn.out" 2>&1 &
+sim=$!
+build/normal/gateway/isupgw >"$out/isupgw.log" 2>&1 &
+gw=$!
+trap 'kill $gw $sim $uas 2>/dev/null' EXIT INT
+wait $uas || echo "SIPp (callee) reported a failed call"
+sleep 0.5
+sipp -sf $sipp_dir/uac-answer.xml -s +4930123456 -key caller 4930999888 -i 127.0.0.1 -p 5071 -m 1 -timeout 20 \
+	-trace_msg -message_file "$out/sip-uac.msg" 127.0.0.1:5060 >/dev/null 2>&1 || echo "SIPp (caller) reported a failed call"
+wait $sim || echo "pstn-sim reported a failure"
 
 echo
-echo "==== two exchanges over M3UA/TCP (pstn-sim A listens as SG, B connects as ASP)"
-cd build/normal/tests
-TSHARK=$(command -v tshark || true) srcdir=../../../tests SIM=./sim/pstn-sim sh ../../../tests/sim/two-exchanges.sh ../demo-sim
+echo "==== the ladder: PSTN exchange (2-2-2) -- isupgw (1-1-1) -- SIP peer"
+python3 tests/sim/ladder.py "$out/pstn.out" "$out/sip-uas.msg" "$out/sip-uac.msg"
+
+echo
+echo "==== the gateway's VTY (telnet 127.0.0.1 4270): show sip peers / show gateway calls / show cs7 asp"
+python3 - <<'EOF' || true
+import socket, time
+s = socket.create_connection(("127.0.0.1", 4270), timeout=3)
+for cmd in (b"show sip peers\r\n", b"show gateway calls\r\n", b"show cs7 asp\r\n", b"exit\r\n"):
+    s.sendall(cmd)
+    time.sleep(0.3)
+data = b""
+try:
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        data += d
+except OSError:
+    pass
+text = bytes(c for c in data if c < 128 and c != 255).decode(errors="replace")
+print("\n".join("    " + l for l in text.replace("\r", "").splitlines() if l.strip() and not l.startswith("\x1b")))
+EOF
+
+kill -TERM $gw
+wait $gw || true
+trap - EXIT INT
+echo
+echo "==== isupgw's log (calls at level info would show each step; the default config logs notices)"
+sed 's/^/    /' "$out/isupgw.log"
+echo
+echo "demo files: $out (pstn.out: every ISUP message in full; sip-*.msg: every SIP message)"

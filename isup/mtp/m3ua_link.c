@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <linux/sctp.h>
+#include <netinet/tcp.h>
 
 #include <osmocom/core/logging.h>
 #include <osmocom/core/socket.h>
@@ -20,6 +21,17 @@
 static int sock_proto(enum m3ua_transport t)
 {
 	return t == M3UA_TRANSPORT_SCTP ? IPPROTO_SCTP : IPPROTO_TCP;
+}
+
+/* Each M3UA message goes out at once: with Nagle a message written while the previous one is not yet
+ * acknowledged waits for the peer's delayed ACK (40 ms on Linux), e.g. an ANM right after an ACM. */
+static void sock_nodelay(int fd, enum m3ua_transport t)
+{
+	int one = 1;
+	if (t == M3UA_TRANSPORT_SCTP)
+		setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &one, sizeof(one));
+	else
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
 uint16_t m3ua_sctp_stream(const uint8_t *msg, size_t len, uint16_t outstreams)
@@ -275,6 +287,7 @@ int m3ua_link_start(struct m3ua_link *link)
 		link_retry(link, link->transport == M3UA_TRANSPORT_SCTP ? "cannot open an SCTP socket" : "cannot connect");
 		return fd;
 	}
+	sock_nodelay(fd, link->transport);
 	osmo_fd_setup(&link->ofd, fd, OSMO_FD_READ | OSMO_FD_WRITE, link_fd_cb, link, 0);
 	if (osmo_fd_register(&link->ofd)) {
 		close(fd);
@@ -421,6 +434,7 @@ static int sg_accept_cb(struct osmo_fd *ofd, unsigned int what)
 		return 0;
 	}
 	p->sg = sg;
+	sock_nodelay(fd, sg->transport);
 	osmo_fd_setup(&p->ofd, fd, OSMO_FD_READ, peer_fd_cb, p, 0);
 	if (osmo_fd_register(&p->ofd)) {
 		close(fd);

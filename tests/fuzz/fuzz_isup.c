@@ -8,6 +8,7 @@
 
 #include "isup/isup.h"
 #include "isup/mtp/m3ua_msg.h"
+#include "sip/sipt_body.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -82,8 +83,28 @@ static void check_m3ua(const uint8_t *data, size_t size)
 		isup_msg_decode(&im, ISUP_VAR_ITU, pd.data, pd.data_len);
 }
 
+/* SIP-T bodies as a peer sends them: the first line is the Content-Type, the rest the body; and the
+ * whole input as a multipart with a fixed boundary */
+static void check_sipt(const uint8_t *data, size_t size)
+{
+	static struct sipt_body b;
+	if (!sipt_body_parse("multipart/mixed;boundary=x", data, size, &b) &&
+	    (b.isup_len > size || b.sdp_len > size || (b.has_sdp && strlen(b.sdp) != b.sdp_len && !memchr(b.sdp, 0, b.sdp_len))))
+		abort();
+	const uint8_t *nl = memchr(data, '\n', size < 200 ? size : 200);
+	if (!nl)
+		return;
+	char ct[201];
+	memcpy(ct, data, (size_t)(nl - data));
+	ct[nl - data] = 0;
+	size_t rest = size - (size_t)(nl + 1 - data);
+	if (!sipt_body_parse(ct, nl + 1, rest, &b) && (b.isup_len > rest || b.sdp_len > rest))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_sipt(data, size);
 	struct mtp3_label l;
 	check_m3ua(data, size);
 	check_one(ISUP_VAR_ITU, data, size, false);

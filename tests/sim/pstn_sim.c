@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <osmocom/core/application.h>
@@ -56,6 +57,16 @@ struct sim {
 };
 
 static struct sim S;
+static bool timestamps;		/* --timestamps: wall-clock time before every line (for merged ladders) */
+
+static void stamp(void)
+{
+	if (!timestamps)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	printf("%ld.%06ld ", (long)ts.tv_sec, ts.tv_nsec / 1000);
+}
 
 static void ladder(const char *dir, const uint8_t *data, size_t len)
 {
@@ -64,6 +75,7 @@ static void ladder(const char *dir, const uint8_t *data, size_t len)
 	if (isup_msg_decode(&m, S.tg->variant, data, len) && !(m.flags & ISUP_MSGF_UNKNOWN))
 		return;
 	isup_msg_to_line(&m, line, sizeof(line));
+	stamp();
 	printf("%s %s %s\n", S.name, dir, line);
 	fflush(stdout);
 }
@@ -77,6 +89,7 @@ static void event(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(S.last_event, sizeof(S.last_event), fmt, ap);
 	va_end(ap);
+	stamp();
 	printf("%s event: %s\n", S.name, S.last_event);
 	fflush(stdout);
 	if (S.n_events < sizeof(S.events) / sizeof(S.events[0]))
@@ -377,7 +390,7 @@ int main(int argc, char **argv)
 		{ "script", required_argument, NULL, 's' }, { "name", required_argument, NULL, 'n' },
 		{ "ansi", no_argument, NULL, 'a' }, { "timeout", required_argument, NULL, 't' },
 		{ "mtp2-listen", required_argument, NULL, 'L' }, { "mtp2-connect", required_argument, NULL, 'C' },
-		{ "trace", required_argument, NULL, 'T' },
+		{ "trace", required_argument, NULL, 'T' }, { "timestamps", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -397,10 +410,11 @@ int main(int argc, char **argv)
 		case 'L': mtp2_listen = optarg; break;
 		case 'C': mtp2_connect = optarg; break;
 		case 'T': trace = optarg; break;
+		case 'S': timestamps = true; break;
 		default:
 			fprintf(stderr, "usage: pstn-sim (--listen ADDR | --connect ADDR | --mtp2-listen PATH | "
 				"--mtp2-connect PATH) [--port N] [--opc PC] [--dpc PC] [--cics A-B] [--ansi] "
-				"[--script FILE] [--name NAME] [--timeout S] [--trace PCAP (MTP2 mode)]\n");
+				"[--script FILE] [--name NAME] [--timeout S] [--trace PCAP (MTP2 mode)] [--timestamps]\n");
 			return 2;
 		}
 	}

@@ -99,8 +99,32 @@ void sip_agent_reason(const sip_t *sip, struct sip_reason *r)
 
 /* ---- incoming requests ---- */
 
+/* An Accept without application/sdp (or a wildcard covering it) cannot take our answer: 406 (RFC 3261
+ * 21.4.7; RFC 4475 3.3.15) */
+static bool accepts_sdp(const sip_t *sip)
+{
+	if (!sip->sip_accept)
+		return true;
+	for (const sip_accept_t *ac = sip->sip_accept; ac; ac = ac->ac_next) {
+		if (!ac->ac_type)
+			return true;	/* an empty Accept header: treat as none given */
+		if (!strcasecmp(ac->ac_type, "application/sdp") || !strcasecmp(ac->ac_type, "*/*") ||
+		    !strcasecmp(ac->ac_type, "application/*"))
+			return true;
+	}
+	return false;
+}
+
 static void rx_invite(struct sip_agent *a, nua_handle_t *nh, const sip_t *sip)
 {
+	if (!accepts_sdp(sip)) {
+		LOGP(sip_log_cat, LOGL_NOTICE, "INVITE whose Accept excludes application/sdp: 406\n");
+		rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_REJECT_BODY));
+		nua_respond(nh, 406, "Not Acceptable", SIPTAG_WARNING_STR("399 isupgw \"we answer with application/sdp\""),
+			    TAG_END());
+		nua_handle_destroy(nh);
+		return;
+	}
 	struct sip_invite *inv = talloc_zero(a, struct sip_invite);
 	if (!inv) {
 		nua_respond(nh, 503, "Service Unavailable", TAG_END());

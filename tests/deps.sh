@@ -3,11 +3,12 @@
 # Install what isupgw needs to build and test on Debian 12, only the packages that are missing.
 # libss7-dev: the independent far end of the MTP2/ISUP interoperability test; dahdi-source: the DAHDI
 # headers (/usr/include/dahdi), so that the DAHDI HDLC link transport is built and compiled in CI.
-# sip-tester: SIPp, the SIP peer of the end-to-end gateway tests.
+# sip-tester: SIPp, the SIP peer of the end-to-end gateway tests; kamailio: its sipt module reads our
+# SIP-T bodies independently in make check, and it is the reference of the call-rate benchmark.
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config
       libosmocore-dev libtalloc-dev libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libspandsp-dev libssl-dev
-      libcunit1-dev tshark clang python3 sip-tester
+      libcunit1-dev tshark clang python3 sip-tester kamailio
       libss7-dev dahdi-source"
 missing=""
 for p in $PKGS; do

@@ -8,6 +8,8 @@
  *   auto answer|alert|release CAUSE|off   what to do with incoming calls (ACM+ANM, ACM only, REL)
  *   auto release-by-number  REL with the cause in the last 3 digits of the called number
  *   callx IAM-LINE          place a call with this IAM (isup-tool's text form, cic=0)
+ *   load RATE COUNT         COUNT calls at RATE/s, each released when answered; prints a summary with
+ *                           IAM->ACM and IAM->ANM latency percentiles, then the event LOAD DONE
  *   wait SECONDS            let time pass               expect WORD [SECONDS]  wait for an event line
  *   reset                   GRS over all circuits       quit
  * Every ISUP message sent and received is printed as a ladder line; events as "event: ...". */
@@ -190,9 +192,130 @@ static const struct m3ua_asp_ops asp_ops = { .active_ind = asp_active, .transfer
 
 /* ---- calls ---- */
 
+/* ---- load: COUNT calls at RATE per second, each released as soon as it is answered ---- */
+
+struct load_call {
+	struct timespec t_iam;
+};
+
+static struct {
+	bool active;
+	unsigned rate, count, placed, answered, failed, rejected;
+	double *lat_acm, *lat_anm;	/* ms */
+	unsigned n_acm, n_anm;
+	struct timespec t0, t_last;
+	struct osmo_timer_list tick;
+} L;
+
+static double ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, unsigned n, double p)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_double);
+	unsigned i = (unsigned)(p * (n - 1) + 0.5);
+	return v[i];
+}
+
+static void load_check_done(void)
+{
+	if (L.answered + L.failed + L.rejected < L.count)
+		return;
+	/* every circuit back to idle (RLCs in) before the figures are final */
+	for (unsigned i = 0; i < S.tg->n_circuits; i++)
+		if (S.tg->circuits[i]->call)
+			return;
+	L.active = false;
+	osmo_timer_del(&L.tick);
+	double el = ms_between(&L.t0, &L.t_last) / 1e3;
+	printf("%s load: %u calls, %u answered, %u failed, %u rejected, %.3f s, %.1f calls/s, "
+	       "IAM->ACM p50 %.3f ms p99 %.3f ms, IAM->ANM p50 %.3f ms p99 %.3f ms\n", S.name, L.count, L.answered,
+	       L.failed, L.rejected, el, el > 0 ? L.answered / el : 0, pct(L.lat_acm, L.n_acm, 0.5),
+	       pct(L.lat_acm, L.n_acm, 0.99), pct(L.lat_anm, L.n_anm, 0.5), pct(L.lat_anm, L.n_anm, 0.99));
+	event("LOAD DONE");
+}
+
+static void load_tick(void *data)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	unsigned due = (unsigned)(ms_between(&L.t0, &now) * L.rate / 1e3) + 1;
+	if (due > L.count)
+		due = L.count;
+	while (L.placed < due) {
+		struct isup_msg iam;
+		char err[64];
+		isup_msg_from_line(&iam, S.tg->variant, S.tg->variant == ISUP_VAR_ANSI ?
+				   "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.rate=16 usi.l1=2 cdpn.nai=3 cdpn.npi=1 cdpn.digits=3012345" :
+				   "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=3012345 "
+				   "cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=4930999", err, sizeof(err));
+		struct load_call *lc = talloc_zero(NULL, struct load_call);
+		clock_gettime(CLOCK_MONOTONIC, &lc->t_iam);
+		uint8_t cause = 0;
+		L.placed++;
+		if (!isup_call_setup_req(S.tg, &iam, lc, &cause)) {
+			L.rejected++;
+			talloc_free(lc);
+		}
+	}
+	if (L.placed < L.count) {
+		osmo_timer_schedule(&L.tick, 0, 1000);
+		return;
+	}
+	load_check_done();
+	if (L.active)
+		osmo_timer_schedule(&L.tick, 0, 10000);	/* wait for the last RLCs */
+}
+
+static bool load_ind(struct isup_call *call, enum isup_prim prim)
+{
+	if (!L.active || call->dir != ISUP_CALL_OUT || call->user_ref == (void *)1)
+		return false;
+	struct load_call *lc = call->user_ref;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	switch (prim) {
+	case ISUP_PRIM_ALERTING:
+		if (L.n_acm < L.count)
+			L.lat_acm[L.n_acm++] = ms_between(&lc->t_iam, &now);
+		break;
+	case ISUP_PRIM_ANSWER: {
+		if (L.n_anm < L.count)
+			L.lat_anm[L.n_anm++] = ms_between(&lc->t_iam, &now);
+		L.answered++;
+		L.t_last = now;
+		talloc_free(lc);
+		call->user_ref = NULL;
+		struct isup_cause c = isup_cause_make(0, 16);
+		isup_call_release_req(call, &c);
+		break;
+	}
+	case ISUP_PRIM_RELEASE:
+		L.failed++;
+		L.t_last = now;
+		talloc_free(lc);
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
 static void call_ind(struct isup_call *call, enum isup_prim prim, const struct isup_msg *m,
 		     const struct isup_cause *cause, void *priv)
 {
+	if (load_ind(call, prim))
+		return;
 	uint16_t cic = call->circ ? call->circ->cic : 0;
 	if (cic)
 		S.last_cic = cic;
@@ -335,6 +458,22 @@ static int do_command(char *line)
 		S.waiting = true;
 		snprintf(S.expect_word, sizeof(S.expect_word), "%s", argv[1]);
 		osmo_timer_schedule(&S.t, argc > 2 ? atoi(argv[2]) : 10, 0);
+		return 0;
+	}
+	if (!strcmp(cmd, "load") && argc >= 3) {
+		L.rate = (unsigned)atoi(argv[1]);
+		L.count = (unsigned)atoi(argv[2]);
+		if (!L.rate || !L.count)
+			return -1;
+		L.placed = L.answered = L.failed = L.rejected = L.n_acm = L.n_anm = 0;
+		free(L.lat_acm);
+		free(L.lat_anm);
+		L.lat_acm = calloc(L.count, sizeof(double));
+		L.lat_anm = calloc(L.count, sizeof(double));
+		L.active = true;
+		clock_gettime(CLOCK_MONOTONIC, &L.t0);
+		osmo_timer_setup(&L.tick, load_tick, NULL);
+		load_tick(NULL);
 		return 0;
 	}
 	if (!strcmp(cmd, "quit")) {

@@ -1,0 +1,124 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Complete calls per second through isupgw, and in the same run the reference of ../shared/BENCHMARKS.md:
+# SIPp -> Kamailio (tm + dialog) -> SIPp.
+#   gateway:   pstn-sim "load RATE COUNT": IAM -> isupgw -> INVITE -> SIPp uas 180/200 -> ACM/ANM ->
+#              REL -> BYE -> RLC; pstn-sim reports failed calls and IAM->ACM / IAM->ANM percentiles
+#              (IAM->ACM bounds the translation latency: it holds IAM->INVITE, SIPp's 180 and 180->ACM).
+#   reference: SIPp uac -> Kamailio -> SIPp uas at the same rate and count.
+# CPU per call is the process's own (utime+stime from /proc/PID/stat, all Kamailio processes summed).
+# Usage: gw-bench.sh [RATE...]   (default 1000 2000 3000; 4000 calls per rate, at least 4 s)
+GW=${GW:-../gateway/isupgw}
+SIM=${SIM:-./sim/pstn-sim}
+KCFG=${KCFG:-}
+out=${OUT:-gw-bench-out}
+rates=${*:-1000 2000 3000}
+mkdir -p "$out"
+hz=$(getconf CLK_TCK)
+base=$((36000 + ($$ % 300) * 10))
+P_M3UA=$base; P_SIP=$((base + 1)); P_UAS=$((base + 2)); P_VTY=$((base + 3)); P_KAM=$((base + 4)); P_UAC=$((base + 5))
+
+cpu_of() { # pids... -> clock ticks
+	t=0
+	for p in "$@"; do
+		[ -r /proc/$p/stat ] && t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat)))
+	done
+	echo $t
+}
+udp_drops() { awk 'NR > 1 {d += $NF} END {print d + 0}' /proc/net/udp; }
+
+cat >"$out/isupgw.cfg" <<EOF
+log stderr
+ logging filter all 1
+ logging color 0
+ logging level set-all error
+line vty
+ bind 127.0.0.1 $P_VTY
+cs7
+ as pstn override routing-context 1
+ asp pstn0 as pstn remote 127.0.0.1 $P_M3UA tcp
+ route 2-2-2 as pstn
+isup
+ trunk pstn
+  variant itu
+  local-point-code 1-1-1
+  remote-point-code 2-2-2
+  cic-range 1 4000
+sip
+ local sip:127.0.0.1:$P_SIP
+ media-address 127.0.0.1
+sip-peer far
+ remote 127.0.0.1 $P_UAS udp
+ country-code 49
+ uri-host 127.0.0.1
+gateway
+ route isup-to-sip * peer far
+EOF
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
+printf '%-28s %6s %6s %6s %9s %9s %11s %11s %6s\n' "run" "calls" "ok" "failed" "calls/s" "CPU us/c" "IAM-ACM p50" "p99" "drops"
+for rate in $rates; do
+	n=$((rate * 4))
+	[ $n -lt 4000 ] && n=4000
+	# ---- isupgw
+	timeout -k 2 120 sipp -sn uas -i 127.0.0.1 -p $P_UAS -buff_size 1048576 >/dev/null 2>&1 &
+	uas=$!
+	"$GW" -c "$out/isupgw.cfg" >"$out/isupgw.log" 2>&1 &
+	gw=$!
+	sleep 1
+	d0=$(udp_drops)
+	c0=$(cpu_of $gw)
+	printf 'expect signalling 20\nwait 1\nload %s %s\nexpect LOAD 120\nquit\n' "$rate" "$n" >"$out/load.script"
+	"$SIM" --name L --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --cics 1-4000 --script "$out/load.script" \
+		--timeout 150 >"$out/load-$rate.out" 2>&1
+	c1=$(cpu_of $gw)
+	d1=$(udp_drops)
+	kill -TERM $gw 2>/dev/null
+	wait $gw 2>/dev/null
+	kill $uas 2>/dev/null
+	wait $uas 2>/dev/null
+	l=$(grep " load: " "$out/load-$rate.out")
+	ok=$(echo "$l" | sed -n 's/.* \([0-9]*\) answered.*/\1/p')
+	failed=$(echo "$l" | sed -n 's/.* \([0-9]*\) failed, \([0-9]*\) rejected.*/\1+\2/p')
+	cps=$(echo "$l" | sed -n 's/.* \([0-9.]*\) calls\/s.*/\1/p')
+	p50=$(echo "$l" | sed -n 's/.*IAM->ACM p50 \([0-9.]*\) ms p99 \([0-9.]*\) ms.*/\1/p')
+	p99=$(echo "$l" | sed -n 's/.*IAM->ACM p50 \([0-9.]*\) ms p99 \([0-9.]*\) ms.*/\2/p')
+	us=$([ -n "$ok" ] && [ "$ok" -gt 0 ] && echo $(((c1 - c0) * 1000000 / hz / ok)) || echo -)
+	printf '%-28s %6s %6s %6s %9s %9s %9s ms %8s ms %4s\n' "isupgw @ $rate/s" "$n" "${ok:-0}" "${failed:-?}" \
+		"${cps:-0}" "$us" "${p50:--}" "${p99:--}" "$((d1 - d0))"
+	echo "isupgw $rate $n ${ok:-0} ${failed:-?} ${cps:-0} $us ${p50:--} ${p99:--}" >>"$out/results"
+
+	# ---- the reference: SIPp -> Kamailio -> SIPp
+	if [ -n "$KCFG" ] && command -v kamailio >/dev/null 2>&1; then
+		sed -e "s/127.0.0.1:5080/127.0.0.1:$P_KAM/; s/127.0.0.1:5070/127.0.0.1:$P_UAS/g" "$KCFG" >"$out/kamailio.cfg"
+		timeout -k 2 120 sipp -sn uas -i 127.0.0.1 -p $P_UAS -buff_size 1048576 >/dev/null 2>&1 &
+		uas=$!
+		kamailio -f "$out/kamailio.cfg" -DD -E -x tlsf -m 4096 -M 8 -n 4 >"$out/kamailio.log" 2>&1 &
+		kam=$!
+		sleep 1.5
+		kpids=$(pgrep -P $kam | tr '\n' ' ')
+		d0=$(udp_drops)
+		c0=$(cpu_of $kam $kpids)
+		t0=$(date +%s.%N)
+		timeout -k 2 120 sipp -sn uac -i 127.0.0.1 -p $P_UAC -r "$rate" -m "$n" -d 0 -buff_size 1048576 \
+			-default_behaviors all,-abortunexp -timeout 100 -trace_stat -stf "$out/uac-$rate.csv" \
+			127.0.0.1:$P_KAM >"$out/uac-$rate.out" 2>&1
+		t1=$(date +%s.%N)
+		c1=$(cpu_of $kam $kpids)
+		d1=$(udp_drops)
+		kill $kam 2>/dev/null
+		wait $kam 2>/dev/null
+		kill $uas 2>/dev/null
+		wait $uas 2>/dev/null
+		last=$(tail -1 "$out/uac-$rate.csv")
+		ok=$(echo "$last" | awk -F';' '{print $16}')
+		failed=$(echo "$last" | awk -F';' '{print $18}')
+		cps=$(echo "$t0 $t1 ${ok:-0}" | awk '{printf "%.1f", $3 / ($2 - $1)}')
+		us=$([ -n "$ok" ] && [ "$ok" -gt 0 ] && echo $(((c1 - c0) * 1000000 / hz / ok)) || echo -)
+		printf '%-28s %6s %6s %6s %9s %9s %11s %11s %6s\n' "kamailio ref @ $rate/s" "$n" "${ok:-0}" "${failed:-?}" \
+			"$cps" "$us" "-" "-" "$((d1 - d0))"
+		echo "kamailio $rate $n ${ok:-0} ${failed:-?} $cps $us" >>"$out/results"
+	fi
+done
+echo "(calls/s: completed calls over the time from the first IAM to the last answer for isupgw, over SIPp's"
+echo " whole run for the reference; drops: UDP receive-buffer drops on the machine during the run)"

@@ -8,6 +8,7 @@
  *   auto answer|alert|release CAUSE|off   what to do with incoming calls (ACM+ANM, ACM only, REL)
  *   auto release-by-number  REL with the cause in the last 3 digits of the called number
  *   callx IAM-LINE          place a call with this IAM (isup-tool's text form, cic=0)
+ *   sam DIGITS              more digits (SAM) for the last call placed; F is ST (end of pulsing)
  *   load RATE COUNT         COUNT calls at RATE/s, each released when answered; prints a summary with
  *                           IAM->ACM and IAM->ANM latency percentiles, then the event LOAD DONE
  *   wait SECONDS            let time pass               expect WORD [SECONDS]  wait for an event line
@@ -55,6 +56,7 @@ struct sim {
 	char *events[1024];		/* every event line, for expect */
 	unsigned n_events, ev_cursor;
 	uint16_t last_cic;
+	uint16_t last_out_cic;		/* the last call this exchange placed (sam) */
 	struct osmo_timer_list tick;
 };
 
@@ -397,6 +399,8 @@ static int do_command(char *line)
 		struct isup_call *call = isup_call_setup_req(S.tg, &iam, (void *)1, &cause);
 		if (!call)
 			event("REJECTED cause=%u", cause);
+		else
+			S.last_out_cic = call->circ->cic;
 		return 0;
 	}
 	if (!strcmp(cmd, "callx") && rest) {
@@ -407,9 +411,23 @@ static int do_command(char *line)
 			return -1;
 		}
 		uint8_t cause = 0;
-		if (!isup_call_setup_req(S.tg, &iam, (void *)1, &cause))
+		struct isup_call *call = isup_call_setup_req(S.tg, &iam, (void *)1, &cause);
+		if (!call)
 			event("REJECTED cause=%u", cause);
+		else
+			S.last_out_cic = call->circ->cic;
 		return 0;
+	}
+	if (!strcmp(cmd, "sam") && argc == 2) {
+		struct isup_call *call = call_on(S.last_out_cic);
+		char l[128], err[64];
+		struct isup_msg sam;
+		snprintf(l, sizeof(l), "SAM cic=%u sn.digits=%s", S.last_out_cic, argv[1]);
+		if (!call || isup_msg_from_line(&sam, S.tg->variant, l, err, sizeof(err))) {
+			fprintf(stderr, "sam: %s\n", call ? err : "no call placed");
+			return -1;
+		}
+		return isup_call_req(call, ISUP_PRIM_MORE_DIGITS, &sam);
 	}
 	if ((!strcmp(cmd, "alert") || !strcmp(cmd, "answer") || !strcmp(cmd, "release")) && argc >= 2) {
 		uint16_t cic = !strcmp(argv[1], "last") ? S.last_cic : (uint16_t)atoi(argv[1]);

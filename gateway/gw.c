@@ -19,6 +19,7 @@ static const struct rate_ctr_desc gw_ctr_desc[] = {
 	[GW_CTR_NO_ROUTE] = { "call:no_route", "calls without a route (cause 3 / 404)" },
 	[GW_CTR_FORBIDDEN] = { "sip:forbidden", "INVITEs from sources no peer allows (403)" },
 	[GW_CTR_T11_EXPIRY] = { "call:t11_expiry", "T11 expiries (early ACM sent)" },
+	[GW_CTR_OVERLAP_INVITE] = { "call:overlap_invite", "further INVITEs of overlap calls (RFC 3578)" },
 };
 static const struct rate_ctr_group_desc gw_ctrg_desc = {
 	.group_name_prefix = "gw", .group_description = "gateway calls", .class_id = OSMO_STATS_CLASS_GLOBAL,

@@ -46,6 +46,13 @@ enum gw_peer_ctr {
 
 enum gw_route_dir { GW_ROUTE_ISUP_TO_SIP, GW_ROUTE_SIP_TO_ISUP };
 
+/* Overlap dialling toward SIP (RFC 3578), per route */
+enum gw_overlap {
+	GW_OVERLAP_NONE,	/* the INVITE goes out on the IAM with the digits it has */
+	GW_OVERLAP_COLLECT,	/* collect IAM + SAMs until ST, the length plan or the inter-digit timer: one INVITE */
+	GW_OVERLAP_RFC3578,	/* INVITE with the digits so far; on 484 or more digits a new INVITE (s3) */
+};
+
 struct gw_route {
 	struct llist_head list;
 	enum gw_route_dir dir;
@@ -53,6 +60,9 @@ struct gw_route {
 	unsigned strip;			/* digits removed from the front */
 	char add[32];			/* digits put in front after stripping */
 	char target[32];		/* a SIP peer (isup-to-sip) or an ISUP trunk (sip-to-isup) */
+	enum gw_overlap overlap;	/* isup-to-sip */
+	unsigned min_digits;		/* overlap: no INVITE with fewer digits */
+	unsigned max_digits;		/* number length plan: this many digits complete the number (0: no plan) */
 };
 
 enum gw_ctr {
@@ -62,6 +72,7 @@ enum gw_ctr {
 	GW_CTR_NO_ROUTE,
 	GW_CTR_FORBIDDEN,
 	GW_CTR_T11_EXPIRY,
+	GW_CTR_OVERLAP_INVITE,
 };
 
 struct gw {

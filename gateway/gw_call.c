@@ -30,6 +30,8 @@ static struct osmo_tdef gw_tdefs_default[] = {
 	  .desc = "interworking T11 (Q.764, RFC 3398 s8.2.8): early ACM when SIP has not answered (15-20 s)" },
 	{ .T = -1, .default_val = 0, .unit = OSMO_TDEF_S,
 	  .desc = "X1: overall guard of a call before answer (0 = none; ISUP T7/T9 normally end it)" },
+	{ .T = -2, .default_val = 4, .unit = OSMO_TDEF_S, .min_val = 1, .max_val = 20,
+	  .desc = "X2: overlap collection, inter-digit timeout before the number is taken as complete (below T35)" },
 	{ }
 };
 
@@ -52,6 +54,7 @@ static void peer_ctr_inc(struct gw_peer *p, enum gw_peer_ctr c)
 }
 
 static void t11_cb(void *data);
+static void t_digit_cb(void *data);
 
 static struct gw_call *call_alloc(struct gw *gw, bool from_isup)
 {
@@ -72,6 +75,7 @@ static struct gw_call *call_alloc(struct gw *gw, bool from_isup)
 	c->id = next_id;
 	c->from_isup = from_isup;
 	osmo_timer_setup(&c->t11_timer, t11_cb, c);
+	osmo_timer_setup(&c->t_digit, t_digit_cb, c);
 	llist_add_tail(&c->list, &gw->calls);
 	gw->n_calls++;
 	return c;
@@ -188,49 +192,33 @@ static void release_sip(struct gw_call *c, const struct isup_cause *cause, const
 
 /* ---- ISUP user: call indications ---- */
 
-static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_msg *iam)
+/* The INVITE for the digits collected so far: the stored IAM with the route's digit manipulation applied.
+ * Every INVITE of one call carries the same Call-ID and From tag (RFC 3578 s3). */
+static void send_invite(struct gw_call *c)
 {
-	struct gw_call *c = call_alloc(gw, true);
-	if (!c) {
-		struct isup_cause ca = isup_cause_make(2, 47);
-		isup_call_release_req(ic, &ca);
-		return;
-	}
-	c->ic = ic;
-	c->tg = ic->tg;
-	ic->user_ref = c;
-	ctr_inc(gw, GW_CTR_CALL_ISUP_TO_SIP);
-	struct isup_number cdpn;
-	char digits[ISUP_NUM_MAX_DIGITS + 1] = "";
-	if (!isup_msg_get_number(iam, ISUP_PAR_CALLED, &cdpn)) {
-		snprintf(digits, sizeof(digits), "%s", cdpn.digits);
-		char *st = strchr(digits, 'F');
-		if (st)
-			*st = 0;
-	}
-	const struct gw_route *rt = gw_route_lookup(gw, GW_ROUTE_ISUP_TO_SIP, digits);
-	struct gw_peer *p = rt ? gw_peer_find(gw, rt->target) : NULL;
-	if (!p) {
-		/* no route: Q.850 cause 3 "no route to destination" */
-		LOGPFSML(c->fi, LOGL_NOTICE, "no SIP route for called number %s: releasing with cause 3\n", digits);
-		ctr_inc(gw, GW_CTR_NO_ROUTE);
-		release_isup(c, 3, 2);
-		maybe_end(c);
-		return;
-	}
-	c->peer = p;
-	peer_ctr_inc(p, GW_PEER_CTR_CALL_OUT);
+	struct gw *gw = c->gw;
+	struct gw_peer *p = c->peer;
 	struct isup_msg *m = talloc(c, struct isup_msg);
-	*m = *iam;
+	*m = *c->iam;
+	struct isup_number cdpn;
 	char out[ISUP_NUM_MAX_DIGITS + 1];
-	gw_route_apply(rt, digits, out, sizeof(out));
-	if (strcmp(out, digits)) {
-		cdpn.n_digits = (uint8_t)strlen(out);
-		snprintf(cdpn.digits, sizeof(cdpn.digits), "%s", out);
+	gw_route_apply(&c->route, c->digits, out, sizeof(out));
+	if (!isup_msg_get_number(m, ISUP_PAR_CALLED, &cdpn) && (c->n_sams || strcmp(out, c->digits))) {
+		/* the number as collected: SAM digits appended, ST where the IAM or a SAM sent it; an IAM
+		 * whose number nothing changed stays as it came (SIP-T transparency) */
+		size_t l = strlen(out);
+		memcpy(cdpn.digits, out, l + 1);
+		if (c->st_seen && l < ISUP_NUM_MAX_DIGITS) {
+			cdpn.digits[l++] = 'F';
+			cdpn.digits[l] = 0;
+		}
+		cdpn.n_digits = (uint8_t)l;
 		isup_msg_put_number(m, ISUP_PAR_CALLED, &cdpn);
 	}
 	struct sip_invite_req *req = talloc_zero(c, struct sip_invite_req);
 	if (gw_map_iam_to_invite(m, &p->map, req)) {
+		talloc_free(m);
+		talloc_free(req);
 		release_isup(c, 28, 2);	/* invalid number format */
 		maybe_end(c);
 		return;
@@ -245,14 +233,28 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 	}
 	if (p->proxy[0])
 		snprintf(req->route, sizeof(req->route), "%s", p->proxy);
+	if (c->route.overlap == GW_OVERLAP_RFC3578) {
+		if (!c->call_id[0]) {
+			snprintf(c->call_id, sizeof(c->call_id), "isupgw-%u-%08x@%s", c->id, (unsigned)random(), p->map.host);
+			snprintf(c->from_tag, sizeof(c->from_tag), "ov%u%08x", c->id, (unsigned)random());
+		}
+		snprintf(req->call_id, sizeof(req->call_id), "%s", c->call_id);
+		snprintf(req->from_tag, sizeof(req->from_tag), "%s", c->from_tag);
+	}
 	char sdp[512];
 	sdp_for(c, sdp, sizeof(sdp), m);
 	struct sipt_body *b = talloc(c, struct sipt_body);
 	make_body(c, sdp, m, b);
-	osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_PROCEEDING, 0, 0);
-	osmo_timer_schedule(&c->t11_timer, (int)osmo_tdef_get(gw->tdefs, 11, OSMO_TDEF_S, 15), 0);
+	if (c->fi->state == GW_CALL_ST_INIT)
+		osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_PROCEEDING, 0, 0);
+	if (!c->n_invites++)
+		osmo_timer_schedule(&c->t11_timer, (int)osmo_tdef_get(gw->tdefs, 11, OSMO_TDEF_S, 15), 0);
+	else
+		ctr_inc(gw, GW_CTR_OVERLAP_INVITE);
+	c->await_digits = false;
 	c->leg = sip_leg_invite(gw->sip, req, b, c);
-	LOGPFSML(c->fi, LOGL_INFO, "IAM on CIC %u -> INVITE %s\n", ic->circ ? ic->circ->cic : 0, req->ruri);
+	LOGPFSML(c->fi, LOGL_INFO, "%s on CIC %u -> INVITE %s%s\n", c->n_invites > 1 ? "SAM" : "IAM",
+		 c->ic && c->ic->circ ? c->ic->circ->cic : 0, req->ruri, c->complete ? "" : " (overlap, more digits may come)");
 	talloc_free(b);
 	talloc_free(req);
 	talloc_free(m);
@@ -260,6 +262,131 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 		release_isup(c, 41, 2);	/* temporary failure */
 		maybe_end(c);
 	}
+}
+
+static bool enough_digits(const struct gw_call *c)
+{
+	return strlen(c->digits) >= c->route.min_digits;
+}
+
+/* Digits arrived (IAM or SAM): decide whether an INVITE goes out now (RFC 3578, s3 and s4). */
+static void digits_changed(struct gw_call *c)
+{
+	size_t n = strlen(c->digits);
+	if (c->route.max_digits && n >= c->route.max_digits)
+		c->complete = true;	/* the number length plan says the number is complete */
+	switch (c->route.overlap) {
+	case GW_OVERLAP_NONE:
+		if (!c->n_invites)
+			send_invite(c);
+		break;
+	case GW_OVERLAP_COLLECT:
+		if (c->n_invites)
+			break;
+		if (c->complete && enough_digits(c)) {
+			osmo_timer_del(&c->t_digit);
+			send_invite(c);
+		} else {
+			osmo_timer_schedule(&c->t_digit, (int)osmo_tdef_get(c->gw->tdefs, -2, OSMO_TDEF_S, 4), 0);
+		}
+		break;
+	case GW_OVERLAP_RFC3578:
+		if (!enough_digits(c))
+			break;
+		if (c->leg && c->n_invites) {
+			/* more digits while an INVITE is pending: a new INVITE, the old one CANCELled (s3) */
+			struct sip_leg *old = c->leg;
+			c->leg = NULL;
+			sip_leg_release(old, NULL, NULL);
+		}
+		send_invite(c);
+		break;
+	}
+}
+
+static void t_digit_cb(void *data)
+{
+	struct gw_call *c = data;
+	if (c->n_invites || !c->ic)
+		return;
+	if (!enough_digits(c)) {
+		LOGPFSML(c->fi, LOGL_NOTICE, "inter-digit timer expired with %zu digits (%u needed): cause 28\n",
+			 strlen(c->digits), c->route.min_digits);
+		release_isup(c, 28, 2);
+		maybe_end(c);
+		return;
+	}
+	LOGPFSML(c->fi, LOGL_INFO, "inter-digit timer expired: the number is taken as complete\n");
+	send_invite(c);
+}
+
+/* Append the digits of a called or subsequent number; ST completes the number. */
+static void take_digits(struct gw_call *c, const struct isup_number *n)
+{
+	size_t l = strlen(c->digits);
+	for (unsigned i = 0; i < n->n_digits && l + 1 < sizeof(c->digits); i++) {
+		if (n->digits[i] == 'F') {
+			c->complete = c->st_seen = true;
+			break;
+		}
+		c->digits[l++] = n->digits[i];
+	}
+	c->digits[l] = 0;
+}
+
+static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_msg *iam)
+{
+	struct gw_call *c = call_alloc(gw, true);
+	if (!c) {
+		struct isup_cause ca = isup_cause_make(2, 47);
+		isup_call_release_req(ic, &ca);
+		return;
+	}
+	c->ic = ic;
+	c->tg = ic->tg;
+	ic->user_ref = c;
+	ctr_inc(gw, GW_CTR_CALL_ISUP_TO_SIP);
+	struct isup_number cdpn;
+	if (!isup_msg_get_number(iam, ISUP_PAR_CALLED, &cdpn))
+		take_digits(c, &cdpn);
+	if (ic->addr_complete)
+		c->complete = true;
+	const struct gw_route *rt = gw_route_lookup(gw, GW_ROUTE_ISUP_TO_SIP, c->digits);
+	struct gw_peer *p = rt ? gw_peer_find(gw, rt->target) : NULL;
+	if (!p) {
+		/* no route: Q.850 cause 3 "no route to destination" */
+		LOGPFSML(c->fi, LOGL_NOTICE, "no SIP route for called number %s: releasing with cause 3\n", c->digits);
+		ctr_inc(gw, GW_CTR_NO_ROUTE);
+		release_isup(c, 3, 2);
+		maybe_end(c);
+		return;
+	}
+	c->peer = p;
+	c->route = *rt;		/* the route may be changed from the VTY while the call lasts */
+	peer_ctr_inc(p, GW_PEER_CTR_CALL_OUT);
+	c->iam = talloc(c, struct isup_msg);
+	*c->iam = *iam;
+	digits_changed(c);
+}
+
+static void isup_more_digits(struct gw_call *c, const struct isup_msg *sam)
+{
+	struct isup_number sn;
+	if (!sam || isup_msg_get_number(sam, ISUP_PAR_SUBSEQ, &sn))
+		return;
+	if (c->n_invites && c->route.overlap != GW_OVERLAP_RFC3578) {
+		/* the INVITE is out: only SIP-T peers hear of more digits, in INFO (s13.1) */
+		struct sipt_body b;
+		if (c->leg && sipt_out(c)) {
+			make_body(c, NULL, sam, &b);
+			sip_leg_info(c->leg, &b);
+		}
+		return;
+	}
+	take_digits(c, &sn);
+	c->n_sams++;
+	LOGPFSML(c->fi, LOGL_INFO, "SAM: called number now %s%s\n", c->digits, c->complete ? " (complete)" : "");
+	digits_changed(c);
 }
 
 static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struct isup_msg *m,
@@ -311,10 +438,15 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 		release_sip(c, cause, m);
 		maybe_end(c);
 		break;
+	case ISUP_PRIM_MORE_DIGITS:
+		if (c->from_isup) {
+			isup_more_digits(c, m);
+			break;
+		}
+		/* fall through */
 	case ISUP_PRIM_SUSPEND:
 	case ISUP_PRIM_RESUME:
 	case ISUP_PRIM_INFO:
-	case ISUP_PRIM_MORE_DIGITS:
 		/* RFC 3398 s13.1: messages without a SIP equivalent travel in INFO (SIP-T peers only) */
 		if (c->leg && m && sipt_out(c)) {
 			make_body(c, NULL, m, &b);
@@ -493,6 +625,12 @@ static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_re
 	if (!c || c->leg != leg)
 		return;
 	c->leg = NULL;
+	if (status == 484 && c->from_isup && c->route.overlap == GW_OVERLAP_RFC3578 && !c->complete && c->ic) {
+		/* RFC 3578 s3: address incomplete: wait for more digits (ISUP T35 guards), then a new INVITE */
+		LOGPFSML(c->fi, LOGL_INFO, "484 to %s: waiting for more digits\n", c->digits);
+		c->await_digits = true;
+		return;
+	}
 	uint8_t cause = 16, loc = 2;
 	struct isup_msg *m = c->tg ? talloc(c, struct isup_msg) : NULL;
 	struct isup_cause enc;
@@ -578,6 +716,7 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 {
 	struct gw_call *c = fi->priv;
 	osmo_timer_del(&c->t11_timer);
+	osmo_timer_del(&c->t_digit);
 	if (c->leg) {
 		struct sip_leg *leg = c->leg;
 		c->leg = NULL;

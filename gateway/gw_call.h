@@ -31,6 +31,17 @@ struct gw_call {
 	bool peer_sent_isup;		/* SIP -> ISUP: the INVITE carried ISUP (encapsulate back) */
 	uint16_t rtp_port;
 	struct osmo_timer_list t11_timer;
+	/* ISUP -> SIP: the route, and overlap state (RFC 3578) */
+	struct gw_route route;
+	struct isup_msg *iam;		/* the IAM as received; digits holds the called number so far */
+	char digits[ISUP_NUM_MAX_DIGITS + 1];
+	bool complete;			/* ST, the length plan, or the ISUP side says so */
+	bool st_seen;			/* an ST digit came (IAM or SAM) */
+	unsigned n_sams;
+	bool await_digits;		/* RFC 3578: a 484 came, the next SAM makes a new INVITE */
+	unsigned n_invites;
+	char call_id[96], from_tag[48];	/* kept for every INVITE of the call (RFC 3578 s3) */
+	struct osmo_timer_list t_digit;	/* collect: inter-digit timer (gw X2) */
 };
 
 void gw_call_fsm_init(int log_cat);

@@ -254,6 +254,34 @@ DEFUN(cfg_gw_route_digits, cfg_gw_route_digits_cmd, "route (isup-to-sip|sip-to-i
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_gw_route_overlap, cfg_gw_route_overlap_cmd, "route isup-to-sip PREFIX overlap (none|collect|rfc3578)",
+      "A route\n" "Calls from ISUP\n" "Its prefix, or *\n" "Overlap dialling toward SIP\n"
+      "INVITE on the IAM\n" "Collect SAMs until ST, the length plan or the inter-digit timer (gw X2), then one INVITE\n"
+      "RFC 3578: INVITE with the digits so far, a new INVITE on 484 or more digits\n")
+{
+	struct gw_route *r = route_find(GW_ROUTE_ISUP_TO_SIP, strcmp(argv[0], "*") ? argv[0] : "");
+	if (!r) {
+		vty_out(vty, "%% no such route%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	r->overlap = argv[1][0] == 'n' ? GW_OVERLAP_NONE : argv[1][0] == 'c' ? GW_OVERLAP_COLLECT : GW_OVERLAP_RFC3578;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_route_length, cfg_gw_route_length_cmd, "route isup-to-sip PREFIX length <0-32> <0-32>",
+      "A route\n" "Calls from ISUP\n" "Its prefix, or *\n" "Number length plan for overlap\n"
+      "Fewest digits an INVITE may carry\n" "Digits that make the number complete (0: no plan)\n")
+{
+	struct gw_route *r = route_find(GW_ROUTE_ISUP_TO_SIP, strcmp(argv[0], "*") ? argv[0] : "");
+	if (!r) {
+		vty_out(vty, "%% no such route%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	r->min_digits = (unsigned)atoi(argv[1]);
+	r->max_digits = (unsigned)atoi(argv[2]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_gw_no_route, cfg_gw_no_route_cmd, "no route (isup-to-sip|sip-to-isup) PREFIX",
       NO_STR "A route\n" "Calls from ISUP\n" "Calls from SIP\n" "Its prefix, or *\n")
 {
@@ -278,6 +306,11 @@ static int config_write_gw(struct vty *vty)
 		if (r->strip || r->add[0])
 			vty_out(vty, " route %s %s digits strip %u add %s%s", d, pf, r->strip, r->add[0] ? r->add : "none",
 				VTY_NEWLINE);
+		if (r->overlap != GW_OVERLAP_NONE)
+			vty_out(vty, " route %s %s overlap %s%s", d, pf, r->overlap == GW_OVERLAP_COLLECT ? "collect" : "rfc3578",
+				VTY_NEWLINE);
+		if (r->min_digits || r->max_digits)
+			vty_out(vty, " route %s %s length %u %u%s", d, pf, r->min_digits, r->max_digits, VTY_NEWLINE);
 	}
 	osmo_tdef_vty_write(vty, g_gw->tdefs, " timer gw ");
 	return CMD_SUCCESS;
@@ -337,6 +370,8 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(gw_node_id, &cfg_gw_route_sip_cmd);
 	install_element(gw_node_id, &cfg_gw_route_isup_cmd);
 	install_element(gw_node_id, &cfg_gw_route_digits_cmd);
+	install_element(gw_node_id, &cfg_gw_route_overlap_cmd);
+	install_element(gw_node_id, &cfg_gw_route_length_cmd);
 	install_element(gw_node_id, &cfg_gw_no_route_cmd);
 	gw_tdef_groups[0].tdefs = gw->tdefs;
 	osmo_tdef_vty_groups_init(gw_node_id, gw_tdef_groups);

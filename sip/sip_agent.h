@@ -42,6 +42,8 @@ struct sip_invite_req {
 	char history_info[512];
 	int max_forwards;		/* -1: sofia's default (70) */
 	char route[256];		/* outbound proxy as a Route URI, or "" */
+	char call_id[96];		/* "": a new one; RFC 3578: the same for every INVITE of one call */
+	char from_tag[48];		/* "": a new one; RFC 3578: the same for every INVITE of one call */
 };
 
 /* A Reason header with protocol Q.850 (RFC 3326), or none */

@@ -47,6 +47,12 @@ sip-peer far
 gateway
  route isup-to-sip 3 peer far
  route isup-to-sip 4 peer far
+ route isup-to-sip 5 peer far
+ route isup-to-sip 5 overlap collect
+ route isup-to-sip 5 length 3 9
+ route isup-to-sip 6 peer far
+ route isup-to-sip 6 overlap rfc3578
+ route isup-to-sip 6 length 4 0
  route sip-to-isup 49 trunk pstn
  route sip-to-isup 3 trunk pstn
 EOF

@@ -79,6 +79,54 @@ wait 1
 quit" && want $c sim "<- REL .*cause.cause=3" && ok $c
 fi
 
+# ---- overlap toward SIP (RFC 3578) ----
+
+# collect: IAM 5012, SAM 345, SAM 67 -> 9 digits complete the number (length plan): one INVITE
+c=i2s-overlap-collect
+isup_to_sip $c uas-answer "expect signalling 30
+call 5012 4930999
+wait 1
+sam 345
+sam 67
+expect ANSWER 10
+release last 16
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c msg "INVITE sip:+49501234567@" && want $c sim "<- ACM" && ok $c
+
+# collect: the inter-digit timer (X2, 4 s) ends the number
+c=i2s-overlap-timer
+isup_to_sip $c uas-answer "expect signalling 30
+call 5099 4930999
+sam 8
+expect ANSWER 15
+release last 16
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c msg "INVITE sip:+4950998@" && ok $c
+
+# RFC 3578: INVITE with 6021, 484, SAM 555 -> a new INVITE with 6021555, same Call-ID and From tag
+c=i2s-overlap-3578
+isup_to_sip $c uas-overlap-484 "expect signalling 30
+call 6021 4930999
+wait 1
+sam 555F
+expect ANSWER 10
+release last 16
+wait 1
+quit"
+if selected $c && sipp_ok $c && want $c sipp "INVITE1 sip:+496021@" && want $c sipp "INVITE2 sip:+496021555@"; then
+	t1=$(sed -n 's/^INVITE1 .* from-tag \([^ ]*\) .*/\1/p' "$out/$c.sipp")
+	t2=$(sed -n 's/^INVITE2 .* from-tag \([^ ]*\) .*/\1/p' "$out/$c.sipp")
+	c1=$(sed -n 's/^INVITE1 .* cseq \([0-9]*\) ;.*/\1/p' "$out/$c.sipp")
+	c2=$(sed -n 's/^INVITE2 .* cseq \([0-9]*\) ;.*/\1/p' "$out/$c.sipp")
+	if [ -n "$t1" ] && [ "$t1" = "$t2" ] && [ "$c1" != "$c2" ]; then
+		want $c sim "<- ACM" && want $c sim "<- ANM" && ok $c
+	else
+		bad $c "From tag '$t1' / '$t2', CSeq $c1 / $c2: the second INVITE must keep the From tag, with a new CSeq"
+	fi
+fi
+
 # ---- SIP -> ISUP (RFC 3666 s2: SIP to PSTN) ----
 
 c=s2i-answered

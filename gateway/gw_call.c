@@ -307,6 +307,16 @@ static void digits_changed(struct gw_call *c)
 static void t_digit_cb(void *data)
 {
 	struct gw_call *c = data;
+	if (!c->from_isup) {
+		/* SIP -> ISUP: no further INVITE came after our 484 */
+		if (c->await_digits && c->ic) {
+			LOGPFSML(c->fi, LOGL_NOTICE, "no INVITE with more digits after 484: releasing (cause 28)\n");
+			c->await_digits = false;
+			release_isup(c, 28, 2);
+			maybe_end(c);
+		}
+		return;
+	}
 	if (c->n_invites || !c->ic)
 		return;
 	if (!enough_digits(c)) {
@@ -474,9 +484,75 @@ static bool source_allowed(const struct gw_peer *p, const char *addr)
 	return false;
 }
 
+/* SIP -> ISUP with a number length plan on the route: a number still short of it is answered 484 at
+ * once (after the IAM or SAM went out), and the call waits for the caller's next INVITE with more digits
+ * (RFC 3578 s4; sofia refuses a second INVITE of the same call while the first is pending, so the
+ * caller gets the 484 first). The inter-digit timer X2 ends a wait that brings nothing. */
+static void maybe_incomplete(struct gw_call *c)
+{
+	if (c->from_isup || !c->leg || !c->route.max_digits || strlen(c->digits) >= c->route.max_digits)
+		return;
+	struct sip_leg *leg = c->leg;
+	c->leg = NULL;
+	c->await_digits = true;
+	sip_leg_reject(leg, 484, NULL, NULL);
+	osmo_timer_schedule(&c->t_digit, (int)osmo_tdef_get(c->gw->tdefs, -2, OSMO_TDEF_S, 4), 0);
+	LOGPFSML(c->fi, LOGL_INFO, "%s is shorter than the plan's %u digits: 484, waiting for more\n", c->digits,
+		 c->route.max_digits);
+}
+
+/* RFC 3578 s4: a new INVITE of an overlap call (same Call-ID and From tag, the number grown): the new
+ * digits go to the ISUP side in a SAM, the previous INVITE is answered 484, the new one takes its place. */
+static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct sip_invite *inv)
+{
+	if (!inv->call_id[0] || !inv->from_tag[0])
+		return false;
+	struct gw_call *c;
+	llist_for_each_entry(c, &gw->calls, list) {
+		if (c->from_isup || !c->ic || (c->leg && c->leg->answered) || (!c->leg && !c->await_digits) ||
+		    strcmp(c->call_id, inv->call_id) || strcmp(c->from_tag, inv->from_tag))
+			continue;
+		char user[80];
+		if (gw_map_uri_user(inv->ruri, user, sizeof(user)))
+			return false;
+		const char *u = user[0] == '+' ? user + 1 : user;
+		size_t have = strlen(c->digits);
+		/* the digits so far in the form the first Request-URI gave them: the new number must extend them */
+		if (strlen(u) <= have || strncmp(u, c->digits, have)) {
+			LOGPFSML(c->fi, LOGL_NOTICE, "INVITE of the same call with %s, not an extension of %s: 484\n", u,
+				 c->digits);
+			leg->user_ref = leg;
+			sip_leg_reject(leg, 484, NULL, NULL);
+			return true;
+		}
+		struct isup_msg sam;
+		char line[128], err[64];
+		snprintf(line, sizeof(line), "SAM cic=0 sn.digits=%s", u + have);
+		if (isup_msg_from_line(&sam, c->tg->variant, line, err, sizeof(err)))
+			return false;
+		struct sip_leg *old = c->leg;
+		c->leg = leg;
+		leg->user_ref = c;
+		snprintf(c->digits, sizeof(c->digits), "%.64s", u);
+		c->n_sams++;
+		c->await_digits = false;
+		osmo_timer_del(&c->t_digit);
+		isup_call_req(c->ic, ISUP_PRIM_MORE_DIGITS, &sam);
+		if (old)
+			sip_leg_reject(old, 484, NULL, NULL);
+		ctr_inc(gw, GW_CTR_OVERLAP_INVITE);
+		LOGPFSML(c->fi, LOGL_INFO, "overlap INVITE %s -> SAM %s\n", inv->ruri, u + (have));
+		maybe_incomplete(c);
+		return true;
+	}
+	return false;
+}
+
 static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struct sip_invite *inv)
 {
 	struct gw *gw = a->priv;
+	if (overlap_continue(gw, leg, inv))
+		return;
 	struct gw_peer *p = NULL, *it;
 	llist_for_each_entry(it, &gw->peers, list)
 		if (source_allowed(it, inv->src_addr)) {
@@ -555,7 +631,12 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 		return;
 	}
 	osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_PROCEEDING, 0, 0);
+	snprintf(c->call_id, sizeof(c->call_id), "%s", inv->call_id);
+	snprintf(c->from_tag, sizeof(c->from_tag), "%s", inv->from_tag);
+	snprintf(c->digits, sizeof(c->digits), "%.64s", user[0] == '+' ? user + 1 : user);
+	c->route = *rt;
 	LOGPFSML(c->fi, LOGL_INFO, "INVITE %s -> IAM on CIC %u\n", inv->ruri, c->ic->circ ? c->ic->circ->cic : 0);
+	maybe_incomplete(c);
 }
 
 static void send_backward(struct gw_call *c, const struct gw_backward *bw, uint8_t type, uint8_t event)

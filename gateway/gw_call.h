@@ -40,7 +40,8 @@ struct gw_call {
 	unsigned n_sams;
 	bool await_digits;		/* RFC 3578: a 484 came, the next SAM makes a new INVITE */
 	unsigned n_invites;
-	char call_id[96], from_tag[48];	/* kept for every INVITE of the call (RFC 3578 s3) */
+	char call_id[128], from_tag[64];	/* kept for every INVITE of the call (RFC 3578 s3); SIP -> ISUP:
+						 * what ties the caller's INVITEs of one overlap call (s4) */
 	struct osmo_timer_list t_digit;	/* collect: inter-digit timer (gw X2) */
 };
 

@@ -268,11 +268,14 @@ DEFUN(cfg_gw_route_overlap, cfg_gw_route_overlap_cmd, "route isup-to-sip PREFIX 
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_gw_route_length, cfg_gw_route_length_cmd, "route isup-to-sip PREFIX length <0-32> <0-32>",
-      "A route\n" "Calls from ISUP\n" "Its prefix, or *\n" "Number length plan for overlap\n"
-      "Fewest digits an INVITE may carry\n" "Digits that make the number complete (0: no plan)\n")
+DEFUN(cfg_gw_route_length, cfg_gw_route_length_cmd, "route (isup-to-sip|sip-to-isup) PREFIX length <0-32> <0-32>",
+      "A route\n" "Calls from ISUP\n" "Calls from SIP\n" "Its prefix, or *\n" "Number length plan for overlap\n"
+      "Fewest digits an INVITE may carry (isup-to-sip)\n"
+      "Digits that make the number complete (0: no plan); sip-to-isup: shorter numbers get 484 and more INVITEs\n")
 {
-	struct gw_route *r = route_find(GW_ROUTE_ISUP_TO_SIP, strcmp(argv[0], "*") ? argv[0] : "");
+	enum gw_route_dir dir = argv[0][0] == 'i' ? GW_ROUTE_ISUP_TO_SIP : GW_ROUTE_SIP_TO_ISUP;
+	argv++;
+	struct gw_route *r = route_find(dir, strcmp(argv[0], "*") ? argv[0] : "");
 	if (!r) {
 		vty_out(vty, "%% no such route%s", VTY_NEWLINE);
 		return CMD_WARNING;

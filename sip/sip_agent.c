@@ -149,6 +149,10 @@ static void rx_invite(struct sip_agent *a, nua_handle_t *nh, const sip_t *sip)
 		url_e(inv->ruri, sizeof(inv->ruri), sip->sip_request->rq_url);
 	header_text(sip->sip_from, inv->from, sizeof(inv->from));
 	header_text(sip->sip_to, inv->to, sizeof(inv->to));
+	if (sip->sip_call_id && sip->sip_call_id->i_id)
+		snprintf(inv->call_id, sizeof(inv->call_id), "%s", sip->sip_call_id->i_id);
+	if (sip->sip_from && sip->sip_from->a_tag)
+		snprintf(inv->from_tag, sizeof(inv->from_tag), "%s", sip->sip_from->a_tag);
 	unknown_header(sip, "P-Asserted-Identity", inv->pai, sizeof(inv->pai));
 	unknown_header(sip, "Privacy", inv->privacy, sizeof(inv->privacy));
 	unknown_header(sip, "Diversion", inv->diversion, sizeof(inv->diversion));

@@ -26,6 +26,8 @@ struct sip_invite {
 	char diversion[256];		/* first Diversion, "" when absent */
 	char history_info[512];		/* History-Info, "" when absent */
 	int max_forwards;		/* -1 when absent */
+	char call_id[128];
+	char from_tag[64];		/* with the Call-ID, ties the INVITEs of an RFC 3578 overlap call together */
 	char src_addr[64];		/* where it came from (peer check) */
 	uint16_t src_port;
 	struct sipt_body body;
@@ -42,8 +44,8 @@ struct sip_invite_req {
 	char history_info[512];
 	int max_forwards;		/* -1: sofia's default (70) */
 	char route[256];		/* outbound proxy as a Route URI, or "" */
-	char call_id[96];		/* "": a new one; RFC 3578: the same for every INVITE of one call */
-	char from_tag[48];		/* "": a new one; RFC 3578: the same for every INVITE of one call */
+	char call_id[128];		/* "": a new one; RFC 3578: the same for every INVITE of one call */
+	char from_tag[64];		/* "": a new one; RFC 3578: the same for every INVITE of one call */
 };
 
 /* A Reason header with protocol Q.850 (RFC 3326), or none */

@@ -392,7 +392,7 @@ struct sip_leg *sip_leg_invite(struct sip_agent *a, const struct sip_invite_req 
 {
 	if (!a->nua || a->shutting_down)
 		return NULL;
-	char to[264], from[360];
+	char to[264], from[400];
 	snprintf(to, sizeof(to), req->to[0] ? "%s" : "<%s>", req->to[0] ? req->to : req->ruri);
 	snprintf(from, sizeof(from), "%s%s%s", req->from, req->from_tag[0] ? ";tag=" : "", req->from_tag);
 	nua_handle_t *nh = nua_handle(a->nua, NULL, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from),

@@ -17,7 +17,7 @@ gw_start
 # rows with a status; cause 16 has none (BYE/CANCEL); 22 -> 301 needs a new number in the diagnostic
 tail -n +2 "$data/rfc3398_isup_cause_to_sip.csv" | cut -d, -f1,3 | grep -v ',$' | grep -v ',301$' >"$out/i2s.rows"
 n1=$(wc -l <"$out/i2s.rows")
-{ echo SEQUENTIAL; while IFS=, read -r cause status; do printf '49300%03d;%s\n' "$cause" "$status"; done <"$out/i2s.rows"; } \
+{ echo SEQUENTIAL; while IFS=, read -r cause status; do printf '4930000%03d;%s\n' "$cause" "$status"; done <"$out/i2s.rows"; } \
 	>"$out/i2s.inf"
 statuses=$(cut -d, -f2 "$out/i2s.rows" | sort -u)
 {
@@ -58,7 +58,7 @@ wait $sim 2>/dev/null
 [ $rp = 0 ] || bad i2s-table "sipp exited $rp"
 good=0
 while IFS=, read -r cause status; do
-	num=$(printf '49300%03d' "$cause")
+	num=$(printf '4930000%03d' "$cause")
 	if grep -q "row $num want $status got $status  *Q.850;cause=$cause\$" "$out/i2s.sipp"; then
 		good=$((good + 1))
 	else
@@ -86,7 +86,7 @@ n2=$(wc -l <"$out/s2i.rows")
 	echo '  <nop next="r500"/>'
 	for st in $(cut -d, -f1 "$out/s2i.rows"); do
 		echo "  <label id=\"r$st\"/>"
-		sed -n '/<send><!\[CDATA\[/,/\]\]><\/send>/p' "$here/sipp/uas-busy.xml" | sed "s/^SIP\/2.0 486 Busy Here/SIP\/2.0 $st Table Row/"
+		sed -n '/<send[^>]*><!\[CDATA\[/,/\]\]><\/send>/p' "$here/sipp/uas-busy.xml" | sed "s/^SIP\/2.0 486 Busy Here/SIP\/2.0 $st Table Row/"
 		echo '  <recv request="ACK" next="done"/>'
 	done
 	echo '  <label id="done"/>'

@@ -54,6 +54,7 @@ gateway
  route isup-to-sip 6 overlap rfc3578
  route isup-to-sip 6 length 4 0
  route sip-to-isup 49 trunk pstn
+ route sip-to-isup 49 length 0 10
  route sip-to-isup 3 trunk pstn
 EOF
 
@@ -106,7 +107,7 @@ isup_to_sip() { # case uas-scenario sim-script
 }
 
 # SIP -> ISUP: pstn-sim is the callee (its script says how it answers), SIPp places the call
-sip_to_isup() { # case uac-scenario called sim-script
+sip_to_isup() { # case uac-scenario called sim-script [extra SIPp arguments]
 	selected "$1" || return 0
 	printf '%s\n' "$4" >"$out/$1.script"
 	"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/$1.script" \
@@ -117,7 +118,7 @@ sip_to_isup() { # case uac-scenario called sim-script
 		sleep 0.1
 	done
 	sleep 0.3
-	"$SIPP" -sf "$here/sipp/$2.xml" -s "$3" -key caller 4930999888 -i 127.0.0.1 -p $P_UAC -m 1 -timeout 20 \
+	"$SIPP" -sf "$here/sipp/$2.xml" -s "$3" $5 -key caller 4930999888 -i 127.0.0.1 -p $P_UAC -m 1 -timeout 20 \
 		-timeout_error -trace_msg -message_file "$out/$1.msg" -trace_logs -log_file "$out/$1.sipp" \
 		127.0.0.1:$P_SIP >/dev/null 2>"$out/$1.sipperr"
 	SIPP_RC=$?

@@ -139,6 +139,19 @@ selected $c && sipp_ok $c && want $c sim "<- IAM .*cdpn.nai=3 .*cdpn.digits=3012
 	want $c sim "cgpn.nai=3 .*cgpn.apri=0 cgpn.si=3 cgpn.digits=4930999888" && want $c sim "-> ACM" && want $c sim "-> ANM" &&
 	want $c sim "<- REL .*cause.cause=16" && want $c sim "hop.count=20" && ok $c
 
+# RFC 3578 s4: the caller dials in overlap: INVITE +4930123, then +4930123456 -> IAM 30123, SAM 456;
+# the first INVITE gets 484, the second the answer
+c=s2i-overlap
+sip_to_isup $c uac-overlap +4930123 "expect signalling 30
+expect MORE_DIGITS 15
+alert last
+answer last
+expect RELEASE 15
+wait 1
+quit" "-key more 456"
+selected $c && sipp_ok $c && want $c sim "<- IAM .*cdpn.digits=30123" && want $c sim "<- SAM .*sn.digits=456" &&
+	want $c sim "-> ANM" && want $c sipp "484 for CSeq 1 INVITE" && want $c sipp "200 for CSeq 2 INVITE" && ok $c
+
 c=s2i-pstn-hangup
 sip_to_isup $c uac-answer-hangup 4930123456 "auto answer
 expect signalling 30

@@ -31,6 +31,10 @@ static const struct rate_ctr_desc peer_ctr_desc[] = {
 	[GW_PEER_CTR_CALL_IN] = { "call:in", "INVITEs accepted from the peer" },
 	[GW_PEER_CTR_ANSWERED] = { "call:answered", "calls answered" },
 	[GW_PEER_CTR_FAILED] = { "call:failed", "calls ended by an error response" },
+	[GW_PEER_CTR_OPTIONS_TX] = { "options:tx", "keepalive OPTIONS sent" },
+	[GW_PEER_CTR_OPTIONS_FAILED] = { "options:failed", "keepalive OPTIONS without an answer (408/503)" },
+	[GW_PEER_CTR_WENT_DOWN] = { "state:down", "times the peer was marked down" },
+	[GW_PEER_CTR_FAILOVER] = { "call:failover", "INVITEs moved from this peer to the route's next one" },
 };
 static const struct rate_ctr_group_desc peer_ctrg_desc = {
 	.group_name_prefix = "sip_peer", .group_description = "SIP peer", .class_id = OSMO_STATS_CLASS_PEER,
@@ -83,8 +87,64 @@ struct gw_peer *gw_peer_get(struct gw *gw, const char *name)
 	snprintf(p->transport, sizeof(p->transport), "udp");
 	gw_map_cfg_default(&p->map);
 	p->ctrs = rate_ctr_group_alloc(p, &peer_ctrg_desc, idx++);
+	p->gw = gw;
+	p->up = true;
 	llist_add_tail(&p->list, &gw->peers);
 	return p;
+}
+
+static void ka_send(void *data);
+
+static void ka_answer(int status, void *priv)
+{
+	struct gw_peer *p = priv;
+	p->probing = false;
+	/* any answer shows the peer alive; 408 (nothing came) and 503 (transport error, or the peer says it
+	 * cannot serve) mark it down */
+	bool up = status != 408 && status != 503;
+	if (!up)
+		rate_ctr_inc(rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_OPTIONS_FAILED));
+	if (up != p->up) {
+		LOGP(DLGLOBAL, LOGL_NOTICE, "sip-peer %s (%s:%u) is %s (OPTIONS answered %d)\n", p->name, p->host, p->port,
+		     up ? "UP again" : "DOWN: no calls to it", status);
+		if (!up)
+			rate_ctr_inc(rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_WENT_DOWN));
+	}
+	p->up = up;
+	if (p->keepalive_s && !p->gw->stopping)
+		osmo_timer_schedule(&p->ka_timer, (int)p->keepalive_s, 0);
+}
+
+static void ka_send(void *data)
+{
+	struct gw_peer *p = data;
+	if (!p->keepalive_s || p->probing || !p->gw->sip || p->gw->stopping)
+		return;
+	char uri[128];
+	snprintf(uri, sizeof(uri), "sip:%s:%u%s", p->host, p->port, strcmp(p->transport, "udp") ? ";transport=tcp" : "");
+	if (sip_agent_options(p->gw->sip, uri, ka_answer, p) == 0) {
+		p->probing = true;
+		rate_ctr_inc(rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_OPTIONS_TX));
+	} else {
+		osmo_timer_schedule(&p->ka_timer, (int)p->keepalive_s, 0);
+	}
+}
+
+void gw_peers_start(struct gw *gw)
+{
+	struct gw_peer *p;
+	llist_for_each_entry(p, &gw->peers, list) {
+		osmo_timer_setup(&p->ka_timer, ka_send, p);
+		if (p->keepalive_s)
+			osmo_timer_schedule(&p->ka_timer, 0, 1000);
+	}
+}
+
+struct gw_peer *gw_route_peer(struct gw *gw, const struct gw_route *r, unsigned n)
+{
+	if (n == 0)
+		return gw_peer_find(gw, r->target);
+	return n - 1 < r->n_alt ? gw_peer_find(gw, r->alt[n - 1]) : NULL;
 }
 
 const struct gw_route *gw_route_lookup(const struct gw *gw, enum gw_route_dir dir, const char *digits)
@@ -110,14 +170,14 @@ void gw_route_apply(const struct gw_route *r, const char *in, char *out, size_t 
 char *gw_show_peers(void *ctx, const struct gw *gw)
 {
 	static const char *const modes[] = { "off", "sip-t optional", "sip-t required" };
-	char *s = talloc_asprintf(ctx, "%-12s %-22s %-5s %-15s %8s %8s %8s %8s\r\n", "peer", "address", "tport",
-				  "sip-t", "out", "in", "answered", "failed");
+	char *s = talloc_asprintf(ctx, "%-12s %-22s %-5s %-15s %-5s %8s %8s %8s %8s\r\n", "peer", "address", "tport",
+				  "sip-t", "state", "out", "in", "answered", "failed");
 	const struct gw_peer *p;
 	llist_for_each_entry(p, &gw->peers, list) {
 		char addr[80];
 		snprintf(addr, sizeof(addr), "%s:%u", p->host, p->port);
-		s = talloc_asprintf_append(s, "%-12s %-22s %-5s %-15s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 "\r\n",
-					   p->name, addr, p->transport, modes[p->sipt],
+		s = talloc_asprintf_append(s, "%-12s %-22s %-5s %-15s %-5s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 "\r\n",
+					   p->name, addr, p->transport, modes[p->sipt], p->up ? "up" : "DOWN",
 					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_OUT)->current,
 					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_IN)->current,
 					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_ANSWERED)->current,

@@ -35,6 +35,12 @@ struct gw_peer {
 	char sources[GW_PEER_MAX_SOURCES][64];	/* addresses allowed to call us through this peer */
 	unsigned n_sources;
 	struct rate_ctr_group *ctrs;
+	/* OPTIONS keepalive: a peer that does not answer is down and gets no calls */
+	struct gw *gw;
+	unsigned keepalive_s;		/* 0: no keepalive, the peer is taken as up */
+	bool up;
+	bool probing;
+	struct osmo_timer_list ka_timer;
 };
 
 enum gw_peer_ctr {
@@ -42,6 +48,10 @@ enum gw_peer_ctr {
 	GW_PEER_CTR_CALL_IN,
 	GW_PEER_CTR_ANSWERED,
 	GW_PEER_CTR_FAILED,
+	GW_PEER_CTR_OPTIONS_TX,
+	GW_PEER_CTR_OPTIONS_FAILED,
+	GW_PEER_CTR_WENT_DOWN,
+	GW_PEER_CTR_FAILOVER,
 };
 
 enum gw_route_dir { GW_ROUTE_ISUP_TO_SIP, GW_ROUTE_SIP_TO_ISUP };
@@ -60,6 +70,9 @@ struct gw_route {
 	unsigned strip;			/* digits removed from the front */
 	char add[32];			/* digits put in front after stripping */
 	char target[32];		/* a SIP peer (isup-to-sip) or an ISUP trunk (sip-to-isup) */
+#define GW_ROUTE_MAX_ALT 3
+	char alt[GW_ROUTE_MAX_ALT][32];	/* isup-to-sip: further peers, tried in order when the first is down or fails */
+	unsigned n_alt;
 	enum gw_overlap overlap;	/* isup-to-sip */
 	unsigned min_digits;		/* overlap: no INVITE with fewer digits */
 	unsigned max_digits;		/* number length plan: this many digits complete the number (0: no plan) */
@@ -109,3 +122,7 @@ char *gw_show_calls(void *ctx, const struct gw *gw);
 char *gw_show_peers(void *ctx, const struct gw *gw);
 
 void gw_vty_init(struct gw *gw, int sip_node, int peer_node, int gw_node);
+/* Start the OPTIONS keepalive of every peer that has one (after the SIP agent is up). */
+void gw_peers_start(struct gw *gw);
+/* The n-th peer of an isup-to-sip route (0: the first), or NULL. */
+struct gw_peer *gw_route_peer(struct gw *gw, const struct gw_route *r, unsigned n);

@@ -254,7 +254,8 @@ static void send_invite(struct gw_call *c)
 	c->await_digits = false;
 	c->leg = sip_leg_invite(gw->sip, req, b, c);
 	LOGPFSML(c->fi, LOGL_INFO, "%s on CIC %u -> INVITE %s%s\n", c->n_invites > 1 ? "SAM" : "IAM",
-		 c->ic && c->ic->circ ? c->ic->circ->cic : 0, req->ruri, c->complete ? "" : " (overlap, more digits may come)");
+		 c->ic && c->ic->circ ? c->ic->circ->cic : 0, req->ruri,
+		 c->route.overlap != GW_OVERLAP_NONE && !c->complete ? " (overlap, more digits may come)" : "");
 	talloc_free(b);
 	talloc_free(req);
 	talloc_free(m);
@@ -362,7 +363,24 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 	if (ic->addr_complete)
 		c->complete = true;
 	const struct gw_route *rt = gw_route_lookup(gw, GW_ROUTE_ISUP_TO_SIP, c->digits);
-	struct gw_peer *p = rt ? gw_peer_find(gw, rt->target) : NULL;
+	struct gw_peer *p = NULL;
+	/* the route's first peer that is up (OPTIONS keepalive) */
+	for (unsigned i = 0; rt && i <= rt->n_alt && !p; i++) {
+		p = gw_route_peer(gw, rt, i);
+		c->peer_idx = i;
+		if (p && !p->up) {
+			LOGPFSML(c->fi, LOGL_INFO, "sip-peer %s is down: next peer of the route\n", p->name);
+			p = NULL;
+		}
+	}
+	if (!p && rt && gw_route_peer(gw, rt, 0)) {
+		/* every peer of the route is down: cause 34 no circuit/channel available -> the caller may retry */
+		LOGPFSML(c->fi, LOGL_NOTICE, "every SIP peer of the route for %s is down: releasing with cause 34\n",
+			 c->digits);
+		release_isup(c, 34, 2);
+		maybe_end(c);
+		return;
+	}
 	if (!p) {
 		/* no route: Q.850 cause 3 "no route to destination" */
 		LOGPFSML(c->fi, LOGL_NOTICE, "no SIP route for called number %s: releasing with cause 3\n", c->digits);
@@ -699,6 +717,27 @@ static void sip_answer_ind(struct sip_leg *leg, const struct sipt_body *body)
 	osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_ACTIVE, 0, 0);
 }
 
+/* The INVITE failed before any provisional response with 408 (no answer) or 503 (transport error or
+ * unavailable): the route's next peer that is up gets the call, as a new dialog. */
+static bool try_next_peer(struct gw_call *c, int status)
+{
+	for (unsigned i = c->peer_idx + 1; i <= c->route.n_alt; i++) {
+		struct gw_peer *p = gw_route_peer(c->gw, &c->route, i);
+		if (!p || !p->up)
+			continue;
+		LOGPFSML(c->fi, LOGL_NOTICE, "sip-peer %s failed the INVITE (%d): trying sip-peer %s\n", c->peer->name,
+			 status, p->name);
+		peer_ctr_inc(c->peer, GW_PEER_CTR_FAILOVER);
+		peer_ctr_inc(p, GW_PEER_CTR_CALL_OUT);
+		c->peer = p;
+		c->peer_idx = i;
+		c->call_id[0] = c->from_tag[0] = 0;
+		send_invite(c);
+		return true;
+	}
+	return false;
+}
+
 static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_reason *reason,
 			    const struct sipt_body *body)
 {
@@ -706,6 +745,8 @@ static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_re
 	if (!c || c->leg != leg)
 		return;
 	c->leg = NULL;
+	if (c->from_isup && c->ic && !leg->provisional_seen && (status == 408 || status == 503) && try_next_peer(c, status))
+		return;
 	if (status == 484 && c->from_isup && c->route.overlap == GW_OVERLAP_RFC3578 && !c->complete && c->ic) {
 		/* RFC 3578 s3: address incomplete: wait for more digits (ISUP T35 guards), then a new INVITE */
 		LOGPFSML(c->fi, LOGL_INFO, "484 to %s: waiting for more digits\n", c->digits);

@@ -27,6 +27,7 @@ struct gw_call {
 	struct isup_trunk *tg;
 	struct sip_leg *leg;		/* NULL once the SIP half is released */
 	struct gw_peer *peer;
+	unsigned peer_idx;		/* which peer of the route (0: its first) */
 	bool acm_sent;			/* ISUP -> SIP: an ACM (or CON) went back to the PSTN */
 	bool peer_sent_isup;		/* SIP -> ISUP: the INVITE carried ISUP (encapsulate back) */
 	uint16_t rtp_port;

@@ -57,12 +57,22 @@ DEFUN(cfg_sip_rtp, cfg_sip_rtp_cmd, "rtp-base <1024-64000>", "First RTP port of 
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_sip_ttimeout, cfg_sip_ttimeout_cmd, "transaction-timeout <500-32000>",
+      "How long a transaction waits for its final response (64*T1: Timer B/F); shorter means faster failover\n"
+      "Milliseconds (default 32000)\n")
+{
+	g_gw->sip_cfg.t1x64_ms = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
 static int config_write_sip(struct vty *vty)
 {
 	vty_out(vty, "sip%s", VTY_NEWLINE);
 	vty_out(vty, " local %s%s", g_gw->sip_cfg.bind_url, VTY_NEWLINE);
 	vty_out(vty, " media-address %s%s", g_gw->media_addr, VTY_NEWLINE);
 	vty_out(vty, " rtp-base %u%s", g_gw->rtp_base, VTY_NEWLINE);
+	if (g_gw->sip_cfg.t1x64_ms)
+		vty_out(vty, " transaction-timeout %u%s", g_gw->sip_cfg.t1x64_ms, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
@@ -169,6 +179,19 @@ DEFUN(cfg_peer_source, cfg_peer_source_cmd, "allow-source A.B.C.D",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_peer_keepalive, cfg_peer_keepalive_cmd, "options-keepalive <0-3600>",
+      "OPTIONS to the peer every so often; a peer that does not answer is down and gets no calls\n"
+      "Seconds between OPTIONS (0: off, the peer counts as up)\n")
+{
+	struct gw_peer *p = vty->index;
+	p->keepalive_s = (unsigned)atoi(argv[0]);
+	if (!p->keepalive_s)
+		p->up = true;
+	else if (p->gw->sip && p->ka_timer.cb)
+		osmo_timer_schedule(&p->ka_timer, 0, 1000);
+	return CMD_SUCCESS;
+}
+
 static int config_write_peer(struct vty *vty)
 {
 	static const char *const sipt[] = { "off", "optional", "required" };
@@ -187,6 +210,8 @@ static int config_write_peer(struct vty *vty)
 		vty_out(vty, " redirection %s%s", p->map.diversion ? "diversion" : "history-info", VTY_NEWLINE);
 		for (unsigned i = 0; i < p->n_sources; i++)
 			vty_out(vty, " allow-source %s%s", p->sources[i], VTY_NEWLINE);
+		if (p->keepalive_s)
+			vty_out(vty, " options-keepalive %u%s", p->keepalive_s, VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }
@@ -226,10 +251,22 @@ static int route_set(struct vty *vty, enum gw_route_dir dir, const char *prefix,
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_gw_route_sip, cfg_gw_route_sip_cmd, "route isup-to-sip PREFIX peer NAME",
-      "A route\n" "Calls from ISUP, by called number\n" "Number prefix, or * for all\n" "To a SIP peer\n" "Peer name\n")
+DEFUN(cfg_gw_route_sip, cfg_gw_route_sip_cmd, "route isup-to-sip PREFIX peer .NAMES",
+      "A route\n" "Calls from ISUP, by called number\n" "Number prefix, or * for all\n" "To SIP peers\n"
+      "Peer names, tried in order: a peer that is down is skipped, one that fails the INVITE (408, 503) is left\n")
 {
-	return route_set(vty, GW_ROUTE_ISUP_TO_SIP, argv[0], argv[1]);
+	if (argc - 1 > 1 + GW_ROUTE_MAX_ALT) {
+		vty_out(vty, "%% at most %d peers%s", 1 + GW_ROUTE_MAX_ALT, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	int rc = route_set(vty, GW_ROUTE_ISUP_TO_SIP, argv[0], argv[1]);
+	if (rc != CMD_SUCCESS)
+		return rc;
+	struct gw_route *r = route_find(GW_ROUTE_ISUP_TO_SIP, strcmp(argv[0], "*") ? argv[0] : "");
+	r->n_alt = 0;
+	for (int i = 2; i < argc; i++)
+		snprintf(r->alt[r->n_alt++], sizeof(r->alt[0]), "%s", argv[i]);
+	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_gw_route_isup, cfg_gw_route_isup_cmd, "route sip-to-isup PREFIX trunk NAME",
@@ -304,8 +341,10 @@ static int config_write_gw(struct vty *vty)
 	llist_for_each_entry(r, &g_gw->routes, list) {
 		const char *d = r->dir == GW_ROUTE_ISUP_TO_SIP ? "isup-to-sip" : "sip-to-isup";
 		const char *pf = r->prefix[0] ? r->prefix : "*";
-		vty_out(vty, " route %s %s %s %s%s", d, pf, r->dir == GW_ROUTE_ISUP_TO_SIP ? "peer" : "trunk", r->target,
-			VTY_NEWLINE);
+		vty_out(vty, " route %s %s %s %s", d, pf, r->dir == GW_ROUTE_ISUP_TO_SIP ? "peer" : "trunk", r->target);
+		for (unsigned i = 0; i < r->n_alt; i++)
+			vty_out(vty, " %s", r->alt[i]);
+		vty_out(vty, "%s", VTY_NEWLINE);
 		if (r->strip || r->add[0])
 			vty_out(vty, " route %s %s digits strip %u add %s%s", d, pf, r->strip, r->add[0] ? r->add : "none",
 				VTY_NEWLINE);
@@ -353,6 +392,7 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(sip_node_id, &cfg_sip_local_cmd);
 	install_element(sip_node_id, &cfg_sip_media_cmd);
 	install_element(sip_node_id, &cfg_sip_rtp_cmd);
+	install_element(sip_node_id, &cfg_sip_ttimeout_cmd);
 
 	install_element(CONFIG_NODE, &cfg_peer_cmd);
 	install_node(&peer_node, config_write_peer);
@@ -367,6 +407,7 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(peer_node_id, &cfg_peer_no_trusted_cmd);
 	install_element(peer_node_id, &cfg_peer_redir_cmd);
 	install_element(peer_node_id, &cfg_peer_source_cmd);
+	install_element(peer_node_id, &cfg_peer_keepalive_cmd);
 
 	install_element(CONFIG_NODE, &cfg_gw_cmd);
 	install_node(&gw_node, config_write_gw);

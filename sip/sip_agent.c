@@ -15,6 +15,7 @@
 #include <osmocom/core/utils.h>
 
 #include "sip_priv.h"
+#include <sofia-sip/nta_tag.h>
 #include "sip_loop.h"
 
 int sip_log_cat = DLGLOBAL;
@@ -95,6 +96,34 @@ void sip_agent_reason(const sip_t *sip, struct sip_reason *r)
 				return;
 			}
 		}
+}
+
+struct sip_probe {
+	struct llist_head list;
+	nua_handle_t *nh;
+	sip_options_cb cb;
+	void *priv;
+};
+
+int sip_agent_options(struct sip_agent *a, const char *uri, sip_options_cb cb, void *priv)
+{
+	if (!a->nua || a->shutting_down)
+		return -ENOTCONN;
+	char to[280];
+	snprintf(to, sizeof(to), "<%s>", uri);
+	struct sip_probe *pr = talloc_zero(a, struct sip_probe);
+	if (!pr)
+		return -ENOMEM;
+	pr->nh = nua_handle(a->nua, NULL, SIPTAG_TO_STR(to), TAG_END());
+	if (!pr->nh) {
+		talloc_free(pr);
+		return -ENOMEM;
+	}
+	pr->cb = cb;
+	pr->priv = priv;
+	llist_add_tail(&pr->list, &a->probes);
+	nua_options(pr->nh, NUTAG_URL(uri), TAG_END());
+	return 0;
 }
 
 /* ---- incoming requests ---- */
@@ -197,6 +226,23 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
 		if (status >= 200)
 			a->shut_down = true;
 		return;
+	case nua_r_options: {
+		struct sip_probe *pr;
+		llist_for_each_entry(pr, &a->probes, list) {
+			if (pr->nh != nh)
+				continue;
+			if (status < 200)
+				return;
+			llist_del(&pr->list);
+			nua_handle_destroy(nh);
+			sip_options_cb cb = pr->cb;
+			void *priv = pr->priv;
+			talloc_free(pr);
+			cb(status, priv);
+			return;
+		}
+		return;
+	}
 	default:
 		break;
 	}
@@ -312,6 +358,7 @@ struct sip_agent *sip_agent_alloc(void *ctx, const struct sip_agent_cfg *cfg, co
 	a->ops = ops;
 	a->priv = priv;
 	INIT_LLIST_HEAD(&a->legs);
+	INIT_LLIST_HEAD(&a->probes);
 	static unsigned idx;
 	a->ctrs = rate_ctr_group_alloc(a, &agent_ctrg_desc, idx++);
 	return a;
@@ -335,6 +382,7 @@ int sip_agent_start(struct sip_agent *a)
 	a->nua = nua_create(p->root, nua_cb, a, NUTAG_URL(a->cfg.bind_url), NUTAG_MEDIA_ENABLE(0),
 			    NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1),
 			    NUTAG_ALLOW("INFO"), NUTAG_APPL_METHOD("INFO"),
+			    TAG_IF(a->cfg.t1x64_ms, NTATAG_SIP_T1X64(a->cfg.t1x64_ms)),
 			    SIPTAG_ACCEPT_STR("application/sdp, application/isup, multipart/mixed"),
 			    SIPTAG_USER_AGENT_STR(a->cfg.user_agent[0] ? a->cfg.user_agent : "isupgw"), TAG_END());
 	if (!a->nua) {
@@ -369,6 +417,12 @@ void sip_agent_free(struct sip_agent *a, unsigned timeout_ms)
 		struct sip_leg *leg, *tmp;
 		llist_for_each_entry_safe(leg, tmp, &a->legs, list)
 			osmo_fsm_inst_term(leg->fi, OSMO_FSM_TERM_REQUEST, NULL);
+		struct sip_probe *pr, *ptmp;
+		llist_for_each_entry_safe(pr, ptmp, &a->probes, list) {
+			llist_del(&pr->list);
+			nua_handle_destroy(pr->nh);
+			talloc_free(pr);
+		}
 		nua_destroy(a->nua);
 		a->nua = NULL;
 	}

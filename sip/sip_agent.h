@@ -86,6 +86,7 @@ enum sip_agent_ctr {
 struct sip_agent_cfg {
 	char bind_url[128];		/* "sip:127.0.0.1:5060" (UDP and TCP) */
 	char user_agent[64];
+	unsigned t1x64_ms;		/* transaction timeout (RFC 3261 64*T1, Timer B/F), 0: sofia's 32 s */
 };
 
 struct sip_agent {
@@ -97,6 +98,7 @@ struct sip_agent {
 	const struct sip_leg_ops *ops;
 	void *priv;
 	struct llist_head legs;
+	struct llist_head probes;	/* OPTIONS sent with sip_agent_options, waiting for an answer */
 	struct rate_ctr_group *ctrs;
 	bool shutting_down, shut_down;
 	unsigned next_id;
@@ -120,6 +122,11 @@ int sip_agent_start(struct sip_agent *a);
 /* Orderly end: nua_shutdown (sofia releases its dialogs), then free. Drives the loop until done or
  * timeout_ms passed. */
 void sip_agent_free(struct sip_agent *a, unsigned timeout_ms);
+
+/* Out-of-dialog OPTIONS to uri (peer keepalive): cb gets the final status (408/503 when nothing or a
+ * transport error came back). */
+typedef void (*sip_options_cb)(int status, void *priv);
+int sip_agent_options(struct sip_agent *a, const char *uri, sip_options_cb cb, void *priv);
 
 /* ---- legs ---- */
 

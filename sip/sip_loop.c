@@ -5,6 +5,7 @@
  * dispatched with the events the osmo_fds saw. Only public glib and sofia API is used. */
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 
 #include <glib.h>
@@ -30,12 +31,31 @@ struct sip_loop {
 static int ofd_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	GPollFD *p = ofd->data;
-	if (what & OSMO_FD_READ)
-		p->revents |= G_IO_IN;
-	if (what & OSMO_FD_WRITE)
-		p->revents |= G_IO_OUT;
-	if (what & OSMO_FD_EXCEPT)
-		p->revents |= G_IO_PRI;
+	/* libosmocore folds POLLERR and POLLHUP into "read". sofia must see them as such: an ICMP error queued on
+	 * its UDP socket (IP_RECVERR) is read from the error queue on G_IO_ERR; handed over as G_IO_IN it was
+	 * read as data and the datagrams behind it were lost. Ask the kernel for the exact events. */
+	struct pollfd pfd = { .fd = ofd->fd, .events = (short)(p->events & (G_IO_IN | G_IO_OUT | G_IO_PRI)) };
+	if (poll(&pfd, 1, 0) == 1) {
+		if (pfd.revents & POLLIN)
+			p->revents |= G_IO_IN;
+		if (pfd.revents & POLLOUT)
+			p->revents |= G_IO_OUT;
+		if (pfd.revents & POLLPRI)
+			p->revents |= G_IO_PRI;
+		if (pfd.revents & POLLERR)
+			p->revents |= G_IO_ERR;
+		if (pfd.revents & POLLHUP)
+			p->revents |= G_IO_HUP;
+		if (pfd.revents & POLLNVAL)
+			p->revents |= G_IO_NVAL;
+	} else {
+		if (what & OSMO_FD_READ)
+			p->revents |= G_IO_IN;
+		if (what & OSMO_FD_WRITE)
+			p->revents |= G_IO_OUT;
+		if (what & OSMO_FD_EXCEPT)
+			p->revents |= G_IO_PRI;
+	}
 	/* the fd stays readable until sofia reads it in dispatch: stop watching it for this round */
 	osmo_fd_write_disable(ofd);
 	osmo_fd_read_disable(ofd);

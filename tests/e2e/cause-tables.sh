@@ -106,6 +106,7 @@ n2=$(wc -l <"$out/s2i.rows")
 "$SIPP" -sf "$out/s2i.xml" -i 127.0.0.1 -p $P_UAS -m "$n2" -timeout 60 -timeout_error -trace_err -error_file "$out/s2i.err" \
 	-trace_logs -log_file "$out/s2i.sipp" >/dev/null 2>"$out/s2i.sipperr" &
 sipp=$!
+wait_udp_port $P_UAS
 "$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/s2i.script" \
 	--timeout 90 >"$out/s2i.sim" 2>&1
 rs=$?

@@ -15,6 +15,7 @@ fi
 # ports from the pid so parallel runs do not meet: M3UA, our SIP, SIPp UAS, SIPp UAC, VTY
 base=$((31000 + ($$ % 400) * 10))
 P_M3UA=$base; P_SIP=$((base + 1)); P_UAS=$((base + 2)); P_UAC=$((base + 3)); P_VTY=$((base + 4))
+P_DEAD=$((base + 5))	# nothing listens there: a dead SIP peer
 cat >"$out/isupgw.cfg" <<EOF
 log stderr
  logging filter all 1
@@ -38,12 +39,21 @@ isup
 sip
  local sip:127.0.0.1:$P_SIP
  media-address 127.0.0.1
+ transaction-timeout 2000
 sip-peer far
  remote 127.0.0.1 $P_UAS udp
  country-code 49
  uri-host 127.0.0.1
  trusted
  allow-source 127.0.0.1
+sip-peer dead
+ remote 127.0.0.1 $P_DEAD udp
+ options-keepalive 1
+sip-peer dead2
+ remote 127.0.0.1 $P_DEAD udp
+sip-peer self
+ remote 127.0.0.1 $P_SIP udp
+ options-keepalive 1
 gateway
  route isup-to-sip 3 peer far
  route isup-to-sip 4 peer far
@@ -53,10 +63,34 @@ gateway
  route isup-to-sip 6 peer far
  route isup-to-sip 6 overlap rfc3578
  route isup-to-sip 6 length 4 0
+ route isup-to-sip 7 peer dead far
+ route isup-to-sip 8 peer dead2 far
  route sip-to-isup 49 trunk pstn
  route sip-to-isup 49 length 0 10
  route sip-to-isup 3 trunk pstn
 EOF
+
+# a command on the gateway's VTY (telnet), its output on stdout
+vty_cmd() {
+	python3 - "$P_VTY" "$1" <<'PYEOF'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
+time.sleep(0.2)	# the VTY drops what arrives before its greeting and telnet negotiation
+s.sendall(sys.argv[2].encode() + b"\r\n")
+time.sleep(0.3)
+s.sendall(b"exit\r\n")
+data = b""
+try:
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        data += d
+except OSError:
+    pass
+print(bytes(c for c in data if c < 128).decode(errors="replace").replace("\r", ""))
+PYEOF
+}
 
 gw_start() {
 	"$GW" -c "$out/isupgw.cfg" >"$out/isupgw.log" 2>&1 &
@@ -91,6 +125,17 @@ sim_run() { # case script-text
 		--timeout 30 >"$out/$1.sim" 2>&1
 }
 
+# wait (at most 5 s) until something listens on UDP port $1 of 127.0.0.1: a call placed before SIPp has
+# bound its socket fails at once (ICMP port unreachable -> 503), as it should
+wait_udp_port() {
+	hex=$(printf '%04X' "$1")
+	for i in $(seq 50); do
+		grep -q ":$hex 00000000:0000 07" /proc/net/udp 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # ISUP -> SIP: SIPp answers as the callee, pstn-sim places the call
 isup_to_sip() { # case uas-scenario sim-script
 	selected "$1" || return 0
@@ -98,6 +143,7 @@ isup_to_sip() { # case uas-scenario sim-script
 		-trace_msg -message_file "$out/$1.msg" -trace_logs -log_file "$out/$1.sipp" \
 		>/dev/null 2>"$out/$1.sipperr" &
 	sipp=$!
+	wait_udp_port $P_UAS
 	sim_run "$1" "$3"
 	rs=$?
 	wait $sipp

@@ -79,6 +79,39 @@ wait 1
 quit" && want $c sim "<- REL .*cause.cause=3" && ok $c
 fi
 
+# ---- SIP peers: OPTIONS keepalive and failover ----
+
+# peer "dead" (nothing listens) is marked down by its keepalive: the route's next peer gets the call
+c=i2s-peer-down
+isup_to_sip $c uas-answer "expect signalling 30
+wait 3
+call 7012345 4930999
+expect ANSWER 10
+release last 16
+wait 1
+quit"
+if selected $c; then
+	vty_cmd "show sip peers" >"$out/$c.vty"
+	cp "$out/isupgw.log" "$out/$c.log"
+	sipp_ok $c && want $c sim "<- ANM" && want $c vty "^dead .* DOWN" && want $c vty "^self .* up" && ok $c
+fi
+
+# peer "dead2" has no keepalive: the INVITE fails (503 on the ICMP error, or 408 after the 2 s transaction
+# timeout) and the route's next peer gets the call
+c=i2s-failover
+isup_to_sip $c uas-answer "expect signalling 30
+call 8012345 4930999
+expect ANSWER 15
+release last 16
+wait 1
+quit"
+if selected $c; then
+	cp "$out/isupgw.log" "$out/$c.log"
+	# a 180 and 200 read in one round may reach the call as the 200 alone: then CON instead of ACM + ANM
+	sipp_ok $c && want $c sim "<- \(ANM\|CON\)" && want $c log "sip-peer dead2 failed the INVITE (\(408\|503\)): trying sip-peer far" &&
+		ok $c
+fi
+
 # ---- overlap toward SIP (RFC 3578) ----
 
 # collect: IAM 5012, SAM 345, SAM 67 -> 9 digits complete the number (length plan): one INVITE

@@ -18,6 +18,7 @@ sed -i 's/^ trusted$/ sip-t required\n trusted/' "$out/isupgw.cfg"
 sed -e "s/127.0.0.1:5090/127.0.0.1:$P_UAS/" "$here/kamailio-sipt.cfg" >"$out/kamailio.cfg"
 kamailio -f "$out/kamailio.cfg" -DD -E >"$out/kamailio.log" 2>&1 &
 kam=$!
+wait_udp_port $P_UAS
 gw_start
 trap 'kill $gw $kam 2>/dev/null' EXIT INT TERM
 sim_run calls "expect signalling 30

@@ -30,6 +30,7 @@ struct gw_peer {
 	uint16_t port;
 	char transport[8];		/* udp, tcp */
 	char proxy[128];		/* outbound proxy URI, or "" */
+	char auth_realm[64], auth_user[64], auth_pass[64];	/* digest credentials toward the peer */
 	enum gw_sipt_mode sipt;
 	struct gw_map_cfg map;
 	char sources[GW_PEER_MAX_SOURCES][64];	/* addresses allowed to call us through this peer */

@@ -233,6 +233,9 @@ static void send_invite(struct gw_call *c)
 	}
 	if (p->proxy[0])
 		snprintf(req->route, sizeof(req->route), "%s", p->proxy);
+	memcpy(req->auth_user, p->auth_user, sizeof(req->auth_user));
+	memcpy(req->auth_pass, p->auth_pass, sizeof(req->auth_pass));
+	memcpy(req->auth_realm, p->auth_realm, sizeof(req->auth_realm));
 	if (c->route.overlap == GW_OVERLAP_RFC3578) {
 		if (!c->call_id[0]) {
 			snprintf(c->call_id, sizeof(c->call_id), "isupgw-%u-%08x@%s", c->id, (unsigned)random(), p->map.host);

@@ -192,6 +192,24 @@ DEFUN(cfg_peer_keepalive, cfg_peer_keepalive_cmd, "options-keepalive <0-3600>",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_peer_auth, cfg_peer_auth_cmd, "auth-credentials REALM USER PASSWORD",
+      "Digest credentials for challenges (401/407) from the peer\n" "Realm, or * for whatever the challenge names\n"
+      "User name\n" "Password\n")
+{
+	struct gw_peer *p = vty->index;
+	snprintf(p->auth_realm, sizeof(p->auth_realm), "%s", strcmp(argv[0], "*") ? argv[0] : "");
+	snprintf(p->auth_user, sizeof(p->auth_user), "%s", argv[1]);
+	snprintf(p->auth_pass, sizeof(p->auth_pass), "%s", argv[2]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_no_auth, cfg_peer_no_auth_cmd, "no auth-credentials", NO_STR "Digest credentials\n")
+{
+	struct gw_peer *p = vty->index;
+	p->auth_realm[0] = p->auth_user[0] = p->auth_pass[0] = 0;
+	return CMD_SUCCESS;
+}
+
 static int config_write_peer(struct vty *vty)
 {
 	static const char *const sipt[] = { "off", "optional", "required" };
@@ -212,6 +230,9 @@ static int config_write_peer(struct vty *vty)
 			vty_out(vty, " allow-source %s%s", p->sources[i], VTY_NEWLINE);
 		if (p->keepalive_s)
 			vty_out(vty, " options-keepalive %u%s", p->keepalive_s, VTY_NEWLINE);
+		if (p->auth_user[0])
+			vty_out(vty, " auth-credentials %s %s %s%s", p->auth_realm[0] ? p->auth_realm : "*", p->auth_user,
+				p->auth_pass, VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }
@@ -408,6 +429,8 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(peer_node_id, &cfg_peer_redir_cmd);
 	install_element(peer_node_id, &cfg_peer_source_cmd);
 	install_element(peer_node_id, &cfg_peer_keepalive_cmd);
+	install_element(peer_node_id, &cfg_peer_auth_cmd);
+	install_element(peer_node_id, &cfg_peer_no_auth_cmd);
 
 	install_element(CONFIG_NODE, &cfg_gw_cmd);
 	install_node(&gw_node, config_write_gw);

@@ -46,6 +46,9 @@ struct sip_invite_req {
 	char route[256];		/* outbound proxy as a Route URI, or "" */
 	char call_id[128];		/* "": a new one; RFC 3578: the same for every INVITE of one call */
 	char from_tag[64];		/* "": a new one; RFC 3578: the same for every INVITE of one call */
+	char auth_user[64];		/* digest credentials for a 401/407 from the peer ("": none) */
+	char auth_pass[64];
+	char auth_realm[64];		/* "": answer whatever realm the challenge names */
 };
 
 /* A Reason header with protocol Q.850 (RFC 3326), or none */
@@ -144,6 +147,8 @@ struct sip_leg {
 	struct sip_reason cancel_reason;
 	bool answered;
 	bool peer_has_isup;		/* the peer sent us ISUP bodies: encapsulate toward it */
+	char *auth_user, *auth_pass, *auth_realm;	/* UAC digest credentials (talloc'd), or NULL */
+	bool auth_tried;		/* one authenticated retry per challenge round */
 };
 
 /* UAC: send an INVITE. body: SDP and/or ISUP (NULL: none). */

@@ -147,6 +147,30 @@ static void terminated(struct sip_leg *leg)
 	osmo_fsm_inst_term(leg->fi, OSMO_FSM_TERM_REGULAR, NULL);
 }
 
+/* Answer a digest challenge with the peer's credentials; the realm is the challenge's unless one is
+ * configured (then it must match). */
+static bool authenticate(struct sip_leg *leg, const sip_t *sip)
+{
+	const msg_auth_t *au = sip->sip_www_authenticate ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
+	const char *realm = au ? msg_params_find(au->au_params, "realm=") : NULL;
+	if (!au || !au->au_scheme || !realm)
+		return false;
+	char want[80];
+	snprintf(want, sizeof(want), "\"%s\"", leg->auth_realm ? leg->auth_realm : "");
+	if (leg->auth_realm && leg->auth_realm[0] && strcmp(realm, want) && strcmp(realm, leg->auth_realm)) {
+		LOGPFSML(leg->fi, LOGL_NOTICE, "challenge for realm %s, we have credentials for %s only\n", realm, want);
+		return false;
+	}
+	char cred[256];
+	snprintf(cred, sizeof(cred), "%s:%s%s%s:%s:%s", au->au_scheme, realm[0] == '"' ? "" : "\"", realm,
+		 realm[0] == '"' ? "" : "\"", leg->auth_user, leg->auth_pass ? leg->auth_pass : "");
+	leg->auth_tried = true;
+	LOGPFSML(leg->fi, LOGL_INFO, "%d: authenticating as %s in realm %s\n", sip->sip_status ? sip->sip_status->st_status : 0,
+		 leg->auth_user, realm);
+	nua_authenticate(leg->nh, NUTAG_AUTH(cred), TAG_END());
+	return true;
+}
+
 /* ---- states ---- */
 
 static void st_init(struct osmo_fsm_inst *fi, uint32_t event, void *data)
@@ -201,6 +225,10 @@ static void st_calling(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		talloc_free(b);
 		break;
 	case SIP_LEG_EV_RX_FAILURE: {
+		/* RFC 3398 s8.2.6.1 (*): on 401/407 authenticate and retry if possible, cause 21 only otherwise */
+		if ((ev->status == 401 || ev->status == 407) && leg->auth_user && !leg->auth_tried &&
+		    authenticate(leg, ev->sip))
+			break;
 		struct sip_reason r;
 		sip_agent_reason(ev->sip, &r);
 		leg->last_status = ev->status;
@@ -405,6 +433,11 @@ struct sip_leg *sip_leg_invite(struct sip_agent *a, const struct sip_invite_req 
 		return NULL;
 	}
 	leg->user_ref = user_ref;
+	if (req->auth_user[0]) {
+		leg->auth_user = talloc_strdup(leg, req->auth_user);
+		leg->auth_pass = talloc_strdup(leg, req->auth_pass);
+		leg->auth_realm = talloc_strdup(leg, req->auth_realm);
+	}
 	struct out_body *o = talloc_zero(leg, struct out_body);
 	char extra[1200];
 	size_t n = 0;

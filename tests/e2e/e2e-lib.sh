@@ -54,6 +54,11 @@ sip-peer dead2
 sip-peer self
  remote 127.0.0.1 $P_SIP udp
  options-keepalive 1
+sip-peer authed
+ remote 127.0.0.1 $P_UAS udp
+ country-code 49
+ uri-host 127.0.0.1
+ auth-credentials isupgw.test gwuser gwsecret
 gateway
  route isup-to-sip 3 peer far
  route isup-to-sip 4 peer far
@@ -65,6 +70,7 @@ gateway
  route isup-to-sip 6 length 4 0
  route isup-to-sip 7 peer dead far
  route isup-to-sip 8 peer dead2 far
+ route isup-to-sip 9 peer authed
  route sip-to-isup 49 trunk pstn
  route sip-to-isup 49 length 0 10
  route sip-to-isup 3 trunk pstn

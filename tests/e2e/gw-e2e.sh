@@ -73,7 +73,7 @@ selected $c && sipp_ok $c && want $c sim "<- ACM .*bci.called_status=0 .*obci.in
 c=i2s-no-route
 if selected $c; then
 	sim_run $c "expect signalling 30
-call 9999
+call 2999
 expect RELEASE 10
 wait 1
 quit" && want $c sim "<- REL .*cause.cause=3" && ok $c
@@ -111,6 +111,18 @@ if selected $c; then
 	sipp_ok $c && want $c sim "<- \(ANM\|CON\)" && want $c log "sip-peer dead2 failed the INVITE (\(408\|503\)): trying sip-peer far" &&
 		ok $c
 fi
+
+# the peer challenges the INVITE (401): the gateway answers with its credentials and the call goes on
+# (RFC 3398 s8.2.6.1: authenticate if possible, cause 21 only otherwise)
+c=i2s-digest-auth
+isup_to_sip $c uas-auth "expect signalling 30
+call 9012345 4930999
+expect ANSWER 10
+release last 16
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c sipp "credentials verified" && want $c sipp 'username="gwuser"' &&
+	want $c sim "<- ANM" && ok $c
 
 # ---- overlap toward SIP (RFC 3578) ----
 

@@ -803,7 +803,27 @@ static void sip_info_ind(struct sip_leg *leg, const struct sipt_body *body)
 	talloc_free(m);
 }
 
+/* RFC 3398 s9.2: hold from SIP -> CPG with the generic notification "remote hold" (Q.763 3.25: 0x79),
+ * resume -> "remote retrieval" (0x7a) */
+static void sip_hold_ind(struct sip_leg *leg, bool hold)
+{
+	struct gw_call *c = leg->user_ref;
+	if (!c || !c->ic)
+		return;
+	struct isup_msg m;
+	if (isup_msg_init(&m, c->tg->variant, ISUP_MT_CPG, 0))
+		return;
+	struct isup_event_info ev = { .event = 2 };	/* progress */
+	struct isup_gen_notif gn = { .notification = hold ? 0x79 : 0x7a, .ext = 1 };
+	isup_msg_put_bits(&m, ISUP_PAR_EVENT_INFO, &ev);
+	isup_msg_put_bits(&m, ISUP_PAR_GEN_NOTIF, &gn);
+	LOGPFSML(c->fi, LOGL_INFO, "SIP side %s: CPG %s\n", hold ? "holds" : "resumes",
+		 hold ? "remote hold" : "remote retrieval");
+	isup_call_req(c->ic, ISUP_PRIM_PROGRESS, &m);
+}
+
 const struct sip_leg_ops gw_sip_ops = {
+	.hold_ind = sip_hold_ind,
 	.invite_ind = sip_invite_ind,
 	.progress_ind = sip_progress_ind,
 	.answer_ind = sip_answer_ind,

@@ -220,6 +220,12 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
 				return;
 			}
 			rx_invite(a, nh, sip);
+			return;
+		}
+		/* a re-INVITE within the dialog (hold, resume, session refresh) */
+		{
+			struct sip_leg_event rev = { .status = status, .sip = sip, .tags = tags };
+			osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_REINVITE, &rev);
 		}
 		return;
 	case nua_r_shutdown:

@@ -73,6 +73,8 @@ struct sip_leg_ops {
 			    const struct sipt_body *body);
 	/* A mid-dialog INFO with a body (RFC 6086); answered 200 by the leg. */
 	void (*info_ind)(struct sip_leg *leg, const struct sipt_body *body);
+	/* A re-INVITE put the call on hold (sendonly/inactive offer) or took it off; the leg has answered it. */
+	void (*hold_ind)(struct sip_leg *leg, bool hold);
 };
 
 enum sip_agent_ctr {
@@ -149,6 +151,8 @@ struct sip_leg {
 	bool peer_has_isup;		/* the peer sent us ISUP bodies: encapsulate toward it */
 	char *auth_user, *auth_pass, *auth_realm;	/* UAC digest credentials (talloc'd), or NULL */
 	bool auth_tried;		/* one authenticated retry per challenge round */
+	char *local_sdp;		/* the last SDP we sent, the base of answers to re-INVITEs */
+	bool remote_hold;		/* the peer's last offer was sendonly/inactive */
 };
 
 /* UAC: send an INVITE. body: SDP and/or ISUP (NULL: none). */

@@ -28,6 +28,7 @@ static const struct value_string ev_names[] = {
 	OSMO_VALUE_STRING(SIP_LEG_EV_RX_BYE),
 	OSMO_VALUE_STRING(SIP_LEG_EV_RX_CANCEL),
 	OSMO_VALUE_STRING(SIP_LEG_EV_RX_INFO),
+	OSMO_VALUE_STRING(SIP_LEG_EV_RX_REINVITE),
 	OSMO_VALUE_STRING(SIP_LEG_EV_TERMINATED),
 	{ 0, NULL }
 };
@@ -64,11 +65,15 @@ struct out_body {
 	bool present;
 };
 
-static void body_out(const struct sip_leg *leg, const struct sipt_body *b, struct out_body *o)
+static void body_out(struct sip_leg *leg, const struct sipt_body *b, struct out_body *o)
 {
 	o->present = false;
 	if (!b || (!b->has_sdp && !b->has_isup))
 		return;
+	if (b->has_sdp) {
+		talloc_free(leg->local_sdp);
+		leg->local_sdp = talloc_strdup(leg, b->sdp);
+	}
 	int n = sipt_body_build(b->has_sdp ? b->sdp : NULL, b->has_isup ? b->isup : NULL, b->isup_len,
 				b->isup_variant, b->isup_handling, SIPT_BOUNDARY, o->ctype, sizeof(o->ctype), o->data,
 				sizeof(o->data));
@@ -138,6 +143,64 @@ static void rx_info(struct sip_leg *leg, const struct sip_leg_event *ev)
 	talloc_free(b);
 }
 
+/* RFC 3264 s8.4: the answer's direction mirrors the offer's; the rest of our SDP stays as it was */
+static char *answer_sdp(struct sip_leg *leg, const char *offer, bool *hold)
+{
+	const char *dir = "sendrecv";
+	*hold = false;
+	if (offer && (strstr(offer, "a=sendonly") || strstr(offer, "c=IN IP4 0.0.0.0"))) {
+		dir = "recvonly";
+		*hold = true;
+	} else if (offer && strstr(offer, "a=inactive")) {
+		dir = "inactive";
+		*hold = true;
+	} else if (offer && strstr(offer, "a=recvonly")) {
+		dir = "sendonly";
+	}
+	char *sdp = talloc_strdup(leg, leg->local_sdp ? leg->local_sdp : "");
+	/* drop any direction line of ours, then add the one that answers */
+	static const char *const dirs[] = { "a=sendrecv\r\n", "a=sendonly\r\n", "a=recvonly\r\n", "a=inactive\r\n" };
+	for (unsigned i = 0; i < 4; i++) {
+		char *p;
+		while ((p = strstr(sdp, dirs[i])))
+			memmove(p, p + strlen(dirs[i]), strlen(p + strlen(dirs[i])) + 1);
+	}
+	return talloc_asprintf_append(sdp, "a=%s\r\n", dir);
+}
+
+static void rx_reinvite(struct sip_leg *leg, const struct sip_leg_event *ev)
+{
+	struct sip_agent *a = leg->agent;
+	struct sipt_body *b = talloc_zero(leg, struct sipt_body);
+	if (!b || sip_agent_body(ev->sip, b)) {
+		nua_respond(leg->nh, 488, "Not Acceptable Here", NUTAG_WITH_THIS(a->nua), TAG_END());
+		talloc_free(b);
+		return;
+	}
+	bool hold;
+	char *sdp = answer_sdp(leg, b->has_sdp ? b->sdp : NULL, &hold);
+	struct out_body *o = talloc_zero(leg, struct out_body);
+	if (leg->local_sdp && o) {
+		o->pl.pl_common->h_class = sip_payload_class;
+		o->pl.pl_data = sdp;
+		o->pl.pl_len = (usize_t)strlen(sdp);
+		snprintf(o->ctype, sizeof(o->ctype), "application/sdp");
+		o->present = true;
+	}
+	/* a re-INVITE without SDP (late offer) gets our SDP as the offer in the 200 */
+	nua_respond(leg->nh, 200, "OK", NUTAG_WITH_THIS(a->nua), TAG_IF(o && o->present, SIPTAG_CONTENT_TYPE_STR(o->ctype)),
+		    TAG_IF(o && o->present, SIPTAG_PAYLOAD(&o->pl)), TAG_END());
+	talloc_free(o);
+	talloc_free(sdp);
+	bool changed = b->has_sdp && hold != leg->remote_hold;
+	if (b->has_sdp)
+		leg->remote_hold = hold;
+	talloc_free(b);
+	LOGPFSML(leg->fi, LOGL_INFO, "re-INVITE answered%s\n", changed ? (hold ? ": call on hold" : ": call resumed") : "");
+	if (changed && leg->user_ref && a->ops->hold_ind)
+		a->ops->hold_ind(leg, hold);
+}
+
 static void terminated(struct sip_leg *leg)
 {
 	if (leg->user_ref) {
@@ -197,6 +260,10 @@ static void st_calling(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	const struct sip_leg_event *ev = data;
 	struct sipt_body *b;
 	switch (event) {
+	case SIP_LEG_EV_RX_REINVITE:
+		/* RFC 3261 14.2: an INVITE while ours is not finished */
+		nua_respond(leg->nh, 491, "Request Pending", NUTAG_WITH_THIS(leg->agent->nua), TAG_END());
+		break;
 	case SIP_LEG_EV_RX_PROVISIONAL:
 		if (ev->status == 100)
 			return;
@@ -253,6 +320,10 @@ static void st_incoming(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	struct sip_leg *leg = fi->priv;
 	const struct sip_leg_event *ev = data;
 	switch (event) {
+	case SIP_LEG_EV_RX_REINVITE:
+		/* RFC 3261 14.2: an INVITE while ours is not finished */
+		nua_respond(leg->nh, 491, "Request Pending", NUTAG_WITH_THIS(leg->agent->nua), TAG_END());
+		break;
 	case SIP_LEG_EV_RX_CANCEL:
 	case SIP_LEG_EV_RX_BYE:
 		rx_bye_or_cancel(leg, ev);
@@ -278,6 +349,9 @@ static void st_confirmed(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	struct sip_leg *leg = fi->priv;
 	const struct sip_leg_event *ev = data;
 	switch (event) {
+	case SIP_LEG_EV_RX_REINVITE:
+		rx_reinvite(leg, ev);
+		break;
 	case SIP_LEG_EV_RX_BYE:
 		rx_bye_or_cancel(leg, ev);
 		break;
@@ -296,6 +370,9 @@ static void st_terminating(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	const struct sip_leg_event *ev = data;
 	char reason[48];
 	switch (event) {
+	case SIP_LEG_EV_RX_REINVITE:
+		nua_respond(leg->nh, 481, "Call/Transaction Does Not Exist", NUTAG_WITH_THIS(leg->agent->nua), TAG_END());
+		break;
 	case SIP_LEG_EV_RX_PROVISIONAL:
 		/* released before any provisional: CANCEL now that one came (RFC 3398 erratum 2580) */
 		if (leg->cancel_pending && ev->status > 100) {
@@ -343,7 +420,8 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 
 #define S(x) (1 << (x))
 #define ALL_RX (S(SIP_LEG_EV_RX_PROVISIONAL) | S(SIP_LEG_EV_RX_2XX) | S(SIP_LEG_EV_RX_FAILURE) | S(SIP_LEG_EV_RX_ACK) | \
-		S(SIP_LEG_EV_RX_BYE) | S(SIP_LEG_EV_RX_CANCEL) | S(SIP_LEG_EV_RX_INFO) | S(SIP_LEG_EV_TERMINATED))
+		S(SIP_LEG_EV_RX_BYE) | S(SIP_LEG_EV_RX_CANCEL) | S(SIP_LEG_EV_RX_INFO) | S(SIP_LEG_EV_TERMINATED) | \
+		S(SIP_LEG_EV_RX_REINVITE))
 
 static const struct osmo_fsm_state states[] = {
 	[SIP_LEG_ST_INIT] = {

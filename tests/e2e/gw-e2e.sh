@@ -51,6 +51,20 @@ wait 1
 quit"
 selected $c && sipp_ok $c && want $c sim "<- REL .*cause.cause=18" && ok $c
 
+# RFC 3398 s9.2: the SIP side holds (re-INVITE sendonly -> answered recvonly) and resumes; the PSTN hears
+# of it in CPGs with the generic notifications remote hold (121) and remote retrieval (122)
+c=i2s-hold
+isup_to_sip $c uas-hold "expect signalling 30
+call 301234567 4930999
+expect ANSWER 10
+wait 2
+release last 16
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c sipp "re-INVITE 1 (sendonly) answered with recvonly" &&
+	want $c sipp "re-INVITE 2 (sendrecv) answered with sendrecv" && want $c sim "<- CPG .*gni.notification=121" &&
+	want $c sim "<- CPG .*gni.notification=122" && ok $c
+
 c=i2s-cancel
 isup_to_sip $c uas-cancel "expect signalling 30
 call 301234567 4930999

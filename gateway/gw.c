@@ -20,6 +20,8 @@ static const struct rate_ctr_desc gw_ctr_desc[] = {
 	[GW_CTR_FORBIDDEN] = { "sip:forbidden", "INVITEs from sources no peer allows (403)" },
 	[GW_CTR_T11_EXPIRY] = { "call:t11_expiry", "T11 expiries (early ACM sent)" },
 	[GW_CTR_OVERLAP_INVITE] = { "call:overlap_invite", "further INVITEs of overlap calls (RFC 3578)" },
+	[GW_CTR_REDIRECT_FOLLOWED] = { "sip:redirect_followed", "3xx responses followed to their Contact" },
+	[GW_CTR_HOLD_OUT] = { "sip:hold_out", "holds/resumes from the PSTN passed to SIP (SUS/RES/CPG)" },
 };
 static const struct rate_ctr_group_desc gw_ctrg_desc = {
 	.group_name_prefix = "gw", .group_description = "gateway calls", .class_id = OSMO_STATS_CLASS_GLOBAL,
@@ -60,6 +62,8 @@ struct gw *gw_alloc(void *ctx)
 	snprintf(gw->media_addr, sizeof(gw->media_addr), "127.0.0.1");
 	gw->rtp_base = gw->rtp_next = 16000;
 	snprintf(gw->sip_cfg.bind_url, sizeof(gw->sip_cfg.bind_url), "sip:127.0.0.1:5060");
+	gw->sip_cfg.session_expires = 1800;	/* RFC 4028 s4 recommends 1800 s */
+	gw->sip_cfg.min_se = 90;
 	return gw;
 }
 
@@ -86,6 +90,8 @@ struct gw_peer *gw_peer_get(struct gw *gw, const char *name)
 	p->port = 5060;
 	snprintf(p->transport, sizeof(p->transport), "udp");
 	gw_map_cfg_default(&p->map);
+	p->rel100 = SIP_100REL_SUPPORTED;
+	p->redirect = GW_REDIRECT_FOLLOW;
 	p->ctrs = rate_ctr_group_alloc(p, &peer_ctrg_desc, idx++);
 	p->gw = gw;
 	p->up = true;

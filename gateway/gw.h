@@ -21,6 +21,14 @@ enum gw_sipt_mode {
 	GW_SIPT_REQUIRED,	/* SIP-T, handling=required: a peer that cannot read ISUP rejects the call */
 };
 
+/* RFC 3398 s8.2.5 / s8.1.6: a 3xx to our INVITE */
+enum gw_redirect {
+	GW_REDIRECT_FOLLOW,		/* a new INVITE to the first Contact */
+	GW_REDIRECT_FOLLOW_NOTIFY,	/* the same, after a CPG "call forwarded" (event 6) to the PSTN */
+	GW_REDIRECT_RELEASE,		/* REL cause 23, redirection to new destination */
+};
+#define GW_MAX_REDIRECTS 3		/* 3xx followed per call, against loops */
+
 #define GW_PEER_MAX_SOURCES 8
 
 struct gw_peer {
@@ -32,6 +40,8 @@ struct gw_peer {
 	char proxy[128];		/* outbound proxy URI, or "" */
 	char auth_realm[64], auth_user[64], auth_pass[64];	/* digest credentials toward the peer */
 	enum gw_sipt_mode sipt;
+	enum sip_100rel rel100;		/* RFC 3262 toward and from this peer */
+	enum gw_redirect redirect;	/* what a 3xx from this peer does (RFC 3398 s8.2.5) */
 	struct gw_map_cfg map;
 	char sources[GW_PEER_MAX_SOURCES][64];	/* addresses allowed to call us through this peer */
 	unsigned n_sources;
@@ -87,6 +97,8 @@ enum gw_ctr {
 	GW_CTR_FORBIDDEN,
 	GW_CTR_T11_EXPIRY,
 	GW_CTR_OVERLAP_INVITE,
+	GW_CTR_REDIRECT_FOLLOWED,
+	GW_CTR_HOLD_OUT,
 };
 
 struct gw {

@@ -231,19 +231,22 @@ static void send_invite(struct gw_call *c)
 		snprintf(req->ruri, sizeof(req->ruri), "sip:%s@%s:%u;user=phone%s", user, p->host, p->port,
 			 strcmp(p->transport, "udp") ? ";transport=tcp" : "");
 	}
+	if (c->redirect_uri)
+		snprintf(req->ruri, sizeof(req->ruri), "%s", c->redirect_uri);	/* s8.2.5: the 3xx's Contact */
 	if (p->proxy[0])
 		snprintf(req->route, sizeof(req->route), "%s", p->proxy);
+	req->rel100 = p->rel100;
 	memcpy(req->auth_user, p->auth_user, sizeof(req->auth_user));
 	memcpy(req->auth_pass, p->auth_pass, sizeof(req->auth_pass));
 	memcpy(req->auth_realm, p->auth_realm, sizeof(req->auth_realm));
-	if (c->route.overlap == GW_OVERLAP_RFC3578) {
-		if (!c->call_id[0]) {
-			snprintf(c->call_id, sizeof(c->call_id), "isupgw-%u-%08x@%s", c->id, (unsigned)random(), p->map.host);
-			snprintf(c->from_tag, sizeof(c->from_tag), "ov%u%08x", c->id, (unsigned)random());
-		}
-		snprintf(req->call_id, sizeof(req->call_id), "%s", c->call_id);
-		snprintf(req->from_tag, sizeof(req->from_tag), "%s", c->from_tag);
+	/* every INVITE of one call (RFC 3578 s3 overlap, a 3xx followed: RFC 3261 8.1.3.4) keeps the Call-ID and
+	 * From tag of the first */
+	if (!c->call_id[0]) {
+		snprintf(c->call_id, sizeof(c->call_id), "isupgw-%u-%08x@%s", c->id, (unsigned)random(), p->map.host);
+		snprintf(c->from_tag, sizeof(c->from_tag), "gw%u%08x", c->id, (unsigned)random());
 	}
+	snprintf(req->call_id, sizeof(req->call_id), "%s", c->call_id);
+	snprintf(req->from_tag, sizeof(req->from_tag), "%s", c->from_tag);
 	char sdp[512];
 	sdp_for(c, sdp, sizeof(sdp), m);
 	struct sipt_body *b = talloc(c, struct sipt_body);
@@ -252,7 +255,7 @@ static void send_invite(struct gw_call *c)
 		osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_PROCEEDING, 0, 0);
 	if (!c->n_invites++)
 		osmo_timer_schedule(&c->t11_timer, (int)osmo_tdef_get(gw->tdefs, 11, OSMO_TDEF_S, 15), 0);
-	else
+	else if (c->route.overlap != GW_OVERLAP_NONE)
 		ctr_inc(gw, GW_CTR_OVERLAP_INVITE);
 	c->await_digits = false;
 	c->leg = sip_leg_invite(gw->sip, req, b, c);
@@ -420,6 +423,49 @@ static void isup_more_digits(struct gw_call *c, const struct isup_msg *sam)
 	digits_changed(c);
 }
 
+/* Hold toward SIP: a re-INVITE asking the peer to stop sending (or to start again), the ISUP message in
+ * it for SIP-T peers */
+static void hold_to_sip(struct gw_call *c, bool hold, const struct isup_msg *m, const char *why)
+{
+	struct sipt_body b;
+	make_body(c, NULL, m, &b);
+	LOGPFSML(c->fi, LOGL_INFO, "%s: re-INVITE %s\n", why, hold ? "hold" : "resume");
+	ctr_inc(c->gw, GW_CTR_HOLD_OUT);
+	sip_leg_hold(c->leg, hold, &b);
+}
+
+/* RFC 3398 s9.2: a CPG after answer with the generic notification remote hold (Q.763 3.25: 0x79) or
+ * remote retrieval (0x7a) -> re-INVITE; any other CPG after answer -> INFO to SIP-T peers (s13.1) */
+static void isup_midcall_progress(struct gw_call *c, const struct isup_msg *m)
+{
+	struct isup_gen_notif gn;
+	if (!isup_msg_get_bits(m, ISUP_PAR_GEN_NOTIF, &gn) && (gn.notification == 0x79 || gn.notification == 0x7a)) {
+		hold_to_sip(c, gn.notification == 0x79, m, gn.notification == 0x79 ? "CPG remote hold" : "CPG remote retrieval");
+		return;
+	}
+	if (sipt_out(c)) {
+		struct sipt_body b;
+		make_body(c, NULL, m, &b);
+		sip_leg_info(c->leg, &b);
+	}
+}
+
+/* RFC 3398 s9.1 (and s10.2.2): SUS/RES. Toward a SIP-T peer that sends us ISUP they go in INFO (returns
+ * false: the caller does that); otherwise SUS holds the media with a re-INVITE and RES resumes it. The RES
+ * takes the way the SUS took. */
+static bool isup_suspend_resume(struct gw_call *c, bool suspend, const struct isup_msg *m)
+{
+	bool by_info = sipt_out(c) && c->leg->peer_has_isup;
+	if (suspend)
+		c->sus_in_info = by_info;
+	else
+		by_info = c->sus_in_info;
+	if (by_info)
+		return false;
+	hold_to_sip(c, suspend, m, suspend ? "SUS" : "RES");
+	return true;
+}
+
 static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struct isup_msg *m,
 			  const struct isup_cause *cause, void *priv)
 {
@@ -441,6 +487,10 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 	switch (prim) {
 	case ISUP_PRIM_ALERTING:
 	case ISUP_PRIM_PROGRESS: {
+		if (c->leg && c->fi->state == GW_CALL_ST_ACTIVE && m) {
+			isup_midcall_progress(c, m);
+			break;
+		}
 		if (!c->leg || c->from_isup)
 			break;
 		int st = gw_map_backward_to_status(m);
@@ -477,6 +527,9 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 		/* fall through */
 	case ISUP_PRIM_SUSPEND:
 	case ISUP_PRIM_RESUME:
+		if (c->leg && isup_suspend_resume(c, prim == ISUP_PRIM_SUSPEND, m))
+			break;
+		/* fall through */
 	case ISUP_PRIM_INFO:
 		/* RFC 3398 s13.1: messages without a SIP equivalent travel in INFO (SIP-T peers only) */
 		if (c->leg && m && sipt_out(c)) {
@@ -597,6 +650,17 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	c->peer = p;
 	leg->user_ref = c;
 	peer_ctr_inc(p, GW_PEER_CTR_CALL_IN);
+	/* RFC 3262: our 18x are reliable when the caller supports 100rel and the peer's setting allows, and
+	 * always when the caller requires it; a peer configured to require it must offer it */
+	if (p->rel100 == SIP_100REL_REQUIRED && !inv->supports_100rel && !inv->requires_100rel) {
+		LOGPFSML(c->fi, LOGL_NOTICE, "INVITE from %s without 100rel, which peer %s requires: 421\n", inv->src_addr,
+			 p->name);
+		c->leg = NULL;
+		sip_leg_reject(leg, 421, NULL, NULL);
+		maybe_end(c);
+		return;
+	}
+	leg->reliable_1xx = inv->requires_100rel || (p->rel100 != SIP_100REL_OFF && inv->supports_100rel);
 	ctr_inc(gw, GW_CTR_CALL_SIP_TO_ISUP);
 	char user[80] = "";
 	gw_map_uri_user(inv->ruri, user, sizeof(user));
@@ -741,6 +805,42 @@ static bool try_next_peer(struct gw_call *c, int status)
 	return false;
 }
 
+/* RFC 3398 s8.2.5: a 3xx: a new INVITE to the Contact (SIP targets only, a few times at most), with a CPG
+ * "call forwarded" first when configured (s8.1.6); otherwise REL cause 23. Returns true when followed. */
+static bool follow_redirect(struct gw_call *c, const char *contact)
+{
+	struct gw_peer *p = c->peer;
+	const char *why = NULL;
+	if (!p || p->redirect == GW_REDIRECT_RELEASE)
+		why = "the peer's redirect-response is release";
+	else if (!contact || (strncmp(contact, "sip:", 4) && strncmp(contact, "sips:", 5)))
+		why = "no SIP Contact to follow";
+	else if (c->n_redirects >= GW_MAX_REDIRECTS)
+		why = "too many redirections";
+	if (why) {
+		LOGPFSML(c->fi, LOGL_INFO, "3xx not followed (%s): REL cause 23\n", why);
+		osmo_timer_del(&c->t11_timer);
+		release_isup(c, 23, 2);	/* redirection to new destination */
+		maybe_end(c);
+		return true;
+	}
+	c->n_redirects++;
+	talloc_free(c->redirect_uri);
+	c->redirect_uri = talloc_strdup(c, contact);
+	ctr_inc(c->gw, GW_CTR_REDIRECT_FOLLOWED);
+	LOGPFSML(c->fi, LOGL_INFO, "3xx: following to %s (%u of %u)\n", contact, c->n_redirects, GW_MAX_REDIRECTS);
+	if (p->redirect == GW_REDIRECT_FOLLOW_NOTIFY) {
+		struct isup_msg m;
+		if (!isup_msg_init(&m, c->tg->variant, ISUP_MT_CPG, 0)) {
+			struct isup_event_info ev = { .event = 6 };	/* call forwarded; unconditional */
+			isup_msg_put_bits(&m, ISUP_PAR_EVENT_INFO, &ev);
+			isup_call_req(c->ic, ISUP_PRIM_PROGRESS, &m);
+		}
+	}
+	send_invite(c);
+	return true;
+}
+
 static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_reason *reason,
 			    const struct sipt_body *body)
 {
@@ -749,6 +849,8 @@ static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_re
 		return;
 	c->leg = NULL;
 	if (c->from_isup && c->ic && !leg->provisional_seen && (status == 408 || status == 503) && try_next_peer(c, status))
+		return;
+	if (status >= 300 && status < 400 && c->from_isup && c->ic && follow_redirect(c, leg->redirect_uri))
 		return;
 	if (status == 484 && c->from_isup && c->route.overlap == GW_OVERLAP_RFC3578 && !c->complete && c->ic) {
 		/* RFC 3578 s3: address incomplete: wait for more digits (ISUP T35 guards), then a new INVITE */

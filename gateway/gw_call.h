@@ -44,6 +44,9 @@ struct gw_call {
 	char call_id[128], from_tag[64];	/* kept for every INVITE of the call (RFC 3578 s3); SIP -> ISUP:
 						 * what ties the caller's INVITEs of one overlap call (s4) */
 	struct osmo_timer_list t_digit;	/* collect: inter-digit timer (gw X2) */
+	char *redirect_uri;		/* a 3xx's Contact the next INVITE goes to (RFC 3398 s8.2.5) */
+	unsigned n_redirects;
+	bool sus_in_info;		/* the SUS went in INFO: so does the RES (RFC 3398 s9.1) */
 };
 
 void gw_call_fsm_init(int log_cat);

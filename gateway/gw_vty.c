@@ -65,6 +65,35 @@ DEFUN(cfg_sip_ttimeout, cfg_sip_ttimeout_cmd, "transaction-timeout <500-32000>",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_sip_st, cfg_sip_st_cmd, "session-timer <0-86400>",
+      "RFC 4028 session timer: the Session-Expires our INVITEs ask for; refreshes go as UPDATE\n"
+      "Seconds (0: we ask for none but honour the peer's; otherwise at least min-se)\n")
+{
+	unsigned v = (unsigned)atoi(argv[0]);
+	if (v && v < 90) {
+		vty_out(vty, "%% RFC 4028 s4: a session interval is at least 90 s%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	g_gw->sip_cfg.session_expires = v;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_minse, cfg_sip_minse_cmd, "min-se <90-86400>",
+      "RFC 4028: the smallest session interval we accept (smaller: 422)\n" "Seconds (default 90)\n")
+{
+	g_gw->sip_cfg.min_se = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_refresher, cfg_sip_refresher_cmd, "session-refresher (any|local|remote)",
+      "RFC 4028: who refreshes a session when the choice is ours\n" "Leave it to the UAC (default)\n"
+      "We refresh\n" "The peer refreshes\n")
+{
+	g_gw->sip_cfg.refresher = argv[0][0] == 'l' ? SIP_REFRESHER_LOCAL : argv[0][0] == 'r' ? SIP_REFRESHER_REMOTE :
+				  SIP_REFRESHER_ANY;
+	return CMD_SUCCESS;
+}
+
 static int config_write_sip(struct vty *vty)
 {
 	vty_out(vty, "sip%s", VTY_NEWLINE);
@@ -73,6 +102,10 @@ static int config_write_sip(struct vty *vty)
 	vty_out(vty, " rtp-base %u%s", g_gw->rtp_base, VTY_NEWLINE);
 	if (g_gw->sip_cfg.t1x64_ms)
 		vty_out(vty, " transaction-timeout %u%s", g_gw->sip_cfg.t1x64_ms, VTY_NEWLINE);
+	static const char *const refr[] = { "any", "local", "remote" };
+	vty_out(vty, " session-timer %u%s", g_gw->sip_cfg.session_expires, VTY_NEWLINE);
+	vty_out(vty, " min-se %u%s", g_gw->sip_cfg.min_se ? g_gw->sip_cfg.min_se : 90, VTY_NEWLINE);
+	vty_out(vty, " session-refresher %s%s", refr[g_gw->sip_cfg.refresher], VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
@@ -210,6 +243,27 @@ DEFUN(cfg_peer_no_auth, cfg_peer_no_auth_cmd, "no auth-credentials", NO_STR "Dig
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_peer_100rel, cfg_peer_100rel_cmd, "100rel (off|supported|required)",
+      "RFC 3262 reliable provisional responses (PRACK)\n" "Not offered\n"
+      "Offered; our 18x are reliable when the caller supports it (default)\n"
+      "Asked for; a caller without 100rel gets 421\n")
+{
+	struct gw_peer *p = vty->index;
+	p->rel100 = argv[0][0] == 'o' ? SIP_100REL_OFF : argv[0][0] == 's' ? SIP_100REL_SUPPORTED : SIP_100REL_REQUIRED;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_redirect, cfg_peer_redirect_cmd, "redirect-response (follow|follow-notify|release)",
+      "A 3xx to our INVITE (RFC 3398 s8.2.5)\n" "A new INVITE to the first Contact (default)\n"
+      "The same, after a CPG 'call forwarded' to the PSTN (s8.1.6; not every switch takes a CPG before ACM)\n"
+      "REL cause 23 (redirection to new destination)\n")
+{
+	struct gw_peer *p = vty->index;
+	p->redirect = !strcmp(argv[0], "follow") ? GW_REDIRECT_FOLLOW :
+		      !strcmp(argv[0], "release") ? GW_REDIRECT_RELEASE : GW_REDIRECT_FOLLOW_NOTIFY;
+	return CMD_SUCCESS;
+}
+
 static int config_write_peer(struct vty *vty)
 {
 	static const char *const sipt[] = { "off", "optional", "required" };
@@ -220,6 +274,10 @@ static int config_write_peer(struct vty *vty)
 		if (p->proxy[0])
 			vty_out(vty, " outbound-proxy %s%s", p->proxy, VTY_NEWLINE);
 		vty_out(vty, " sip-t %s%s", sipt[p->sipt], VTY_NEWLINE);
+		static const char *const rel[] = { "off", "supported", "required" };
+		static const char *const redir[] = { "follow", "follow-notify", "release" };
+		vty_out(vty, " 100rel %s%s", rel[p->rel100], VTY_NEWLINE);
+		vty_out(vty, " redirect-response %s%s", redir[p->redirect], VTY_NEWLINE);
 		if (p->map.country_code[0])
 			vty_out(vty, " country-code %s%s", p->map.country_code, VTY_NEWLINE);
 		vty_out(vty, " uri-format %s%s", p->map.tel_uri ? "tel" : "sip", VTY_NEWLINE);
@@ -414,6 +472,9 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(sip_node_id, &cfg_sip_media_cmd);
 	install_element(sip_node_id, &cfg_sip_rtp_cmd);
 	install_element(sip_node_id, &cfg_sip_ttimeout_cmd);
+	install_element(sip_node_id, &cfg_sip_st_cmd);
+	install_element(sip_node_id, &cfg_sip_minse_cmd);
+	install_element(sip_node_id, &cfg_sip_refresher_cmd);
 
 	install_element(CONFIG_NODE, &cfg_peer_cmd);
 	install_node(&peer_node, config_write_peer);
@@ -431,6 +492,8 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(peer_node_id, &cfg_peer_keepalive_cmd);
 	install_element(peer_node_id, &cfg_peer_auth_cmd);
 	install_element(peer_node_id, &cfg_peer_no_auth_cmd);
+	install_element(peer_node_id, &cfg_peer_100rel_cmd);
+	install_element(peer_node_id, &cfg_peer_redirect_cmd);
 
 	install_element(CONFIG_NODE, &cfg_gw_cmd);
 	install_node(&gw_node, config_write_gw);

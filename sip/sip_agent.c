@@ -34,6 +34,10 @@ static const struct rate_ctr_desc agent_ctr_desc[] = {
 	[SIP_CTR_CANCEL_RX] = { "cancel:rx", "CANCELs received" },
 	[SIP_CTR_INFO_RX] = { "info:rx", "INFOs received" },
 	[SIP_CTR_INFO_TX] = { "info:tx", "INFOs sent" },
+	[SIP_CTR_UPDATE_RX] = { "update:rx", "UPDATEs received (RFC 3311)" },
+	[SIP_CTR_REINVITE_TX] = { "reinvite:tx", "re-INVITEs sent (hold/resume)" },
+	[SIP_CTR_REDIRECT_RX] = { "redirect:rx", "3xx responses to our INVITEs" },
+	[SIP_CTR_SESSION_EXPIRED] = { "session:expired", "dialogs ended by sofia itself (session timer, no ACK)" },
 };
 static const struct rate_ctr_group_desc agent_ctrg_desc = {
 	.group_name_prefix = "sip",
@@ -187,6 +191,8 @@ static void rx_invite(struct sip_agent *a, nua_handle_t *nh, const sip_t *sip)
 	unknown_header(sip, "Diversion", inv->diversion, sizeof(inv->diversion));
 	unknown_header(sip, "History-Info", inv->history_info, sizeof(inv->history_info));
 	inv->max_forwards = sip->sip_max_forwards ? (int)sip->sip_max_forwards->mf_count : -1;
+	inv->supports_100rel = sip_has_feature(sip->sip_supported, "100rel");
+	inv->requires_100rel = sip_has_feature(sip->sip_require, "100rel");
 	msg_t *m = nua_current_request(a->nua);
 	su_addrinfo_t *ai = m ? msg_addrinfo(m) : NULL;
 	if (ai && ai->ai_addr) {
@@ -265,7 +271,10 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
 	struct sip_leg_event ev = { .status = status, .sip = sip, .tags = tags };
 	switch (event) {
 	case nua_r_invite:
-		if (status < 200)
+		if (leg->reinvite_pending) {
+			if (status >= 200)
+				osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_REINVITE_RESULT, &ev);
+		} else if (status < 200)
 			osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_PROVISIONAL, &ev);
 		else if (status < 300)
 			osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_2XX, &ev);
@@ -287,7 +296,23 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
 		rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_INFO_RX));
 		osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_INFO, &ev);
 		break;
+	case nua_i_prack:
+		osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_PRACK, &ev);
+		break;
+	case nua_i_update:
+		rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_UPDATE_RX));
+		osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_UPDATE, &ev);
+		break;
 	case nua_r_bye:
+		if (leg->fi->state != SIP_LEG_ST_TERMINATING) {
+			/* nobody asked for this BYE: sofia ends the dialog itself (RFC 4028 session expiry, or no ACK) */
+			rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_SESSION_EXPIRED));
+			LOGPFSML(leg->fi, LOGL_NOTICE, "sofia ended the dialog (session timer expired or no ACK): BYE %d\n",
+				 status);
+			leg->last_status = 408;
+		}
+		break;
+	case nua_r_update:
 	case nua_r_cancel:
 	case nua_r_info:
 		break;	/* RFC 3398 s5.6: 405/501 to INFO is not fatal; BYE/CANCEL outcomes end in nua_i_state */
@@ -387,7 +412,16 @@ int sip_agent_start(struct sip_agent *a)
 	g_main_context_unref(gctx);
 	a->nua = nua_create(p->root, nua_cb, a, NUTAG_URL(a->cfg.bind_url), NUTAG_MEDIA_ENABLE(0),
 			    NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1),
-			    NUTAG_ALLOW("INFO"), NUTAG_APPL_METHOD("INFO"),
+			    NUTAG_AUTO302(0),	/* 3xx: the gateway decides (RFC 3398 s8.2.5) */
+			    SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO"),
+			    NUTAG_APPL_METHOD("INFO, UPDATE"),
+			    SIPTAG_SUPPORTED_STR("timer, 100rel"),
+			    /* RFC 4028: refreshes go as UPDATE without a body, so no offer/answer round is needed */
+			    NUTAG_SESSION_TIMER(a->cfg.session_expires), NUTAG_MIN_SE(a->cfg.min_se ? a->cfg.min_se : 90),
+			    NUTAG_SESSION_REFRESHER(a->cfg.refresher == SIP_REFRESHER_LOCAL ? nua_local_refresher :
+						    a->cfg.refresher == SIP_REFRESHER_REMOTE ? nua_remote_refresher :
+						    nua_any_refresher),
+			    NUTAG_UPDATE_REFRESH(1),
 			    TAG_IF(a->cfg.t1x64_ms, NTATAG_SIP_T1X64(a->cfg.t1x64_ms)),
 			    SIPTAG_ACCEPT_STR("application/sdp, application/isup, multipart/mixed"),
 			    SIPTAG_USER_AGENT_STR(a->cfg.user_agent[0] ? a->cfg.user_agent : "isupgw"), TAG_END());

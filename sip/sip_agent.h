@@ -30,7 +30,16 @@ struct sip_invite {
 	char from_tag[64];		/* with the Call-ID, ties the INVITEs of an RFC 3578 overlap call together */
 	char src_addr[64];		/* where it came from (peer check) */
 	uint16_t src_port;
+	bool supports_100rel;		/* RFC 3262: 100rel in Supported */
+	bool requires_100rel;		/* 100rel in Require */
 	struct sipt_body body;
+};
+
+/* RFC 3262 reliable provisional responses, per peer */
+enum sip_100rel {
+	SIP_100REL_OFF,		/* not offered; a peer that requires it still gets PRACKed responses */
+	SIP_100REL_SUPPORTED,	/* offered (Supported: 100rel); our 18x are reliable when the caller supports it */
+	SIP_100REL_REQUIRED,	/* asked for (Require: 100rel); a caller without it gets 421 */
 };
 
 /* What the gateway asks an outgoing INVITE to carry. Empty strings are left out. */
@@ -49,6 +58,7 @@ struct sip_invite_req {
 	char auth_user[64];		/* digest credentials for a 401/407 from the peer ("": none) */
 	char auth_pass[64];
 	char auth_realm[64];		/* "": answer whatever realm the challenge names */
+	enum sip_100rel rel100;
 };
 
 /* A Reason header with protocol Q.850 (RFC 3326), or none */
@@ -73,7 +83,8 @@ struct sip_leg_ops {
 			    const struct sipt_body *body);
 	/* A mid-dialog INFO with a body (RFC 6086); answered 200 by the leg. */
 	void (*info_ind)(struct sip_leg *leg, const struct sipt_body *body);
-	/* A re-INVITE put the call on hold (sendonly/inactive offer) or took it off; the leg has answered it. */
+	/* A re-INVITE or UPDATE put the call on hold (sendonly/inactive offer) or took it off; the leg has
+	 * answered it. */
 	void (*hold_ind)(struct sip_leg *leg, bool hold);
 };
 
@@ -86,12 +97,22 @@ enum sip_agent_ctr {
 	SIP_CTR_CANCEL_RX,
 	SIP_CTR_INFO_RX,
 	SIP_CTR_INFO_TX,
+	SIP_CTR_UPDATE_RX,
+	SIP_CTR_REINVITE_TX,
+	SIP_CTR_REDIRECT_RX,
+	SIP_CTR_SESSION_EXPIRED,
 };
+
+/* Who refreshes a session (RFC 4028) when the choice is ours */
+enum sip_refresher { SIP_REFRESHER_ANY, SIP_REFRESHER_LOCAL, SIP_REFRESHER_REMOTE };
 
 struct sip_agent_cfg {
 	char bind_url[128];		/* "sip:127.0.0.1:5060" (UDP and TCP) */
 	char user_agent[64];
 	unsigned t1x64_ms;		/* transaction timeout (RFC 3261 64*T1, Timer B/F), 0: sofia's 32 s */
+	unsigned session_expires;	/* RFC 4028 Session-Expires we ask for (s), 0: we ask for none */
+	unsigned min_se;		/* the smallest Session-Expires we accept (s, >= 90); smaller: 422 */
+	enum sip_refresher refresher;
 };
 
 struct sip_agent {
@@ -153,6 +174,17 @@ struct sip_leg {
 	bool auth_tried;		/* one authenticated retry per challenge round */
 	char *local_sdp;		/* the last SDP we sent, the base of answers to re-INVITEs */
 	bool remote_hold;		/* the peer's last offer was sendonly/inactive */
+	bool reliable_1xx;		/* UAS: our 18x go out with Require: 100rel (RFC 3262) */
+	bool sdp_in_reliable_1xx;	/* UAS: the answer went in a reliable 18x, the 200 carries no SDP */
+	bool prack_wait;		/* UAS: that 18x is not PRACKed yet: the 200 waits (RFC 3262 s3) */
+	struct sipt_body *pending_answer;	/* the 200's body while it waits */
+	bool local_hold;		/* we asked the peer to stop sending (our re-INVITE, sendonly) */
+	bool hold_wanted;		/* what sip_leg_hold last asked for */
+	bool reinvite_pending;		/* our re-INVITE is out */
+	unsigned glare_retries;
+	struct osmo_timer_list glare_timer;	/* RFC 3261 14.1: a 491 is retried after a random wait */
+	struct sipt_body *hold_isup;	/* the ISUP part our next re-INVITE carries (SIP-T), or NULL */
+	char *redirect_uri;		/* UAC: the first Contact of a 3xx, for the user's release_ind */
 };
 
 /* UAC: send an INVITE. body: SDP and/or ISUP (NULL: none). */
@@ -169,5 +201,8 @@ int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *rea
 int sip_leg_release(struct sip_leg *leg, const struct sip_reason *reason, const struct sipt_body *body);
 /* INFO with a body within the dialog (RFC 6086). */
 int sip_leg_info(struct sip_leg *leg, const struct sipt_body *body);
+/* Confirmed dialog: a re-INVITE asking the peer to stop sending (hold: our SDP sendonly) or to resume
+ * (sendrecv), RFC 3264 s8.4; isup (SIP-T, may be NULL) goes with it. A 491 is retried. */
+int sip_leg_hold(struct sip_leg *leg, bool hold, const struct sipt_body *isup);
 /* Forget the user: no more callbacks (the leg lives on until sofia is done with it). */
 void sip_leg_detach(struct sip_leg *leg);

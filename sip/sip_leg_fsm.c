@@ -18,6 +18,8 @@
 #define TERMINATING_GUARD_S 40	/* longer than a whole INVITE client transaction (64 x T1) */
 
 static struct osmo_fsm sip_leg_fsm;
+static void glare_cb(void *data);
+static void send_answer(struct sip_leg *leg, const struct sipt_body *body);
 
 static const struct value_string ev_names[] = {
 	OSMO_VALUE_STRING(SIP_LEG_EV_RX_INVITE),
@@ -29,6 +31,9 @@ static const struct value_string ev_names[] = {
 	OSMO_VALUE_STRING(SIP_LEG_EV_RX_CANCEL),
 	OSMO_VALUE_STRING(SIP_LEG_EV_RX_INFO),
 	OSMO_VALUE_STRING(SIP_LEG_EV_RX_REINVITE),
+	OSMO_VALUE_STRING(SIP_LEG_EV_RX_UPDATE),
+	OSMO_VALUE_STRING(SIP_LEG_EV_RX_REINVITE_RESULT),
+	OSMO_VALUE_STRING(SIP_LEG_EV_RX_PRACK),
 	OSMO_VALUE_STRING(SIP_LEG_EV_TERMINATED),
 	{ 0, NULL }
 };
@@ -51,6 +56,7 @@ struct sip_leg *sip_leg_alloc(struct sip_agent *a, enum sip_leg_dir dir, void *n
 	leg->dir = dir;
 	leg->id = a->next_id;
 	leg->nh = nh;
+	osmo_timer_setup(&leg->glare_timer, glare_cb, leg);
 	nua_handle_bind(nh, leg);
 	llist_add_tail(&leg->list, &a->legs);
 	return leg;
@@ -143,32 +149,58 @@ static void rx_info(struct sip_leg *leg, const struct sip_leg_event *ev)
 	talloc_free(b);
 }
 
-/* RFC 3264 s8.4: the answer's direction mirrors the offer's; the rest of our SDP stays as it was */
-static char *answer_sdp(struct sip_leg *leg, const char *offer, bool *hold)
+/* Our SDP with a new direction attribute and, as RFC 3264 s8 asks of every changed description, the
+ * o= session version one higher. It becomes our current SDP. */
+static char *sdp_with_dir(struct sip_leg *leg, const char *dir)
 {
-	const char *dir = "sendrecv";
-	*hold = false;
-	if (offer && (strstr(offer, "a=sendonly") || strstr(offer, "c=IN IP4 0.0.0.0"))) {
-		dir = "recvonly";
-		*hold = true;
-	} else if (offer && strstr(offer, "a=inactive")) {
-		dir = "inactive";
-		*hold = true;
-	} else if (offer && strstr(offer, "a=recvonly")) {
-		dir = "sendonly";
-	}
 	char *sdp = talloc_strdup(leg, leg->local_sdp ? leg->local_sdp : "");
-	/* drop any direction line of ours, then add the one that answers */
 	static const char *const dirs[] = { "a=sendrecv\r\n", "a=sendonly\r\n", "a=recvonly\r\n", "a=inactive\r\n" };
 	for (unsigned i = 0; i < 4; i++) {
 		char *p;
 		while ((p = strstr(sdp, dirs[i])))
 			memmove(p, p + strlen(dirs[i]), strlen(p + strlen(dirs[i])) + 1);
 	}
-	return talloc_asprintf_append(sdp, "a=%s\r\n", dir);
+	char *o = strstr(sdp, "o=");
+	if (o && (o == sdp || o[-1] == '\n')) {
+		/* o=<username> <sess-id> <sess-version> ... */
+		char *v = strchr(o, ' ');
+		v = v ? strchr(v + 1, ' ') : NULL;
+		if (v) {
+			char *endp;
+			unsigned long long ver = strtoull(v + 1, &endp, 10);
+			if (endp > v + 1 && *endp == ' ') {
+				char *head = talloc_strndup(leg, sdp, (size_t)(v + 1 - sdp));
+				char *bumped = talloc_asprintf(leg, "%s%llu%s", head, ver + 1, endp);
+				talloc_free(head);
+				talloc_free(sdp);
+				sdp = bumped;
+			}
+		}
+	}
+	sdp = talloc_asprintf_append(sdp, "a=%s\r\n", dir);
+	talloc_free(leg->local_sdp);
+	leg->local_sdp = talloc_strdup(leg, sdp);
+	return sdp;
 }
 
-static void rx_reinvite(struct sip_leg *leg, const struct sip_leg_event *ev)
+/* The direction of an offer: does the peer stop sending to us (hold), does it want to receive? */
+static void offer_dir(const char *offer, bool *peer_sends, bool *peer_receives)
+{
+	*peer_sends = *peer_receives = true;
+	if (strstr(offer, "a=sendonly"))
+		*peer_receives = false;
+	else if (strstr(offer, "a=recvonly"))
+		*peer_sends = false;
+	else if (strstr(offer, "a=inactive"))
+		*peer_sends = *peer_receives = false;
+	if (strstr(offer, "c=IN IP4 0.0.0.0"))	/* RFC 2543 hold */
+		*peer_receives = false;
+}
+
+/* An offer in a re-INVITE or UPDATE: answered 200 with our SDP, whose direction mirrors the offer's
+ * (RFC 3264 s8.4) and keeps our own hold; no offer (a session refresh, or a late offer in a re-INVITE):
+ * 200, with our SDP as the offer for a re-INVITE. A change of the peer's hold goes to the user. */
+static void rx_offer(struct sip_leg *leg, const struct sip_leg_event *ev, bool is_invite)
 {
 	struct sip_agent *a = leg->agent;
 	struct sipt_body *b = talloc_zero(leg, struct sipt_body);
@@ -177,17 +209,33 @@ static void rx_reinvite(struct sip_leg *leg, const struct sip_leg_event *ev)
 		talloc_free(b);
 		return;
 	}
-	bool hold;
-	char *sdp = answer_sdp(leg, b->has_sdp ? b->sdp : NULL, &hold);
+	if (b->has_sdp && !leg->local_sdp) {
+		LOGPFSML(leg->fi, LOGL_NOTICE, "%s with an offer before we have a session description: 488\n",
+			 is_invite ? "re-INVITE" : "UPDATE");
+		nua_respond(leg->nh, 488, "Not Acceptable Here", NUTAG_WITH_THIS(a->nua), TAG_END());
+		talloc_free(b);
+		return;
+	}
+	bool hold = false;
+	char *sdp = NULL;
+	if (b->has_sdp) {
+		bool peer_sends, peer_receives;
+		offer_dir(b->sdp, &peer_sends, &peer_receives);
+		hold = !peer_receives;
+		bool we_send = peer_receives && !leg->local_hold;
+		sdp = sdp_with_dir(leg, we_send ? (peer_sends ? "sendrecv" : "sendonly") :
+						  (peer_sends ? "recvonly" : "inactive"));
+	} else if (is_invite && leg->local_sdp) {
+		sdp = talloc_strdup(leg, leg->local_sdp);
+	}
 	struct out_body *o = talloc_zero(leg, struct out_body);
-	if (leg->local_sdp && o) {
+	if (sdp && o) {
 		o->pl.pl_common->h_class = sip_payload_class;
 		o->pl.pl_data = sdp;
 		o->pl.pl_len = (usize_t)strlen(sdp);
 		snprintf(o->ctype, sizeof(o->ctype), "application/sdp");
 		o->present = true;
 	}
-	/* a re-INVITE without SDP (late offer) gets our SDP as the offer in the 200 */
 	nua_respond(leg->nh, 200, "OK", NUTAG_WITH_THIS(a->nua), TAG_IF(o && o->present, SIPTAG_CONTENT_TYPE_STR(o->ctype)),
 		    TAG_IF(o && o->present, SIPTAG_PAYLOAD(&o->pl)), TAG_END());
 	talloc_free(o);
@@ -196,9 +244,88 @@ static void rx_reinvite(struct sip_leg *leg, const struct sip_leg_event *ev)
 	if (b->has_sdp)
 		leg->remote_hold = hold;
 	talloc_free(b);
-	LOGPFSML(leg->fi, LOGL_INFO, "re-INVITE answered%s\n", changed ? (hold ? ": call on hold" : ": call resumed") : "");
-	if (changed && leg->user_ref && a->ops->hold_ind)
+	LOGPFSML(leg->fi, LOGL_INFO, "%s answered%s\n", is_invite ? "re-INVITE" : "UPDATE",
+		 changed ? (hold ? ": call on hold" : ": call resumed") : "");
+	if (changed && leg->user_ref && a->ops->hold_ind && leg->answered)
 		a->ops->hold_ind(leg, hold);
+}
+
+static void rx_reinvite(struct sip_leg *leg, const struct sip_leg_event *ev)
+{
+	rx_offer(leg, ev, true);
+}
+
+/* RFC 3311: UPDATE in an early or confirmed dialog: an offer (early media changes, hold) or a session
+ * refresh (RFC 4028) without a body */
+static void rx_update(struct sip_leg *leg, const struct sip_leg_event *ev)
+{
+	rx_offer(leg, ev, false);
+}
+
+/* ---- our re-INVITEs (hold/resume from the PSTN side) ---- */
+
+static void send_reinvite(struct sip_leg *leg)
+{
+	bool hold = leg->hold_wanted;
+	/* RFC 3264 s8.4: hold asks the peer to stop sending; what it asks of us stays as it was */
+	const char *dir = hold ? (leg->remote_hold ? "inactive" : "sendonly") : (leg->remote_hold ? "recvonly" : "sendrecv");
+	char *sdp = sdp_with_dir(leg, dir);
+	struct sipt_body *b = talloc_zero(leg, struct sipt_body);
+	struct out_body *o = talloc_zero(leg, struct out_body);
+	if (!b || !o || strlen(sdp) >= sizeof(b->sdp)) {
+		talloc_free(b);
+		talloc_free(o);
+		talloc_free(sdp);
+		return;
+	}
+	if (leg->hold_isup)
+		*b = *leg->hold_isup;
+	b->has_sdp = true;
+	snprintf(b->sdp, sizeof(b->sdp), "%s", sdp);
+	talloc_free(sdp);
+	body_out(leg, b, o);
+	leg->reinvite_pending = true;
+	leg->local_hold = hold;	/* what we asked for; put back if the peer refuses */
+	rate_ctr_inc(rate_ctr_group_get_ctr(leg->agent->ctrs, SIP_CTR_REINVITE_TX));
+	LOGPFSML(leg->fi, LOGL_INFO, "re-INVITE: %s (%s)\n", hold ? "hold" : "resume", dir);
+	nua_invite(leg->nh, BODY_TAGS(o), TAG_END());
+	talloc_free(o);
+	talloc_free(b);
+}
+
+static void glare_cb(void *data)
+{
+	struct sip_leg *leg = data;
+	if (leg->fi->state == SIP_LEG_ST_CONFIRMED && !leg->reinvite_pending && leg->hold_wanted != leg->local_hold)
+		send_reinvite(leg);
+}
+
+static void rx_reinvite_result(struct sip_leg *leg, const struct sip_leg_event *ev)
+{
+	leg->reinvite_pending = false;
+	if (ev->status < 300) {
+		leg->glare_retries = 0;
+		TALLOC_FREE(leg->hold_isup);
+		LOGPFSML(leg->fi, LOGL_INFO, "re-INVITE accepted: %s\n", leg->local_hold ? "on hold" : "resumed");
+	} else {
+		leg->local_hold = !leg->local_hold;
+		if (ev->status == 491 && leg->glare_retries < 3 && leg->fi->state == SIP_LEG_ST_CONFIRMED) {
+			/* RFC 3261 14.1: the Call-ID's owner waits 2.1-4 s, the other side 0-2 s */
+			unsigned ms = leg->dir == SIP_LEG_UAC ? 2100 + (unsigned)(random() % 1900) : (unsigned)(random() % 2000);
+			leg->glare_retries++;
+			LOGPFSML(leg->fi, LOGL_INFO, "re-INVITE crossed the peer's (491): again in %u ms\n", ms);
+			osmo_timer_schedule(&leg->glare_timer, ms / 1000, (ms % 1000) * 1000);
+			return;
+		}
+		/* RFC 3261 14.1: the session stays as it was */
+		LOGPFSML(leg->fi, LOGL_NOTICE, "re-INVITE refused with %d: session unchanged\n", ev->status);
+		leg->glare_retries = 0;
+		TALLOC_FREE(leg->hold_isup);
+		leg->hold_wanted = leg->local_hold;
+		return;
+	}
+	if (leg->hold_wanted != leg->local_hold && leg->fi->state == SIP_LEG_ST_CONFIRMED)
+		send_reinvite(leg);
 }
 
 static void terminated(struct sip_leg *leg)
@@ -296,6 +423,19 @@ static void st_calling(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		if ((ev->status == 401 || ev->status == 407) && leg->auth_user && !leg->auth_tried &&
 		    authenticate(leg, ev->sip))
 			break;
+		const sip_t *sip = ev->sip;
+		if (ev->status >= 300 && ev->status < 400) {
+			/* RFC 3398 s8.2.5: the user decides whether to follow the Contact */
+			rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_REDIRECT_RX));
+			if (sip && sip->sip_contact) {
+				char *u = url_as_string(NULL, sip->sip_contact->m_url);
+				if (u) {
+					talloc_free(leg->redirect_uri);
+					leg->redirect_uri = talloc_strdup(leg, u);
+					su_free(NULL, u);
+				}
+			}
+		}
 		struct sip_reason r;
 		sip_agent_reason(ev->sip, &r);
 		leg->last_status = ev->status;
@@ -308,6 +448,9 @@ static void st_calling(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case SIP_LEG_EV_RX_INFO:
 		rx_info(leg, ev);
+		break;
+	case SIP_LEG_EV_RX_UPDATE:
+		rx_update(leg, ev);
 		break;
 	case SIP_LEG_EV_TERMINATED:
 		terminated(leg);
@@ -338,6 +481,21 @@ static void st_incoming(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case SIP_LEG_EV_RX_INFO:
 		rx_info(leg, ev);
 		break;
+	case SIP_LEG_EV_RX_UPDATE:
+		rx_update(leg, ev);
+		break;
+	case SIP_LEG_EV_RX_PRACK:
+		/* RFC 3262 s3: the 200 waited for the PRACK of the 18x that carried our answer */
+		if (leg->prack_wait) {
+			leg->prack_wait = false;
+			if (leg->pending_answer) {
+				struct sipt_body *b = leg->pending_answer;
+				leg->pending_answer = NULL;
+				send_answer(leg, b);
+				talloc_free(b);
+			}
+		}
+		break;
 	case SIP_LEG_EV_TERMINATED:
 		terminated(leg);
 		break;
@@ -351,6 +509,12 @@ static void st_confirmed(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	switch (event) {
 	case SIP_LEG_EV_RX_REINVITE:
 		rx_reinvite(leg, ev);
+		break;
+	case SIP_LEG_EV_RX_UPDATE:
+		rx_update(leg, ev);
+		break;
+	case SIP_LEG_EV_RX_REINVITE_RESULT:
+		rx_reinvite_result(leg, ev);
 		break;
 	case SIP_LEG_EV_RX_BYE:
 		rx_bye_or_cancel(leg, ev);
@@ -388,8 +552,12 @@ static void st_terminating(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		nua_bye(leg->nh, TAG_IF(reason[0], SIPTAG_REASON_STR(reason)), TAG_END());
 		break;
 	case SIP_LEG_EV_RX_INFO:
+	case SIP_LEG_EV_RX_UPDATE:
 		nua_respond(leg->nh, 481, "Call/Transaction Does Not Exist", NUTAG_WITH_THIS(leg->agent->nua),
 			    TAG_END());
+		break;
+	case SIP_LEG_EV_RX_REINVITE_RESULT:
+		leg->reinvite_pending = false;
 		break;
 	case SIP_LEG_EV_TERMINATED:
 		osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
@@ -410,6 +578,7 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 		struct sip_reason none = { 0 };
 		user_release(leg, 503, &none, NULL);
 	}
+	osmo_timer_del(&leg->glare_timer);
 	llist_del(&leg->list);
 	if (leg->nh) {
 		nua_handle_bind(leg->nh, NULL);
@@ -421,7 +590,8 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 #define S(x) (1 << (x))
 #define ALL_RX (S(SIP_LEG_EV_RX_PROVISIONAL) | S(SIP_LEG_EV_RX_2XX) | S(SIP_LEG_EV_RX_FAILURE) | S(SIP_LEG_EV_RX_ACK) | \
 		S(SIP_LEG_EV_RX_BYE) | S(SIP_LEG_EV_RX_CANCEL) | S(SIP_LEG_EV_RX_INFO) | S(SIP_LEG_EV_TERMINATED) | \
-		S(SIP_LEG_EV_RX_REINVITE))
+		S(SIP_LEG_EV_RX_REINVITE) | S(SIP_LEG_EV_RX_UPDATE) | S(SIP_LEG_EV_RX_REINVITE_RESULT) | \
+		S(SIP_LEG_EV_RX_PRACK))
 
 static const struct osmo_fsm_state states[] = {
 	[SIP_LEG_ST_INIT] = {
@@ -540,6 +710,9 @@ struct sip_leg *sip_leg_invite(struct sip_agent *a, const struct sip_invite_req 
 		   TAG_IF(req->max_forwards >= 0, SIPTAG_MAX_FORWARDS_STR(mf)),
 		   TAG_IF(req->route[0], NUTAG_PROXY(req->route)),
 		   SIPTAG_ACCEPT_STR("application/sdp, application/isup, multipart/mixed"),
+		   /* RFC 3262: 100rel offered or asked for, per peer */
+		   TAG_IF(req->rel100 == SIP_100REL_OFF, SIPTAG_SUPPORTED_STR("timer")),
+		   TAG_IF(req->rel100 == SIP_100REL_REQUIRED, SIPTAG_REQUIRE_STR("100rel")),
 		   TAG_IF(o && o->present, SIPTAG_CONTENT_TYPE_STR(o->ctype)),
 		   TAG_IF(o && o->present, SIPTAG_PAYLOAD(&o->pl)), TAG_END());
 	talloc_free(o);
@@ -560,23 +733,52 @@ int sip_leg_progress(struct sip_leg *leg, int status, const struct sipt_body *bo
 	if (!o)
 		return -ENOMEM;
 	body_out(leg, body, o);
-	nua_respond(leg->nh, status, sip_status_phrase(status), BODY_TAGS(o), TAG_END());
+	if (leg->reliable_1xx && body && body->has_sdp) {
+		leg->sdp_in_reliable_1xx = true;
+		leg->prack_wait = true;
+	}
+	nua_respond(leg->nh, status, sip_status_phrase(status), TAG_IF(leg->reliable_1xx, SIPTAG_REQUIRE_STR("100rel")),
+		    BODY_TAGS(o), TAG_END());
 	talloc_free(o);
 	leg->last_status = status;
 	osmo_fsm_inst_state_chg(leg->fi, SIP_LEG_ST_EARLY_IN, 0, 0);
 	return 0;
 }
 
+static void send_answer(struct sip_leg *leg, const struct sipt_body *body)
+{
+	struct out_body *o = talloc_zero(leg, struct out_body);
+	if (!o)
+		return;
+	struct sipt_body *b = NULL;
+	if (body && body->has_sdp && leg->sdp_in_reliable_1xx) {
+		/* RFC 3262 s5: the offer/answer round ended in the reliable 18x; the 200 carries no new SDP */
+		b = talloc(leg, struct sipt_body);
+		if (b) {
+			*b = *body;
+			b->has_sdp = false;
+			body = b;
+		}
+	}
+	body_out(leg, body, o);
+	nua_respond(leg->nh, 200, "OK", BODY_TAGS(o), TAG_END());
+	talloc_free(o);
+	talloc_free(b);
+}
+
 int sip_leg_answer(struct sip_leg *leg, const struct sipt_body *body)
 {
 	if (!uas_early(leg))
 		return -EINVAL;
-	struct out_body *o = talloc_zero(leg, struct out_body);
-	if (!o)
-		return -ENOMEM;
-	body_out(leg, body, o);
-	nua_respond(leg->nh, 200, "OK", BODY_TAGS(o), TAG_END());
-	talloc_free(o);
+	if (leg->prack_wait) {
+		LOGPFSML(leg->fi, LOGL_INFO, "200 waits for the PRACK of the 18x with our answer\n");
+		talloc_free(leg->pending_answer);
+		leg->pending_answer = talloc_zero(leg, struct sipt_body);
+		if (leg->pending_answer && body)
+			*leg->pending_answer = *body;
+	} else {
+		send_answer(leg, body);
+	}
 	leg->last_status = 200;
 	leg->answered = true;
 	rate_ctr_inc(rate_ctr_group_get_ctr(leg->agent->ctrs, SIP_CTR_ANSWERED));
@@ -596,7 +798,8 @@ int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *rea
 	body_out(leg, body, o);
 	LOGPFSML(leg->fi, LOGL_INFO, "rejecting with %d%s%s\n", status, r[0] ? ", Reason: " : "", r);
 	nua_respond(leg->nh, status, sip_status_phrase(status) ? sip_status_phrase(status) : "Failure",
-		    TAG_IF(r[0], SIPTAG_REASON_STR(r)), BODY_TAGS(o), TAG_END());
+		    TAG_IF(r[0], SIPTAG_REASON_STR(r)), TAG_IF(status == 421, SIPTAG_REQUIRE_STR("100rel")),
+		    BODY_TAGS(o), TAG_END());
 	talloc_free(o);
 	leg->last_status = status;
 	leg->user_ref = NULL;
@@ -655,6 +858,25 @@ int sip_leg_info(struct sip_leg *leg, const struct sipt_body *body)
 	nua_info(leg->nh, BODY_TAGS(o), TAG_END());
 	talloc_free(o);
 	rate_ctr_inc(rate_ctr_group_get_ctr(leg->agent->ctrs, SIP_CTR_INFO_TX));
+	return 0;
+}
+
+int sip_leg_hold(struct sip_leg *leg, bool hold, const struct sipt_body *isup)
+{
+	if (leg->fi->state != SIP_LEG_ST_CONFIRMED || !leg->local_sdp)
+		return -EINVAL;
+	leg->hold_wanted = hold;
+	TALLOC_FREE(leg->hold_isup);
+	if (isup && isup->has_isup) {
+		leg->hold_isup = talloc(leg, struct sipt_body);
+		if (leg->hold_isup) {
+			*leg->hold_isup = *isup;
+			leg->hold_isup->has_sdp = false;
+		}
+	}
+	/* one re-INVITE at a time (RFC 3261 14.1): the result of the one out decides whether another goes */
+	if (!leg->reinvite_pending && !osmo_timer_pending(&leg->glare_timer) && hold != leg->local_hold)
+		send_reinvite(leg);
 	return 0;
 }
 

@@ -25,6 +25,9 @@ enum sip_leg_event_id {
 	SIP_LEG_EV_RX_CANCEL,
 	SIP_LEG_EV_RX_INFO,
 	SIP_LEG_EV_RX_REINVITE,
+	SIP_LEG_EV_RX_UPDATE,
+	SIP_LEG_EV_RX_REINVITE_RESULT,	/* the final response to our re-INVITE */
+	SIP_LEG_EV_RX_PRACK,
 	SIP_LEG_EV_TERMINATED,
 };
 

@@ -65,6 +65,87 @@ selected $c && sipp_ok $c && want $c sipp "re-INVITE 1 (sendonly) answered with 
 	want $c sipp "re-INVITE 2 (sendrecv) answered with sendrecv" && want $c sim "<- CPG .*gni.notification=121" &&
 	want $c sim "<- CPG .*gni.notification=122" && ok $c
 
+# RFC 3398 s9.1: the PSTN suspends and resumes (SUS/RES, a plain SIP peer): re-INVITE sendonly, then
+# sendrecv, each SDP with its o= version one higher (RFC 3264 s8)
+c=i2s-sus-res
+isup_to_sip $c uas-pstn-hold "expect signalling 30
+call 301234567 4930999
+expect ANSWER 10
+wait 1
+req out SUS sri.ind=0
+wait 1
+req out RES sri.ind=0
+wait 1
+release last 16
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c sipp "re-INVITE 1 from the gateway: sendonly ; o=.* 2 IN IP4" &&
+	want $c sipp "re-INVITE 2 from the gateway: sendrecv ; o=.* 3 IN IP4" && want $c sim "-> SUS" && want $c sim "-> RES" &&
+	ok $c
+
+# RFC 3398 s9.2: a CPG remote hold / remote retrieval from the PSTN after answer -> re-INVITEs
+c=i2s-cpg-hold
+isup_to_sip $c uas-pstn-hold "expect signalling 30
+call 301234567 4930999
+expect ANSWER 10
+wait 1
+req out CPG ei.event=2 gni.notification=121
+wait 1
+req out CPG ei.event=2 gni.notification=122
+wait 1
+release last 16
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c sipp "re-INVITE 1 from the gateway: sendonly" &&
+	want $c sipp "re-INVITE 2 from the gateway: sendrecv" && ok $c
+
+# RFC 3262 / RFC 4028 / RFC 3311 toward a callee: our INVITE offers 100rel and asks for a 1800 s session
+# timer; the reliable 183 is PRACKed; the callee's UPDATE refresh is answered with the session interval
+c=i2s-100rel
+isup_to_sip $c uas-100rel "expect signalling 30
+call 301234567 4930999
+expect ANSWER 10
+wait 1
+release last 16
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c sipp "INVITE Supported: *timer, 100rel Session-Expires: *1800" &&
+	want $c sipp "PRACK RAck: *1 [0-9]* INVITE" && want $c sipp "UPDATE refresh answered: Session-Expires: *1800;refresher=uas" &&
+	want $c sim "<- ACM" && want $c sim "<- ANM" && ok $c
+
+# RFC 3398 s8.2.5: a 302 is followed to its Contact with the same Call-ID and From tag
+c=i2s-redirect
+isup_to_sip $c uas-redirect "expect signalling 30
+call 301234567 4930999
+expect ANSWER 10
+wait 1
+release last 16
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c sipp "redirected INVITE sip:forwarded-4930777@127.0.0.1:$P_UAS" &&
+	want $c sim "<- ANM" && ok $c
+
+# redirect-response release: a 302 is not followed but ends the call with REL cause 23
+c=i2s-redirect-release
+if selected $c; then
+	vty_cmd "enable
+configure terminal
+sip-peer far
+redirect-response release
+end" >"$out/$c.vty"
+	isup_to_sip $c uas-redirect-only "expect signalling 30
+call 301234567 4930999
+expect RELEASE 10
+wait 1
+quit"
+	vty_cmd "enable
+configure terminal
+sip-peer far
+redirect-response follow
+end" >>"$out/$c.vty"
+	sipp_ok $c && want $c sim "<- REL .*cause.cause=23" && ok $c
+fi
+
 c=i2s-cancel
 isup_to_sip $c uas-cancel "expect signalling 30
 call 301234567 4930999
@@ -210,6 +291,40 @@ wait 1
 quit" "-key more 456"
 selected $c && sipp_ok $c && want $c sim "<- IAM .*cdpn.digits=30123" && want $c sim "<- SAM .*sn.digits=456" &&
 	want $c sim "-> ANM" && want $c sipp "484 for CSeq 1 INVITE" && want $c sipp "200 for CSeq 2 INVITE" && ok $c
+
+# RFC 3262 / RFC 4028 / RFC 3311 from a caller that requires 100rel: the 180 (with our SDP) is reliable,
+# the 200 waits for its PRACK and carries no SDP (RFC 3262 s3, s5) but the session timer (refresher uac);
+# an UPDATE refresh is answered; an UPDATE with sendonly SDP holds the call -> recvonly, CPG remote hold
+c=s2i-100rel
+sip_to_isup $c uac-100rel 4930123456 "auto answer
+expect signalling 30
+expect RELEASE 15
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c sipp "180 Require: *100rel RSeq: *[0-9]" &&
+	want $c sipp "first 200 after PRACK is for PRACK" &&
+	want $c sipp "second 200 is for INVITE ; Session-Expires: *600;refresher=uac Require: *timer Content-Length: *0" &&
+	want $c sipp "UPDATE refresh answered: Session-Expires: *600;refresher=uac" &&
+	want $c sipp "UPDATE hold answered with recvonly" && want $c sim "<- CPG .*gni.notification=121" && ok $c
+
+# 100rel required for a peer: an INVITE without 100rel gets 421 with Require: 100rel (RFC 3262 s4)
+c=s2i-100rel-required
+if selected $c; then
+	vty_cmd "enable
+configure terminal
+sip-peer far
+100rel required
+end" >"$out/$c.vty"
+	sip_to_isup $c uac-reject-421 4930123456 "expect signalling 30
+wait 1
+quit"
+	vty_cmd "enable
+configure terminal
+sip-peer far
+100rel supported
+end" >>"$out/$c.vty"
+	sipp_ok $c && want $c sipp "421 Require: *100rel" && ok $c
+fi
 
 c=s2i-pstn-hangup
 sip_to_isup $c uac-answer-hangup 4930123456 "auto answer

@@ -9,6 +9,8 @@
  *   auto release-by-number  REL with the cause in the last 3 digits of the called number
  *   callx IAM-LINE          place a call with this IAM (isup-tool's text form, cic=0)
  *   sam DIGITS              more digits (SAM) for the last call placed; F is ST (end of pulsing)
+ *   req last|out|CIC LINE   a message within a call (SUS, RES, CPG, INF...) through the call FSM: last is
+ *                           the last call received, out the last placed
  *   load RATE COUNT         COUNT calls at RATE/s, each released when answered; prints a summary with
  *                           IAM->ACM and IAM->ANM latency percentiles, then the event LOAD DONE
  *   wait SECONDS            let time pass               expect WORD [SECONDS]  wait for an event line
@@ -462,6 +464,23 @@ static int do_command(char *line)
 			return -1;
 		}
 		return isup_trunk_send(S.tg, &m);
+	}
+	if (!strcmp(cmd, "req") && argc >= 3 && rest) {
+		/* a message within a call, through the call FSM: req last|out|CIC SUS|RES|CPG|INF|INR|FAC ... */
+		uint16_t cic = !strcmp(argv[1], "last") ? S.last_cic : !strcmp(argv[1], "out") ? S.last_out_cic :
+			       (uint16_t)atoi(argv[1]);
+		struct isup_call *call = call_on(cic);
+		const char *line_txt = rest + strcspn(rest, " \t");
+		line_txt += strspn(line_txt, " \t");
+		struct isup_msg m;
+		char err[128];
+		if (!call || isup_msg_from_line(&m, S.tg->variant, line_txt, err, sizeof(err))) {
+			fprintf(stderr, "req: %s\n", call ? err : "no call on that CIC");
+			return -1;
+		}
+		enum isup_prim prim = m.type == ISUP_MT_SUS ? ISUP_PRIM_SUSPEND : m.type == ISUP_MT_RES ? ISUP_PRIM_RESUME :
+				      m.type == ISUP_MT_CPG ? ISUP_PRIM_PROGRESS : ISUP_PRIM_INFO;
+		return isup_call_req(call, prim, &m);
 	}
 	if (!strcmp(cmd, "reset"))
 		return isup_trunk_reset_all(S.tg);

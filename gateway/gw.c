@@ -76,6 +76,15 @@ struct gw_peer *gw_peer_find(struct gw *gw, const char *name)
 	return NULL;
 }
 
+const char *gw_peer_transport_param(const struct gw_peer *p)
+{
+	if (!strcmp(p->transport, "tcp"))
+		return ";transport=tcp";
+	if (!strcmp(p->transport, "tls"))
+		return ";transport=tls";
+	return "";
+}
+
 struct gw_peer *gw_peer_get(struct gw *gw, const char *name)
 {
 	struct gw_peer *p = gw_peer_find(gw, name);
@@ -127,7 +136,7 @@ static void ka_send(void *data)
 	if (!p->keepalive_s || p->probing || !p->gw->sip || p->gw->stopping)
 		return;
 	char uri[128];
-	snprintf(uri, sizeof(uri), "sip:%s:%u%s", p->host, p->port, strcmp(p->transport, "udp") ? ";transport=tcp" : "");
+	snprintf(uri, sizeof(uri), "sip:%s:%u%s", p->host, p->port, gw_peer_transport_param(p));
 	if (sip_agent_options(p->gw->sip, uri, ka_answer, p) == 0) {
 		p->probing = true;
 		rate_ctr_inc(rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_OPTIONS_TX));

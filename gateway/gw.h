@@ -36,7 +36,7 @@ struct gw_peer {
 	char name[32];
 	char host[64];
 	uint16_t port;
-	char transport[8];		/* udp, tcp */
+	char transport[8];		/* udp, tcp, tls */
 	char proxy[128];		/* outbound proxy URI, or "" */
 	char auth_realm[64], auth_user[64], auth_pass[64];	/* digest credentials toward the peer */
 	enum gw_sipt_mode sipt;
@@ -123,6 +123,8 @@ extern const struct isup_user_ops gw_isup_ops;
 extern const struct sip_leg_ops gw_sip_ops;
 
 struct gw_peer *gw_peer_find(struct gw *gw, const char *name);
+/* The URI parameter that makes sofia use the peer's transport: "", ";transport=tcp" or ";transport=tls" */
+const char *gw_peer_transport_param(const struct gw_peer *p);
 struct gw_peer *gw_peer_get(struct gw *gw, const char *name);
 /* Longest prefix match over routes of one direction. */
 const struct gw_route *gw_route_lookup(const struct gw *gw, enum gw_route_dir dir, const char *digits);

@@ -229,7 +229,7 @@ static void send_invite(struct gw_call *c)
 		char user[128];
 		snprintf(user, sizeof(user), "%.*s", (int)(at - req->ruri - 4), req->ruri + 4);
 		snprintf(req->ruri, sizeof(req->ruri), "sip:%s@%s:%u;user=phone%s", user, p->host, p->port,
-			 strcmp(p->transport, "udp") ? ";transport=tcp" : "");
+			 gw_peer_transport_param(p));
 	}
 	if (c->redirect_uri)
 		snprintf(req->ruri, sizeof(req->ruri), "%s", c->redirect_uri);	/* s8.2.5: the 3xx's Contact */

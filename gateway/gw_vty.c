@@ -94,6 +94,39 @@ DEFUN(cfg_sip_refresher, cfg_sip_refresher_cmd, "session-refresher (any|local|re
 	return CMD_SUCCESS;
 }
 
+#define TLS_STR "TLS transport (RFC 3261 26.2; sofia's tport_tls over OpenSSL)\n"
+
+DEFUN(cfg_sip_tls_local, cfg_sip_tls_local_cmd, "tls local URL",
+      TLS_STR "Where the agent listens for TLS\n" "A sips: URI such as sips:127.0.0.1:5061\n")
+{
+	snprintf(g_gw->sip_cfg.tls_url, sizeof(g_gw->sip_cfg.tls_url), "%s", argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_tls_file, cfg_sip_tls_file_cmd, "tls (certificate|private-key|ca-file) FILE",
+      TLS_STR "Our certificate (PEM, chain allowed)\n" "Its private key (PEM)\n"
+      "CA certificates the peers' certificates are checked against (PEM)\n" "File name\n")
+{
+	struct sip_agent_cfg *c = &g_gw->sip_cfg;
+	char *dst = argv[0][0] == 'c' && argv[0][1] == 'e' ? c->tls_cert : argv[0][0] == 'p' ? c->tls_key : c->tls_ca;
+	snprintf(dst, sizeof(c->tls_cert), "%s", argv[1]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_tls_verify, cfg_sip_tls_verify_cmd, "tls verify (none|peer)",
+      TLS_STR "Certificate checks\n" "Accept any certificate (default)\n"
+      "The peer's certificate must chain to the ca-file, both directions\n")
+{
+	g_gw->sip_cfg.tls_verify = argv[0][0] == 'p';
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_no_tls, cfg_sip_no_tls_cmd, "no tls", NO_STR TLS_STR)
+{
+	g_gw->sip_cfg.tls_url[0] = 0;
+	return CMD_SUCCESS;
+}
+
 static int config_write_sip(struct vty *vty)
 {
 	vty_out(vty, "sip%s", VTY_NEWLINE);
@@ -106,6 +139,17 @@ static int config_write_sip(struct vty *vty)
 	vty_out(vty, " session-timer %u%s", g_gw->sip_cfg.session_expires, VTY_NEWLINE);
 	vty_out(vty, " min-se %u%s", g_gw->sip_cfg.min_se ? g_gw->sip_cfg.min_se : 90, VTY_NEWLINE);
 	vty_out(vty, " session-refresher %s%s", refr[g_gw->sip_cfg.refresher], VTY_NEWLINE);
+	const struct sip_agent_cfg *c = &g_gw->sip_cfg;
+	if (c->tls_url[0]) {
+		vty_out(vty, " tls local %s%s", c->tls_url, VTY_NEWLINE);
+		if (c->tls_cert[0])
+			vty_out(vty, " tls certificate %s%s", c->tls_cert, VTY_NEWLINE);
+		if (c->tls_key[0])
+			vty_out(vty, " tls private-key %s%s", c->tls_key, VTY_NEWLINE);
+		if (c->tls_ca[0])
+			vty_out(vty, " tls ca-file %s%s", c->tls_ca, VTY_NEWLINE);
+		vty_out(vty, " tls verify %s%s", c->tls_verify ? "peer" : "none", VTY_NEWLINE);
+	}
 	return CMD_SUCCESS;
 }
 
@@ -121,8 +165,8 @@ DEFUN(cfg_peer, cfg_peer_cmd, "sip-peer NAME", "Configure a SIP peer (trunk)\n" 
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_peer_remote, cfg_peer_remote_cmd, "remote HOST <1-65535> (udp|tcp)",
-      "The peer's address\n" "Host or IPv4 address\n" "Port\n" "UDP\n" "TCP\n")
+DEFUN(cfg_peer_remote, cfg_peer_remote_cmd, "remote HOST <1-65535> (udp|tcp|tls)",
+      "The peer's address\n" "Host or IPv4 address\n" "Port\n" "UDP\n" "TCP\n" "TLS (needs 'tls local' in the sip node)\n")
 {
 	struct gw_peer *p = vty->index;
 	snprintf(p->host, sizeof(p->host), "%s", argv[0]);
@@ -475,6 +519,10 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(sip_node_id, &cfg_sip_st_cmd);
 	install_element(sip_node_id, &cfg_sip_minse_cmd);
 	install_element(sip_node_id, &cfg_sip_refresher_cmd);
+	install_element(sip_node_id, &cfg_sip_tls_local_cmd);
+	install_element(sip_node_id, &cfg_sip_tls_file_cmd);
+	install_element(sip_node_id, &cfg_sip_tls_verify_cmd);
+	install_element(sip_node_id, &cfg_sip_no_tls_cmd);
 
 	install_element(CONFIG_NODE, &cfg_peer_cmd);
 	install_node(&peer_node, config_write_peer);

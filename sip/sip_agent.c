@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <osmocom/core/logging.h>
 #include <osmocom/core/select.h>
@@ -16,6 +18,7 @@
 
 #include "sip_priv.h"
 #include <sofia-sip/nta_tag.h>
+#include <sofia-sip/tport_tag.h>
 #include "sip_loop.h"
 
 int sip_log_cat = DLGLOBAL;
@@ -395,6 +398,73 @@ struct sip_agent *sip_agent_alloc(void *ctx, const struct sip_agent_cfg *cfg, co
 	return a;
 }
 
+/* Append a whole file to an open stream. */
+static int copy_file(FILE *out, const char *path)
+{
+	FILE *in = fopen(path, "r");
+	if (!in)
+		return -errno;
+	char buf[4096];
+	size_t n;
+	int rc = 0;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -EIO;
+	if (ferror(in))
+		rc = -EIO;
+	fclose(in);
+	return rc;
+}
+
+static void tls_dir_remove(char *dir)
+{
+	if (!dir)
+		return;
+	char *f = talloc_asprintf(dir, "%s/agent.pem", dir);
+	unlink(f);
+	f = talloc_asprintf(dir, "%s/cafile.pem", dir);
+	unlink(f);
+	rmdir(dir);
+	talloc_free(dir);
+}
+
+/* sofia 1.12's TLS transport reads its credentials from a directory: agent.pem (key and certificate in
+ * one file) and cafile.pem. We take separate files from the config and lay them out in a private
+ * directory (mode 0700) for the moment sofia loads them; sip_agent_start removes it right after. */
+static char *tls_dir_make(struct sip_agent *a)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = talloc_asprintf(a, "%s/isupgw-tls-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+	if (!dir || !mkdtemp(dir)) {
+		LOGP(sip_log_cat, LOGL_ERROR, "TLS: cannot make a private directory: %s\n", strerror(errno));
+		talloc_free(dir);
+		return NULL;
+	}
+	char *agent = talloc_asprintf(dir, "%s/agent.pem", dir);
+	mode_t old = umask(077);
+	FILE *f = fopen(agent, "w");
+	int rc = f ? copy_file(f, a->cfg.tls_key) : -errno;
+	if (!rc)
+		rc = copy_file(f, a->cfg.tls_cert);
+	if (f)
+		fclose(f);
+	if (!rc && a->cfg.tls_ca[0]) {
+		char *ca = talloc_asprintf(dir, "%s/cafile.pem", dir);
+		f = fopen(ca, "w");
+		rc = f ? copy_file(f, a->cfg.tls_ca) : -errno;
+		if (f)
+			fclose(f);
+	}
+	umask(old);
+	if (rc) {
+		LOGP(sip_log_cat, LOGL_ERROR, "TLS: cannot read the key %s / certificate %s / CA %s: %s\n", a->cfg.tls_key,
+		     a->cfg.tls_cert, a->cfg.tls_ca, strerror(-rc));
+		tls_dir_remove(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 int sip_agent_start(struct sip_agent *a)
 {
 	struct sip_agent_priv *p = talloc_zero(a, struct sip_agent_priv);
@@ -410,7 +480,15 @@ int sip_agent_start(struct sip_agent *a)
 	g_source_attach(gs, gctx);
 	a->loop = sip_loop_alloc(a, gctx);
 	g_main_context_unref(gctx);
+	char *tls_dir = NULL;
+	if (a->cfg.tls_url[0]) {
+		tls_dir = tls_dir_make(a);
+		if (!tls_dir)
+			return -EIO;
+	}
 	a->nua = nua_create(p->root, nua_cb, a, NUTAG_URL(a->cfg.bind_url), NUTAG_MEDIA_ENABLE(0),
+			    TAG_IF(tls_dir, NUTAG_SIPS_URL(a->cfg.tls_url)), TAG_IF(tls_dir, NUTAG_CERTIFICATE_DIR(tls_dir)),
+			    TAG_IF(tls_dir, TPTAG_TLS_VERIFY_POLICY(a->cfg.tls_verify ? TPTLS_VERIFY_ALL : TPTLS_VERIFY_NONE)),
 			    NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1),
 			    NUTAG_AUTO302(0),	/* 3xx: the gateway decides (RFC 3398 s8.2.5) */
 			    SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO"),
@@ -425,12 +503,15 @@ int sip_agent_start(struct sip_agent *a)
 			    TAG_IF(a->cfg.t1x64_ms, NTATAG_SIP_T1X64(a->cfg.t1x64_ms)),
 			    SIPTAG_ACCEPT_STR("application/sdp, application/isup, multipart/mixed"),
 			    SIPTAG_USER_AGENT_STR(a->cfg.user_agent[0] ? a->cfg.user_agent : "isupgw"), TAG_END());
+	tls_dir_remove(tls_dir);	/* sofia has loaded the credentials into its SSL context */
 	if (!a->nua) {
-		LOGP(sip_log_cat, LOGL_ERROR, "cannot start SIP on %s\n", a->cfg.bind_url);
+		LOGP(sip_log_cat, LOGL_ERROR, "cannot start SIP on %s%s%s\n", a->cfg.bind_url, a->cfg.tls_url[0] ? " and " : "",
+		     a->cfg.tls_url);
 		return -EADDRINUSE;
 	}
 	a->root_priv = p;
-	LOGP(sip_log_cat, LOGL_NOTICE, "SIP listening on %s\n", a->cfg.bind_url);
+	LOGP(sip_log_cat, LOGL_NOTICE, "SIP listening on %s%s%s%s\n", a->cfg.bind_url, a->cfg.tls_url[0] ? " and " : "",
+	     a->cfg.tls_url, a->cfg.tls_url[0] ? (a->cfg.tls_verify ? " (TLS, peers verified)" : " (TLS, peers not verified)") : "");
 	return 0;
 }
 

@@ -113,6 +113,12 @@ struct sip_agent_cfg {
 	unsigned session_expires;	/* RFC 4028 Session-Expires we ask for (s), 0: we ask for none */
 	unsigned min_se;		/* the smallest Session-Expires we accept (s, >= 90); smaller: 422 */
 	enum sip_refresher refresher;
+	/* TLS (sofia's tport_tls over OpenSSL): a sips: URI to listen on, "" for none */
+	char tls_url[128];
+	char tls_cert[256];		/* PEM certificate (chain) file */
+	char tls_key[256];		/* PEM private key file */
+	char tls_ca[256];		/* PEM CA file the peers' certificates are checked against, or "" */
+	bool tls_verify;		/* check the peers' certificates (both directions) */
 };
 
 struct sip_agent {

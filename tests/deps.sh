@@ -5,10 +5,11 @@
 # headers (/usr/include/dahdi), so that the DAHDI HDLC link transport is built and compiled in CI.
 # sip-tester: SIPp, the SIP peer of the end-to-end gateway tests; kamailio: its sipt module reads our
 # SIP-T bodies independently in make check, and it is the reference of the call-rate benchmark.
+# openssl: the command that makes the test CA and certificates of the SIP over TLS test.
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config
       libosmocore-dev libtalloc-dev libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libspandsp-dev libssl-dev
-      libcunit1-dev tshark clang python3 sip-tester kamailio
+      libcunit1-dev tshark clang python3 sip-tester kamailio openssl
       libss7-dev dahdi-source"
 missing=""
 for p in $PKGS; do

@@ -3,7 +3,10 @@
 # Gateway to gateway over SIP-T (RFC 3372, RFC 3204 bodies): pstn-sim A -> isupgw 1 -> SIP-T -> isupgw 2 ->
 # pstn-sim B and back. The IAM that B receives must be the IAM that A sent, parameter for parameter
 # (raw ones included), and the ACM/ANM/REL that A receives the ones B sent; only the CIC differs.
-# Usage: sipt-gw2gw.sh [OUTDIR]
+# With TRANSPORT=tls the gateways talk SIP over TLS with certificates from a test CA, verified both ways,
+# and tshark must see TLS records and no clear-text SIP between them.
+# Usage: [TRANSPORT=udp|tls] sipt-gw2gw.sh [OUTDIR]
+TRANSPORT=${TRANSPORT:-udp}
 GW=${GW:-../gateway/isupgw}
 SIM=${SIM:-./sim/pstn-sim}
 out=${1:-sipt-out}
@@ -12,7 +15,24 @@ rm -f "$out"/*.sim "$out"/*.log
 
 base=$((35000 + ($$ % 400) * 10))
 M1=$base; M2=$((base + 1)); S1=$((base + 2)); S2=$((base + 3)); V1=$((base + 4)); V2=$((base + 5))
-gwcfg() { # name m3ua-port sip-port peer-sip-port vty-port
+T1=$((base + 6)); T2=$((base + 7))	# TLS
+tls_sip=""
+if [ "$TRANSPORT" = tls ]; then
+	command -v openssl >/dev/null || { echo "SKIP: openssl not installed"; exit 77; }
+	# a test CA and one certificate for 127.0.0.1 that both gateways use
+	(cd "$out" &&
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=isupgw test CA" &&
+		openssl req -newkey rsa:2048 -nodes -keyout gw.key -out gw.csr -subj "/CN=127.0.0.1" &&
+		printf 'subjectAltName=IP:127.0.0.1\n' >ext.cnf &&
+		openssl x509 -req -in gw.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out gw.pem -days 2 -extfile ext.cnf
+	) >"$out/openssl.log" 2>&1 || { echo "FAIL: cannot make test certificates"; cat "$out/openssl.log"; exit 1; }
+	dir=$(cd "$out" && pwd)
+	tls_sip=" tls certificate $dir/gw.pem
+ tls private-key $dir/gw.key
+ tls ca-file $dir/ca.pem
+ tls verify peer"
+fi
+gwcfg() { # name m3ua-port sip-port peer-sip-port vty-port tls-port peer-tls-port
 	cat <<EOF
 log stderr
  logging filter all 1
@@ -35,8 +55,9 @@ isup
 sip
  local sip:127.0.0.1:$3
  media-address 127.0.0.1
+$([ "$TRANSPORT" = tls ] && echo " tls local sips:127.0.0.1:$6" && echo "$tls_sip")
 sip-peer other
- remote 127.0.0.1 $4 udp
+$(if [ "$TRANSPORT" = tls ]; then echo " remote 127.0.0.1 $7 tls"; else echo " remote 127.0.0.1 $4 udp"; fi)
  sip-t required
  country-code 49
  uri-host 127.0.0.1
@@ -46,12 +67,12 @@ gateway
  route sip-to-isup * trunk pstn
 EOF
 }
-gwcfg gw1 $M1 $S1 $S2 $V1 >"$out/gw1.cfg"
-gwcfg gw2 $M2 $S2 $S1 $V2 >"$out/gw2.cfg"
+gwcfg gw1 $M1 $S1 $S2 $V1 $T1 $T2 >"$out/gw1.cfg"
+gwcfg gw2 $M2 $S2 $S1 $V2 $T2 $T1 >"$out/gw2.cfg"
 # tshark as the independent reader of our SIP-T bodies (capturing on lo needs root)
 capture=""
 if [ -n "$TSHARK" ] && [ "$(id -u)" = 0 ]; then
-	"$TSHARK" -q -i lo -f "udp port $S1 or udp port $S2" -F pcap -w "$out/sipt.pcap" -a duration:40 \
+	"$TSHARK" -q -i lo -f "port $S1 or port $S2 or tcp port $T1 or tcp port $T2" -F pcap -w "$out/sipt.pcap" -a duration:40 \
 		>/dev/null 2>"$out/tshark.err" &
 	capture=$!
 	for i in $(seq 50); do
@@ -134,14 +155,27 @@ grep -q "^B <- REL .*cause.cause=16" "$out/b.sim" || bad "B did not get A's REL 
 if [ -n "$capture" ]; then
 	kill $capture 2>/dev/null
 	wait $capture 2>/dev/null
-	"$TSHARK" -r "$out/sipt.pcap" -Y sip -d udp.port==$S1,sip -d udp.port==$S2,sip 2>/dev/null >"$out/sip.txt"
+	dec="-d udp.port==$S1,sip -d udp.port==$S2,sip -d tcp.port==$T1,tls -d tcp.port==$T2,tls"
+	"$TSHARK" -r "$out/sipt.pcap" -Y sip $dec 2>/dev/null >"$out/sip.txt"
 	nsip=$(wc -l <"$out/sip.txt")
-	nisup=$("$TSHARK" -r "$out/sipt.pcap" -Y isup -d udp.port==$S1,sip -d udp.port==$S2,sip 2>/dev/null | wc -l)
-	nbad=$("$TSHARK" -r "$out/sipt.pcap" -Y _ws.malformed -d udp.port==$S1,sip -d udp.port==$S2,sip 2>/dev/null | wc -l)
-	echo "---- SIP-T between the gateways as tshark decodes it: $nsip SIP messages, $nisup with ISUP, $nbad malformed"
-	sed 's/^/    /' "$out/sip.txt" | cut -c1-150
-	[ "$nisup" -ge 6 ] || bad "tshark found ISUP in only $nisup SIP messages"
+	nisup=$("$TSHARK" -r "$out/sipt.pcap" -Y isup $dec 2>/dev/null | wc -l)
+	nbad=$("$TSHARK" -r "$out/sipt.pcap" -Y _ws.malformed $dec 2>/dev/null | wc -l)
+	if [ "$TRANSPORT" = tls ]; then
+		nhello=$("$TSHARK" -r "$out/sipt.pcap" -Y "tls.handshake.type == 1" $dec 2>/dev/null | wc -l)
+		napp=$("$TSHARK" -r "$out/sipt.pcap" -Y "tls.app_data" $dec 2>/dev/null | wc -l)
+		echo "---- between the gateways as tshark sees it: $nhello TLS ClientHello, $napp TLS records with data, $nsip clear-text SIP messages, $nbad malformed"
+		[ "$nhello" -ge 1 ] || bad "tshark saw no TLS handshake"
+		[ "$napp" -ge 6 ] || bad "tshark saw only $napp TLS application data records"
+		[ "$nsip" = 0 ] || bad "tshark saw $nsip SIP messages in clear text"
+	else
+		echo "---- SIP-T between the gateways as tshark decodes it: $nsip SIP messages, $nisup with ISUP, $nbad malformed"
+		sed 's/^/    /' "$out/sip.txt" | cut -c1-150
+		[ "$nisup" -ge 6 ] || bad "tshark found ISUP in only $nisup SIP messages"
+	fi
 	[ "$nbad" = 0 ] || bad "tshark reports $nbad malformed packets"
 fi
-echo "sipt gateway to gateway: $((fail == 0)) passed, $((fail != 0)) failed"
+if [ "$TRANSPORT" = tls ]; then
+	grep -q "TLS, peers verified" "$out/gw1.log" || bad "gateway 1 did not start TLS with verification"
+fi
+echo "sipt gateway to gateway ($TRANSPORT): $((fail == 0)) passed, $((fail != 0)) failed"
 [ $fail = 0 ]

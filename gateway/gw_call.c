@@ -177,9 +177,16 @@ static void release_sip(struct gw_call *c, const struct isup_cause *cause, const
 	make_body(c, NULL, rel, &b);
 	if (leg->dir == SIP_LEG_UAS && !leg->answered) {
 		/* RFC 3398 s7.2.4.1: REL before the final response -> the mapped status, Reason: Q.850 (RFC 6432) */
-		struct gw_sip_answer a = gw_cause_isup_to_sip(r.cause, cause ? cause->location : 2,
-							      cause && cause->cause == 22 && cause->diag_len, false);
+		char contact[256];
+		bool new_number = cause && c->peer && c->tg &&
+				  !gw_map_cause22_contact(cause, c->tg->variant, &c->peer->map, contact, sizeof(contact));
+		struct gw_sip_answer a = gw_cause_isup_to_sip(r.cause, cause ? cause->location : 2, new_number, false);
 		int st = a.status ? a.status : 480;
+		if (new_number && st == 301 && !sip_leg_redirect(leg, 301, &r, contact)) {
+			if (c->peer)
+				peer_ctr_inc(c->peer, GW_PEER_CTR_FAILED);
+			return;
+		}
 		if (sip_leg_reject(leg, st, &r, &b) < 0)
 			sip_leg_release(leg, &r, &b);
 		if (c->peer)
@@ -514,6 +521,24 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 		osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_ACTIVE, 0, 0);
 		break;
 	case ISUP_PRIM_RELEASE:
+		if (!c->from_isup && cause && cause->cause == 44 && c->iam && !c->cic_retried && c->leg &&
+		    c->fi->state == GW_CALL_ST_PROCEEDING) {
+			/* RFC 3398 s7.2.4.1 / Q.764 2.10.2: "requested circuit not available": once more, elsewhere */
+			uint16_t old_cic = ic->circ ? ic->circ->cic : 0;
+			uint8_t why = 0;
+			c->cic_retried = true;
+			ic->user_ref = NULL;
+			c->ic = isup_call_setup_avoid_req(c->tg, c->iam, c, &why, old_cic);
+			if (c->ic) {
+				LOGPFSML(c->fi, LOGL_INFO, "REL cause 44 on CIC %u: IAM again on CIC %u\n", old_cic,
+					 c->ic->circ ? c->ic->circ->cic : 0);
+				break;
+			}
+			struct isup_cause again = isup_cause_make(2, why ? why : 34);
+			release_sip(c, &again, NULL);
+			maybe_end(c);
+			break;
+		}
 		c->ic = NULL;
 		LOGPFSML(c->fi, LOGL_INFO, "ISUP released, cause %u\n", cause ? cause->cause : 0);
 		release_sip(c, cause, m);
@@ -703,7 +728,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	}
 	uint8_t cause = 0;
 	c->ic = isup_call_setup_req(tg, iam, c, &cause);
-	talloc_free(iam);
+	c->iam = iam;	/* kept for a repeat attempt (cause 44) */
 	talloc_free(encap);
 	if (!c->ic) {
 		/* s7.2.4.1 table: 34 no circuit -> 503, 27 -> 502, 42 -> 503 */

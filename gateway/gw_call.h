@@ -34,7 +34,8 @@ struct gw_call {
 	struct osmo_timer_list t11_timer;
 	/* ISUP -> SIP: the route, and overlap state (RFC 3578) */
 	struct gw_route route;
-	struct isup_msg *iam;		/* the IAM as received; digits holds the called number so far */
+	struct isup_msg *iam;		/* ISUP -> SIP: the IAM as received (digits holds the called number so far);
+					 * SIP -> ISUP: the IAM we sent */
 	char digits[ISUP_NUM_MAX_DIGITS + 1];
 	bool complete;			/* ST, the length plan, or the ISUP side says so */
 	bool st_seen;			/* an ST digit came (IAM or SAM) */
@@ -46,7 +47,8 @@ struct gw_call {
 	struct osmo_timer_list t_digit;	/* collect: inter-digit timer (gw X2) */
 	char *redirect_uri;		/* a 3xx's Contact the next INVITE goes to (RFC 3398 s8.2.5) */
 	unsigned n_redirects;
-	bool sus_in_info;		/* the SUS went in INFO: so does the RES (RFC 3398 s9.1) */
+	bool sus_in_info;
+	bool cic_retried;		/* SIP -> ISUP: the IAM went again after REL cause 44 */		/* the SUS went in INFO: so does the RES (RFC 3398 s9.1) */
 };
 
 void gw_call_fsm_init(int log_cat);

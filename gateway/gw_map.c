@@ -445,3 +445,39 @@ int gw_map_backward_to_status(const struct isup_msg *m)
 	}
 	return 0;
 }
+
+int gw_map_cause22_contact(const struct isup_cause *ca, enum isup_variant v, const struct gw_map_cfg *cfg, char *out,
+			   size_t size)
+{
+	if (!ca || ca->cause != 22 || !ca->diag_len)
+		return -EINVAL;
+	struct isup_number n;
+	memset(&n, 0, sizeof(n));
+	const uint8_t *d = ca->diag;
+	size_t len = ca->diag_len;
+	if (d[0] == 0x70) {
+		/* 0x70 would be a reserved nature of address in the ISUP form: take it as the Q.931 element */
+		if (len < 3 || d[1] < 1 || d[1] > len - 2)
+			return -EINVAL;
+		/* Q.931 4.5.8 called party number: type and plan, then IA5 digits */
+		uint8_t ton = (d[2] >> 4) & 7;
+		n.nai = ton == 1 ? 4 : ton == 2 ? 3 : 2;	/* international / national / unknown -> subscriber */
+		size_t k = 0;
+		for (size_t i = 3; i < (size_t)d[1] + 2 && k < ISUP_NUM_MAX_DIGITS; i++) {
+			if (d[i] < '0' || d[i] > '9')
+				return -EINVAL;
+			n.digits[k++] = (char)d[i];
+		}
+		n.digits[k] = 0;
+		n.n_digits = (uint8_t)k;
+	} else if (isup_number_decode(v, ISUP_PAR_CALLED, d, (uint8_t)len, &n)) {
+		return -EINVAL;
+	}
+	if (!n.n_digits)
+		return -EINVAL;
+	char user[ISUP_NUM_MAX_DIGITS + 8];
+	if (gw_map_number_to_user(&n, cfg, user, sizeof(user)))
+		return -EINVAL;
+	user_uri(user, cfg, out, size);
+	return 0;
+}

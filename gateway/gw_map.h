@@ -58,6 +58,12 @@ int gw_map_invite_to_iam(const struct sip_invite *inv, const struct isup_msg *en
 /* The digits of a SIP URI's user part ("tel:+4930123;npdi", "sip:0301234@h;user=phone"). '+' is kept. */
 int gw_map_uri_user(const char *uri, char *out, size_t size);
 
+/* RFC 3398 s7.2.4.1: cause 22 (number changed) whose diagnostic holds the new number (Q.850: in the
+ * called party number format, as the ISUP parameter or as the Q.931 element 0x70) -> the URI for the
+ * 301's Contact. 0, or -EINVAL when the diagnostic holds no usable number. */
+int gw_map_cause22_contact(const struct isup_cause *ca, enum isup_variant v, const struct gw_map_cfg *cfg, char *out,
+			   size_t size);
+
 /* ACM/CPG/ANM/CON -> the SIP answer to send (s7.2.5, s7.2.6, s7.2.9): 180, 181, 183, 200, or 0. */
 int gw_map_backward_to_status(const struct isup_msg *m);
 

@@ -924,6 +924,12 @@ static struct isup_call *call_alloc(struct isup_trunk *tg, struct isup_circuit *
 struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref,
 				      uint8_t *cause)
 {
+	return isup_call_setup_avoid_req(tg, iam, user_ref, cause, 0);
+}
+
+struct isup_call *isup_call_setup_avoid_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref,
+					    uint8_t *cause, uint16_t avoid_cic)
+{
 	uint8_t dummy;
 	if (!cause)
 		cause = &dummy;
@@ -934,7 +940,7 @@ struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_m
 	if (!isup_trunk_offer_allowed(tg, cause))
 		return NULL;
 	*cause = 34;
-	struct isup_circuit *c = isup_trunk_select(tg, NULL);
+	struct isup_circuit *c = isup_trunk_select(tg, avoid_cic ? isup_trunk_circuit(tg, avoid_cic) : NULL);
 	if (!c) {
 		isup_ctr_inc(tg, ISUP_CTR_CALL_NO_CIRCUIT);
 		LOGP(isup_log_cat, LOGL_NOTICE, "%s: no circuit available for an outgoing call\n", tg->name);

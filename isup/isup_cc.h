@@ -249,6 +249,10 @@ bool isup_circuit_available(const struct isup_circuit *c);
  * 27 destination inaccessible (MTP-PAUSE) or its user part unavailable, 42 congestion control. */
 struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref,
 				      uint8_t *cause);
+/* The same on any circuit but avoid_cic (Q.764 2.10.2 repeat attempt after cause 44, "requested circuit
+ * not available"; 0: none avoided). */
+struct isup_call *isup_call_setup_avoid_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref,
+					    uint8_t *cause, uint16_t avoid_cic);
 /* ALERTING/PROGRESS/ANSWER/MORE_DIGITS/SUSPEND/RESUME/INFO: msg is the message to send (its type must
  * fit the primitive; NULL builds a minimal one). RELEASE: use isup_call_release_req. */
 int isup_call_req(struct isup_call *call, enum isup_prim prim, const struct isup_msg *msg);

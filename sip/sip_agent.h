@@ -202,6 +202,8 @@ int sip_leg_progress(struct sip_leg *leg, int status, const struct sipt_body *bo
 int sip_leg_answer(struct sip_leg *leg, const struct sipt_body *body);
 /* UAS: a final error response (3xx-6xx) with a Reason: Q.850 (RFC 6432) when reason is given. */
 int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *reason, const struct sipt_body *body);
+/* UAS: a 3xx with a Contact (RFC 3398 s7.2.4.1: cause 22 with the new number -> 301). */
+int sip_leg_redirect(struct sip_leg *leg, int status, const struct sip_reason *reason, const char *contact);
 /* Either side: end the dialog: BYE when confirmed, CANCEL (UAC early) or a final response (UAS early:
  * 480 unless given). The user is not called back for a leg it released. */
 int sip_leg_release(struct sip_leg *leg, const struct sip_reason *reason, const struct sipt_body *body);

@@ -807,6 +807,22 @@ int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *rea
 	return 0;
 }
 
+int sip_leg_redirect(struct sip_leg *leg, int status, const struct sip_reason *reason, const char *contact)
+{
+	if (!uas_early(leg) || status < 300 || status > 399 || !contact)
+		return -EINVAL;
+	char r[48], ct[300];
+	reason_str(reason, r, sizeof(r));
+	snprintf(ct, sizeof(ct), "<%s>", contact);
+	LOGPFSML(leg->fi, LOGL_INFO, "redirecting with %d to %s\n", status, contact);
+	nua_respond(leg->nh, status, sip_status_phrase(status), SIPTAG_CONTACT_STR(ct), TAG_IF(r[0], SIPTAG_REASON_STR(r)),
+		    TAG_END());
+	leg->last_status = status;
+	leg->user_ref = NULL;
+	to_terminating(leg);
+	return 0;
+}
+
 int sip_leg_release(struct sip_leg *leg, const struct sip_reason *reason, const struct sipt_body *body)
 {
 	char r[48];

@@ -15,6 +15,7 @@ gw_start
 
 # ---- ISUP cause -> SIP status ----
 # rows with a status; cause 16 has none (BYE/CANCEL); 22 -> 301 needs a new number in the diagnostic
+# (gw-e2e.sh s2i-number-changed covers that row)
 tail -n +2 "$data/rfc3398_isup_cause_to_sip.csv" | cut -d, -f1,3 | grep -v ',$' | grep -v ',301$' >"$out/i2s.rows"
 n1=$(wc -l <"$out/i2s.rows")
 { echo SEQUENTIAL; while IFS=, read -r cause status; do printf '4930000%03d;%s\n' "$cause" "$status"; done <"$out/i2s.rows"; } \

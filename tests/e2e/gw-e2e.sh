@@ -326,6 +326,33 @@ end" >>"$out/$c.vty"
 	sipp_ok $c && want $c sipp "421 Require: *100rel" && ok $c
 fi
 
+# RFC 3398 s7.2.4.1: REL cause 22 (number changed) whose diagnostic holds the new number (Q.931 called
+# party number element: national, 30555666) -> 301 with the new number in Contact
+c=s2i-number-changed
+sip_to_isup $c uac-reject-301 4930123456 "expect signalling 30
+expect SETUP 15
+release last 22 7009a13330353535363636
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c sipp "301 Reason: *Q.850;cause=22 Contact: *<sip:+4930555666@127.0.0.1;user=phone>" && ok $c
+
+# RFC 3398 s7.2.4.1 / Q.764 2.10.2: REL cause 44 (requested circuit not available) -> the IAM again on
+# another circuit, and the call completes there
+c=s2i-cause44-retry
+sip_to_isup $c uac-answer 4930123456 "expect signalling 30
+expect SETUP 15
+release last 44
+expect SETUP 15
+alert last
+answer last
+expect RELEASE 15
+wait 1
+quit"
+if selected $c && sipp_ok $c && want $c sim "-> REL .*cause.cause=44" && want $c sim "-> ANM"; then
+	cics=$(grep "<- IAM" "$out/$c.sim" | sed 's/.* cic=\([0-9]*\).*/\1/' | sort -u | wc -l)
+	[ "$cics" = 2 ] && ok $c || bad $c "the repeated IAM must take another circuit (IAMs on $cics CICs)"
+fi
+
 c=s2i-pstn-hangup
 sip_to_isup $c uac-answer-hangup 4930123456 "auto answer
 expect signalling 30

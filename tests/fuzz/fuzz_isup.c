@@ -9,6 +9,7 @@
 #include "isup/isup.h"
 #include "isup/mtp/m3ua_msg.h"
 #include "sip/sipt_body.h"
+#include "gateway/gw_map.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,7 +48,16 @@ static void check_one(enum isup_variant v, const uint8_t *data, size_t size, boo
 		uint8_t len = (uint8_t)p->len;
 		isup_bits_decode(v, p->code, d, len, &t);
 		isup_number_decode(v, p->code, d, len, &t.n);
-		isup_cause_decode(d, len, &t.c);
+		if (isup_cause_decode(d, len, &t.c) == 0) {
+			/* cause 22's diagnostic as a new number (the 301 Contact) */
+			static struct gw_map_cfg mc;
+			char uri[128];
+			if (!mc.host[0])
+				gw_map_cfg_default(&mc);
+			t.c.cause = 22;
+			if (!gw_map_cause22_contact(&t.c, v, &mc, uri, sizeof(uri)) && strlen(uri) >= sizeof(uri))
+				abort();
+		}
 		isup_rs_decode(d, len, &t.rs);
 		isup_usi_decode(d, len, &t.u);
 		isup_gdigits_decode(d, len, &t.g);

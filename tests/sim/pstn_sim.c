@@ -3,7 +3,7 @@
  * or an ASP (--connect), or over an MTP2 link on an AF_UNIX SOCK_SEQPACKET socket (--mtp2-listen PATH,
  * --mtp2-connect PATH; MTP3 with link test and TRA). Scripted by lines (a file or stdin):
  *   call CALLED [CALLING]   place a call (IAM)          alert CIC     send ACM
- *   answer CIC              send ANM (CON before ACM)   release CIC|last [CAUSE]
+ *   answer CIC              send ANM (CON before ACM)   release CIC|last [CAUSE [DIAG-HEX]]
  *   auto-answer on|off      answer incoming calls       send LINE     any message, isup-tool's form
  *   auto answer|alert|release CAUSE|off   what to do with incoming calls (ACM+ANM, ACM only, REL)
  *   auto release-by-number  REL with the cause in the last 3 digits of the called number
@@ -440,6 +440,13 @@ static int do_command(char *line)
 		}
 		if (cmd[0] == 'r') {
 			struct isup_cause c = isup_cause_make(0, (uint8_t)(argc > 2 ? atoi(argv[2]) : 16));
+			/* release CIC CAUSE HEX: the diagnostic (e.g. cause 22's new number) */
+			for (const char *h = argc > 3 ? argv[3] : ""; h[0] && h[1] && c.diag_len < sizeof(c.diag); h += 2) {
+				unsigned v;
+				if (sscanf(h, "%2x", &v) != 1)
+					break;
+				c.diag[c.diag_len++] = (uint8_t)v;
+			}
 			return isup_call_release_req(call, &c);
 		}
 		return isup_call_req(call, cmd[1] == 'l' ? ISUP_PRIM_ALERTING : ISUP_PRIM_ANSWER, NULL);

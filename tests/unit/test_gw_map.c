@@ -25,6 +25,39 @@ static void iam_from(struct isup_msg *m, const char *line)
 
 /* ---- ISUP -> SIP ---- */
 
+/* s7.2.4.1: cause 22 with the new number in the diagnostic -> the 301's Contact */
+static void test_cause22_contact(void)
+{
+	char uri[128];
+	struct isup_cause ca = isup_cause_make(0, 22);
+	/* no diagnostic: nothing to redirect to (410 then) */
+	CU_ASSERT(gw_map_cause22_contact(&ca, ISUP_VAR_ITU, &cfg, uri, sizeof(uri)) < 0);
+	/* the Q.931 called party number element: national (type 2), ISDN plan, IA5 digits */
+	static const uint8_t q931[] = { 0x70, 0x05, 0xa1, '3', '0', '5', '5' };
+	memcpy(ca.diag, q931, sizeof(q931));
+	ca.diag_len = sizeof(q931);
+	CU_ASSERT_EQUAL(gw_map_cause22_contact(&ca, ISUP_VAR_ITU, &cfg, uri, sizeof(uri)), 0);
+	CU_ASSERT_STRING_EQUAL(uri, "sip:+493055@gw.test;user=phone");
+	/* the ISUP called party number parameter: odd, international, E.164, BCD 12125551212 */
+	static const uint8_t isup[] = { 0x84, 0x10, 0x21, 0x21, 0x55, 0x15, 0x12, 0x02 };
+	memcpy(ca.diag, isup, sizeof(isup));
+	ca.diag_len = sizeof(isup);
+	CU_ASSERT_EQUAL(gw_map_cause22_contact(&ca, ISUP_VAR_ITU, &cfg, uri, sizeof(uri)), 0);
+	CU_ASSERT_STRING_EQUAL(uri, "sip:+12125551212@gw.test;user=phone");
+	/* a Q.931 element whose length runs past the diagnostic, or with a non-digit: refused */
+	static const uint8_t bad_len[] = { 0x70, 0x09, 0xa1, '3' };
+	memcpy(ca.diag, bad_len, sizeof(bad_len));
+	ca.diag_len = sizeof(bad_len);
+	CU_ASSERT(gw_map_cause22_contact(&ca, ISUP_VAR_ITU, &cfg, uri, sizeof(uri)) < 0);
+	static const uint8_t bad_digit[] = { 0x70, 0x03, 0xa1, '3', '*' };
+	memcpy(ca.diag, bad_digit, sizeof(bad_digit));
+	ca.diag_len = sizeof(bad_digit);
+	CU_ASSERT(gw_map_cause22_contact(&ca, ISUP_VAR_ITU, &cfg, uri, sizeof(uri)) < 0);
+	/* another cause: not ours */
+	ca.cause = 16;
+	CU_ASSERT(gw_map_cause22_contact(&ca, ISUP_VAR_ITU, &cfg, uri, sizeof(uri)) < 0);
+}
+
 static void test_iam_to_invite(void)
 {
 	struct isup_msg iam;
@@ -324,6 +357,7 @@ int main(void)
 	CU_initialize_registry();
 	CU_pSuite s = CU_add_suite("RFC 3398 mapping and SIP-T bodies", NULL, NULL);
 	CU_add_test(s, "IAM -> INVITE (s8.2.1.1, s12.1)", test_iam_to_invite);
+	CU_add_test(s, "cause 22 diagnostic -> 301 Contact (s7.2.4.1)", test_cause22_contact);
 	CU_add_test(s, "18x -> ACM/CPG (s8.2.3)", test_provisional);
 	CU_add_test(s, "ACM/CPG/ANM -> 18x/200 (s7.2.5-s7.2.9)", test_backward_to_status);
 	CU_add_test(s, "INVITE -> IAM (s7.2.1.1, s12.2)", test_invite_to_iam);

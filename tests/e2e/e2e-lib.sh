@@ -128,7 +128,7 @@ selected() { [ -z "$only" ] || echo " $only " | grep -q " $1 "; }
 sim_run() { # case script-text
 	printf '%s\n' "$2" >"$out/$1.script"
 	"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/$1.script" \
-		--timeout 30 >"$out/$1.sim" 2>&1
+		--timeout ${SIM_TIMEOUT:-30} >"$out/$1.sim" 2>&1
 }
 
 # wait (at most 5 s) until something listens on UDP port $1 of 127.0.0.1: a call placed before SIPp has
@@ -145,7 +145,7 @@ wait_udp_port() {
 # ISUP -> SIP: SIPp answers as the callee, pstn-sim places the call
 isup_to_sip() { # case uas-scenario sim-script
 	selected "$1" || return 0
-	"$SIPP" -sf "$here/sipp/$2.xml" -i 127.0.0.1 -p $P_UAS -m 1 -timeout 20 -timeout_error \
+	"$SIPP" -sf "$here/sipp/$2.xml" -i 127.0.0.1 -p $P_UAS -m 1 -timeout ${SIPP_TIMEOUT:-20} -timeout_error \
 		-trace_msg -message_file "$out/$1.msg" -trace_logs -log_file "$out/$1.sipp" \
 		>/dev/null 2>"$out/$1.sipperr" &
 	sipp=$!
@@ -163,14 +163,14 @@ sip_to_isup() { # case uac-scenario called sim-script [extra SIPp arguments]
 	selected "$1" || return 0
 	printf '%s\n' "$4" >"$out/$1.script"
 	"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/$1.script" \
-		--timeout 30 >"$out/$1.sim" 2>&1 &
+		--timeout ${SIM_TIMEOUT:-30} >"$out/$1.sim" 2>&1 &
 	sim=$!
 	for i in $(seq 100); do
 		grep -q "signalling up" "$out/$1.sim" 2>/dev/null && break
 		sleep 0.1
 	done
 	sleep 0.3
-	"$SIPP" -sf "$here/sipp/$2.xml" -s "$3" $5 -key caller 4930999888 -i 127.0.0.1 -p $P_UAC -m 1 -timeout 20 \
+	"$SIPP" -sf "$here/sipp/$2.xml" -s "$3" $5 -key caller 4930999888 -i 127.0.0.1 -p $P_UAC -m 1 -timeout ${SIPP_TIMEOUT:-20} \
 		-timeout_error -trace_msg -message_file "$out/$1.msg" -trace_logs -log_file "$out/$1.sipp" \
 		127.0.0.1:$P_SIP >/dev/null 2>"$out/$1.sipperr"
 	SIPP_RC=$?

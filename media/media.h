@@ -3,3 +3,5 @@
 #pragma once
 
 #include "tdm_span.h"
+#include "tones.h"
+#include "dsp.h"

@@ -31,6 +31,7 @@ struct media_dsp {
 	unsigned cot_fill, cot_blocks;
 	int64_t cot_energy;
 	bool cot_seen;
+	bool cot_armed;			/* the Goertzel filters run only while a continuity check is on */
 	/* toward TDM */
 	struct tone_player tone;
 	enum tone_id tone_id;
@@ -175,7 +176,8 @@ void media_dsp_from_tdm(struct media_dsp *d, int16_t *in, const int16_t *ref, un
 		modem_connect_tones_rx(d->ans, in, (int)n);
 	if (d->ec && d->ec_on)
 		echo_can_block(d->ec, ref, in, n);
-	cot_watch(d, in, n);
+	if (d->cot_armed)
+		cot_watch(d, in, n);
 	d->ts += n;
 	if (d->dtmf_rx) {
 		dtmf_rx(d->dtmf_rx, in, (int)n);
@@ -264,10 +266,15 @@ bool media_dsp_cot_detected(const struct media_dsp *d)
 	return d->cot_seen;
 }
 
-void media_dsp_cot_reset(struct media_dsp *d)
+void media_dsp_cot_arm(struct media_dsp *d, bool on)
 {
+	d->cot_armed = on;
 	d->cot_seen = false;
 	d->cot_blocks = 0;
+	d->cot_fill = 0;
+	d->cot_energy = 0;
+	goertzel_reset(&d->cot_g);
+	goertzel_reset(&d->cot_ref);
 }
 
 void media_dsp_plc_good(struct media_dsp *d, int16_t *amp, unsigned n)

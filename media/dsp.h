@@ -48,9 +48,10 @@ bool media_dsp_ec_active(const struct media_dsp *d);
 void media_dsp_ec_nlp(struct media_dsp *d, bool on);
 bool media_dsp_answer_tone_seen(const struct media_dsp *d);
 
-/* Continuity check (Q.724): true once the 2010 Hz tone has been heard for 60 ms since the last reset. */
+/* Continuity check (Q.724): armed, the channel listens for the 2010 Hz tone; detected once it has been
+ * heard for 60 ms since arming. Arming again (or off) starts over. */
+void media_dsp_cot_arm(struct media_dsp *d, bool on);
 bool media_dsp_cot_detected(const struct media_dsp *d);
-void media_dsp_cot_reset(struct media_dsp *d);
 
 /* Packet loss: n samples of concealment toward whoever consumes them (RTP side gaps). */
 void media_dsp_plc_good(struct media_dsp *d, int16_t *amp, unsigned n);

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* G.168-style line echo canceller: NLMS, Geigel double-talk detection, NLP with comfort noise. */
 
+/* The two loops over the taps are most of a call's media CPU: let GCC vectorize them (the dot product
+ * needs reassociation to become SIMD; the order of a float sum does not matter here). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3", "associative-math", "no-signed-zeros", "no-trapping-math")
+#endif
+
 #include <math.h>
 #include <string.h>
 

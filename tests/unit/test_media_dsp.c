@@ -336,6 +336,8 @@ static void test_cot(void)
 	struct media_dsp *b = media_dsp_alloc(ctx, &cfg, NULL, NULL);
 	media_dsp_tone(a, TONE_COT);
 	CU_ASSERT_EQUAL(media_dsp_tone_playing(a), TONE_COT);
+	media_dsp_cot_arm(a, true);
+	media_dsp_cot_arm(b, true);
 	int16_t blk[80];
 	unsigned at = 0;
 	/* looped back: the far end returns what we send, 6 dB down */
@@ -369,7 +371,13 @@ static void test_cot(void)
 		media_dsp_from_tdm(b, blk, NULL, 80);
 	}
 	CU_ASSERT(!media_dsp_cot_detected(b));
-	media_dsp_cot_reset(a);
+	media_dsp_cot_arm(a, false);
+	CU_ASSERT(!media_dsp_cot_detected(a));
+	/* not armed: a tone is not listened for */
+	for (unsigned i = 0; i < 20; i++) {
+		media_dsp_to_tdm(a, blk, 80);
+		media_dsp_from_tdm(a, blk, NULL, 80);
+	}
 	CU_ASSERT(!media_dsp_cot_detected(a));
 	media_dsp_tone(a, TONE_NONE);
 	CU_ASSERT_EQUAL(media_dsp_tone_playing(a), TONE_NONE);

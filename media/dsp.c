@@ -141,9 +141,7 @@ void media_dsp_free(struct media_dsp *d)
 /* Q.724: the tone is there when the 2010 Hz bin holds most of the block's energy, above -30 dBm0 */
 static void cot_watch(struct media_dsp *d, const int16_t *in, unsigned n)
 {
-	static float floor_e;
-	if (!floor_e)
-		floor_e = (float)power_meter_level_dbm0(-30.0f) * COT_BLOCK;
+	const float floor_e = (float)power_meter_level_dbm0(-30.0f) * COT_BLOCK;
 	while (n) {
 		unsigned k = COT_BLOCK - d->cot_fill;
 		if (k > n)

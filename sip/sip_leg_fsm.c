@@ -843,12 +843,20 @@ int sip_leg_release(struct sip_leg *leg, const struct sip_reason *reason, const 
 		if (reason)
 			leg->cancel_reason = *reason;
 		break;
+	case SIP_LEG_ST_ANSWERED_IN:
+		if (!leg->prack_wait) {
+			nua_bye(leg->nh, TAG_IF(r[0], SIPTAG_REASON_STR(r)), BODY_TAGS(o), TAG_END());
+			break;
+		}
+		/* the 200 never left (it waited for a PRACK): the INVITE still gets a final error */
+		leg->prack_wait = false;
+		TALLOC_FREE(leg->pending_answer);
+		/* fall through */
 	case SIP_LEG_ST_INCOMING:
 	case SIP_LEG_ST_EARLY_IN:
 		nua_respond(leg->nh, 480, "Temporarily Unavailable", TAG_IF(r[0], SIPTAG_REASON_STR(r)), BODY_TAGS(o),
 			    TAG_END());
 		break;
-	case SIP_LEG_ST_ANSWERED_IN:
 	case SIP_LEG_ST_CONFIRMED:
 		nua_bye(leg->nh, TAG_IF(r[0], SIPTAG_REASON_STR(r)), BODY_TAGS(o), TAG_END());
 		break;

@@ -37,6 +37,7 @@ struct media_dsp {
 	enum tone_id tone_id;
 	dtmf_tx_state_t *dtmf_tx;
 	uint32_t dtmf_left;		/* samples of the digit still to play */
+	uint32_t dtmf_played;		/* samples of the digit played so far */
 	plc_state_t *plc;
 };
 
@@ -193,6 +194,7 @@ void media_dsp_to_tdm(struct media_dsp *d, int16_t *out, unsigned n)
 		if (got < (int)k)
 			memset(out + (got > 0 ? got : 0), 0, (k - (unsigned)(got > 0 ? got : 0)) * sizeof(*out));
 		d->dtmf_left -= k;
+		d->dtmf_played += k;
 		if (k < n)
 			memset(out + k, 0, (n - k) * sizeof(*out));
 		return;
@@ -218,18 +220,29 @@ int media_dsp_dtmf_play(struct media_dsp *d, char digit, unsigned ms)
 {
 	if (media_dtmf_to_event(digit) < 0 || ms < 10 || ms > 10000)
 		return -EINVAL;
-	if (!d->dtmf_tx) {
-		d->dtmf_tx = dtmf_tx_init(NULL);
-		if (!d->dtmf_tx)
-			return -ENOMEM;
-	}
+	/* (re)initialised: a digit cut short must not leave its remainder queued */
+	d->dtmf_tx = dtmf_tx_init(d->dtmf_tx);
+	if (!d->dtmf_tx)
+		return -ENOMEM;
 	/* Q.24: -6/-8 dBm0 per frequency is usual on the network side; a long on time, we cut it */
 	dtmf_tx_set_level(d->dtmf_tx, -10, 2);
 	dtmf_tx_set_timing(d->dtmf_tx, (int)ms, 0);
 	char s[2] = { digit, 0 };
 	dtmf_tx_put(d->dtmf_tx, s, 1);
 	d->dtmf_left = ms * 8;
+	d->dtmf_played = 0;
 	return 0;
+}
+
+void media_dsp_dtmf_end(struct media_dsp *d, unsigned ms)
+{
+	uint32_t total = ms * 8;
+	d->dtmf_left = d->dtmf_played >= total ? 0 : total - d->dtmf_played;
+}
+
+bool media_dsp_dtmf_playing(const struct media_dsp *d)
+{
+	return d->dtmf_left > 0;
 }
 
 void media_dsp_ec_enable(struct media_dsp *d, bool on)

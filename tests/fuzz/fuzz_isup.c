@@ -10,6 +10,9 @@
 #include "isup/mtp/m3ua_msg.h"
 #include "sip/sipt_body.h"
 #include "gateway/gw_map.h"
+#include "media/cesop.h"
+#include "media/jbuf.h"
+#include "media/rtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -112,8 +115,56 @@ static void check_sipt(const uint8_t *data, size_t size)
 		abort();
 }
 
+/* the media parsers: RTP (+ RFC 4733 payload, receiver statistics, the jitter buffer fed with what it
+ * says), RTCP compound packets (and a rebuild of what was read), CESoPSN for E1 and T1 */
+static void check_media(const uint8_t *data, size_t size)
+{
+	static struct jbuf jb;
+	static struct rtp_rx_stats st;
+	static bool init;
+	if (!init) {
+		jbuf_init(&jb, 20, 200);
+		init = true;
+	}
+	struct rtp_hdr h;
+	const uint8_t *pl;
+	size_t n;
+	if (!rtp_parse(data, size, &h, &pl, &n)) {
+		if (pl < data || pl + n > data + size)
+			abort();
+		struct rtp_event e;
+		rtp_event_parse(pl, n, &e);
+		rtp_stats_update(&st, h.seq, h.ts, h.ssrc);
+		int16_t lin[480];
+		size_t k = n > 480 ? 480 : n;
+		for (size_t i = 0; i < k; i++)
+			lin[i] = (int16_t)(pl[i] << 8);
+		jbuf_put(&jb, h.ts, lin, (unsigned)k, rtp_stats_jitter(&st));
+		jbuf_get(&jb, lin);
+		rtp_stats_fraction(&st);
+		rtp_stats_lost(&st);
+	}
+	struct rtcp_info ri;
+	if (!rtcp_parse(data, size, &ri)) {
+		uint8_t out[512];
+		if (ri.n_rb > RTCP_MAX_RB || strlen(ri.cname) >= sizeof(ri.cname))
+			abort();
+		int k = rtcp_build(out, sizeof(out), &ri);
+		struct rtcp_info again;
+		if (k < 0 || rtcp_parse(out, (size_t)k, &again) || again.ssrc != ri.ssrc || again.n_rb != ri.n_rb)
+			abort();
+	}
+	struct cesop_hdr ch;
+	unsigned frames;
+	if (!cesop_parse(data, size, 31, &ch, &pl, &frames) && (pl + frames * 31 > data + size))
+		abort();
+	if (!cesop_parse(data, size, 24, &ch, &pl, &frames) && (pl + frames * 24 > data + size))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_media(data, size);
 	check_sipt(data, size);
 	struct mtp3_label l;
 	check_m3ua(data, size);

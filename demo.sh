@@ -28,8 +28,10 @@ auto answer
 expect signalling 20
 wait 1
 call 301234567 4930999
+tone last 1000
 expect ANSWER 10
 wait 1
+listen last
 release last 16
 expect SETUP 20
 expect RELEASE 10
@@ -41,7 +43,7 @@ sipp -sf $sipp_dir/uas-answer.xml -i 127.0.0.1 -p 5070 -m 1 -timeout 30 -trace_m
 	>/dev/null 2>&1 &
 uas=$!
 build/normal/tests/sim/pstn-sim --name PSTN --listen 127.0.0.1 --port 2905 --opc 2-2-2 --dpc 1-1-1 --timestamps \
-	--script "$out/pstn.script" --timeout 60 >"$out/pstn.out" 2>&1 &
+	--span 5101:5100 --script "$out/pstn.script" --timeout 60 >"$out/pstn.out" 2>&1 &
 sim=$!
 build/normal/gateway/isupgw >"$out/isupgw.log" 2>&1 &
 gw=$!
@@ -57,11 +59,11 @@ echo "==== the ladder: PSTN exchange (2-2-2) -- isupgw (1-1-1) -- SIP peer"
 python3 tests/sim/ladder.py "$out/pstn.out" "$out/sip-uas.msg" "$out/sip-uac.msg"
 
 echo
-echo "==== the gateway's VTY (telnet 127.0.0.1 4270): show sip peers / show gateway calls / show cs7 asp"
+echo "==== the gateway's VTY (telnet 127.0.0.1 4270): show sip peers / show gateway calls / show cs7 asp / show media"
 python3 - <<'EOF' || true
 import socket, time
 s = socket.create_connection(("127.0.0.1", 4270), timeout=3)
-for cmd in (b"show sip peers\r\n", b"show gateway calls\r\n", b"show cs7 asp\r\n", b"exit\r\n"):
+for cmd in (b"show sip peers\r\n", b"show gateway calls\r\n", b"show cs7 asp\r\n", b"show media\r\n", b"exit\r\n"):
     s.sendall(cmd)
     time.sleep(0.3)
 data = b""

@@ -35,6 +35,11 @@ const char isupgw_default_config[] =
 	" country-code 49\n"
 	" uri-format sip\n"
 	" uri-host 127.0.0.1\n"
+	"media\n"
+	" rtp-address 127.0.0.1\n"
+	" rtp-port-range 17000 17999\n"
+	" span 0 e1 alaw udp local 127.0.0.1 5100 remote 127.0.0.1 5101\n"
+	" trunk-spans pstn cic-base 0 0\n"
 	"gateway\n"
 	" route isup-to-sip * peer far\n"
 	" route sip-to-isup * trunk pstn\n";

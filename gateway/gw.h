@@ -108,6 +108,7 @@ struct gw {
 	struct sip_agent *sip;
 	struct sip_agent_cfg sip_cfg;
 	char media_addr[64];		/* the address our SDP offers/answers name */
+	struct gw_media *media;		/* the media plane (gw_media.h); no spans: SDP only, no RTP */
 	uint16_t rtp_base, rtp_next;
 	struct llist_head peers, routes, calls;
 	struct osmo_tdef *tdefs;	/* group "gw": T11 and our own X timers */

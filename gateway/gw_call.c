@@ -15,6 +15,7 @@
 #include "gw.h"
 #include "gw_call.h"
 #include "gw_cause.h"
+#include "gw_media.h"
 
 static int gw_log_cat = DLGLOBAL;
 static struct osmo_fsm gw_call_fsm;
@@ -128,7 +129,12 @@ static bool body_isup(const struct gw_call *c, const struct sipt_body *b, enum i
 
 static void sdp_for(struct gw_call *c, char *out, size_t size, const struct isup_msg *iam)
 {
-	/* media is issue 6: until then our SDP names the configured media address and a port per call */
+	/* the circuit's media channel when the media plane maps its CIC onto a timeslot (a 64 kbit/s
+	 * unrestricted call offers CLEARMODE instead, not bridged here); otherwise SDP naming a port only */
+	struct isup_u8 tmr = { 3 };
+	bool clear = iam && !isup_msg_get_bits(iam, ISUP_PAR_TMR, &tmr) && tmr.value == 2;
+	if (!clear && gw_media_sdp(c, out, size) > 0)
+		return;
 	if (!c->rtp_port) {
 		c->rtp_port = c->gw->rtp_next;
 		c->gw->rtp_next = (uint16_t)(c->gw->rtp_next + 2);
@@ -527,11 +533,13 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 			uint16_t old_cic = ic->circ ? ic->circ->cic : 0;
 			uint8_t why = 0;
 			c->cic_retried = true;
+			gw_media_call_free(c);	/* the next circuit has its own timeslot */
 			ic->user_ref = NULL;
 			c->ic = isup_call_setup_avoid_req(c->tg, c->iam, c, &why, old_cic);
 			if (c->ic) {
 				LOGPFSML(c->fi, LOGL_INFO, "REL cause 44 on CIC %u: IAM again on CIC %u\n", old_cic,
 					 c->ic->circ ? c->ic->circ->cic : 0);
+				gw_media_call_rebind(c);
 				break;
 			}
 			struct isup_cause again = isup_cause_make(2, why ? why : 34);
@@ -569,6 +577,8 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 
 const struct isup_user_ops gw_isup_ops = {
 	.call_ind = isup_call_ind,
+	.cot_loop = gw_media_cot_loop,
+	.cot_test = gw_media_cot_test,
 };
 
 /* ---- SIP user ---- */
@@ -746,6 +756,8 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	snprintf(c->digits, sizeof(c->digits), "%.64s", user[0] == '+' ? user + 1 : user);
 	c->route = *rt;
 	LOGPFSML(c->fi, LOGL_INFO, "INVITE %s -> IAM on CIC %u\n", inv->ruri, c->ic->circ ? c->ic->circ->cic : 0);
+	if (inv->body.has_sdp)
+		gw_media_remote_sdp(c, inv->body.sdp, inv->body.sdp_len, true);
 	maybe_incomplete(c);
 }
 
@@ -773,6 +785,9 @@ static void sip_progress_ind(struct sip_leg *leg, int status, const struct sipt_
 		}
 	} else {
 		struct gw_backward bw = gw_map_provisional(status, body && body->has_sdp, c->acm_sent);
+		/* RFC 3960 s3: alerting without early media: we play ringback, and say in-band info is there */
+		if (status == 180 && !(body && body->has_sdp) && gw_media_call_chan(c))
+			bw.inband = true;
 		if (bw.type) {
 			send_backward(c, &bw, bw.type, bw.event);
 			if (bw.then_cpg)
@@ -782,13 +797,32 @@ static void sip_progress_ind(struct sip_leg *leg, int status, const struct sipt_
 	}
 	talloc_free(m);
 	osmo_timer_del(&c->t11_timer);
+	if (body && body->has_sdp) {
+		/* early media (RFC 3960): the far end's audio cuts through, our ringback stops */
+		gw_media_remote_sdp(c, body->sdp, body->sdp_len, false);
+		if (c->ringback && c->mc)
+			media_chan_tone(c->mc, TONE_NONE);
+		c->ringback = false;
+	} else if (status == 180 && !c->ringback && gw_media_call_chan(c)) {
+		media_chan_tone(c->mc, TONE_RINGBACK);
+		c->ringback = true;
+		LOGPFSML(c->fi, LOGL_INFO, "180 without SDP: ringback toward the PSTN\n");
+	}
 	osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_ALERTING, 0, 0);
 }
 
 static void sip_answer_ind(struct sip_leg *leg, const struct sipt_body *body)
 {
 	struct gw_call *c = leg->user_ref;
-	if (!c || !c->from_isup || !c->ic)
+	if (!c)
+		return;
+	/* UAC: the 200's answer; UAS: an ACK carrying the answer to the offer of our 200 (late offer) */
+	if (body && body->has_sdp)
+		gw_media_remote_sdp(c, body->sdp, body->sdp_len, false);
+	if (c->ringback && c->mc)
+		media_chan_tone(c->mc, TONE_NONE);
+	c->ringback = false;
+	if (!c->from_isup || !c->ic)
 		return;
 	osmo_timer_del(&c->t11_timer);
 	struct isup_msg *m = talloc(c, struct isup_msg);
@@ -949,7 +983,15 @@ static void sip_hold_ind(struct sip_leg *leg, bool hold)
 	isup_call_req(c->ic, ISUP_PRIM_PROGRESS, &m);
 }
 
+static void sip_sdp_ind(struct sip_leg *leg, const char *sdp, size_t len)
+{
+	struct gw_call *c = leg->user_ref;
+	if (c)
+		gw_media_remote_sdp(c, sdp, len, true);
+}
+
 const struct sip_leg_ops gw_sip_ops = {
+	.sdp_ind = sip_sdp_ind,
 	.hold_ind = sip_hold_ind,
 	.invite_ind = sip_invite_ind,
 	.progress_ind = sip_progress_ind,
@@ -989,6 +1031,7 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 	struct gw_call *c = fi->priv;
 	osmo_timer_del(&c->t11_timer);
 	osmo_timer_del(&c->t_digit);
+	gw_media_call_free(c);
 	if (c->leg) {
 		struct sip_leg *leg = c->leg;
 		c->leg = NULL;

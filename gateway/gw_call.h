@@ -3,6 +3,9 @@
 #pragma once
 
 #include "gw.h"
+#include "sip/sdp_oa.h"
+
+struct media_chan;
 
 enum gw_call_state {
 	GW_CALL_ST_INIT,
@@ -48,6 +51,10 @@ struct gw_call {
 	char *redirect_uri;		/* a 3xx's Contact the next INVITE goes to (RFC 3398 s8.2.5) */
 	unsigned n_redirects;
 	bool sus_in_info;
+	struct media_chan *mc;		/* the circuit's timeslot <-> RTP, or NULL (gw_media.c) */
+	struct sdp_desc offer;		/* the SIP side's offer (INVITE, re-INVITE, UPDATE) */
+	bool has_offer;
+	bool ringback;			/* we play ringback toward the PSTN (180 without SDP, RFC 3960) */
 	bool cic_retried;		/* SIP -> ISUP: the IAM went again after REL cause 44 */		/* the SUS went in INFO: so does the RES (RFC 3398 s9.1) */
 };
 

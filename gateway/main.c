@@ -26,6 +26,7 @@
 
 #include "config/isupgw_log.h"
 #include "config/isupgw_vty.h"
+#include "gateway/gw_media.h"
 #include "gateway/gw.h"
 #include "isup/isup.h"
 #include "isup/mtp/m3ua_asp.h"
@@ -137,6 +138,8 @@ int main(int argc, char **argv)
 	isup_vty_init(gw->net, ISUPGW_NODE_ISUP, ISUPGW_NODE_ISUP_TRUNK);
 	ss7_vty_init(gw->router, ISUPGW_NODE_CS7);
 	gw_vty_init(gw, ISUPGW_NODE_SIP, ISUPGW_NODE_SIP_PEER, ISUPGW_NODE_GATEWAY);
+	gw->media = gw_media_alloc(gw);
+	gw_media_vty_init(gw->media, ISUPGW_NODE_MEDIA, DMEDIA);
 
 	int rc;
 	if (cfg_file) {
@@ -149,6 +152,10 @@ int main(int argc, char **argv)
 	}
 	if (rc < 0) {
 		fprintf(stderr, "isupgw: cannot read the configuration %s\n", cfg_file ? cfg_file : "(embedded)");
+		return 1;
+	}
+	if (gw_media_start(gw->media) < 0) {
+		fprintf(stderr, "isupgw: cannot start the media plane\n");
 		return 1;
 	}
 	if (telnet_init_default(ctx, NULL, ISUPGW_VTY_PORT) < 0) {
@@ -182,6 +189,7 @@ int main(int argc, char **argv)
 		}
 	}
 	drain(gw, 5000);
+	gw_media_stop(gw->media);
 	sip_agent_free(gw->sip, 2000);
 	LOGP(DCALL, LOGL_NOTICE, "isupgw stopped\n");
 	return 0;

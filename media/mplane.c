@@ -389,6 +389,9 @@ static void analyse(struct wchan *c, const int16_t *s, unsigned n)
 		c->an_energy = 0;
 		c->an_cross = 0;
 		c->an_n = 0;
+		/* test channels report every analysis window */
+		struct media_event ev = { .type = MEDIA_EV_STATS, .st = c->st };
+		post(c->span->w, c, &ev);
 	}
 }
 

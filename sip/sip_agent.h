@@ -86,6 +86,8 @@ struct sip_leg_ops {
 	/* A re-INVITE or UPDATE put the call on hold (sendonly/inactive offer) or took it off; the leg has
 	 * answered it. */
 	void (*hold_ind)(struct sip_leg *leg, bool hold);
+	/* The SDP of a re-INVITE or UPDATE offer (after the leg answered it): the media follows. */
+	void (*sdp_ind)(struct sip_leg *leg, const char *sdp, size_t len);
 };
 
 enum sip_agent_ctr {

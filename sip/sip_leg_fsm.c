@@ -243,6 +243,8 @@ static void rx_offer(struct sip_leg *leg, const struct sip_leg_event *ev, bool i
 	bool changed = b->has_sdp && hold != leg->remote_hold;
 	if (b->has_sdp)
 		leg->remote_hold = hold;
+	if (b->has_sdp && leg->user_ref && a->ops->sdp_ind)
+		a->ops->sdp_ind(leg, b->sdp, b->sdp_len);
 	talloc_free(b);
 	LOGPFSML(leg->fi, LOGL_INFO, "%s answered%s\n", is_invite ? "re-INVITE" : "UPDATE",
 		 changed ? (hold ? ": call on hold" : ": call resumed") : "");

@@ -37,6 +37,7 @@
 #include "isup/mtp/m3ua_link.h"
 #include "isup/mtp/mtp3_route.h"
 #include "isup/mtp/ss7_linkset.h"
+#include "media/mplane.h"
 
 struct sim {
 	const char *name;
@@ -60,6 +61,11 @@ struct sim {
 	uint16_t last_cic;
 	uint16_t last_out_cic;		/* the last call this exchange placed (sam) */
 	struct osmo_timer_list tick;
+	/* --span: the exchange's E1 (T1 with --ansi) toward the gateway over CESoPSN; a test channel per
+	 * timeslot that plays a tone or DTMF and measures what arrives */
+	struct media_plane *mp;
+	struct media_chan *audio[32];
+	bool t1;
 };
 
 static struct sim S;
@@ -520,12 +526,46 @@ static int do_command(char *line)
 		load_tick(NULL);
 		return 0;
 	}
+	if ((!strcmp(cmd, "tone") || !strcmp(cmd, "dtmf") || !strcmp(cmd, "listen") || !strcmp(cmd, "silence")) &&
+	    argc >= 2) {
+		/* audio on the CIC's timeslot: tone CIC HZ [DBM0] | dtmf CIC DIGITS | listen CIC | silence CIC */
+		unsigned cic = !strcmp(argv[1], "last") ? (S.last_out_cic ? S.last_out_cic : S.last_cic) : (unsigned)atoi(argv[1]);
+		unsigned ts = cic;
+		if (!S.mp || cic < 1 || cic > (S.t1 ? 24u : 31u)) {
+			fprintf(stderr, "%s: no span for CIC %u (--span)\n", S.name, cic);
+			return -1;
+		}
+		if (!S.audio[ts] && strcmp(cmd, "silence"))
+			S.audio[ts] = media_chan_alloc(S.mp, 0, ts, (void *)(uintptr_t)cic, true);
+		struct media_chan *ch = S.audio[ts];
+		if (!strcmp(cmd, "tone") && argc >= 3 && ch)
+			media_chan_gen(ch, (unsigned)atoi(argv[2]), argc >= 4 ? atoi(argv[3]) : -10);
+		else if (!strcmp(cmd, "dtmf") && argc >= 3 && ch)
+			media_chan_dial(ch, argv[2]);
+		else if (!strcmp(cmd, "listen") && ch)
+			event("audio %u %u Hz %d dBm0", cic, media_chan_stats(ch)->freq_hz, media_chan_stats(ch)->level_dbm0);
+		else if (!strcmp(cmd, "silence") && ch) {
+			media_chan_free(ch);
+			S.audio[ts] = NULL;
+		}
+		return 0;
+	}
 	if (!strcmp(cmd, "quit")) {
 		S.quit = true;
 		return 0;
 	}
 	fprintf(stderr, "%s: unknown command '%s'\n", S.name, cmd);
 	return -1;
+}
+
+/* what the test channels heard: DTMF digits; the span going up or down */
+static void sim_media_event(void *priv, const struct media_event *ev)
+{
+	if (ev->type == MEDIA_EV_DTMF) {
+		event("dtmf %u %c", (unsigned)(uintptr_t)ev->owner, ev->digit);
+	} else if (ev->type == MEDIA_EV_SPAN) {
+		event("span %s", ev->ok ? "up" : "down");
+	}
 }
 
 static void tick_cb(void *data)
@@ -563,7 +603,7 @@ static void load_script(const char *path)
 int main(int argc, char **argv)
 {
 	const char *listen_addr = NULL, *connect_addr = NULL, *script = "-", *opc = "2-2-2", *dpc = "1-1-1";
-	const char *mtp2_listen = NULL, *mtp2_connect = NULL, *trace = NULL;
+	const char *mtp2_listen = NULL, *mtp2_connect = NULL, *trace = NULL, *span_arg = NULL;
 	int port = M3UA_PORT, first = 1, last = 31, timeout = 60;
 	bool ansi = false;
 	static const struct option lo[] = {
@@ -574,6 +614,7 @@ int main(int argc, char **argv)
 		{ "ansi", no_argument, NULL, 'a' }, { "timeout", required_argument, NULL, 't' },
 		{ "mtp2-listen", required_argument, NULL, 'L' }, { "mtp2-connect", required_argument, NULL, 'C' },
 		{ "trace", required_argument, NULL, 'T' }, { "timestamps", no_argument, NULL, 'S' },
+		{ "span", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -594,6 +635,7 @@ int main(int argc, char **argv)
 		case 'C': mtp2_connect = optarg; break;
 		case 'T': trace = optarg; break;
 		case 'S': timestamps = true; break;
+		case 'P': span_arg = optarg; break;
 		default:
 			fprintf(stderr, "usage: pstn-sim (--listen ADDR | --connect ADDR | --mtp2-listen PATH | "
 				"--mtp2-connect PATH) [--port N] [--opc PC] [--dpc PC] [--cics A-B] [--ansi] "
@@ -661,6 +703,30 @@ int main(int argc, char **argv)
 		S.link = m3ua_link_alloc(ctx, S.name, M3UA_TRANSPORT_TCP, connect_addr, (uint16_t)port, &cfg, &asp_ops, NULL);
 		m3ua_link_start(S.link);
 	}
+	if (span_arg) {
+		/* --span LOCALPORT:REMOTEPORT on 127.0.0.1: timeslot n carries CIC n */
+		unsigned lp = 0, rp = 0;
+		if (sscanf(span_arg, "%u:%u", &lp, &rp) != 2 || !lp || lp > 65535 || !rp || rp > 65535) {
+			fprintf(stderr, "pstn-sim: --span LOCALPORT:REMOTEPORT\n");
+			return 2;
+		}
+		struct media_plane_cfg mc;
+		media_plane_cfg_default(&mc);
+		mc.workers = 1;
+		mc.port_min = 60000;	/* test channels have no RTP: ids only */
+		mc.port_max = 60127;
+		S.mp = media_plane_create(ctx, &mc, sim_media_event, NULL);
+		struct media_span_cfg sc = { .id = 0, .driver = MEDIA_SPAN_UDP, .local_port = (uint16_t)lp,
+					     .remote_port = (uint16_t)rp };
+		S.t1 = ansi;
+		tdm_span_init(&sc.layout, ansi ? TDM_SPAN_T1 : TDM_SPAN_E1);
+		snprintf(sc.local_addr, sizeof(sc.local_addr), "127.0.0.1");
+		snprintf(sc.remote_addr, sizeof(sc.remote_addr), "127.0.0.1");
+		if (!S.mp || media_plane_span_add(S.mp, &sc) < 0) {
+			fprintf(stderr, "pstn-sim: cannot open the span on port %u\n", lp);
+			return 1;
+		}
+	}
 	load_script(script);
 	run_script();
 	/* bounded: the whole run ends after --timeout seconds at the latest; the tick wakes the loop */
@@ -678,5 +744,6 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	media_plane_destroy(S.mp);
 	return S.rc;
 }

@@ -1,0 +1,562 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The gateway's media: configuration, a call's channel and SDP, continuity checks (see gw_media.h). */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <osmocom/core/logging.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vty.h>
+
+#include "gw.h"
+#include "gw_call.h"
+#include "gw_media.h"
+#include "sip/sdp_oa.h"
+
+static int g_cat = DLGLOBAL;
+void media_plane_set_log_cat(int cat);
+
+struct gw_media *gw_media_alloc(struct gw *gw)
+{
+	struct gw_media *gm = talloc_zero(gw->ctx, struct gw_media);
+	if (!gm)
+		return NULL;
+	gm->gw = gw;
+	media_plane_cfg_default(&gm->cfg);
+	return gm;
+}
+
+static const struct media_span_cfg *span_cfg(const struct gw_media *gm, unsigned id)
+{
+	for (unsigned i = 0; i < gm->n_spans; i++)
+		if (gm->spans[i].id == id)
+			return &gm->spans[i];
+	return NULL;
+}
+
+int gw_media_cic_ts(const struct gw_media *gm, const char *trunk, uint16_t cic, unsigned *span, unsigned *ts)
+{
+	for (unsigned i = 0; i < gm->n_trunks; i++) {
+		const struct gw_media_trunk *t = &gm->trunks[i];
+		if (strcmp(t->trunk, trunk))
+			continue;
+		struct tdm_span layouts[GW_MEDIA_TRUNK_SPANS];
+		for (unsigned k = 0; k < t->n_spans; k++) {
+			const struct media_span_cfg *sc = span_cfg(gm, t->spans[k]);
+			if (!sc)
+				return -ENOENT;
+			layouts[k] = sc->layout;
+		}
+		unsigned idx;
+		if (tdm_cic_to_ts(cic, t->cic_base, layouts, t->n_spans, &idx, ts))
+			return -ENOENT;
+		*span = t->spans[idx];
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* ---- continuity checks ---- */
+
+static void cot_free(struct gw_media *gm, struct gw_media_cot *k)
+{
+	for (struct gw_media_cot **p = &gm->cots; *p; p = &(*p)->next)
+		if (*p == k) {
+			*p = k->next;
+			break;
+		}
+	if (k->timer)
+		osmo_timer_del(k->timer);
+	media_chan_free(k->ch);
+	talloc_free(k);
+}
+
+static void cot_result(struct isup_trunk *tg, uint16_t cic, bool ok)
+{
+	/* the call may be gone (T24 ran out first): look it up now */
+	struct isup_circuit *circ = isup_trunk_circuit(tg, cic);
+	LOGP(g_cat, ok ? LOGL_INFO : LOGL_NOTICE, "trunk %s CIC %u: continuity check %s\n", tg->name, cic,
+	     ok ? "passed (2010 Hz back)" : "failed: no 2010 Hz back in time");
+	if (circ && circ->call)
+		isup_call_cot_result(circ->call, ok);
+	else
+		isup_circuit_cot_result(tg, cic, ok);
+}
+
+static void cot_timeout(void *data)
+{
+	struct gw_media_cot *k = data;
+	struct isup_trunk *tg = k->tg;
+	uint16_t cic = k->cic;
+	cot_free(k->gm, k);
+	cot_result(tg, cic, false);
+}
+
+static struct gw_media_cot *cot_find(struct gw_media *gm, const void *owner)
+{
+	for (struct gw_media_cot *k = gm->cots; k; k = k->next)
+		if (k == owner)
+			return k;
+	return NULL;
+}
+
+static struct gw_media_cot *cot_new(struct gw_media *gm, struct isup_trunk *tg, uint16_t cic, bool loop)
+{
+	unsigned span, ts;
+	if (!gm->mp || gw_media_cic_ts(gm, tg->name, cic, &span, &ts))
+		return NULL;
+	struct gw_media_cot *k = talloc_zero(gm, struct gw_media_cot);
+	if (!k)
+		return NULL;
+	k->ch = media_chan_alloc(gm->mp, span, ts, k, true);
+	if (!k->ch) {
+		talloc_free(k);
+		return NULL;
+	}
+	k->tg = tg;
+	k->cic = cic;
+	k->loop = loop;
+	k->gm = gm;
+	k->next = gm->cots;
+	gm->cots = k;
+	media_chan_cot(k->ch, loop ? MEDIA_COT_LOOP : MEDIA_COT_CHECK);
+	return k;
+}
+
+void gw_media_cot_loop(struct isup_trunk *tg, uint16_t cic, bool connect, void *priv)
+{
+	struct gw *gw = priv;
+	struct gw_media *gm = gw->media;
+	if (!gm)
+		return;
+	for (struct gw_media_cot *k = gm->cots; k; k = k->next)
+		if (k->tg == tg && k->cic == cic && k->loop) {
+			cot_free(gm, k);
+			break;
+		}
+	if (connect && !cot_new(gm, tg, cic, true))
+		LOGP(g_cat, LOGL_NOTICE, "trunk %s CIC %u: no timeslot to loop back (no media for this CIC)\n",
+		     tg->name, cic);
+}
+
+void gw_media_cot_test(struct isup_trunk *tg, uint16_t cic, struct isup_call *call, void *priv)
+{
+	struct gw *gw = priv;
+	struct gw_media *gm = gw->media;
+	struct gw_media_cot *k = gm ? cot_new(gm, tg, cic, false) : NULL;
+	if (!k) {
+		/* no timeslot for this CIC: nothing can be tested; the circuit is taken as continuous */
+		LOGP(g_cat, LOGL_NOTICE, "trunk %s CIC %u: continuity test asked but no media for this CIC: passed\n",
+		     tg->name, cic);
+		cot_result(tg, cic, true);
+		return;
+	}
+	k->timer = talloc_zero(k, struct osmo_timer_list);
+	osmo_timer_setup(k->timer, cot_timeout, k);
+	osmo_timer_schedule(k->timer, 1, 500000);	/* Q.724: well inside T24 (< 2 s) */
+}
+
+/* ---- events ---- */
+
+static bool call_alive(struct gw *gw, const void *p)
+{
+	struct gw_call *c;
+	llist_for_each_entry(c, &gw->calls, list)
+		if (c == p)
+			return true;
+	return false;
+}
+
+static void on_event(void *priv, const struct media_event *ev)
+{
+	struct gw_media *gm = priv;
+	switch (ev->type) {
+	case MEDIA_EV_SPAN:
+		LOGP(g_cat, ev->ok ? LOGL_NOTICE : LOGL_ERROR, "span %u %s\n", ev->span,
+		     ev->ok ? "up" : "down: its timeslots carry no speech");
+		break;
+	case MEDIA_EV_COT: {
+		struct gw_media_cot *k = cot_find(gm, ev->owner);
+		if (k && !k->loop) {
+			struct isup_trunk *tg = k->tg;
+			uint16_t cic = k->cic;
+			cot_free(gm, k);
+			cot_result(tg, cic, ev->ok);
+		}
+		break;
+	}
+	case MEDIA_EV_ANSWER_TONE:
+		if (call_alive(gm->gw, ev->owner))
+			LOGPFSML(((struct gw_call *)ev->owner)->fi, LOGL_INFO,
+				 "2100 Hz answer tone with phase reversals: echo canceller off (modem/fax)\n");
+		break;
+	default:
+		break;
+	}
+}
+
+int gw_media_start(struct gw_media *gm)
+{
+	if (!gm->n_spans)
+		return 0;
+	media_plane_set_log_cat(g_cat);
+	gm->mp = media_plane_create(gm, &gm->cfg, on_event, gm);
+	if (!gm->mp)
+		return -ENOMEM;
+	for (unsigned i = 0; i < gm->n_spans; i++) {
+		int rc = media_plane_span_add(gm->mp, &gm->spans[i]);
+		if (rc < 0) {
+			LOGP(g_cat, LOGL_ERROR, "span %u: cannot start (%s)\n", gm->spans[i].id, strerror(-rc));
+			return rc;
+		}
+	}
+	LOGP(g_cat, LOGL_NOTICE, "media plane: %u workers, %u spans, RTP %s:%u-%u\n", media_plane_n_workers(gm->mp),
+	     gm->n_spans, gm->cfg.rtp_addr, gm->cfg.port_min, gm->cfg.port_max);
+	return 0;
+}
+
+void gw_media_stop(struct gw_media *gm)
+{
+	if (!gm)
+		return;
+	while (gm->cots)
+		cot_free(gm, gm->cots);
+	media_plane_destroy(gm->mp);
+	gm->mp = NULL;
+}
+
+/* ---- a call's media ---- */
+
+static int prefer_pt(const struct gw_media *gm, const struct gw_call *c)
+{
+	unsigned span, ts;
+	if (c->mc) {
+		const struct media_span_cfg *sc = span_cfg(gm, media_chan_span(c->mc));
+		if (sc)
+			return sc->layout.law == TDM_LAW_ULAW ? 0 : 8;
+	}
+	(void)span;
+	(void)ts;
+	return 8;
+}
+
+struct media_chan *gw_media_call_chan(struct gw_call *c)
+{
+	struct gw_media *gm = c->gw->media;
+	if (c->mc)
+		return c->mc;
+	if (!gm || !gm->mp || !c->ic || !c->ic->circ || !c->tg)
+		return NULL;
+	unsigned span, ts;
+	if (gw_media_cic_ts(gm, c->tg->name, c->ic->circ->cic, &span, &ts))
+		return NULL;
+	c->mc = media_chan_alloc(gm->mp, span, ts, c, false);
+	if (!c->mc) {
+		LOGPFSML(c->fi, LOGL_ERROR, "no media channel for CIC %u (span %u TS %u): no free RTP port?\n",
+			 c->ic->circ->cic, span, ts);
+		return NULL;
+	}
+	/* Q.764 / Q.115: our canceller faces the PSTN; an IAM saying an echo control device is already
+	 * included on the way (NCI) leaves ours out */
+	bool ec = gm->cfg.ec_default;
+	struct isup_nci nci;
+	if (c->from_isup && c->iam && !isup_msg_get_bits(c->iam, ISUP_PAR_NCI, &nci) && nci.echo_dev)
+		ec = false;
+	media_chan_ec(c->mc, ec);
+	LOGPFSML(c->fi, LOGL_INFO, "media: CIC %u = span %u TS %u, RTP port %u, echo canceller %s\n",
+		 c->ic->circ->cic, span, ts, media_chan_port(c->mc), ec ? "on" : "off");
+	return c->mc;
+}
+
+int gw_media_sdp(struct gw_call *c, char *out, size_t size)
+{
+	struct media_chan *mc = gw_media_call_chan(c);
+	if (!mc)
+		return -ENOENT;
+	int pref = prefer_pt(c->gw->media, c);
+	uint8_t pts[2];
+	struct sdp_out o = { .addr = c->gw->media_addr, .port = media_chan_port(mc), .sess_id = 1000u + c->id,
+			     .version = 1, .pts = pts, .ptime = 20, .dir = SDP_SENDRECV, .te_pt = 101 };
+	if (c->has_offer) {
+		int pt = sdp_oa_choose(&c->offer, pref, true);
+		if (pt < 0)
+			return -ENOTSUP;
+		pts[0] = (uint8_t)pt;
+		o.n_pts = 1;
+		o.te_pt = c->offer.te_pt;
+		o.ptime = c->offer.ptime ? c->offer.ptime : 20;
+		o.dir = sdp_oa_mirror(c->offer.dir);
+	} else {
+		pts[0] = (uint8_t)pref;
+		pts[1] = pref == 8 ? 0 : 8;
+		o.n_pts = 2;
+	}
+	return sdp_oa_build(out, size, &o);
+}
+
+static void apply(struct gw_call *c, const struct sdp_desc *dp, bool is_offer)
+{
+	const struct sdp_desc d = *dp;
+	struct media_chan *mc = gw_media_call_chan(c);
+	if (!mc)
+		return;
+	int pt = is_offer ? sdp_oa_choose(&d, prefer_pt(c->gw->media, c), true) : (d.n_pts ? d.pts[0] : -1);
+	if (pt < 0) {
+		LOGPFSML(c->fi, LOGL_NOTICE, "SDP lists neither PCMA nor PCMU: media not connected\n");
+		return;
+	}
+	struct media_remote r = { .port = d.port, .pt = (uint8_t)pt, .te_pt = d.te_pt, .ptime = d.ptime ? d.ptime : 20,
+				  .dir = (enum media_dir)sdp_oa_mirror(d.dir) };
+	snprintf(r.addr, sizeof(r.addr), "%s", d.addr);
+	media_chan_remote(mc, &r);
+	LOGPFSML(c->fi, LOGL_INFO, "media: RTP to %s:%u %s ptime %u%s, %s\n", r.addr, r.port, pt ? "PCMA" : "PCMU",
+		 r.ptime, r.te_pt >= 0 ? ", telephone-event" : "", r.dir == MEDIA_SENDRECV ? "sendrecv" :
+		 r.dir == MEDIA_SENDONLY ? "sendonly" : r.dir == MEDIA_RECVONLY ? "recvonly" : "inactive");
+}
+
+void gw_media_remote_sdp(struct gw_call *c, const char *sdp, size_t len, bool is_offer)
+{
+	struct sdp_desc d;
+	if (sdp_oa_parse(sdp, len, &d)) {
+		LOGPFSML(c->fi, LOGL_NOTICE, "SDP without a usable audio stream: media not connected\n");
+		return;
+	}
+	if (is_offer) {
+		c->offer = d;
+		c->has_offer = true;
+	}
+	apply(c, &d, is_offer);
+}
+
+void gw_media_call_rebind(struct gw_call *c)
+{
+	if (c->has_offer)
+		apply(c, &c->offer, true);
+}
+
+void gw_media_call_free(struct gw_call *c)
+{
+	if (!c->mc)
+		return;
+	media_chan_free(c->mc);
+	c->mc = NULL;
+}
+
+/* ---- VTY ---- */
+
+static struct gw_media *g_gm;
+static struct cmd_node media_node = { .node = 0, .prompt = "%s(config-media)# ", .vtysh = 1 };
+static const char *plan_names[] = { "itu", "north-america", "uk", "germany" };
+
+DEFUN(cfg_media, cfg_media_cmd, "media", "Configure the media plane (RTP, spans, DSP)\n")
+{
+	vty->node = media_node.node;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_addr, cfg_m_addr_cmd, "rtp-address A.B.C.D", "Address RTP sockets bind to\n" "IPv4 address\n")
+{
+	snprintf(g_gm->cfg.rtp_addr, sizeof(g_gm->cfg.rtp_addr), "%s", argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_ports, cfg_m_ports_cmd, "rtp-port-range <1024-65534> <1025-65535>",
+      "RTP/RTCP port pairs\n" "First (even)\n" "Last\n")
+{
+	unsigned a = (unsigned)atoi(argv[0]) & ~1u, b = (unsigned)atoi(argv[1]);
+	if (b <= a) {
+		vty_out(vty, "%% the range must hold at least one port pair%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	g_gm->cfg.port_min = (uint16_t)a;
+	g_gm->cfg.port_max = (uint16_t)b;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_workers, cfg_m_workers_cmd, "workers <0-64>", "Media worker threads\n" "Count (0: one per core)\n")
+{
+	g_gm->cfg.workers = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_plan, cfg_m_plan_cmd, "tone-plan (itu|north-america|uk|germany)",
+      "Call progress tones played toward the PSTN\n" "ITU-T E.180 (Europe)\n" "North America\n"
+      "United Kingdom\n" "Germany\n")
+{
+	for (unsigned i = 0; i < 4; i++)
+		if (!strcmp(argv[0], plan_names[i]))
+			g_gm->cfg.plan = (enum tone_plan)i;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_ec_tail, cfg_m_ec_tail_cmd, "echo-canceller tail <32-128>",
+      "Line echo canceller (G.168) facing the PSTN\n" "Tail length\n" "Milliseconds\n")
+{
+	g_gm->cfg.ec_tail_ms = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_ec, cfg_m_ec_cmd, "echo-canceller (on|off)",
+      "Line echo canceller (G.168) facing the PSTN\n"
+      "On for every call unless its IAM says an echo control device is already included\n" "Off\n")
+{
+	g_gm->cfg.ec_default = !strcmp(argv[0], "on");
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_jb, cfg_m_jb_cmd, "jitter-buffer <10-200> <20-600>",
+      "Adaptive jitter buffer\n" "Least delay (ms)\n" "Most delay (ms)\n")
+{
+	g_gm->cfg.jb_min_ms = (unsigned)atoi(argv[0]);
+	g_gm->cfg.jb_max_ms = (unsigned)atoi(argv[1]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_span_to, cfg_m_span_to_cmd, "span-timeout <10-10000>",
+      "A span whose CESoPSN stream stops this long is down\n" "Milliseconds\n")
+{
+	g_gm->cfg.span_timeout_ms = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_learn, cfg_m_learn_cmd, "rtp-learning <0-60000>",
+      "Symmetric RTP: how long after an SDP a new source address may be learned (0: never)\n" "Milliseconds\n")
+{
+	g_gm->cfg.learn_ms = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_span, cfg_m_span_cmd,
+      "span <0-255> (e1|t1) (alaw|ulaw) udp local A.B.C.D <1-65535> remote A.B.C.D <1-65535>",
+      "A TDM span\n" "Span number\n" "E1: 31 timeslots\n" "T1: 24 timeslots\n" "A-law\n" "mu-law\n"
+      "Virtual span over UDP, CESoPSN (RFC 5086)\n" "Local end\n" "Address\n" "Port\n" "Far end\n" "Address\n"
+      "Port\n")
+{
+	unsigned id = (unsigned)atoi(argv[0]);
+	struct media_span_cfg *sc = (struct media_span_cfg *)span_cfg(g_gm, id);
+	if (!sc) {
+		if (g_gm->n_spans >= GW_MEDIA_MAX_SPANS) {
+			vty_out(vty, "%% too many spans%s", VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+		sc = &g_gm->spans[g_gm->n_spans++];
+	}
+	memset(sc, 0, sizeof(*sc));
+	sc->id = id;
+	tdm_span_init(&sc->layout, !strcmp(argv[1], "e1") ? TDM_SPAN_E1 : TDM_SPAN_T1);
+	sc->layout.law = !strcmp(argv[2], "alaw") ? TDM_LAW_ALAW : TDM_LAW_ULAW;
+	sc->driver = MEDIA_SPAN_UDP;
+	snprintf(sc->local_addr, sizeof(sc->local_addr), "%s", argv[3]);
+	sc->local_port = (uint16_t)atoi(argv[4]);
+	snprintf(sc->remote_addr, sizeof(sc->remote_addr), "%s", argv[5]);
+	sc->remote_port = (uint16_t)atoi(argv[6]);
+	if (g_gm->mp && media_plane_span_add(g_gm->mp, sc) < 0)
+		vty_out(vty, "%% span %u takes effect at the next start%s", id, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_trunk, cfg_m_trunk_cmd, "trunk-spans NAME cic-base <0-16383> .SPANS",
+      "Which spans carry an ISUP trunk group's circuits (E1: CIC = base + 32 x span index + TS)\n"
+      "Trunk group name\n" "CIC of timeslot 0 of the first span\n" "CIC\n" "Span numbers, in CIC order\n")
+{
+	struct gw_media_trunk *t = NULL;
+	for (unsigned i = 0; i < g_gm->n_trunks; i++)
+		if (!strcmp(g_gm->trunks[i].trunk, argv[0]))
+			t = &g_gm->trunks[i];
+	if (!t) {
+		if (g_gm->n_trunks >= GW_MEDIA_MAX_TRUNKS)
+			return CMD_WARNING;
+		t = &g_gm->trunks[g_gm->n_trunks++];
+	}
+	memset(t, 0, sizeof(*t));
+	snprintf(t->trunk, sizeof(t->trunk), "%s", argv[0]);
+	t->cic_base = (uint16_t)atoi(argv[1]);
+	for (int i = 2; i < argc && t->n_spans < GW_MEDIA_TRUNK_SPANS; i++)
+		t->spans[t->n_spans++] = (unsigned)atoi(argv[i]);
+	return CMD_SUCCESS;
+}
+
+static int config_write_media(struct vty *vty)
+{
+	const struct media_plane_cfg *c = &g_gm->cfg;
+	vty_out(vty, "media%s", VTY_NEWLINE);
+	vty_out(vty, " rtp-address %s%s", c->rtp_addr, VTY_NEWLINE);
+	vty_out(vty, " rtp-port-range %u %u%s", c->port_min, c->port_max, VTY_NEWLINE);
+	vty_out(vty, " workers %u%s", c->workers, VTY_NEWLINE);
+	vty_out(vty, " tone-plan %s%s", plan_names[c->plan % 4], VTY_NEWLINE);
+	vty_out(vty, " echo-canceller tail %u%s", c->ec_tail_ms, VTY_NEWLINE);
+	vty_out(vty, " echo-canceller %s%s", c->ec_default ? "on" : "off", VTY_NEWLINE);
+	vty_out(vty, " jitter-buffer %u %u%s", c->jb_min_ms, c->jb_max_ms, VTY_NEWLINE);
+	vty_out(vty, " span-timeout %u%s", c->span_timeout_ms, VTY_NEWLINE);
+	vty_out(vty, " rtp-learning %u%s", c->learn_ms, VTY_NEWLINE);
+	for (unsigned i = 0; i < g_gm->n_spans; i++) {
+		const struct media_span_cfg *s = &g_gm->spans[i];
+		vty_out(vty, " span %u %s %s udp local %s %u remote %s %u%s", s->id,
+			s->layout.type == TDM_SPAN_E1 ? "e1" : "t1", s->layout.law == TDM_LAW_ALAW ? "alaw" : "ulaw",
+			s->local_addr, s->local_port, s->remote_addr, s->remote_port, VTY_NEWLINE);
+	}
+	for (unsigned i = 0; i < g_gm->n_trunks; i++) {
+		const struct gw_media_trunk *t = &g_gm->trunks[i];
+		vty_out(vty, " trunk-spans %s cic-base %u", t->trunk, t->cic_base);
+		for (unsigned k = 0; k < t->n_spans; k++)
+			vty_out(vty, " %u", t->spans[k]);
+		vty_out(vty, "%s", VTY_NEWLINE);
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(show_media, show_media_cmd, "show media", SHOW_STR "Media plane: spans and the calls' RTP statistics\n")
+{
+	struct gw_media *gm = g_gm;
+	if (!gm->mp) {
+		vty_out(vty, "media plane not running (no span configured)%s", VTY_NEWLINE);
+		return CMD_SUCCESS;
+	}
+	vty_out(vty, "workers %u, channels %u, RTP %s:%u-%u%s", media_plane_n_workers(gm->mp),
+		media_plane_n_chans(gm->mp), gm->cfg.rtp_addr, gm->cfg.port_min, gm->cfg.port_max, VTY_NEWLINE);
+	for (unsigned i = 0; i < gm->n_spans; i++)
+		vty_out(vty, "span %u: %s, CESoPSN %s:%u <-> %s:%u%s", gm->spans[i].id,
+			media_plane_span_up(gm->mp, gm->spans[i].id) ? "up" : "DOWN", gm->spans[i].local_addr,
+			gm->spans[i].local_port, gm->spans[i].remote_addr, gm->spans[i].remote_port, VTY_NEWLINE);
+	vty_out(vty, "%-10s %-5s %-8s %-6s %-21s %8s %8s %6s %6s %7s %5s%s", "call", "CIC", "span/TS", "port", "remote",
+		"rx", "tx", "lost", "jit-ms", "foreign", "dtmf", VTY_NEWLINE);
+	struct gw_call *c;
+	llist_for_each_entry(c, &gm->gw->calls, list) {
+		if (!c->mc)
+			continue;
+		const struct media_stats *s = media_chan_stats(c->mc);
+		const struct media_remote *r = media_chan_get_remote(c->mc);
+		char rem[80], st[16];
+		snprintf(rem, sizeof(rem), "%s:%u", r ? r->addr : "-", r ? r->port : 0);
+		snprintf(st, sizeof(st), "%u/%u", media_chan_span(c->mc), media_chan_ts(c->mc));
+		vty_out(vty, "call-%-5u %-5u %-8s %-6u %-21s %8u %8u %6d %6u %7u %2u/%-2u%s", c->id,
+			c->ic && c->ic->circ ? c->ic->circ->cic : 0, st, media_chan_port(c->mc), rem, s->rx_packets,
+			s->tx_packets, s->lost, s->jitter_ms, s->foreign, s->events_rx, s->events_tx, VTY_NEWLINE);
+	}
+	return CMD_SUCCESS;
+}
+
+void gw_media_vty_init(struct gw_media *gm, int node_id, int log_cat)
+{
+	g_gm = gm;
+	g_cat = log_cat;
+	media_node.node = node_id;
+	install_element(CONFIG_NODE, &cfg_media_cmd);
+	install_node(&media_node, config_write_media);
+	install_element(node_id, &cfg_m_addr_cmd);
+	install_element(node_id, &cfg_m_ports_cmd);
+	install_element(node_id, &cfg_m_workers_cmd);
+	install_element(node_id, &cfg_m_plan_cmd);
+	install_element(node_id, &cfg_m_ec_tail_cmd);
+	install_element(node_id, &cfg_m_ec_cmd);
+	install_element(node_id, &cfg_m_jb_cmd);
+	install_element(node_id, &cfg_m_span_to_cmd);
+	install_element(node_id, &cfg_m_learn_cmd);
+	install_element(node_id, &cfg_m_span_cmd);
+	install_element(node_id, &cfg_m_trunk_cmd);
+	install_element_ve(&show_media_cmd);
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* SDP offer/answer on sofia-sip's SDP parser. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sofia-sip/sdp.h>
+#include <sofia-sip/su_alloc.h>
+
+#include "sdp_oa.h"
+
+int sdp_oa_parse(const char *sdp, size_t len, struct sdp_desc *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->te_pt = -1;
+	d->clearmode_pt = -1;
+	su_home_t *home = su_home_new(sizeof(su_home_t));
+	if (!home)
+		return -ENOMEM;
+	int rc = -EBADMSG;
+	sdp_parser_t *p = sdp_parse(home, sdp, (issize_t)len, sdp_f_mode_0000);
+	sdp_session_t *s = p ? sdp_session(p) : NULL;
+	if (!s)
+		goto out;
+	if (s->sdp_origin)
+		d->version = s->sdp_origin->o_version;
+	for (sdp_media_t *m = s->sdp_media; m; m = m->m_next) {
+		if (m->m_type != sdp_media_audio || m->m_proto != sdp_proto_rtp)
+			continue;
+		sdp_connection_t *c = m->m_connections ? m->m_connections : s->sdp_connection;
+		if (!c || !c->c_address || c->c_addrtype != sdp_addr_ip4)
+			goto out;
+		snprintf(d->addr, sizeof(d->addr), "%s", c->c_address);
+		d->port = m->m_rejected ? 0 : (uint16_t)m->m_port;
+		d->dir = (enum sdp_dir)m->m_mode;
+		if (!strcmp(d->addr, "0.0.0.0"))	/* RFC 2543 hold */
+			d->dir = (enum sdp_dir)(d->dir & SDP_SENDONLY);
+		for (sdp_rtpmap_t *r = m->m_rtpmaps; r; r = r->rm_next) {
+			if (!r->rm_encoding || r->rm_rate != 8000)
+				continue;
+			if ((!strcasecmp(r->rm_encoding, "PCMU") || !strcasecmp(r->rm_encoding, "PCMA")) &&
+			    d->n_pts < sizeof(d->pts)) {
+				/* the static numbers only: a dynamic G.711 mapping is not something G.711 gear sends */
+				if (r->rm_pt == 0 || r->rm_pt == 8)
+					d->pts[d->n_pts++] = (uint8_t)r->rm_pt;
+			} else if (!strcasecmp(r->rm_encoding, "telephone-event") && d->te_pt < 0) {
+				d->te_pt = r->rm_pt;
+			} else if (!strcasecmp(r->rm_encoding, "CLEARMODE")) {
+				d->clearmode = true;
+				d->clearmode_pt = r->rm_pt;
+			}
+		}
+		sdp_attribute_t *a = sdp_attribute_find(m->m_attributes, "ptime");
+		if (a && a->a_value) {
+			long pt = strtol(a->a_value, NULL, 10);
+			d->ptime = pt > 0 && pt <= 1000 ? (unsigned)pt : 0;
+		}
+		rc = 0;
+		break;
+	}
+out:
+	if (p)
+		sdp_parser_free(p);
+	su_home_unref(home);
+	return rc;
+}
+
+enum sdp_dir sdp_oa_mirror(enum sdp_dir dir)
+{
+	return (enum sdp_dir)(((dir & SDP_SENDONLY) ? SDP_RECVONLY : 0) | ((dir & SDP_RECVONLY) ? SDP_SENDONLY : 0));
+}
+
+int sdp_oa_choose(const struct sdp_desc *remote, int prefer, bool remote_is_offer)
+{
+	(void)remote_is_offer;
+	if (!remote->n_pts)
+		return -1;
+	/* RFC 3264 s6.1: the answerer should use the offerer's order; we follow it, except that the TDM
+	 * side's own law is worth a transcoding saved when the offer lists both */
+	for (unsigned i = 0; i < remote->n_pts; i++)
+		if (remote->pts[i] == prefer)
+			return prefer;
+	return remote->pts[0];
+}
+
+static const char *dir_name(enum sdp_dir d)
+{
+	switch (d) {
+	case SDP_INACTIVE:
+		return "inactive";
+	case SDP_SENDONLY:
+		return "sendonly";
+	case SDP_RECVONLY:
+		return "recvonly";
+	default:
+		return "sendrecv";
+	}
+}
+
+int sdp_oa_build(char *out, size_t size, const struct sdp_out *o)
+{
+	char fmts[64] = "", maps[256] = "";
+	size_t fl = 0, ml = 0;
+	for (unsigned i = 0; i < o->n_pts && i < 4; i++) {
+		fl += (size_t)snprintf(fmts + fl, sizeof(fmts) - fl, " %u", o->pts[i]);
+		ml += (size_t)snprintf(maps + ml, sizeof(maps) - ml, "a=rtpmap:%u %s/8000\r\n", o->pts[i],
+				       o->pts[i] == 0 ? "PCMU" : "PCMA");
+	}
+	if (o->te_pt >= 0) {
+		fl += (size_t)snprintf(fmts + fl, sizeof(fmts) - fl, " %d", o->te_pt);
+		ml += (size_t)snprintf(maps + ml, sizeof(maps) - ml, "a=rtpmap:%d telephone-event/8000\r\na=fmtp:%d 0-15\r\n",
+				       o->te_pt, o->te_pt);
+	}
+	int n = snprintf(out, size,
+			 "v=0\r\no=isupgw %llu %llu IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
+			 "m=audio %u RTP/AVP%s\r\n%sa=ptime:%u\r\na=%s\r\n",
+			 (unsigned long long)o->sess_id, (unsigned long long)o->version, o->addr, o->addr, o->port, fmts,
+			 maps, o->ptime ? o->ptime : 20, dir_name(o->dir));
+	return n < 0 || (size_t)n >= size ? -ENOSPC : n;
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""A SIP phone's media, written independently of isupgw's C code: RTP on 127.0.0.1:PORT. It waits for
+the gateway's first packet (symmetric RTP), then sends a PCMA sine, an RFC 4733 digit at --digit-at
+seconds, and, with --stranger, the same stream's worth of a 600 Hz tone from a second socket with
+another SSRC (an "RTP bleed" attempt). It reports what it heard: packets, the dominant frequency of the
+PCMA audio per second, RFC 4733 digits, and packets after --quiet-after seconds."""
+import argparse, math, select, socket, struct, time, warnings
+warnings.simplefilter("ignore", DeprecationWarning)
+import audioop  # noqa: E402 (CPython's G.711, independent of ours)
+
+def alaw_enc(x):
+    return audioop.lin2alaw(struct.pack("<h", max(-32768, min(32767, int(x)))), 2)[0]
+
+def alaw_dec(b):
+    return struct.unpack("<h", audioop.alaw2lin(bytes([b]), 2))[0]
+
+def zc_freq(s):
+    c = sum(1 for i in range(1, len(s)) if (s[i] >= 0) != (s[i - 1] >= 0))
+    return c * 8000 // (2 * len(s)) if s else 0
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--port", type=int, required=True)
+ap.add_argument("--freq", type=float, default=1400)
+ap.add_argument("--duration", type=float, default=8)
+ap.add_argument("--digit", default="")
+ap.add_argument("--digit-at", type=float, default=2)
+ap.add_argument("--stranger", action="store_true")
+ap.add_argument("--quiet-after", type=float, default=0)
+a = ap.parse_args()
+
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", a.port))
+st = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+st.bind(("127.0.0.1", 0))
+peer = None
+t0 = time.time()
+start = None
+seq, ts, ph, ph2 = 1000, 50000, 0.0, 0.0
+next_tx = None
+audio = {}
+events = []
+last_ev_ts = None
+pkts = 0
+late = 0
+sent_digit = False
+while time.time() - t0 < a.duration:
+    r, _, _ = select.select([s], [], [], 0.005)
+    if r:
+        d, src = s.recvfrom(2048)
+        if len(d) >= 12 and d[0] >> 6 == 2:
+            pt = d[1] & 0x7f
+            pkts += 1
+            if peer is None:
+                peer, start = src, time.time()
+                next_tx = start
+            if a.quiet_after and time.time() - t0 > a.quiet_after:
+                late += 1
+            if pt == 101 and len(d) >= 16:
+                ev, flags = d[12], d[13]
+                ets = struct.unpack("!I", d[4:8])[0]
+                if flags & 0x80 and ets != last_ev_ts:
+                    last_ev_ts = ets
+                    events.append("0123456789*#ABCD"[ev] if ev < 16 else "?")
+            elif pt == 8:
+                sec = int(time.time() - t0)
+                audio.setdefault(sec, []).extend(alaw_dec(b) for b in d[12:])
+    now = time.time()
+    while next_tx is not None and now >= next_tx:
+        if a.digit and not sent_digit and now - start >= a.digit_at:
+            sent_digit = True
+            code = "0123456789*#ABCD".index(a.digit)
+            for i in range(8):
+                end = i >= 5
+                dur = 960 if end else 160 * (i + 1)
+                hdr = struct.pack("!BBHII", 0x80, (0x80 if i == 0 else 0) | 101, seq, ts, 0x51515151)
+                s.sendto(hdr + struct.pack("!BBH", code, (0x80 if end else 0) | 10, dur), peer)
+                seq = (seq + 1) & 0xffff
+            ts += 960
+        pay = bytearray()
+        for i in range(160):
+            pay.append(alaw_enc(8000 * math.sin(ph)))
+            ph += 2 * math.pi * a.freq / 8000
+        s.sendto(struct.pack("!BBHII", 0x80, 8, seq, ts, 0x51515151) + pay, peer)
+        if a.stranger:
+            pay2 = bytearray()
+            for i in range(160):
+                pay2.append(alaw_enc(16000 * math.sin(ph2)))
+                ph2 += 2 * math.pi * 600 / 8000
+            st.sendto(struct.pack("!BBHII", 0x80, 8, (seq + 3) & 0xffff, ts, 0x66666666) + pay2, peer)
+        seq = (seq + 1) & 0xffff
+        ts = (ts + 160) & 0xffffffff
+        next_tx += 0.020
+print("rtp-peer: from %s, %d packets" % (peer, pkts))
+for sec in sorted(audio):
+    if len(audio[sec]) >= 1600:
+        print("rtp-peer: second %d: %d Hz" % (sec, zc_freq(audio[sec][-1600:])))
+print("rtp-peer: digits [%s]" % "".join(events))
+if a.quiet_after:
+    print("rtp-peer: packets after %.1f s: %d" % (a.quiet_after, late))

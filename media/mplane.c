@@ -1242,6 +1242,7 @@ struct media_plane *media_plane_create(void *ctx, const struct media_plane_cfg *
 		talloc_free(mp);
 		return NULL;
 	}
+	log_enable_multithread();	/* workers log (span state, learned sources, channel totals) */
 	for (unsigned i = 0; i < n; i++) {
 		mp->n_w = i + 1;
 		if (worker_start(mp, &mp->w[i], i) < 0) {
@@ -1250,7 +1251,6 @@ struct media_plane *media_plane_create(void *ctx, const struct media_plane_cfg *
 			return NULL;
 		}
 	}
-	log_enable_multithread();
 	return mp;
 }
 

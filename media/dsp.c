@@ -39,6 +39,11 @@ struct media_dsp {
 	uint32_t dtmf_left;		/* samples of the digit still to play */
 	uint32_t dtmf_played;		/* samples of the digit played so far */
 	plc_state_t *plc;
+	/* Our own copy of the last PLC_HISTORY_LEN good samples, in order. spandsp 0.0.6 rotates its circular
+	 * history in place with an overlapping memcpy when a gap starts at an unaligned position (undefined
+	 * behaviour, caught by ASan); feeding it this whole copy first leaves its history aligned. */
+	int16_t plc_hist[PLC_HISTORY_LEN];
+	bool plc_gap;
 };
 
 int media_dtmf_to_event(char digit)
@@ -288,20 +293,41 @@ void media_dsp_cot_arm(struct media_dsp *d, bool on)
 	goertzel_reset(&d->cot_ref);
 }
 
+/* keeps plc_hist equal to what spandsp holds in its history (real and synthetic samples) */
+static void plc_hist_push(struct media_dsp *d, const int16_t *amp, unsigned n)
+{
+	if (n >= PLC_HISTORY_LEN) {
+		memcpy(d->plc_hist, amp + n - PLC_HISTORY_LEN, sizeof(d->plc_hist));
+	} else {
+		memmove(d->plc_hist, d->plc_hist + n, (PLC_HISTORY_LEN - n) * sizeof(*amp));
+		memcpy(d->plc_hist + PLC_HISTORY_LEN - n, amp, n * sizeof(*amp));
+	}
+}
+
 void media_dsp_plc_good(struct media_dsp *d, int16_t *amp, unsigned n)
 {
 	if (!d->plc)
 		d->plc = plc_init(NULL);
-	if (d->plc)
-		plc_rx(d->plc, amp, (int)n);
+	if (!d->plc)
+		return;
+	plc_rx(d->plc, amp, (int)n);	/* after a gap this smooths amp into the synthetic signal */
+	d->plc_gap = false;
+	plc_hist_push(d, amp, n);
 }
 
 void media_dsp_plc_fill(struct media_dsp *d, int16_t *amp, unsigned n)
 {
 	if (!d->plc)
 		d->plc = plc_init(NULL);
-	if (d->plc)
-		plc_fillin(d->plc, amp, (int)n);
-	else
+	if (!d->plc) {
 		memset(amp, 0, n * sizeof(*amp));
+		return;
+	}
+	if (!d->plc_gap) {
+		/* first missing block: a full history resets spandsp's ring position to 0 (no rotation) */
+		plc_rx(d->plc, d->plc_hist, PLC_HISTORY_LEN);
+		d->plc_gap = true;
+	}
+	plc_fillin(d->plc, amp, (int)n);
+	plc_hist_push(d, amp, n);
 }

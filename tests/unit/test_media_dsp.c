@@ -403,6 +403,26 @@ static void test_plc(void)
 	media_dsp_plc_fill(d, blk, 160);
 	CU_ASSERT(share(blk, 160, 500) > 0.5);
 	media_dsp_free(d);
+
+	/* the media plane's 10 ms blocks: gaps starting at every position of spandsp's history ring (the
+	 * sanitizer build checks that no overlapping copy is made), recovery after each, several gaps */
+	d = media_dsp_alloc(ctx, &cfg, NULL, NULL);
+	ph = 0;
+	for (unsigned good = 1; good <= 8; good++) {
+		for (unsigned i = 0; i < good + 4; i++) {
+			memset(blk, 0, sizeof(blk));
+			add_sine(blk, 80, 500, -12, &ph);
+			media_dsp_plc_good(d, blk, 80);
+		}
+		for (unsigned i = 0; i < good % 3 + 1; i++) {
+			memset(blk, 0, sizeof(blk));
+			media_dsp_plc_fill(d, blk, 80);
+			if (i == 0)
+				CU_ASSERT(share(blk, 80, 500) > 0.5);
+			ph += 2 * M_PI * 500 * 80 / 8000.0;
+		}
+	}
+	media_dsp_free(d);
 }
 
 int main(void)

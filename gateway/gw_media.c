@@ -2,6 +2,7 @@
 /* The gateway's media: configuration, a call's channel and SDP, continuity checks (see gw_media.h). */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,11 +424,48 @@ DEFUN(cfg_m_span_to, cfg_m_span_to_cmd, "span-timeout <10-10000>",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_m_span_jb, cfg_m_span_jb_cmd, "span-jitter-buffer <1-32>",
+      "CESoPSN spans: frames held before playout, against the packet network's jitter\n" "Milliseconds\n")
+{
+	g_gm->cfg.span_jb_ms = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_m_learn, cfg_m_learn_cmd, "rtp-learning <0-60000>",
       "Symmetric RTP: how long after an SDP a new source address may be learned (0: never)\n" "Milliseconds\n")
 {
 	g_gm->cfg.learn_ms = (unsigned)atoi(argv[0]);
 	return CMD_SUCCESS;
+}
+
+/* the span's entry, cleared, with number, type and law from argv[0..2] */
+static struct media_span_cfg *span_slot(struct vty *vty, const char **argv)
+{
+	unsigned id = (unsigned)atoi(argv[0]);
+	struct media_span_cfg *sc = (struct media_span_cfg *)span_cfg(g_gm, id);
+	if (!sc) {
+		if (g_gm->n_spans >= GW_MEDIA_MAX_SPANS) {
+			vty_out(vty, "%% too many spans%s", VTY_NEWLINE);
+			return NULL;
+		}
+		sc = &g_gm->spans[g_gm->n_spans++];
+	}
+	memset(sc, 0, sizeof(*sc));
+	sc->id = id;
+	tdm_span_init(&sc->layout, !strcmp(argv[1], "e1") ? TDM_SPAN_E1 : TDM_SPAN_T1);
+	sc->layout.law = !strcmp(argv[2], "alaw") ? TDM_LAW_ALAW : TDM_LAW_ULAW;
+	return sc;
+}
+
+static void span_apply(struct vty *vty, const struct media_span_cfg *sc)
+{
+	if (!g_gm->mp)
+		return;
+	int rc = media_plane_span_add(g_gm->mp, sc);
+	if (rc == -ENOTSUP)
+		vty_out(vty, "%% span %u: built without DAHDI%s", sc->id, VTY_NEWLINE);
+	else if (rc < 0)
+		vty_out(vty, "%% span %u takes effect at the next start (%s)%s", sc->id, strerror(-rc), VTY_NEWLINE);
 }
 
 DEFUN(cfg_m_span, cfg_m_span_cmd,
@@ -436,26 +474,28 @@ DEFUN(cfg_m_span, cfg_m_span_cmd,
       "Virtual span over UDP, CESoPSN (RFC 5086)\n" "Local end\n" "Address\n" "Port\n" "Far end\n" "Address\n"
       "Port\n")
 {
-	unsigned id = (unsigned)atoi(argv[0]);
-	struct media_span_cfg *sc = (struct media_span_cfg *)span_cfg(g_gm, id);
-	if (!sc) {
-		if (g_gm->n_spans >= GW_MEDIA_MAX_SPANS) {
-			vty_out(vty, "%% too many spans%s", VTY_NEWLINE);
-			return CMD_WARNING;
-		}
-		sc = &g_gm->spans[g_gm->n_spans++];
-	}
-	memset(sc, 0, sizeof(*sc));
-	sc->id = id;
-	tdm_span_init(&sc->layout, !strcmp(argv[1], "e1") ? TDM_SPAN_E1 : TDM_SPAN_T1);
-	sc->layout.law = !strcmp(argv[2], "alaw") ? TDM_LAW_ALAW : TDM_LAW_ULAW;
+	struct media_span_cfg *sc = span_slot(vty, argv);
+	if (!sc)
+		return CMD_WARNING;
 	sc->driver = MEDIA_SPAN_UDP;
 	snprintf(sc->local_addr, sizeof(sc->local_addr), "%s", argv[3]);
 	sc->local_port = (uint16_t)atoi(argv[4]);
 	snprintf(sc->remote_addr, sizeof(sc->remote_addr), "%s", argv[5]);
 	sc->remote_port = (uint16_t)atoi(argv[6]);
-	if (g_gm->mp && media_plane_span_add(g_gm->mp, sc) < 0)
-		vty_out(vty, "%% span %u takes effect at the next start%s", id, VTY_NEWLINE);
+	span_apply(vty, sc);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_span_dahdi, cfg_m_span_dahdi_cmd, "span <0-255> (e1|t1) (alaw|ulaw) dahdi base <1-4096>",
+      "A TDM span\n" "Span number\n" "E1: 31 timeslots\n" "T1: 24 timeslots\n" "A-law\n" "mu-law\n"
+      "DAHDI card: /dev/dahdi/channel, 160-octet blocks\n" "DAHDI channel number of timeslot 1\n" "Channel\n")
+{
+	struct media_span_cfg *sc = span_slot(vty, argv);
+	if (!sc)
+		return CMD_WARNING;
+	sc->driver = MEDIA_SPAN_DAHDI;
+	sc->dahdi_base = (unsigned)atoi(argv[3]);
+	span_apply(vty, sc);
 	return CMD_SUCCESS;
 }
 
@@ -492,12 +532,17 @@ static int config_write_media(struct vty *vty)
 	vty_out(vty, " echo-canceller %s%s", c->ec_default ? "on" : "off", VTY_NEWLINE);
 	vty_out(vty, " jitter-buffer %u %u%s", c->jb_min_ms, c->jb_max_ms, VTY_NEWLINE);
 	vty_out(vty, " span-timeout %u%s", c->span_timeout_ms, VTY_NEWLINE);
+	vty_out(vty, " span-jitter-buffer %u%s", c->span_jb_ms, VTY_NEWLINE);
 	vty_out(vty, " rtp-learning %u%s", c->learn_ms, VTY_NEWLINE);
 	for (unsigned i = 0; i < g_gm->n_spans; i++) {
 		const struct media_span_cfg *s = &g_gm->spans[i];
-		vty_out(vty, " span %u %s %s udp local %s %u remote %s %u%s", s->id,
-			s->layout.type == TDM_SPAN_E1 ? "e1" : "t1", s->layout.law == TDM_LAW_ALAW ? "alaw" : "ulaw",
-			s->local_addr, s->local_port, s->remote_addr, s->remote_port, VTY_NEWLINE);
+		const char *type = s->layout.type == TDM_SPAN_E1 ? "e1" : "t1";
+		const char *law = s->layout.law == TDM_LAW_ALAW ? "alaw" : "ulaw";
+		if (s->driver == MEDIA_SPAN_DAHDI)
+			vty_out(vty, " span %u %s %s dahdi base %u%s", s->id, type, law, s->dahdi_base, VTY_NEWLINE);
+		else
+			vty_out(vty, " span %u %s %s udp local %s %u remote %s %u%s", s->id, type, law, s->local_addr,
+				s->local_port, s->remote_addr, s->remote_port, VTY_NEWLINE);
 	}
 	for (unsigned i = 0; i < g_gm->n_trunks; i++) {
 		const struct gw_media_trunk *t = &g_gm->trunks[i];
@@ -518,10 +563,24 @@ DEFUN(show_media, show_media_cmd, "show media", SHOW_STR "Media plane: spans and
 	}
 	vty_out(vty, "workers %u, channels %u, RTP %s:%u-%u%s", media_plane_n_workers(gm->mp),
 		media_plane_n_chans(gm->mp), gm->cfg.rtp_addr, gm->cfg.port_min, gm->cfg.port_max, VTY_NEWLINE);
-	for (unsigned i = 0; i < gm->n_spans; i++)
-		vty_out(vty, "span %u: %s, CESoPSN %s:%u <-> %s:%u%s", gm->spans[i].id,
-			media_plane_span_up(gm->mp, gm->spans[i].id) ? "up" : "DOWN", gm->spans[i].local_addr,
-			gm->spans[i].local_port, gm->spans[i].remote_addr, gm->spans[i].remote_port, VTY_NEWLINE);
+	for (unsigned i = 0; i < media_plane_n_workers(gm->mp); i++) {
+		uint64_t cpu_us, late;
+		if (!media_plane_worker_load(gm->mp, i, &cpu_us, &late))
+			vty_out(vty, "worker %u: CPU %" PRIu64 ".%03" PRIu64 " s, %" PRIu64 " late ticks%s", i,
+				cpu_us / 1000000, cpu_us / 1000 % 1000, late, VTY_NEWLINE);
+	}
+	for (unsigned i = 0; i < gm->n_spans; i++) {
+		const struct media_span_cfg *sc = &gm->spans[i];
+		const char *st = !media_plane_span_known(gm->mp, sc->id) ? "NOT STARTED"
+				 : media_plane_span_up(gm->mp, sc->id)  ? "up"
+									 : "DOWN";
+		if (sc->driver == MEDIA_SPAN_DAHDI)
+			vty_out(vty, "span %u: %s, DAHDI channels %u-%u%s", sc->id, st, sc->dahdi_base,
+				sc->dahdi_base + tdm_span_n_ts(&sc->layout) - 1, VTY_NEWLINE);
+		else
+			vty_out(vty, "span %u: %s, CESoPSN %s:%u <-> %s:%u%s", sc->id, st, sc->local_addr, sc->local_port,
+				sc->remote_addr, sc->remote_port, VTY_NEWLINE);
+	}
 	vty_out(vty, "%-10s %-5s %-8s %-6s %-21s %8s %8s %6s %6s %7s %5s%s", "call", "CIC", "span/TS", "port", "remote",
 		"rx", "tx", "lost", "jit-ms", "foreign", "dtmf", VTY_NEWLINE);
 	struct gw_call *c;
@@ -555,8 +614,10 @@ void gw_media_vty_init(struct gw_media *gm, int node_id, int log_cat)
 	install_element(node_id, &cfg_m_ec_cmd);
 	install_element(node_id, &cfg_m_jb_cmd);
 	install_element(node_id, &cfg_m_span_to_cmd);
+	install_element(node_id, &cfg_m_span_jb_cmd);
 	install_element(node_id, &cfg_m_learn_cmd);
 	install_element(node_id, &cfg_m_span_cmd);
+	install_element(node_id, &cfg_m_span_dahdi_cmd);
 	install_element(node_id, &cfg_m_trunk_cmd);
 	install_element_ve(&show_media_cmd);
 }

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include <spandsp.h>
 
 #include "cesop.h"
+#include "dahdi_span.h"
 #include "dsp.h"
 #include "jbuf.h"
 #include "mplane.h"
@@ -34,8 +36,7 @@
 
 #define BLK 80			/* DSP block: 10 ms */
 #define MAX_PTIME 30
-#define SPAN_RING 256		/* frames buffered from a CESoPSN peer (32 ms) */
-#define SPAN_PREFILL 16		/* frames held before playing out (2 ms) */
+#define SPAN_RING 512		/* frames buffered from a CESoPSN peer (64 ms) */
 #define SPAN_MAX_TS 32
 #define FRAMES_PER_PKT 8	/* 1 ms */
 #define MAX_SOCKS 64
@@ -172,6 +173,7 @@ struct wspan {
 	uint16_t tx_seq;
 	uint32_t underruns, slips, rx_packets, tx_packets, malformed;
 	uint8_t txbuf[CESOP_CW_LEN + FRAMES_PER_PKT * SPAN_MAX_TS];
+	struct dahdi_span *dahdi;	/* DAHDI driver: the timeslots' channels (NULL: CESoPSN over UDP) */
 };
 
 struct wsock {
@@ -219,6 +221,7 @@ struct mworker {
 	uint64_t ticks;
 	/* what the control plane may read: counts only, written by the worker */
 	unsigned n_chans;
+	uint64_t late_ticks;		/* 1 ms ticks that came late (the timer had expired more than once) */
 };
 
 struct media_chan {
@@ -674,8 +677,13 @@ static void span_set_up(struct wspan *sp, bool up)
 	if (sp->up == up)
 		return;
 	sp->up = up;
-	LOGP(g_log_cat, up ? LOGL_NOTICE : LOGL_ERROR, "span %u: CESoPSN stream from %s:%u %s\n", sp->cfg.id,
-	     sp->cfg.remote_addr, sp->cfg.remote_port, up ? "up" : "stopped: span down");
+	if (sp->dahdi)
+		LOGP(g_log_cat, up ? LOGL_NOTICE : LOGL_ERROR, "span %u: DAHDI channels %u-%u %s\n", sp->cfg.id,
+		     sp->cfg.dahdi_base, sp->cfg.dahdi_base + sp->n_ts - 1,
+		     up ? "up" : sp->dahdi->alarm ? "in alarm: span down" : "silent: span down");
+	else
+		LOGP(g_log_cat, up ? LOGL_NOTICE : LOGL_ERROR, "span %u: CESoPSN stream from %s:%u %s\n", sp->cfg.id,
+		     sp->cfg.remote_addr, sp->cfg.remote_port, up ? "up" : "stopped: span down");
 	struct media_event ev = { .type = MEDIA_EV_SPAN, .span = sp->cfg.id, .ok = up };
 	post(sp->w, NULL, &ev);
 }
@@ -730,11 +738,27 @@ static void sock_read_span(struct mworker *w, struct wsock *s)
 	}
 }
 
+/* 8 frames of the channel's timeslot are at tdm_in + in_n: its 10 ms blocks run when full; the 8 frames
+ * it sends toward the timeslot */
+static const uint8_t *chan_step(struct wchan *c)
+{
+	c->in_n += FRAMES_PER_PKT;
+	if (c->in_n == BLK) {
+		block_from_tdm(c);
+		c->in_n = 0;
+	}
+	if (c->out_pos >= BLK)
+		block_to_tdm(c);
+	const uint8_t *o = c->tdm_out + c->out_pos;
+	c->out_pos += FRAMES_PER_PKT;
+	return o;
+}
+
 /* one millisecond of a span: 8 frames in to the channels, 8 frames out from them */
 static void span_tick(struct wspan *sp, struct mmsghdr *out, struct iovec *iov)
 {
 	uint8_t idle = idle_code(sp->cfg.layout.law);
-	if (!sp->playing && sp->r_count >= SPAN_PREFILL)
+	if (!sp->playing && sp->r_count >= sp->w->mp->cfg.span_jb_ms * 8)
 		sp->playing = true;
 	bool have = sp->playing && sp->r_count >= FRAMES_PER_PKT;
 	if (sp->playing && !have) {
@@ -763,16 +787,9 @@ static void span_tick(struct wspan *sp, struct mmsghdr *out, struct iovec *iov)
 				pl[f * sp->n_ts + k] = c->tdm_in[c->in_n + f];
 			continue;
 		}
-		c->in_n += FRAMES_PER_PKT;
-		if (c->in_n == BLK) {
-			block_from_tdm(c);
-			c->in_n = 0;
-		}
-		if (c->out_pos >= BLK)
-			block_to_tdm(c);
+		const uint8_t *o = chan_step(c);
 		for (unsigned f = 0; f < FRAMES_PER_PKT; f++)
-			pl[f * sp->n_ts + k] = c->tdm_out[c->out_pos + f];
-		c->out_pos += FRAMES_PER_PKT;
+			pl[f * sp->n_ts + k] = o[f];
 	}
 	if (have) {
 		sp->r_head = (sp->r_head + FRAMES_PER_PKT) % SPAN_RING;
@@ -789,6 +806,73 @@ static void span_tick(struct wspan *sp, struct mmsghdr *out, struct iovec *iov)
 	out->msg_hdr.msg_name = &sp->remote;
 	out->msg_hdr.msg_namelen = sizeof(sp->remote);
 	sp->tx_packets++;
+}
+
+/* one millisecond of a DAHDI span: each timeslot's 8 octets from and to its channel's block buffers */
+static void dahdi_tick(struct wspan *sp)
+{
+	struct dahdi_span *ds = sp->dahdi;
+	if (sp->up && sp->w->ticks - sp->last_rx_tick > sp->w->mp->cfg.span_timeout_ms)
+		span_set_up(sp, false);	/* the card stopped delivering blocks */
+	for (unsigned k = 0; k < sp->n_ts; k++) {
+		struct dahdi_ts *t = &ds->ts[k + 1];
+		if (t->fd < 0)
+			continue;
+		struct wchan *c = sp->chan[k + 1];
+		uint8_t in[FRAMES_PER_PKT], out[FRAMES_PER_PKT];
+		dahdi_ts_take(ds, t, in, FRAMES_PER_PKT);
+		if (!c) {
+			memset(out, ds->idle, sizeof(out));
+		} else if (c->cot == MEDIA_COT_LOOP) {
+			memcpy(out, in, sizeof(out));
+		} else {
+			memcpy(c->tdm_in + c->in_n, in, FRAMES_PER_PKT);
+			memcpy(out, chan_step(c), FRAMES_PER_PKT);
+		}
+		dahdi_ts_give(t, out, FRAMES_PER_PKT);
+	}
+}
+
+static void dahdi_readable(struct mworker *w, struct dahdi_ts *t)
+{
+	struct dahdi_span *ds = (struct dahdi_span *)((char *)(t - t->ts) - offsetof(struct dahdi_span, ts));
+	struct wspan *sp = NULL;
+	for (unsigned i = 0; i < w->n_spans && !sp; i++)
+		if (w->spans[i]->dahdi == ds)
+			sp = w->spans[i];
+	if (!sp)
+		return;
+	switch (dahdi_ts_rx(ds, t)) {
+	case DAHDI_RX_OK:
+		sp->last_rx_tick = w->ticks;
+		sp->rx_packets++;
+		if (!ds->alarm)
+			span_set_up(sp, true);
+		break;
+	case DAHDI_RX_ALARM:
+		span_set_up(sp, false);
+		break;
+	case DAHDI_RX_ALARM_CLEARED:
+		span_set_up(sp, true);
+		break;
+	case DAHDI_RX_FAILED:
+		LOGP(g_log_cat, LOGL_ERROR, "span %u: DAHDI channel %u failed: %s\n", sp->cfg.id,
+		     sp->cfg.dahdi_base + t->ts - 1, strerror(errno));
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, t->fd, NULL);
+		close(t->fd);
+		t->fd = -1;
+		span_set_up(sp, false);
+		break;
+	}
+}
+
+static void span_free(struct wspan *sp)
+{
+	if (sp->dahdi) {
+		dahdi_span_close(sp->dahdi);
+		free(sp->dahdi);
+	}
+	free(sp);
 }
 
 /* ---- commands ---- */
@@ -858,6 +942,24 @@ static void run_cmd(struct mworker *w, struct cmd *m)
 	switch (m->type) {
 	case CMD_SPAN_ADD: {
 		struct wspan *sp = m->sp;
+		if (sp->dahdi) {
+			if (w->n_spans >= 256) {
+				span_free(sp);
+				return;
+			}
+			for (unsigned ts = 1; ts <= sp->dahdi->n_ts; ts++) {
+				struct dahdi_ts *t = &sp->dahdi->ts[ts];
+				if (t->fd < 0)
+					continue;
+				struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)(uintptr_t)t | 2 };
+				epoll_ctl(w->epfd, EPOLL_CTL_ADD, t->fd, &ev);
+			}
+			sp->sock = -1;
+			w->spans[w->n_spans++] = sp;
+			sp->w = w;
+			sp->last_rx_tick = w->ticks;
+			return;
+		}
 		int k = -1;
 		for (unsigned i = 0; i < w->n_socks; i++)
 			if (w->socks[i].port == sp->cfg.local_port && !strcmp(w->socks[i].addr, sp->cfg.local_addr))
@@ -866,7 +968,7 @@ static void run_cmd(struct mworker *w, struct cmd *m)
 			if (m->u.i < 0 || w->n_socks >= MAX_SOCKS || w->n_spans >= 256) {
 				if (m->u.i >= 0)
 					close(m->u.i);
-				free(sp);
+				span_free(sp);
 				LOGP(g_log_cat, LOGL_ERROR, "media worker %u: span not added\n", w->idx);
 				return;
 			}
@@ -1014,13 +1116,23 @@ static void *worker_main(void *arg)
 				uint64_t exp = 0;
 				if (read(w->tfd, &exp, sizeof(exp)) != sizeof(exp))
 					continue;
+				w->late_ticks += exp - 1;
 				if (exp > 20)
-					exp = 20;	/* after a stall: catch up at most 20 ms */
+					exp = 20;
+				if (exp > 1) {
+					/* behind: what the spans' peers sent meanwhile is played before catching up */
+					for (unsigned k = 0; k < w->n_socks; k++)
+						sock_read_span(w, &w->socks[k]);
+				}	/* after a stall: catch up at most 20 ms */
 				for (uint64_t t = 0; t < exp; t++) {
 					w->ticks++;
 					memset(n_out, 0, sizeof(n_out));
 					for (unsigned s = 0; s < w->n_spans; s++) {
 						struct wspan *sp = w->spans[s];
+						if (sp->dahdi) {
+							dahdi_tick(sp);
+							continue;
+						}
 						unsigned k = (unsigned)sp->sock;
 						if (n_out[k] < 64) {
 							span_tick(sp, &out[k][n_out[k]], &iov[k][n_out[k]]);
@@ -1038,6 +1150,8 @@ static void *worker_main(void *arg)
 				drain_cmds(w);
 			} else if (d >= 16 && d < 16 + MAX_SOCKS) {
 				sock_read_span(w, &w->socks[d - 16]);
+			} else if ((d & 3) == 2) {
+				dahdi_readable(w, (struct dahdi_ts *)(uintptr_t)(d & ~(uint64_t)3));
 			} else {
 				struct wchan *c = (struct wchan *)(uintptr_t)(d & ~(uint64_t)1);
 				sock_read(w, c, d & 1);
@@ -1062,6 +1176,7 @@ void media_plane_cfg_default(struct media_plane_cfg *cfg)
 	cfg->jb_min_ms = 20;
 	cfg->jb_max_ms = 200;
 	cfg->span_timeout_ms = 100;
+	cfg->span_jb_ms = 4;
 	cfg->learn_ms = 2000;
 	cfg->dtmf_volume = 10;
 }
@@ -1153,12 +1268,12 @@ static int plane_destructor(struct media_plane *mp)
 			if (m2->type == CMD_CHAN_ADD)
 				chan_close(m2->ch);
 			if (m2->type == CMD_SPAN_ADD)
-				free(m2->sp);
+				span_free(m2->sp);
 			w->q_head = (w->q_head + 1) % QCAP;
 			w->q_n--;
 		}
 		for (unsigned s = 0; s < w->n_spans; s++)
-			free(w->spans[s]);
+			span_free(w->spans[s]);
 		for (unsigned s = 0; s < w->n_socks; s++)
 			close(w->socks[s].fd);
 		close(w->epfd);
@@ -1219,6 +1334,8 @@ struct media_plane *media_plane_create(void *ctx, const struct media_plane_cfg *
 	if (!mp)
 		return NULL;
 	mp->cfg = *cfg;
+	if (mp->cfg.span_jb_ms < 1 || mp->cfg.span_jb_ms > 32)
+		mp->cfg.span_jb_ms = 4;
 	mp->cb = cb;
 	mp->priv = priv;
 	if (mp->cfg.port_max < mp->cfg.port_min + 1)
@@ -1269,6 +1386,20 @@ unsigned media_plane_n_workers(const struct media_plane *mp)
 	return mp->n_w;
 }
 
+int media_plane_worker_load(const struct media_plane *mp, unsigned idx, uint64_t *cpu_us, uint64_t *late_ticks)
+{
+	if (idx >= mp->n_w || !mp->w[idx].running)
+		return -ENOENT;
+	const struct mworker *w = &mp->w[idx];
+	clockid_t cid;
+	struct timespec t;
+	if (pthread_getcpuclockid(w->thr, &cid) || clock_gettime(cid, &t))
+		return -EIO;
+	*cpu_us = (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+	*late_ticks = w->late_ticks;
+	return 0;
+}
+
 unsigned media_plane_n_chans(const struct media_plane *mp)
 {
 	return mp->n_chans;
@@ -1302,12 +1433,50 @@ static int span_index(const struct media_plane *mp, unsigned id)
 	return -1;
 }
 
+static void span_record(struct media_plane *mp, struct mworker *w, struct wspan *sp, const struct media_span_cfg *sc)
+{
+	unsigned i = mp->n_spans++;
+	mp->spans[i].id = sc->id;
+	mp->spans[i].w = w;
+	mp->spans[i].sp = sp;
+	mp->spans[i].n_ts = sp->n_ts;
+	mp->spans[i].up = false;
+	snprintf(mp->spans[i].local_addr, sizeof(mp->spans[i].local_addr), "%s", sc->local_addr);
+	mp->spans[i].local_port = sc->local_port;
+}
+
+/* DAHDI: the channels are opened here, so that a missing card or driver is the caller's error */
+static int span_add_dahdi(struct media_plane *mp, const struct media_span_cfg *sc)
+{
+	struct wspan *sp = calloc(1, sizeof(*sp));
+	struct dahdi_span *ds = calloc(1, sizeof(*ds));
+	if (!sp || !ds) {
+		free(sp);
+		free(ds);
+		return -ENOMEM;
+	}
+	int rc = dahdi_span_open(ds, &sc->layout, sc->dahdi_base);
+	if (rc < 0) {
+		free(sp);
+		free(ds);
+		return rc;
+	}
+	sp->cfg = *sc;
+	sp->n_ts = tdm_span_n_ts(&sc->layout);
+	sp->dahdi = ds;
+	struct mworker *w = &mp->w[mp->n_spans % mp->n_w];
+	span_record(mp, w, sp, sc);
+	struct cmd m = { .type = CMD_SPAN_ADD, .sp = sp, .u.i = -1 };
+	send_cmd(w, &m);
+	return 0;
+}
+
 int media_plane_span_add(struct media_plane *mp, const struct media_span_cfg *sc)
 {
 	if (span_index(mp, sc->id) >= 0 || mp->n_spans >= 256)
 		return -EEXIST;
-	if (sc->driver != MEDIA_SPAN_UDP)
-		return -ENOTSUP;	/* DAHDI spans: see docs/media.md */
+	if (sc->driver == MEDIA_SPAN_DAHDI)
+		return span_add_dahdi(mp, sc);
 	/* spans on one local port share a worker and a socket (one sendmmsg per tick for all of them) */
 	struct mworker *w = NULL;
 	unsigned sharing = 0;
@@ -1336,14 +1505,7 @@ int media_plane_span_add(struct media_plane *mp, const struct media_span_cfg *sc
 	sp->remote.sin_family = AF_INET;
 	sp->remote.sin_port = htons(sc->remote_port);
 	inet_pton(AF_INET, sc->remote_addr, &sp->remote.sin_addr);
-	unsigned i = mp->n_spans++;
-	mp->spans[i].id = sc->id;
-	mp->spans[i].w = w;
-	mp->spans[i].sp = sp;
-	mp->spans[i].n_ts = sp->n_ts;
-	mp->spans[i].up = false;
-	snprintf(mp->spans[i].local_addr, sizeof(mp->spans[i].local_addr), "%s", sc->local_addr);
-	mp->spans[i].local_port = sc->local_port;
+	span_record(mp, w, sp, sc);
 	struct cmd m = { .type = CMD_SPAN_ADD, .sp = sp, .u.i = fd };
 	send_cmd(w, &m);
 	return 0;

@@ -22,6 +22,7 @@ struct media_plane_cfg {
 	bool ec_default;		/* canceller on unless the call says otherwise */
 	unsigned jb_min_ms, jb_max_ms;
 	unsigned span_timeout_ms;	/* no CESoPSN packet for this long: the span is down */
+	unsigned span_jb_ms;		/* CESoPSN: received frames held before playout starts (1..32 ms) */
 	unsigned learn_ms;		/* symmetric RTP: a new source may be learned this long after the SDP */
 	uint8_t dtmf_volume;		/* RFC 4733 volume we send (-dBm0) */
 };
@@ -96,6 +97,9 @@ int media_plane_span_add(struct media_plane *mp, const struct media_span_cfg *sc
 bool media_plane_span_known(const struct media_plane *mp, unsigned id);
 bool media_plane_span_up(const struct media_plane *mp, unsigned id);
 unsigned media_plane_n_chans(const struct media_plane *mp);
+/* A worker thread's CPU time so far and its 1 ms ticks that came late (the worker was behind). 0 or
+ * -errno. */
+int media_plane_worker_load(const struct media_plane *mp, unsigned idx, uint64_t *cpu_us, uint64_t *late_ticks);
 
 /* A channel on (span, ts) with an RTP/RTCP port pair, or, local, with a test generator and analyser in
  * place of RTP (pstn-sim). NULL: no span, no free port. The owner comes back in events. */

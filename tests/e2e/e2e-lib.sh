@@ -12,8 +12,9 @@ if ! command -v "$SIPP" >/dev/null 2>&1; then
 	exit 77
 fi
 
-# ports from the pid so parallel runs do not meet: M3UA, our SIP, SIPp UAS, SIPp UAC, VTY
-base=$((31000 + ($$ % 400) * 10))
+# ports from the pid so parallel runs do not meet, 20 per run: M3UA, our SIP, SIPp UAS, SIPp UAC, VTY,
+# a dead SIP peer (5); the media test takes 6-19
+base=$((31000 + ($$ % 200) * 20))
 P_M3UA=$base; P_SIP=$((base + 1)); P_UAS=$((base + 2)); P_UAC=$((base + 3)); P_VTY=$((base + 4))
 P_DEAD=$((base + 5))	# nothing listens there: a dead SIP peer
 cat >"$out/isupgw.cfg" <<EOF

@@ -16,7 +16,7 @@ P_SPAN_GW=$((base + 6)); P_SPAN_SIM=$((base + 7)); P_RTP=$((base + 8))
 cat >>"$out/isupgw.cfg" <<EOF2
 media
  rtp-address 127.0.0.1
- rtp-port-range $((base + 200)) $((base + 299))
+ rtp-port-range $((base + 10)) $((base + 19))
  workers 2
  tone-plan itu
  echo-canceller off

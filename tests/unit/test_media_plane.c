@@ -24,7 +24,7 @@
 #include "media/mplane.h"
 #include "media/rtp.h"
 
-#define BASE 31400	/* span ports; RTP range above */
+#define BASE 24400	/* span ports; RTP range above */
 
 static void *ctx;
 static struct media_plane *mp;
@@ -174,6 +174,7 @@ static void test_plane(void)
 	cfg.port_max = BASE + 199;
 	cfg.workers = 2;
 	cfg.ec_default = false;
+	cfg.span_jb_ms = 10;	/* both spans' ends are in this process: a stalled machine delays both */
 	mp = media_plane_create(ctx, &cfg, on_event, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
 	CU_ASSERT_EQUAL(media_plane_n_workers(mp), 2);
@@ -296,6 +297,11 @@ static void test_plane(void)
 	c3.local_port = BASE + 3;
 	c3.remote_port = BASE + 12;
 	CU_ASSERT_EQUAL(media_plane_span_add(mp, &c3), 0);
+	/* a DAHDI span without a card (or a build without DAHDI) is refused, the plane unharmed */
+	struct media_span_cfg d9 = { .id = 9, .driver = MEDIA_SPAN_DAHDI, .dahdi_base = 1 };
+	tdm_span_init(&d9.layout, TDM_SPAN_E1);
+	CU_ASSERT(media_plane_span_add(mp, &d9) < 0);
+	CU_ASSERT(!media_plane_span_known(mp, 9));
 	int feed = udp_sock(BASE + 12);
 	uint8_t pk[4 + 8 * 31];
 	memset(pk, 0xd5, sizeof(pk));

@@ -4,11 +4,14 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "cunit_run.h"
 #include "media/cesop.h"
+#include "media/dahdi_span.h"
 #include "media/jbuf.h"
 #include "media/rtp.h"
 
@@ -229,6 +232,84 @@ static void test_jbuf(void)
 	CU_ASSERT_EQUAL(j.resyncs, rs + 1);
 }
 
+/* The DAHDI driver's timeslot buffering, on socket pairs standing in for /dev/dahdi/channel */
+static void test_dahdi_ts(void)
+{
+	struct tdm_span layout;
+	tdm_span_init(&layout, TDM_SPAN_E1);
+	struct dahdi_span ds;
+	dahdi_span_init(&ds, &layout);
+	CU_ASSERT_EQUAL(ds.n_ts, 31);
+	CU_ASSERT_EQUAL(ds.idle, 0xd5);
+	int sv[2];
+	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv) == 0);
+	dahdi_ts_attach(&ds, 1, sv[0]);
+	struct dahdi_ts *t = &ds.ts[1];
+	uint8_t in[DAHDI_TS_BLOCK], out[8];
+
+	/* nothing yet: idle code, not an underrun */
+	CU_ASSERT(!dahdi_ts_take(&ds, t, out, 8));
+	CU_ASSERT_EQUAL(out[0], 0xd5);
+	CU_ASSERT_EQUAL(t->underruns, 0);
+	CU_ASSERT_EQUAL(dahdi_ts_rx(&ds, t), DAHDI_RX_OK);
+
+	/* one card block: 20 ms of 8 octets, in order, then an underrun */
+	for (unsigned i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)i;
+	CU_ASSERT_EQUAL(write(sv[1], in, sizeof(in)), (ssize_t)sizeof(in));
+	CU_ASSERT_EQUAL(dahdi_ts_rx(&ds, t), DAHDI_RX_OK);
+	CU_ASSERT_EQUAL(t->rx_n, DAHDI_TS_BLOCK);
+	bool in_order = true;
+	for (unsigned k = 0; k < DAHDI_TS_BLOCK / 8; k++) {
+		CU_ASSERT(dahdi_ts_take(&ds, t, out, 8));
+		for (unsigned i = 0; i < 8; i++)
+			in_order &= out[i] == (uint8_t)(k * 8 + i);
+	}
+	CU_ASSERT(in_order);
+	CU_ASSERT(!dahdi_ts_take(&ds, t, out, 8));
+	CU_ASSERT_EQUAL(t->underruns, 1);
+	/* half a block does not restart the playout: a whole one does */
+	CU_ASSERT_EQUAL(write(sv[1], in, 80), 80);
+	dahdi_ts_rx(&ds, t);
+	CU_ASSERT(!dahdi_ts_take(&ds, t, out, 8));
+	CU_ASSERT_EQUAL(t->underruns, 1);
+	CU_ASSERT_EQUAL(write(sv[1], in, 80), 80);
+	dahdi_ts_rx(&ds, t);
+	CU_ASSERT(dahdi_ts_take(&ds, t, out, 8));
+
+	/* the card runs ahead: the ring keeps the newest 80 ms and counts the slip */
+	for (unsigned b = 0; b < 6; b++)
+		CU_ASSERT_EQUAL(write(sv[1], in, sizeof(in)), (ssize_t)sizeof(in));
+	CU_ASSERT_EQUAL(dahdi_ts_rx(&ds, t), DAHDI_RX_OK);
+	CU_ASSERT_EQUAL(t->rx_n, DAHDI_RX_RING);
+	CU_ASSERT(t->slips >= 1);
+
+	/* toward the card: a block once 20 ms are given */
+	uint8_t blk[DAHDI_TS_BLOCK * 2];
+	for (unsigned k = 0; k < DAHDI_TS_BLOCK / 8 - 1; k++) {
+		for (unsigned i = 0; i < 8; i++)
+			out[i] = (uint8_t)(k * 8 + i + 1);
+		dahdi_ts_give(t, out, 8);
+	}
+	CU_ASSERT_EQUAL(read(sv[1], blk, sizeof(blk)), -1);
+	dahdi_ts_give(t, out, 8);
+	CU_ASSERT_EQUAL(read(sv[1], blk, sizeof(blk)), DAHDI_TS_BLOCK);
+	CU_ASSERT_EQUAL(blk[0], 1);
+	CU_ASSERT_EQUAL(blk[151], 152);
+	CU_ASSERT_EQUAL(t->tx_blocks, 1);
+
+	/* the far end goes away: the timeslot reports failure (the media plane takes the span down) */
+	close(sv[1]);
+	CU_ASSERT_EQUAL(dahdi_ts_rx(&ds, t), DAHDI_RX_FAILED);
+	dahdi_span_close(&ds);
+	CU_ASSERT_EQUAL(t->fd, -1);
+
+	/* without a card (or without DAHDI built in) opening a span fails cleanly */
+	CU_ASSERT(dahdi_span_open(&ds, &layout, 1) < 0);
+	for (unsigned ts = 1; ts <= 31; ts++)
+		CU_ASSERT_EQUAL(ds.ts[ts].fd, -1);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -240,5 +321,6 @@ int main(void)
 	CU_add_test(s, "RTCP SR + SDES + BYE, A.2 validity", test_rtcp);
 	CU_add_test(s, "CESoPSN control word (RFC 5086 5.2)", test_cesop);
 	CU_add_test(s, "adaptive jitter buffer", test_jbuf);
+	CU_add_test(s, "DAHDI timeslot blocks, underrun, slip, failure", test_dahdi_ts);
 	return cunit_run();
 }

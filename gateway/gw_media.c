@@ -14,6 +14,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "gw.h"
+#include "isup/isup_net.h"
 #include "gw_call.h"
 #include "gw_media.h"
 #include "sip/sdp_oa.h"
@@ -21,12 +22,16 @@
 static int g_cat = DLGLOBAL;
 void media_plane_set_log_cat(int cat);
 
+static void blk_retry_cb(void *data);
+
 struct gw_media *gw_media_alloc(struct gw *gw)
 {
 	struct gw_media *gm = talloc_zero(gw->ctx, struct gw_media);
 	if (!gm)
 		return NULL;
 	gm->gw = gw;
+	gm->span_blocking = true;
+	osmo_timer_setup(&gm->blk_retry, blk_retry_cb, gm);
 	media_plane_cfg_default(&gm->cfg);
 	return gm;
 }
@@ -161,6 +166,77 @@ void gw_media_cot_test(struct isup_trunk *tg, uint16_t cic, struct isup_call *ca
 	osmo_timer_schedule(k->timer, 1, 500000);	/* Q.724: well inside T24 (< 2 s) */
 }
 
+/* ---- a failed span blocks its circuits ---- */
+
+/* The trunk's existing CICs on span index k of its span list: first and range (at most 31). */
+static bool span_cics(const struct gw_media *gm, const struct gw_media_trunk *t, unsigned k, struct isup_trunk *tg,
+		      uint16_t *first, uint8_t *range)
+{
+	struct tdm_span layouts[GW_MEDIA_TRUNK_SPANS];
+	for (unsigned i = 0; i < t->n_spans; i++) {
+		const struct media_span_cfg *sc = span_cfg(gm, t->spans[i]);
+		if (!sc)
+			return false;
+		layouts[i] = sc->layout;
+	}
+	int lo = -1, hi = -1;
+	for (unsigned ts = 0; ts < 32; ts++) {
+		uint16_t cic;
+		if (tdm_ts_to_cic(k, ts, t->cic_base, layouts, t->n_spans, &cic) || !isup_trunk_circuit(tg, cic))
+			continue;
+		if (lo < 0)
+			lo = cic;
+		hi = cic;
+	}
+	if (lo < 0 || hi - lo > 31)
+		return false;
+	*first = (uint16_t)lo;
+	*range = (uint8_t)(hi - lo);
+	return true;
+}
+
+/* Q.764 2.8.2: circuits whose span failed are blocked toward the far exchange (hardware failure oriented
+ * CGB, which also releases their calls) and unblocked (CGU) when the span is back. A group procedure
+ * still running is waited for. */
+static void span_blocking_sync(struct gw_media *gm)
+{
+	bool retry = false;
+	for (unsigned i = 0; i < gm->n_trunks; i++) {
+		struct gw_media_trunk *t = &gm->trunks[i];
+		struct isup_trunk *tg = gm->gw->net ? isup_net_trunk_find(gm->gw->net, t->trunk) : NULL;
+		if (!tg)
+			continue;
+		for (unsigned k = 0; k < t->n_spans; k++) {
+			bool want = gm->span_blocking && t->spans[k] < 256 && gm->span_lost[t->spans[k]];
+			uint16_t first;
+			uint8_t range;
+			if (want == t->hw_blocked[k])
+				continue;
+			if (!span_cics(gm, t, k, tg, &first, &range)) {
+				t->hw_blocked[k] = want;
+				continue;
+			}
+			int rc = want ? isup_group_block(tg, first, range, true) : isup_group_unblock(tg, first, range, true);
+			if (rc == -EBUSY) {
+				retry = true;
+				continue;
+			}
+			t->hw_blocked[k] = want;
+			LOGP(g_cat, rc ? LOGL_ERROR : LOGL_NOTICE, "trunk %s CIC %u-%u (span %u): %s%s\n", t->trunk, first,
+			     first + range, t->spans[k],
+			     want ? "hardware blocked (CGB), the span failed" : "unblocked (CGU), the span is back",
+			     rc ? ": not sent" : "");
+		}
+	}
+	if (retry)
+		osmo_timer_schedule(&gm->blk_retry, 1, 0);
+}
+
+static void blk_retry_cb(void *data)
+{
+	span_blocking_sync(data);
+}
+
 /* ---- events ---- */
 
 static bool call_alive(struct gw *gw, const void *p)
@@ -179,6 +255,10 @@ static void on_event(void *priv, const struct media_event *ev)
 	case MEDIA_EV_SPAN:
 		LOGP(g_cat, ev->ok ? LOGL_NOTICE : LOGL_ERROR, "span %u %s\n", ev->span,
 		     ev->ok ? "up" : "down: its timeslots carry no speech");
+		if (ev->span < 256) {
+			gm->span_lost[ev->span] = !ev->ok;
+			span_blocking_sync(gm);
+		}
 		break;
 	case MEDIA_EV_COT: {
 		struct gw_media_cot *k = cot_find(gm, ev->owner);
@@ -226,6 +306,7 @@ void gw_media_stop(struct gw_media *gm)
 		return;
 	while (gm->cots)
 		cot_free(gm, gm->cots);
+	osmo_timer_del(&gm->blk_retry);
 	media_plane_destroy(gm->mp);
 	gm->mp = NULL;
 }
@@ -431,6 +512,14 @@ DEFUN(cfg_m_span_jb, cfg_m_span_jb_cmd, "span-jitter-buffer <1-32>",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_m_span_blk, cfg_m_span_blk_cmd, "span-down-blocking (on|off)",
+      "Circuits of a failed span: hardware oriented blocking toward the far exchange (CGB, Q.764 2.8.2)\n"
+      "Block them while the span is down, unblock when it is back (default)\n" "Leave them as they are\n")
+{
+	g_gm->span_blocking = !strcmp(argv[0], "on");
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_m_learn, cfg_m_learn_cmd, "rtp-learning <0-60000>",
       "Symmetric RTP: how long after an SDP a new source address may be learned (0: never)\n" "Milliseconds\n")
 {
@@ -533,6 +622,7 @@ static int config_write_media(struct vty *vty)
 	vty_out(vty, " jitter-buffer %u %u%s", c->jb_min_ms, c->jb_max_ms, VTY_NEWLINE);
 	vty_out(vty, " span-timeout %u%s", c->span_timeout_ms, VTY_NEWLINE);
 	vty_out(vty, " span-jitter-buffer %u%s", c->span_jb_ms, VTY_NEWLINE);
+	vty_out(vty, " span-down-blocking %s%s", g_gm->span_blocking ? "on" : "off", VTY_NEWLINE);
 	vty_out(vty, " rtp-learning %u%s", c->learn_ms, VTY_NEWLINE);
 	for (unsigned i = 0; i < g_gm->n_spans; i++) {
 		const struct media_span_cfg *s = &g_gm->spans[i];
@@ -615,6 +705,7 @@ void gw_media_vty_init(struct gw_media *gm, int node_id, int log_cat)
 	install_element(node_id, &cfg_m_jb_cmd);
 	install_element(node_id, &cfg_m_span_to_cmd);
 	install_element(node_id, &cfg_m_span_jb_cmd);
+	install_element(node_id, &cfg_m_span_blk_cmd);
 	install_element(node_id, &cfg_m_learn_cmd);
 	install_element(node_id, &cfg_m_span_cmd);
 	install_element(node_id, &cfg_m_span_dahdi_cmd);

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <osmocom/core/timer.h>
+
 #include "media/mplane.h"
 
 struct gw;
@@ -24,6 +26,7 @@ struct gw_media_trunk {
 	uint16_t cic_base;
 	unsigned spans[GW_MEDIA_TRUNK_SPANS];
 	unsigned n_spans;
+	bool hw_blocked[GW_MEDIA_TRUNK_SPANS];	/* a hardware oriented CGB went out for this span's CICs */
 };
 
 struct gw_media_cot {
@@ -45,6 +48,9 @@ struct gw_media {
 	unsigned n_trunks;
 	struct media_plane *mp;
 	struct gw_media_cot *cots;
+	bool span_blocking;		/* a span that fails blocks its circuits (hardware oriented CGB) */
+	bool span_lost[256];		/* by span number: was up, is down now */
+	struct osmo_timer_list blk_retry;
 };
 
 struct gw_media *gw_media_alloc(struct gw *gw);

@@ -489,8 +489,20 @@ int isup_group_reset(struct isup_trunk *tg, uint16_t first, uint8_t range)
 	return grp_start(tg, &tg->grs, first, range, false);
 }
 
+/* Blocking and unblocking the same group: the one started last wins and the other's repetition stops
+ * (T18/T19 when CGU is sent, T20/T21 when CGB is), else a late repeat would undo it at the far end. */
+static void grp_supersede(struct isup_trunk *tg, struct isup_grp_proc *g, uint16_t first, uint8_t range)
+{
+	if (!g->active || g->cic != first || g->rs.range != range)
+		return;
+	LOGP(isup_log_cat, LOGL_INFO, "%s CIC %u: %s procedure abandoned, superseded\n", tg->name, first,
+	     isup_msg_abbr(tg->variant, g->type));
+	grp_stop(g);
+}
+
 int isup_group_block(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw)
 {
+	grp_supersede(tg, &tg->cgu, first, range);
 	int rc = grp_start(tg, &tg->cgb, first, range, true);
 	if (rc)
 		return rc;
@@ -509,6 +521,7 @@ int isup_group_block(struct isup_trunk *tg, uint16_t first, uint8_t range, bool 
 
 int isup_group_unblock(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw)
 {
+	grp_supersede(tg, &tg->cgb, first, range);
 	int rc = grp_start(tg, &tg->cgu, first, range, true);
 	if (rc)
 		return rc;

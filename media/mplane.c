@@ -174,6 +174,7 @@ struct wspan {
 	uint32_t underruns, slips, rx_packets, tx_packets, malformed;
 	uint8_t txbuf[CESOP_CW_LEN + FRAMES_PER_PKT * SPAN_MAX_TS];
 	struct dahdi_span *dahdi;	/* DAHDI driver: the timeslots' channels (NULL: CESoPSN over UDP) */
+	bool tx_off;			/* CESoPSN: nothing sent (the far end sees the span fail) */
 };
 
 struct wsock {
@@ -185,7 +186,7 @@ struct wsock {
 };
 
 enum cmd_type {
-	CMD_SPAN_ADD, CMD_CHAN_ADD, CMD_CHAN_DEL, CMD_REMOTE, CMD_TONE, CMD_EC, CMD_COT, CMD_GEN, CMD_DIAL, CMD_STOP
+	CMD_SPAN_ADD, CMD_CHAN_ADD, CMD_CHAN_DEL, CMD_REMOTE, CMD_TONE, CMD_EC, CMD_COT, CMD_GEN, CMD_DIAL, CMD_SPAN_TX, CMD_STOP
 };
 
 struct cmd {
@@ -1059,6 +1060,9 @@ static void run_cmd(struct mworker *w, struct cmd *m)
 		/* local channels: digits in-band, 100 ms on and 100 ms off */
 		snprintf(c->dial + strlen(c->dial), sizeof(c->dial) - strlen(c->dial), "%s", m->u.digits);
 		return;
+	case CMD_SPAN_TX:
+		m->sp->tx_off = !m->u.i;
+		return;
 	case CMD_STOP:
 		w->running = false;
 		return;
@@ -1134,7 +1138,12 @@ static void *worker_main(void *arg)
 							continue;
 						}
 						unsigned k = (unsigned)sp->sock;
-						if (n_out[k] < 64) {
+						if (sp->tx_off) {
+							/* still consumed, so the channels run; nothing sent */
+							struct mmsghdr dummy;
+							struct iovec dv;
+							span_tick(sp, &dummy, &dv);
+						} else if (n_out[k] < 64) {
 							span_tick(sp, &out[k][n_out[k]], &iov[k][n_out[k]]);
 							n_out[k]++;
 						}
@@ -1508,6 +1517,16 @@ int media_plane_span_add(struct media_plane *mp, const struct media_span_cfg *sc
 	span_record(mp, w, sp, sc);
 	struct cmd m = { .type = CMD_SPAN_ADD, .sp = sp, .u.i = fd };
 	send_cmd(w, &m);
+	return 0;
+}
+
+int media_plane_span_tx(struct media_plane *mp, unsigned id, bool on)
+{
+	int i = span_index(mp, id);
+	if (i < 0)
+		return -ENOENT;
+	struct cmd m = { .type = CMD_SPAN_TX, .sp = mp->spans[i].sp, .u.i = on };
+	send_cmd(mp->spans[i].w, &m);
 	return 0;
 }
 

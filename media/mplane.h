@@ -95,6 +95,8 @@ unsigned media_plane_n_workers(const struct media_plane *mp);
 /* A span, handed to a worker (spans sharing a local port go to the same one). 0 or -errno. */
 int media_plane_span_add(struct media_plane *mp, const struct media_span_cfg *sc);
 bool media_plane_span_known(const struct media_plane *mp, unsigned id);
+/* CESoPSN: stop (and restart) sending on a span, as a failed line would; what arrives is still played. */
+int media_plane_span_tx(struct media_plane *mp, unsigned id, bool on);
 bool media_plane_span_up(const struct media_plane *mp, unsigned id);
 unsigned media_plane_n_chans(const struct media_plane *mp);
 /* A worker thread's CPU time so far and its 1 ms ticks that came late (the worker was behind). 0 or

@@ -6,12 +6,18 @@
 # ringback heard on the timeslot while the SIP side alerts without SDP (and the ACM says in-band
 # information), 1000 Hz from the timeslot heard at the RTP peer, 1400 Hz from the RTP peer heard on the
 # timeslot, DTMF both ways (in-band <-> RFC 4733), a stranger's RTP on the port ignored and counted, and
-# no RTP once the call is released.
+# no RTP once the call is released; tshark decodes the span's CESoPSN and the call's RTP (no loss, no
+# malformed packet, the RFC 4733 digit). A second call whose SIP side speaks PCMU only: A-law on the span,
+# mu-law in RTP, the tones still heard both ways. A third whose IAM asks for a continuity check: the
+# gateway loops the timeslot, pstn-sim's 2010 Hz comes back, COT, then the call; then pstn-sim's span
+# stops (a line failure): the gateway blocks the span's circuits (hardware CGB) and unblocks them (CGU)
+# when the stream is back.
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-media-out}
 [ $# -gt 0 ] && shift
 only="$*"
 . "$here/e2e-lib.sh"
+. "$here/capture.sh"
 P_SPAN_GW=$((base + 6)); P_SPAN_SIM=$((base + 7)); P_RTP=$((base + 8))
 cat >>"$out/isupgw.cfg" <<EOF2
 media
@@ -26,11 +32,23 @@ EOF2
 sed -i 's/^ logging level call info/ logging level call info\n logging level media info/' "$out/isupgw.cfg"
 gw_start
 
+# pstn-sim with its span toward the gateway runs $out/CASE.script; then SIPp ($sipp) is waited for
+sim_span_run() {
+	"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --span $P_SPAN_SIM:$P_SPAN_GW \
+		--script "$out/$1.script" --timeout 40 >"$out/$1.sim" 2>&1
+	rs=$?
+	wait $sipp
+	SIPP_RC=$?
+}
+
+capture_start "udp portrange $P_SPAN_GW-$((base + 19))" "$out/media.pcap" 90
+
 c=media-i2s
-python3 "$here/rtp-peer.py" --port $P_RTP --freq 1400 --duration 11 --digit 9 --digit-at 1.5 --stranger \
-	--quiet-after 9.5 >"$out/$c.rtp" 2>&1 &
+if selected $c; then
+python3 "$here/rtp-peer.py" --port $P_RTP --freq 1400 --duration 13 --digit 9 --digit-at 1.5 --stranger \
+	>"$out/$c.rtp" 2>&1 &
 peer=$!
-"$SIPP" -sf "$here/sipp/uas-media.xml" -key rtpport $P_RTP -i 127.0.0.1 -p $P_UAS -m 1 -timeout 25 -timeout_error \
+"$SIPP" -sf "$here/sipp/uas-media.xml" -key rtpport $P_RTP -key pt 8 -key codec PCMA -i 127.0.0.1 -p $P_UAS -m 1 -timeout 25 -timeout_error \
 	-trace_msg -message_file "$out/$c.msg" -trace_logs -log_file "$out/$c.sipp" >/dev/null 2>"$out/$c.sipperr" &
 sipp=$!
 wait_udp_port $P_UAS
@@ -55,12 +73,8 @@ wait 1
 listen last
 silence last
 quit" >"$out/$c.script"
-"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --span $P_SPAN_SIM:$P_SPAN_GW \
-	--script "$out/$c.script" --timeout 40 >"$out/$c.sim" 2>&1
-rs=$?
+sim_span_run $c
 wait $vtyjob
-wait $sipp
-SIPP_RC=$?
 wait $peer
 cat "$out/$c.rtp"
 grep -E "event: (audio|dtmf|span)" "$out/$c.sim"
@@ -75,11 +89,102 @@ sipp_ok $c &&
 	want $c rtp "digits \[5\]" &&
 	want $c sim "event: dtmf [0-9]* 9" &&
 	want $c sim "event: audio [0-9]* 0 Hz -[5-9][0-9] dBm0" &&
-	want $c rtp "packets after 9.5 s: 0" &&
+	want $c rtp "stream stopped [0-9.]* s before the end, no packet after it" &&
 	! grep -q "event: audio [0-9]* [56][0-9][0-9] Hz" "$out/$c.sim" &&
 	grep -q "closed: .*foreign [1-9]" "$out/isupgw.log" &&
 	want $c show "span 0: up" && want $c show "call-[0-9]* *[0-9]* *0/[0-9]* .* 127.0.0.1:$P_RTP " && ok $c ||
 	{ [ $fail -gt 0 ] || bad $c "see $out"; }
+fi
+
+# the same direction, the SIP side PCMU only: the gateway transcodes between the A-law span and mu-law RTP
+c=media-ulaw
+if selected $c; then
+python3 "$here/rtp-peer.py" --port $P_RTP --law ulaw --freq 1400 --duration 9 >"$out/$c.rtp" 2>&1 &
+peer=$!
+"$SIPP" -sf "$here/sipp/uas-media.xml" -key rtpport $P_RTP -key pt 0 -key codec PCMU -i 127.0.0.1 -p $P_UAS -m 1 \
+	-timeout 25 -timeout_error -trace_msg -message_file "$out/$c.msg" >/dev/null 2>"$out/$c.sipperr" &
+sipp=$!
+wait_udp_port $P_UAS
+printf '%s\n' "expect signalling 30
+wait 1
+call 301234567 4930999
+tone last 1000 -10
+expect ANSWER 10
+wait 2
+listen last
+expect RELEASE 10
+quit" >"$out/$c.script"
+sim_span_run $c
+wait $peer
+cat "$out/$c.rtp"
+grep -E "event: audio" "$out/$c.sim"
+[ $rs = 0 ] || bad $c "pstn-sim exited $rs"
+sipp_ok $c &&
+	want $c msg "m=audio [0-9]* RTP/AVP 0 101" &&
+	want $c rtp "second [0-9]*: 99[0-9] Hz\|second [0-9]*: 10[01][0-9] Hz" &&
+	want $c rtp "packets of another payload type than 0: 0" &&
+	want $c sim "event: audio [0-9]* 1[34][0-9][0-9] Hz" && ok $c ||
+	{ [ $fail -gt 0 ] || bad $c "see $out"; }
+fi
+
+# continuity check on the call's circuit, then the span fails and comes back
+c=media-cot
+if selected $c; then
+"$SIPP" -sn uas -i 127.0.0.1 -p $P_UAS -m 1 -timeout 25 -timeout_error -trace_msg -message_file "$out/$c.msg" \
+	>/dev/null 2>"$out/$c.sipperr" &
+sipp=$!
+wait_udp_port $P_UAS
+printf '%s\n' "expect signalling 30
+wait 1
+callx IAM cic=0 nci.cot_ind=1 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=301234567
+expect ANSWER 10
+wait 1
+release last
+wait 2
+span off
+wait 2
+span on
+wait 2
+quit" >"$out/$c.script"
+sim_span_run $c
+grep -E "event: cot|COT|CG[BU]" "$out/$c.sim"
+grep -E "continuity|blocked|span 0" "$out/isupgw.log" | tail -6
+[ $rs = 0 ] || bad $c "pstn-sim exited $rs"
+sipp_ok $c &&
+	want $c sim "event: cot [0-9]* passed" &&
+	! grep -q "no call on CIC" "$out/$c.sim" &&
+	want $c sim "-> COT .*coti.cot=1" &&
+	want $c sim "<- CGB .*cgsmt.type=1" &&
+	want $c sim "-> CGBA" &&
+	want $c sim "<- CGU .*cgsmt.type=1" &&
+	want $c sim "-> CGUA" && ok $c ||
+	{ [ $fail -gt 0 ] || bad $c "see $out"; }
+fi
+
+# tshark, independently of our code, on what crossed the span and the RTP ports
+if [ -n "$capture" ]; then
+	kill $capture 2>/dev/null
+	wait $capture 2>/dev/null
+	dec="-d udp.port==$P_SPAN_GW,pwcesopsn -d udp.port==$P_RTP,rtp"
+	nces=$("$TSHARK" -r "$out/media.pcap" $dec -Y "pwcesopsn && pwcesopsn.payload.len == 248" 2>/dev/null | wc -l)
+	nrtp=$("$TSHARK" -r "$out/media.pcap" $dec -Y "rtp.p_type == 8 && udp.dstport == $P_RTP" 2>/dev/null | wc -l)
+	nev=$("$TSHARK" -r "$out/media.pcap" $dec -Y "rtpevent.event_id == 5 && rtpevent.end_of_event == 1" 2>/dev/null | wc -l)
+	nbad=$("$TSHARK" -r "$out/media.pcap" $dec -Y "_ws.malformed || _ws.expert.severity >= error" 2>/dev/null | wc -l)
+	"$TSHARK" -r "$out/media.pcap" $dec -q -z rtp,streams 2>/dev/null >"$out/rtp-streams.txt"
+	echo "---- tshark: $nces CESoPSN packets of 8 E1 frames, $nrtp PCMA packets to the phone, $nev RFC 4733 end packets of digit 5, $nbad malformed/errors"
+	cat "$out/rtp-streams.txt"
+	c=media-tshark
+	[ "$nces" -ge 5000 ] || bad $c "only $nces CESoPSN packets decoded"
+	[ "$nrtp" -ge 100 ] || bad $c "only $nrtp PCMA packets toward the phone"
+	[ "$nev" -ge 1 ] || bad $c "tshark saw no end of digit 5"
+	[ "$nbad" = 0 ] || bad $c "$nbad malformed packets"
+	# the gateway's streams (SSRC not the test peer's 0x51515151): no loss, no wrong sequence
+	awk '/0x/ && !/0x51515151/ && !/0x66666666/' "$out/rtp-streams.txt" >"$out/rtp-gw-streams.txt"
+	[ -s "$out/rtp-gw-streams.txt" ] || bad $c "tshark found none of the gateway's RTP streams"
+	grep -q " X *$" "$out/rtp-gw-streams.txt" && bad $c "a stream of the gateway with problems"
+	grep -v -q " 0 (0.0%) " "$out/rtp-gw-streams.txt" && bad $c "a stream of the gateway lost packets"
+	[ $fail -gt 0 ] || ok $c
+fi
 
 gw_stop
 echo "media-e2e: $pass passed, $fail failed$failed"

@@ -70,16 +70,8 @@ EOF
 gwcfg gw1 $M1 $S1 $S2 $V1 $T1 $T2 >"$out/gw1.cfg"
 gwcfg gw2 $M2 $S2 $S1 $V2 $T2 $T1 >"$out/gw2.cfg"
 # tshark as the independent reader of our SIP-T bodies (capturing on lo needs root)
-capture=""
-if [ -n "$TSHARK" ] && [ "$(id -u)" = 0 ]; then
-	"$TSHARK" -q -i lo -f "port $S1 or port $S2 or tcp port $T1 or tcp port $T2" -F pcap -w "$out/sipt.pcap" -a duration:40 \
-		>/dev/null 2>"$out/tshark.err" &
-	capture=$!
-	for i in $(seq 50); do
-		grep -q "Capturing on" "$out/tshark.err" 2>/dev/null && break
-		sleep 0.1
-	done
-fi
+. "$(cd "$(dirname "$0")" && pwd)/capture.sh"
+capture_start "port $S1 or port $S2 or tcp port $T1 or tcp port $T2" "$out/sipt.pcap" 40
 "$GW" -c "$out/gw1.cfg" >"$out/gw1.log" 2>&1 &
 g1=$!
 "$GW" -c "$out/gw2.cfg" >"$out/gw2.log" 2>&1 &

@@ -348,7 +348,77 @@ static void call_ind(struct isup_call *call, enum isup_prim prim, const struct i
 	}
 }
 
-static const struct isup_user_ops user_ops = { .call_ind = call_ind };
+/* Continuity checks on the span's timeslots (Q.724): a loop when our IAM is tested from the far end, the
+ * 2010 Hz test when we send an IAM asking for one (a second and a half to hear the tone back) */
+static struct cot_slot {
+	struct media_chan *ch;
+	struct osmo_timer_list t;
+	uint16_t cic;
+	bool loop;
+} cots[32];
+
+static void cot_slot_free(struct cot_slot *k)
+{
+	osmo_timer_del(&k->t);
+	if (k->ch)
+		media_chan_free(k->ch);
+	k->ch = NULL;
+}
+
+static void cot_report(uint16_t cic, bool ok)
+{
+	struct isup_circuit *c = isup_trunk_circuit(S.tg, cic);
+	event("cot %u %s", cic, ok ? "passed" : "failed");
+	if (c && c->call)
+		isup_call_cot_result(c->call, ok);
+	else
+		isup_circuit_cot_result(S.tg, cic, ok);
+}
+
+static void cot_timeout(void *data)
+{
+	struct cot_slot *k = data;
+	cot_slot_free(k);
+	cot_report(k->cic, false);
+}
+
+static void sim_cot_loop(struct isup_trunk *tg, uint16_t cic, bool connect, void *priv)
+{
+	if (!S.mp || cic < 1 || cic > 31)
+		return;
+	struct cot_slot *k = &cots[cic];
+	cot_slot_free(k);
+	event("cot %u loop %s", cic, connect ? "connected" : "removed");
+	if (!connect)
+		return;
+	k->cic = cic;
+	k->loop = true;
+	k->ch = media_chan_alloc(S.mp, 0, cic, k, true);
+	if (k->ch)
+		media_chan_cot(k->ch, MEDIA_COT_LOOP);
+}
+
+static void sim_cot_test(struct isup_trunk *tg, uint16_t cic, struct isup_call *call, void *priv)
+{
+	struct cot_slot *k = cic >= 1 && cic <= 31 ? &cots[cic] : NULL;
+	if (!S.mp || !k) {
+		cot_report(cic, true);	/* no span: nothing to test */
+		return;
+	}
+	cot_slot_free(k);
+	k->cic = cic;
+	k->loop = false;
+	k->ch = media_chan_alloc(S.mp, 0, cic, k, true);
+	if (!k->ch) {
+		cot_report(cic, false);
+		return;
+	}
+	media_chan_cot(k->ch, MEDIA_COT_CHECK);
+	osmo_timer_setup(&k->t, cot_timeout, k);
+	osmo_timer_schedule(&k->t, 1, 500000);
+}
+
+static const struct isup_user_ops user_ops = { .call_ind = call_ind, .cot_loop = sim_cot_loop, .cot_test = sim_cot_test };
 
 static struct isup_call *call_on(uint16_t cic)
 {
@@ -438,7 +508,8 @@ static int do_command(char *line)
 		return isup_call_req(call, ISUP_PRIM_MORE_DIGITS, &sam);
 	}
 	if ((!strcmp(cmd, "alert") || !strcmp(cmd, "answer") || !strcmp(cmd, "release")) && argc >= 2) {
-		uint16_t cic = !strcmp(argv[1], "last") ? S.last_cic : (uint16_t)atoi(argv[1]);
+		/* last: the last call offered to us, or else the last one we placed */
+		uint16_t cic = !strcmp(argv[1], "last") ? (S.last_cic ? S.last_cic : S.last_out_cic) : (uint16_t)atoi(argv[1]);
 		struct isup_call *call = call_on(cic);
 		if (!call) {
 			fprintf(stderr, "%s: no call on CIC %s\n", cmd, argv[1]);
@@ -550,6 +621,14 @@ static int do_command(char *line)
 		}
 		return 0;
 	}
+	if (!strcmp(cmd, "span") && argc == 2 && (!strcmp(argv[1], "off") || !strcmp(argv[1], "on"))) {
+		/* the CESoPSN stream stops (a line failure as the gateway sees it) or resumes */
+		if (!S.mp || media_plane_span_tx(S.mp, 0, !strcmp(argv[1], "on"))) {
+			fprintf(stderr, "%s: span: no span (--span)\n", S.name);
+			return -1;
+		}
+		return 0;
+	}
 	if (!strcmp(cmd, "quit")) {
 		S.quit = true;
 		return 0;
@@ -565,6 +644,12 @@ static void sim_media_event(void *priv, const struct media_event *ev)
 		event("dtmf %u %c", (unsigned)(uintptr_t)ev->owner, ev->digit);
 	} else if (ev->type == MEDIA_EV_SPAN) {
 		event("span %s", ev->ok ? "up" : "down");
+	} else if (ev->type == MEDIA_EV_COT) {
+		struct cot_slot *k = ev->owner;
+		if (k >= cots && k < cots + 32 && k->ch && !k->loop) {
+			cot_slot_free(k);
+			cot_report(k->cic, ev->ok);
+		}
 	}
 }
 

@@ -670,6 +670,17 @@ static void test_cgb_status_bitmap(void)
 	rx("CGUA cic=1 cgsmt.type=0 rs.range=3 rs.status=0f");
 	for (unsigned i = 0; i < 4; i++)
 		CU_ASSERT_EQUAL(tg->circuits[i]->blk, 0);
+	/* a span fails and comes back before the far end acknowledged the hardware CGB (signalling was down):
+	 * the CGU supersedes it, no late CGB repeat blocks the circuits again */
+	CU_ASSERT_EQUAL(isup_group_block(tg, 1, 3, true), 0);
+	tx_expect(ISUP_MT_CGB, 1);
+	CU_ASSERT_EQUAL(isup_group_unblock(tg, 1, 3, true), 0);
+	tx_expect(ISUP_MT_CGU, 1);
+	rx("CGUA cic=1 cgsmt.type=1 rs.range=3 rs.status=0f");
+	advance(120);
+	tx_none();
+	for (unsigned i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(tg->circuits[i]->blk, 0);
 	check_idle_and_free();
 }
 

@@ -575,8 +575,21 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 	}
 }
 
+/* Dual seizure lost (Q.764 2.10.1.4): the ISUP call repeats its IAM on another circuit; the call's
+ * channel follows to that circuit's timeslot (no SDP has gone out yet: that waits for ACM/CPG). */
+static void isup_call_moved(struct isup_call *ic, uint16_t old_cic, uint16_t new_cic, void *priv)
+{
+	struct gw_call *c = ic->user_ref;
+	if (!c)
+		return;
+	LOGPFSML(c->fi, LOGL_INFO, "dual seizure on CIC %u: IAM again on CIC %u, media follows\n", old_cic, new_cic);
+	gw_media_call_free(c);
+	gw_media_call_rebind(c);
+}
+
 const struct isup_user_ops gw_isup_ops = {
 	.call_ind = isup_call_ind,
+	.call_moved = isup_call_moved,
 	.cot_loop = gw_media_cot_loop,
 	.cot_test = gw_media_cot_test,
 };

@@ -11,7 +11,8 @@
 # mu-law in RTP, the tones still heard both ways. A third whose IAM asks for a continuity check: the
 # gateway loops the timeslot, pstn-sim's 2010 Hz comes back, COT, then the call; then pstn-sim's span
 # stops (a line failure): the gateway blocks the span's circuits (hardware CGB) and unblocks them (CGU)
-# when the stream is back.
+# when the stream is back. A fourth, SIP -> ISUP, loses a dual seizure and its channel follows the call
+# to the circuit of the repeated IAM.
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-media-out}
 [ $# -gt 0 ] && shift
@@ -158,6 +159,50 @@ sipp_ok $c &&
 	want $c sim "-> CGBA" &&
 	want $c sim "<- CGU .*cgsmt.type=1" &&
 	want $c sim "-> CGUA" && ok $c ||
+	{ [ $fail -gt 0 ] || bad $c "see $out"; }
+fi
+
+# a call toward ISUP loses a dual seizure: its channel moves with it. The odd CICs (the gateway's, its
+# point code being the lower) are blocked first, so the gateway takes an even one, CIC 30; pstn-sim seizes
+# the same circuit with its own IAM; as the controlling exchange for even CICs it wins, the gateway
+# repeats its IAM on CIC 28 and the call's channel must follow to timeslot 28.
+c=media-dual-seizure
+if selected $c; then
+printf '%s\n' "expect signalling 30
+wait 1
+send CGB cic=1 cgsmt.type=0 rs.range=30 rs.status=55555555
+expect SETUP 20
+send IAM cic=30 nci.echo_dev=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=999
+expect SETUP 10
+alert 28
+wait 1
+answer 28
+wait 3
+send CGU cic=1 cgsmt.type=0 rs.range=30 rs.status=55555555
+wait 1
+quit" >"$out/$c.script"
+"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --span $P_SPAN_SIM:$P_SPAN_GW \
+	--script "$out/$c.script" --timeout 40 >"$out/$c.sim" 2>&1 &
+sim=$!
+for i in $(seq 100); do
+	grep -q "signalling up" "$out/$c.sim" 2>/dev/null && break
+	sleep 0.1
+done
+sleep 2
+"$SIPP" -sf "$here/sipp/uac-answer.xml" -s +4930123456 -key caller 4930999888 -i 127.0.0.1 -p $P_UAC -m 1 \
+	-timeout 20 -timeout_error -trace_msg -message_file "$out/$c.msg" 127.0.0.1:$P_SIP >/dev/null 2>"$out/$c.sipperr"
+SIPP_RC=$?
+wait $sim
+rs=$?
+grep -E "event: SETUP|-> IAM|<- IAM" "$out/$c.sim"
+grep -E "dual seizure|media: CIC" "$out/isupgw.log" | tail -3
+grep -E "dual seizure|media: CIC" "$out/isupgw.log" >"$out/$c.gw"
+[ $rs = 0 ] || bad $c "pstn-sim exited $rs"
+sipp_ok $c &&
+	want $c sim "<- IAM cic=30 " &&
+	want $c sim "<- IAM cic=28 " &&
+	want $c gw "dual seizure on CIC 30: IAM again on CIC 28, media follows" &&
+	want $c gw "media: CIC 28 = span 0 TS 28" && ok $c ||
 	{ [ $fail -gt 0 ] || bad $c "see $out"; }
 fi
 

@@ -174,9 +174,18 @@ static void cot_watch(struct media_dsp *d, const int16_t *in, unsigned n)
 	}
 }
 
+bool media_dsp_from_tdm_bypass(struct media_dsp *d, unsigned n)
+{
+	if ((d->ec && d->ec_on) || d->cot_armed || d->dtmf_rx)
+		return false;
+	d->ts += n;
+	return true;
+}
+
 void media_dsp_from_tdm(struct media_dsp *d, int16_t *in, const int16_t *ref, unsigned n)
 {
-	if (d->ans)
+	/* the answer tone matters only to the canceller it switches off */
+	if (d->ans && d->ec && d->ec_on)
 		modem_connect_tones_rx(d->ans, in, (int)n);
 	if (d->ec && d->ec_on)
 		echo_can_block(d->ec, ref, in, n);

@@ -31,6 +31,9 @@ void media_dsp_free(struct media_dsp *d);
 /* n samples from the TDM side, processed in place: echo cancelled against ref (the n samples sent to
  * TDM at the same time, NULL: none), DTMF detected and muted, answer tone and continuity tone watched. */
 void media_dsp_from_tdm(struct media_dsp *d, int16_t *in, const int16_t *ref, unsigned n);
+/* true when n samples from TDM would pass media_dsp_from_tdm() unchanged and unobserved (no canceller on,
+ * no DTMF detector, no continuity check): the caller may then forward the G.711 octets as they are. */
+bool media_dsp_from_tdm_bypass(struct media_dsp *d, unsigned n);
 /* n samples toward the TDM side: a tone or DTMF digit replaces the audio while one plays. */
 void media_dsp_to_tdm(struct media_dsp *d, int16_t *out, unsigned n);
 

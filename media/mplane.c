@@ -407,6 +407,18 @@ static void block_from_tdm(struct wchan *c)
 	int16_t lin[BLK];
 	if (c->cot == MEDIA_COT_LOOP)
 		return;
+	if (!c->local && c->dsp && media_dsp_from_tdm_bypass(c->dsp, BLK)) {
+		/* nothing to do to the audio: the octets go out as they are, or through a law-to-law table */
+		uint8_t enc[BLK];
+		enum tdm_law rl = c->remote_set ? pt_law(c->rem.pt) : law;
+		if (rl == law)
+			memcpy(enc, c->tdm_in, BLK);
+		else
+			for (unsigned i = 0; i < BLK; i++)
+				enc[i] = law == TDM_LAW_ALAW ? alaw_to_ulaw(c->tdm_in[i]) : ulaw_to_alaw(c->tdm_in[i]);
+		packetize(c, enc);
+		return;
+	}
 	g711_dec(law, c->tdm_in, lin, BLK);
 	if (c->dsp)
 		media_dsp_from_tdm(c->dsp, lin, c->ref, BLK);

@@ -11,6 +11,7 @@
 
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <malloc.h>
@@ -58,6 +59,41 @@ static uint64_t thread_cpu_us(pthread_t thr)
 	if (pthread_getcpuclockid(thr, &cid) || clock_gettime(cid, &t))
 		return 0;
 	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
+/* the thread called name in this process, its user and system CPU seconds from /proc (clock ticks) */
+static void task_times(const char *name, double *user, double *sys)
+{
+	*user = *sys = 0;
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char path[300], buf[512];
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		bool match = fgets(buf, sizeof(buf), f) && !strncmp(buf, name, strlen(name)) && buf[strlen(name)] == '\n';
+		fclose(f);
+		if (!match)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (f && fgets(buf, sizeof(buf), f)) {
+			/* fields after the ")" of the command: state is 3rd, utime 14th, stime 15th */
+			const char *p = strrchr(buf, ')');
+			unsigned long ut = 0, st = 0;
+			if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2) {
+				*user = (double)ut / sysconf(_SC_CLK_TCK);
+				*sys = (double)st / sysconf(_SC_CLK_TCK);
+			}
+		}
+		if (f)
+			fclose(f);
+		break;
+	}
+	if (d)
+		closedir(d);
 }
 
 static int udp_bind(uint16_t port)
@@ -219,12 +255,13 @@ static void far_stop(struct far *f)
 /* ---- a measured window ---- */
 
 struct window {
-	double t0, cpu0;
+	const char *thread;
+	double t0, cpu0, user0, sys0;
 	uint64_t late0, rx_rtp0, rx_span0, tx_rtp0, tx_span0;
 };
 
 struct result {
-	double secs, cpu_s;
+	double secs, cpu_s, user_s, sys_s;
 	uint64_t late, rx_rtp, rx_span, tx_rtp, tx_span;
 };
 
@@ -232,6 +269,7 @@ static void window_open(struct window *w, const struct far *f, uint64_t cpu_us, 
 {
 	w->t0 = mono();
 	w->cpu0 = cpu_us / 1e6;
+	task_times(w->thread, &w->user0, &w->sys0);
 	w->late0 = late;
 	w->rx_rtp0 = f->rx_rtp;
 	w->rx_span0 = f->rx_span;
@@ -244,6 +282,9 @@ static void window_close(const struct window *w, const struct far *f, uint64_t c
 {
 	r->secs = mono() - w->t0;
 	r->cpu_s = cpu_us / 1e6 - w->cpu0;
+	task_times(w->thread, &r->user_s, &r->sys_s);
+	r->user_s -= w->user0;
+	r->sys_s -= w->sys0;
 	r->late = late - w->late0;
 	r->rx_rtp = f->rx_rtp - w->rx_rtp0;
 	r->rx_span = f->rx_span - w->rx_span0;
@@ -257,8 +298,10 @@ static void print_row(const char *name, unsigned n_ch, const struct result *r, d
 	/* packets the worker handled: what the far end sent it and what it sent the far end */
 	double pkts = (double)(r->tx_rtp + r->tx_span + r->rx_rtp + r->rx_span);
 	double want_rtp = n_ch * 50.0 * r->secs;
-	printf("| %s | %u | %.3f | %.0f | %.2f | %.1f | %.3f %% | %" PRIu64 " |", name, n_ch, load, n_ch / load,
-	       r->cpu_s * 1e6 / pkts, r->cpu_s * 1e6 / r->secs / n_ch, 100.0 * (1.0 - r->rx_rtp / want_rtp), r->late);
+	double user_share = r->user_s + r->sys_s > 0 ? r->user_s / (r->user_s + r->sys_s) : 0;
+	printf("| %s | %u | %.3f | %.0f%% | %.0f | %.2f | %.1f | %.3f %% | %" PRIu64 " |", name, n_ch, load,
+	       100 * user_share, n_ch / load, r->cpu_s * 1e6 / pkts, r->cpu_s * 1e6 / r->secs / n_ch,
+	       100.0 * (1.0 - r->rx_rtp / want_rtp), r->late);
 	if (mem_per_ch >= 0)
 		printf(" %.1f KB |\n", mem_per_ch / 1024);
 	else
@@ -334,7 +377,7 @@ static void run_plane(void *ctx, const char *name, unsigned n_spans, bool dtmf, 
 	far_start(&f, n_spans, n);
 	run_main(1.0);	/* warm up: learning, jitter buffers filled, spans up */
 	uint64_t cpu, late;
-	struct window w;
+	struct window w = { .thread = "media0" };
 	media_plane_worker_load(mp, 0, &cpu, &late);
 	window_open(&w, &f, cpu, late);
 	run_main(secs);
@@ -426,9 +469,10 @@ static void run_relay(unsigned n_spans, double secs)
 	timerfd_settime(r.tfd, 0, &its, NULL);
 	r.run = true;
 	pthread_create(&r.thr, NULL, relay_main, &r);
+	pthread_setname_np(r.thr, "relay");
 	far_start(&f, n_spans, r.n_ch);
 	usleep(1000000);
-	struct window w;
+	struct window w = { .thread = "relay" };
 	window_open(&w, &f, thread_cpu_us(r.thr), r.late);
 	usleep((useconds_t)(secs * 1e6));
 	struct result res;
@@ -456,9 +500,9 @@ int main(int argc, char **argv)
 	awgn_free(a);
 
 	printf("media plane, one worker thread, E1 spans over CESoPSN (1 ms) <-> RTP 20 ms, %.0f s per row\n\n", secs);
-	printf("| scenario | channels | worker load (cores) | channels per core | CPU µs per packet | "
+	printf("| scenario | channels | worker load (cores) | of it in user space | channels per core | CPU µs per packet | "
 	       "CPU µs per channel-second | RTP lost at far end | late ticks | memory per channel |\n");
-	printf("|---|---|---|---|---|---|---|---|---|\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|\n");
 	run_plane(ctx, "G.711 passthrough, PCMA both sides", 32, false, false, 8, secs);
 	run_plane(ctx, "A-law span <-> PCMU (transcoding)", 32, false, false, 0, secs);
 	run_plane(ctx, "+ DTMF detection (telephone-event)", 32, true, false, 8, secs);

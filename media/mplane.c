@@ -661,26 +661,21 @@ static void mmsg_prepare(struct mmsghdr *m, struct iovec *iov, uint8_t *bufs, si
 	}
 }
 
+/* One datagram per readiness report: a channel's socket holds one packet per ptime, and the epoll set is
+ * level triggered, so a second queued packet is reported again (no system call spent finding the queue
+ * empty). */
 static void sock_read(struct mworker *w, struct wchan *c, bool rtcp)
 {
-	uint8_t bufs[BATCH][1500];
-	struct sockaddr_in src[BATCH];
-	struct iovec iov[BATCH];
-	struct mmsghdr m[BATCH];
-	for (;;) {
-		mmsg_prepare(m, iov, bufs[0], sizeof(bufs[0]), src);
-		int n = recvmmsg(rtcp ? c->rtcp_fd : c->fd, m, BATCH, MSG_DONTWAIT, NULL);
-		if (n <= 0)
-			return;
-		for (int i = 0; i < n; i++) {
-			if (rtcp)
-				rtcp_in(c, bufs[i], m[i].msg_len, &src[i]);
-			else
-				rtp_in(w, c, bufs[i], m[i].msg_len, &src[i]);
-		}
-		if (n < BATCH)
-			return;
-	}
+	uint8_t buf[1500];
+	struct sockaddr_in src;
+	socklen_t sl = sizeof(src);
+	ssize_t n = recvfrom(rtcp ? c->rtcp_fd : c->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&src, &sl);
+	if (n < 0 || sl < sizeof(src) || src.sin_family != AF_INET)
+		return;
+	if (rtcp)
+		rtcp_in(c, buf, (size_t)n, &src);
+	else
+		rtp_in(w, c, buf, (size_t)n, &src);
 }
 
 /* ---- spans ---- */

@@ -345,6 +345,9 @@ struct media_chan *gw_media_call_chan(struct gw_call *c)
 	/* Q.764 / Q.115: our canceller faces the PSTN; an IAM saying an echo control device is already
 	 * included on the way (NCI) leaves ours out */
 	bool ec = gm->cfg.ec_default;
+	for (unsigned i = 0; i < gm->n_trunks; i++)
+		if (!strcmp(gm->trunks[i].trunk, c->tg->name) && gm->trunks[i].ec >= 0)
+			ec = gm->trunks[i].ec;
 	struct isup_nci nci;
 	if (c->from_isup && c->iam && !isup_msg_get_bits(c->iam, ISUP_PAR_NCI, &nci) && nci.echo_dev)
 		ec = false;
@@ -588,24 +591,48 @@ DEFUN(cfg_m_span_dahdi, cfg_m_span_dahdi_cmd, "span <0-255> (e1|t1) (alaw|ulaw) 
 	return CMD_SUCCESS;
 }
 
+/* the trunk group's entry, created empty when new; NULL when the table is full */
+static struct gw_media_trunk *trunk_entry(struct gw_media *gm, const char *name)
+{
+	for (unsigned i = 0; i < gm->n_trunks; i++)
+		if (!strcmp(gm->trunks[i].trunk, name))
+			return &gm->trunks[i];
+	if (gm->n_trunks >= GW_MEDIA_MAX_TRUNKS)
+		return NULL;
+	struct gw_media_trunk *t = &gm->trunks[gm->n_trunks++];
+	memset(t, 0, sizeof(*t));
+	snprintf(t->trunk, sizeof(t->trunk), "%s", name);
+	t->ec = -1;
+	return t;
+}
+
 DEFUN(cfg_m_trunk, cfg_m_trunk_cmd, "trunk-spans NAME cic-base <0-16383> .SPANS",
       "Which spans carry an ISUP trunk group's circuits (E1: CIC = base + 32 x span index + TS)\n"
       "Trunk group name\n" "CIC of timeslot 0 of the first span\n" "CIC\n" "Span numbers, in CIC order\n")
 {
-	struct gw_media_trunk *t = NULL;
-	for (unsigned i = 0; i < g_gm->n_trunks; i++)
-		if (!strcmp(g_gm->trunks[i].trunk, argv[0]))
-			t = &g_gm->trunks[i];
+	struct gw_media_trunk *t = trunk_entry(g_gm, argv[0]);
 	if (!t) {
-		if (g_gm->n_trunks >= GW_MEDIA_MAX_TRUNKS)
-			return CMD_WARNING;
-		t = &g_gm->trunks[g_gm->n_trunks++];
+		vty_out(vty, "%% too many trunk groups%s", VTY_NEWLINE);
+		return CMD_WARNING;
 	}
-	memset(t, 0, sizeof(*t));
-	snprintf(t->trunk, sizeof(t->trunk), "%s", argv[0]);
 	t->cic_base = (uint16_t)atoi(argv[1]);
+	t->n_spans = 0;
+	memset(t->hw_blocked, 0, sizeof(t->hw_blocked));
 	for (int i = 2; i < argc && t->n_spans < GW_MEDIA_TRUNK_SPANS; i++)
 		t->spans[t->n_spans++] = (unsigned)atoi(argv[i]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_m_trunk_ec, cfg_m_trunk_ec_cmd, "trunk-echo-canceller NAME (on|off|default)",
+      "Echo canceller on one ISUP trunk group's calls (an IAM saying an echo control device is already\n"
+      "included still switches it off)\n" "Trunk group name\n" "On\n" "Off\n" "As `echo-canceller on|off`\n")
+{
+	struct gw_media_trunk *t = trunk_entry(g_gm, argv[0]);
+	if (!t) {
+		vty_out(vty, "%% too many trunk groups%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	t->ec = !strcmp(argv[1], "on") ? 1 : !strcmp(argv[1], "off") ? 0 : -1;
 	return CMD_SUCCESS;
 }
 
@@ -636,10 +663,14 @@ static int config_write_media(struct vty *vty)
 	}
 	for (unsigned i = 0; i < g_gm->n_trunks; i++) {
 		const struct gw_media_trunk *t = &g_gm->trunks[i];
-		vty_out(vty, " trunk-spans %s cic-base %u", t->trunk, t->cic_base);
-		for (unsigned k = 0; k < t->n_spans; k++)
-			vty_out(vty, " %u", t->spans[k]);
-		vty_out(vty, "%s", VTY_NEWLINE);
+		if (t->n_spans) {
+			vty_out(vty, " trunk-spans %s cic-base %u", t->trunk, t->cic_base);
+			for (unsigned k = 0; k < t->n_spans; k++)
+				vty_out(vty, " %u", t->spans[k]);
+			vty_out(vty, "%s", VTY_NEWLINE);
+		}
+		if (t->ec >= 0)
+			vty_out(vty, " trunk-echo-canceller %s %s%s", t->trunk, t->ec ? "on" : "off", VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }
@@ -710,5 +741,6 @@ void gw_media_vty_init(struct gw_media *gm, int node_id, int log_cat)
 	install_element(node_id, &cfg_m_span_cmd);
 	install_element(node_id, &cfg_m_span_dahdi_cmd);
 	install_element(node_id, &cfg_m_trunk_cmd);
+	install_element(node_id, &cfg_m_trunk_ec_cmd);
 	install_element_ve(&show_media_cmd);
 }

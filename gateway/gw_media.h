@@ -27,6 +27,7 @@ struct gw_media_trunk {
 	unsigned spans[GW_MEDIA_TRUNK_SPANS];
 	unsigned n_spans;
 	bool hw_blocked[GW_MEDIA_TRUNK_SPANS];	/* a hardware oriented CGB went out for this span's CICs */
+	int ec;				/* echo canceller on this trunk's calls: -1 the media node's default, 0, 1 */
 };
 
 struct gw_media_cot {

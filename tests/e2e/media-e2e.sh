@@ -168,6 +168,9 @@ fi
 # repeats its IAM on CIC 28 and the call's channel must follow to timeslot 28.
 c=media-dual-seizure
 if selected $c; then
+# the trunk's own echo canceller setting, given on the VTY, decides for this call (the node's is off)
+vty_cmd "$(printf 'enable\r\nconfigure terminal\r\nmedia\r\ntrunk-echo-canceller pstn on\r\nend\r\nshow running-config')" \
+	>"$out/$c.vty"
 printf '%s\n' "expect signalling 30
 wait 1
 send CGB cic=1 cgsmt.type=0 rs.range=30 rs.status=55555555
@@ -202,7 +205,8 @@ sipp_ok $c &&
 	want $c sim "<- IAM cic=30 " &&
 	want $c sim "<- IAM cic=28 " &&
 	want $c gw "dual seizure on CIC 30: IAM again on CIC 28, media follows" &&
-	want $c gw "media: CIC 28 = span 0 TS 28" && ok $c ||
+	want $c gw "media: CIC 28 = span 0 TS 28, RTP port [0-9]*, echo canceller on" &&
+	want $c vty "^ trunk-echo-canceller pstn on" && ok $c ||
 	{ [ $fail -gt 0 ] || bad $c "see $out"; }
 fi
 

@@ -3,6 +3,7 @@
  * a relay the test can freeze: alignment, link test, MTP restart, load sharing, changeover with buffer
  * updating (no MSU lost, duplicated or reordered), changeback, ANSI and the VTY. Real time, short timers. */
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,11 @@ static int send_one(struct sp *from, struct sp *to, uint8_t sls)
 	return rc;
 }
 
+/* MTP2 T7 (excessive delay of acknowledgement): short where a test freezes a link to fail it; at the
+ * Q.703 maximum where a test counts messages, so that a loaded machine stalling the process cannot fail
+ * a link and add a realignment's messages */
+static unsigned t7_ms = 300;
+
 static void sp_setup(struct sp *sp, bool ansi, uint32_t lpc, uint32_t apc)
 {
 	memset(sp, 0, sizeof(*sp));
@@ -123,7 +129,7 @@ static void sp_setup(struct sp *sp, bool ansi, uint32_t lpc, uint32_t apc)
 	sp->ls = ss7_linkset_add(sp->r, "ls", lpc, apc, 2);
 	sp->ls->m2cfg.emergency = true;
 	sp->ls->m2cfg.t_ms[MTP2_T4E] = 50;
-	sp->ls->m2cfg.t_ms[MTP2_T7] = 300;
+	sp->ls->m2cfg.t_ms[MTP2_T7] = t7_ms;
 	sp->ls->m2cfg.t_ms[MTP2_T_FILL] = 50;
 	sp->ls->t_ms[SS7_LS_T17] = 200;
 	sp->ls->t_ms[SS7_LS_T2] = 700;
@@ -184,7 +190,9 @@ static bool two_links_each(void)
 
 static void test_bring_up(void)
 {
+	t7_ms = 2000;
 	pair_setup(false, 2);
+	t7_ms = 300;
 	CU_ASSERT_FATAL(wait_for(both_available, 3000));
 	CU_ASSERT(wait_for(two_links_each, 3000));
 	for (unsigned i = 0; i < 2; i++) {
@@ -192,16 +200,19 @@ static void test_bring_up(void)
 		CU_ASSERT(B.ls->links[i]->st.slt_ok >= 1);
 	}
 	CU_ASSERT(A.ls->tra_sent && A.ls->tra_rcvd);
-	/* load sharing: SLS even on link 0, odd on link 1 */
+	/* load sharing: SLS even on link 0, odd on link 1. Counted from a settled linkset (the link tests
+	 * and TRA of the restart are over), so that only the 32 test MSUs are in the counts. */
+	run_ms(300);
+	uint64_t base0 = B.ls->links[0]->st.rx_msu, base1 = B.ls->links[1]->st.rx_msu;
 	for (unsigned i = 0; i < 32; i++)
 		CU_ASSERT_EQUAL(send_one(&A, &B, (uint8_t)(i % 16)), 0);
 	run_ms(50);
 	CU_ASSERT_EQUAL(B.rx, 32);
 	CU_ASSERT_EQUAL(B.rx_bad_order, 0);
-	/* 16 each, plus SLTM and SLTA on each link and one TRA */
-	uint64_t rx0 = B.ls->links[0]->st.rx_msu, rx1 = B.ls->links[1]->st.rx_msu;
-	CU_ASSERT(rx0 >= 18 && rx0 <= 19 && rx1 >= 18 && rx1 <= 19);
-	CU_ASSERT_EQUAL(rx0 + rx1, 37);
+	uint64_t rx0 = B.ls->links[0]->st.rx_msu - base0, rx1 = B.ls->links[1]->st.rx_msu - base1;
+	printf("\n    test MSUs received on link 0: %" PRIu64 ", link 1: %" PRIu64 "\n", rx0, rx1);
+	CU_ASSERT_EQUAL(rx0, 16);
+	CU_ASSERT_EQUAL(rx1, 16);
 	char *show = ss7_show_linksets(ctx, A.r);
 	CU_ASSERT(strstr(show, "accessible, 2 of 2 links available") != NULL);
 	talloc_free(show);

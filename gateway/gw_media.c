@@ -520,6 +520,8 @@ DEFUN(cfg_m_span_blk, cfg_m_span_blk_cmd, "span-down-blocking (on|off)",
       "Block them while the span is down, unblock when it is back (default)\n" "Leave them as they are\n")
 {
 	g_gm->span_blocking = !strcmp(argv[0], "on");
+	if (g_gm->mp)
+		span_blocking_sync(g_gm);	/* failed spans now: blocked, or unblocked */
 	return CMD_SUCCESS;
 }
 

@@ -29,34 +29,48 @@ expect signalling 20
 wait 1
 call 301234567 4930999
 tone last 1000
-expect ANSWER 10
+expect ALERTING 10
 wait 1
 listen last
-release last 16
+expect ANSWER 10
+wait 2
+listen last
+expect RELEASE 10
 expect SETUP 20
 expect RELEASE 10
 wait 1
 quit
 EOF
 
-sipp -sf $sipp_dir/uas-answer.xml -i 127.0.0.1 -p 5070 -m 1 -timeout 30 -trace_msg -message_file "$out/sip-uas.msg" \
-	>/dev/null 2>&1 &
+# the called SIP phone: SIPp for its signalling (180, 200 after 2.5 s, BYE 5 s later), an RTP peer on
+# 127.0.0.1:5072 for its media (a 1400 Hz tone; it reports what it hears)
+python3 tests/e2e/rtp-peer.py --port 5072 --freq 1400 --duration 10 >"$out/phone.out" 2>&1 &
+phone=$!
+sipp -sf $sipp_dir/uas-media.xml -key rtpport 5072 -key pt 8 -key codec PCMA -i 127.0.0.1 -p 5070 -m 1 -timeout 30 \
+	-trace_msg -message_file "$out/sip-uas.msg" >/dev/null 2>&1 &
 uas=$!
 build/normal/tests/sim/pstn-sim --name PSTN --listen 127.0.0.1 --port 2905 --opc 2-2-2 --dpc 1-1-1 --timestamps \
 	--span 5101:5100 --script "$out/pstn.script" --timeout 60 >"$out/pstn.out" 2>&1 &
 sim=$!
 build/normal/gateway/isupgw >"$out/isupgw.log" 2>&1 &
 gw=$!
-trap 'kill $gw $sim $uas 2>/dev/null' EXIT INT
+trap 'kill $gw $sim $uas $phone 2>/dev/null' EXIT INT
 wait $uas || echo "SIPp (callee) reported a failed call"
 sleep 0.5
 sipp -sf $sipp_dir/uac-answer.xml -s +4930123456 -key caller 4930999888 -i 127.0.0.1 -p 5071 -m 1 -timeout 20 \
 	-trace_msg -message_file "$out/sip-uac.msg" 127.0.0.1:5060 >/dev/null 2>&1 || echo "SIPp (caller) reported a failed call"
 wait $sim || echo "pstn-sim reported a failure"
+wait $phone
 
 echo
 echo "==== the ladder: PSTN exchange (2-2-2) -- isupgw (1-1-1) -- SIP peer"
 python3 tests/sim/ladder.py "$out/pstn.out" "$out/sip-uas.msg" "$out/sip-uac.msg"
+
+echo
+echo "==== the media of the first call: 1000 Hz played into CIC 2's timeslot, 1400 Hz by the SIP phone;"
+echo "     the PSTN listened once while the phone was ringing (the gateway's ringback), once after the answer"
+sed -n 's/^rtp-peer: /    SIP phone heard (RTP): /p' "$out/phone.out" | grep -v "packets of another\|digits \[\]"
+sed -n 's/^.*PSTN event: audio \([0-9]*\) \(.*\)/    PSTN heard on CIC \1 (E1 timeslot, CESoPSN): \2/p' "$out/pstn.out"
 
 echo
 echo "==== the gateway's VTY (telnet 127.0.0.1 4270): show sip peers / show gateway calls / show cs7 asp / show media"

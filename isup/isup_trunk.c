@@ -126,6 +126,22 @@ bool isup_trunk_offer_allowed(struct isup_trunk *tg, uint8_t *cause)
 	return true;
 }
 
+static void grp_send(struct isup_trunk *tg, struct isup_grp_proc *g);
+static int grp_T(const struct isup_grp_proc *g, bool long_timer);
+
+/* Blocking or unblocking started while the destination was inaccessible went nowhere: sent again at
+ * MTP-RESUME rather than at the next T18/T20. (With a reset on resume, the GRA does it instead.) */
+static void grp_repeat_now(struct isup_trunk *tg)
+{
+	struct isup_grp_proc *g[] = { &tg->cgb, &tg->cgu };
+	for (unsigned i = 0; i < 2; i++) {
+		if (!g[i]->active)
+			continue;
+		grp_send(tg, g[i]);
+		isup_timer_start(&g[i]->t_short, tg->tdefs, grp_T(g[i], false));
+	}
+}
+
 void isup_trunk_mtp_pause(struct isup_trunk *tg)
 {
 	LOGP(isup_log_cat, LOGL_NOTICE, "%s: MTP-PAUSE: destination inaccessible, no new calls\n", tg->name);
@@ -145,6 +161,8 @@ void isup_trunk_mtp_resume(struct isup_trunk *tg)
 	 * a restart), and, if configured, every time it comes back */
 	if ((first && tg->reset_on_start) || (was && tg->reset_on_resume))
 		isup_trunk_reset_all(tg);
+	else if (was)
+		grp_repeat_now(tg);
 }
 
 void isup_trunk_mtp_status(struct isup_trunk *tg, enum isup_mtp_status st, unsigned level)
@@ -450,7 +468,10 @@ static void grp_stop(struct isup_grp_proc *g)
 	osmo_timer_del(&g->t_long);
 }
 
-static int grp_start(struct isup_trunk *tg, struct isup_grp_proc *g, uint16_t first, uint8_t range, bool with_status)
+/* with_status: the status bits name the existing circuits of the range, or with only_blk only those with
+ * one of these blocking flags; cgsmt: the CGB/CGU type (maintenance 0, hardware 1) of every message */
+static int grp_start(struct isup_trunk *tg, struct isup_grp_proc *g, uint16_t first, uint8_t range, bool with_status,
+		     uint8_t cgsmt, uint8_t only_blk)
 {
 	/* Q.764 2.9.3: a group message covers at most 32 circuits (range 0..31) */
 	if (range > 31 || !isup_trunk_circuit(tg, first))
@@ -459,12 +480,15 @@ static int grp_start(struct isup_trunk *tg, struct isup_grp_proc *g, uint16_t fi
 		return -EBUSY;
 	g->active = true;
 	g->cic = first;
+	g->cgsmt = cgsmt;
 	memset(&g->rs, 0, sizeof(g->rs));
 	g->rs.range = range;
 	if (with_status) {
 		g->rs.status_len = isup_rs_status_len(range);
-		for (unsigned i = 0; i <= range; i++)
-			isup_rs_set_bit(&g->rs, i, isup_trunk_circuit(tg, (uint16_t)(first + i)) != NULL);
+		for (unsigned i = 0; i <= range; i++) {
+			const struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(first + i));
+			isup_rs_set_bit(&g->rs, i, c && (!only_blk || (c->blk & only_blk)));
+		}
 	}
 	grp_send(tg, g);
 	isup_timer_start(&g->t_short, tg->tdefs, grp_T(g, false));
@@ -486,7 +510,7 @@ int isup_group_reset(struct isup_trunk *tg, uint16_t first, uint8_t range)
 			isup_call_circuit_reset(c->call, false);
 		osmo_fsm_inst_dispatch(c->fi, ISUP_CIC_EV_RESET_START, NULL);
 	}
-	return grp_start(tg, &tg->grs, first, range, false);
+	return grp_start(tg, &tg->grs, first, range, false, 0, 0);
 }
 
 /* Blocking and unblocking the same group: the one started last wins and the other's repetition stops
@@ -503,10 +527,9 @@ static void grp_supersede(struct isup_trunk *tg, struct isup_grp_proc *g, uint16
 int isup_group_block(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw)
 {
 	grp_supersede(tg, &tg->cgu, first, range);
-	int rc = grp_start(tg, &tg->cgb, first, range, true);
+	int rc = grp_start(tg, &tg->cgb, first, range, true, hw, 0);
 	if (rc)
 		return rc;
-	tg->cgb.cgsmt = hw;
 	for (unsigned i = 0; i <= range; i++) {
 		struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(first + i));
 		if (!c)
@@ -522,10 +545,9 @@ int isup_group_block(struct isup_trunk *tg, uint16_t first, uint8_t range, bool 
 int isup_group_unblock(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw)
 {
 	grp_supersede(tg, &tg->cgb, first, range);
-	int rc = grp_start(tg, &tg->cgu, first, range, true);
+	int rc = grp_start(tg, &tg->cgu, first, range, true, hw, 0);
 	if (rc)
 		return rc;
-	tg->cgu.cgsmt = hw;
 	for (unsigned i = 0; i <= range; i++) {
 		struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(first + i));
 		if (c)
@@ -581,6 +603,18 @@ static void reset_all_continue(struct isup_trunk *tg, uint16_t done_first, uint8
 
 /* ---- group messages received ---- */
 
+/* After a group reset either way, hardware failure oriented blocking (which only a group message carries)
+ * is told again: a CGB of hardware type naming the circuits of the range we still hold blocked. A pending
+ * CGB of the same range is replaced; one of another range is waited for (T18 repeats it). */
+static void hw_reblock(struct isup_trunk *tg, uint16_t first, uint8_t range)
+{
+	if (tg->cgb.active && tg->cgb.cic == first && tg->cgb.rs.range == range)
+		grp_stop(&tg->cgb);
+	if (grp_start(tg, &tg->cgb, first, range, true, 1, ISUP_BLK_LOCAL_HW) == 0)
+		LOGP(isup_log_cat, LOGL_INFO, "%s CIC %u: circuits still hardware blocked after the group reset: CGB\n",
+		     tg->name, first);
+}
+
 static void rx_grs(struct isup_trunk *tg, const struct isup_msg *m, const struct isup_range_status *rs)
 {
 	/* Q.764 2.10.3.2: reset every circuit of the range; GRA tells which we hold blocked */
@@ -604,6 +638,13 @@ static void rx_grs(struct isup_trunk *tg, const struct isup_msg *m, const struct
 	isup_msg_init(&a, tg->variant, ISUP_MT_GRA, m->cic);
 	isup_msg_put_rs(&a, &ack);
 	isup_trunk_send(tg, &a);
+	for (unsigned i = 0; i <= rs->range; i++) {
+		const struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(m->cic + i));
+		if (c && (c->blk & ISUP_BLK_LOCAL_HW)) {
+			hw_reblock(tg, m->cic, rs->range);
+			break;
+		}
+	}
 }
 
 static void rx_gra(struct isup_trunk *tg, const struct isup_msg *m, const struct isup_range_status *rs)
@@ -615,6 +656,7 @@ static void rx_gra(struct isup_trunk *tg, const struct isup_msg *m, const struct
 		return;
 	}
 	grp_stop(g);
+	bool hw = false;
 	for (unsigned i = 0; i <= rs->range; i++) {
 		struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(m->cic + i));
 		if (!c)
@@ -629,7 +671,11 @@ static void rx_gra(struct isup_trunk *tg, const struct isup_msg *m, const struct
 		/* our own blocking does not survive the far end's reset view: tell it again */
 		if ((c->blk & ISUP_BLK_LOCAL_MAINT) && !c->blo_pending)
 			isup_circuit_block(tg, c->cic);
+		if (c->blk & ISUP_BLK_LOCAL_HW)
+			hw = true;
 	}
+	if (hw)
+		hw_reblock(tg, m->cic, rs->range);
 	reset_all_continue(tg, m->cic, rs->range);
 }
 

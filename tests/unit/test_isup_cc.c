@@ -684,6 +684,77 @@ static void test_cgb_status_bitmap(void)
 	check_idle_and_free();
 }
 
+/* Hardware failure oriented blocking (a failed span) across signalling loss and group resets */
+static uint8_t cgsmt_of(const struct isup_msg *m)
+{
+	struct isup_cgsmt t = { .type = 0xff };
+	isup_msg_get_bits(m, ISUP_PAR_CGSMT, &t);
+	return t.type;
+}
+
+static void test_hw_blocking_persistence(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_range_status rs;
+	/* the very first message of a hardware CGB says hardware (not the type of an earlier procedure) */
+	CU_ASSERT_EQUAL(isup_group_block(tg, 1, 7, false), 0);
+	CU_ASSERT_EQUAL(cgsmt_of(tx_expect(ISUP_MT_CGB, 1)), 0);
+	rx("CGBA cic=1 cgsmt.type=0 rs.range=7 rs.status=ff");
+	CU_ASSERT_EQUAL(isup_group_unblock(tg, 1, 7, false), 0);
+	tx_expect(ISUP_MT_CGU, 1);
+	rx("CGUA cic=1 cgsmt.type=0 rs.range=7 rs.status=ff");
+	CU_ASSERT_EQUAL(isup_group_block(tg, 9, 7, true), 0);
+	CU_ASSERT_EQUAL(cgsmt_of(tx_expect(ISUP_MT_CGB, 9)), 1);
+	rx("CGBA cic=9 cgsmt.type=1 rs.range=7 rs.status=ff");
+
+	/* our GRS over 1..31: after the GRA, a hardware CGB names exactly the circuits still blocked (9-16) */
+	CU_ASSERT_EQUAL(isup_group_reset(tg, 1, 30), 0);
+	tx_expect(ISUP_MT_GRS, 1);
+	rx("GRA cic=1 rs.range=30 rs.status=00000000");
+	const struct isup_msg *b = tx_expect(ISUP_MT_CGB, 1);
+	CU_ASSERT_EQUAL(cgsmt_of(b), 1);
+	isup_msg_get_rs(b, &rs);
+	CU_ASSERT_EQUAL(rs.range, 30);
+	CU_ASSERT_EQUAL(rs.status[0], 0x00);
+	CU_ASSERT_EQUAL(rs.status[1], 0xff);
+	CU_ASSERT_EQUAL(rs.status[2], 0x00);
+	rx("CGBA cic=1 cgsmt.type=1 rs.range=30 rs.status=00ff0000");
+
+	/* the far end's GRS: GRA, then the hardware blocking told again */
+	rx("GRS cic=1 rs.range=30");
+	tx_expect(ISUP_MT_GRA, 1);
+	b = tx_expect(ISUP_MT_CGB, 1);
+	CU_ASSERT_EQUAL(cgsmt_of(b), 1);
+	isup_msg_get_rs(b, &rs);
+	CU_ASSERT_EQUAL(rs.status[1], 0xff);
+	rx("CGBA cic=1 cgsmt.type=1 rs.range=30 rs.status=00ff0000");
+
+	/* a span failing while the destination is inaccessible: its CGB is sent again at MTP-RESUME,
+	 * not 15 s later at T18 */
+	isup_trunk_mtp_pause(tg);
+	CU_ASSERT_EQUAL(isup_group_block(tg, 17, 7, true), 0);
+	tx_expect(ISUP_MT_CGB, 17);	/* into the void */
+	advance(2);
+	tx_none();
+	isup_trunk_mtp_resume(tg);
+	CU_ASSERT_EQUAL(cgsmt_of(tx_expect(ISUP_MT_CGB, 17)), 1);
+	rx("CGBA cic=17 cgsmt.type=1 rs.range=7 rs.status=ff");
+	advance(60);
+	tx_none();
+
+	/* both spans back */
+	CU_ASSERT_EQUAL(isup_group_unblock(tg, 9, 7, true), 0);
+	tx_expect(ISUP_MT_CGU, 9);
+	rx("CGUA cic=9 cgsmt.type=1 rs.range=7 rs.status=ff");
+	CU_ASSERT_EQUAL(isup_group_unblock(tg, 17, 7, true), 0);
+	tx_expect(ISUP_MT_CGU, 17);
+	rx("CGUA cic=17 cgsmt.type=1 rs.range=7 rs.status=ff");
+	for (unsigned i = 0; i < 31; i++)
+		CU_ASSERT_EQUAL(tg->circuits[i]->blk, 0);
+	CU_ASSERT_EQUAL(alerts, 0);	/* every acknowledgement matched its request */
+	check_idle_and_free();
+}
+
 /* ---- Q.764 2.9.5 and unexpected messages ---- */
 
 static void test_unknown_cic_and_unexpected(void)
@@ -1372,6 +1443,7 @@ int main(void)
 	CU_add_test(s, "our GRS with T22 and GRA status", test_our_grs);
 	CU_add_test(s, "reset of all circuits in ranges of 32", test_reset_all_at_startup);
 	CU_add_test(s, "CGB/CGU with status bitmaps, hardware blocking", test_cgb_status_bitmap);
+	CU_add_test(s, "hardware blocking kept across GRS both ways and MTP-PAUSE/RESUME", test_hw_blocking_persistence);
 	CU_add_test(s, "unknown CIC, unexpected and unrecognized messages", test_unknown_cic_and_unexpected);
 	CU_add_test(s, "unrecognized parameters per parameter compatibility information", test_unrecognized_parameters);
 	CU_add_test(s, "UCIC moves a call in set-up", test_ucic_moves_call);

@@ -605,7 +605,8 @@ static void reset_all_continue(struct isup_trunk *tg, uint16_t done_first, uint8
 
 /* After a group reset either way, hardware failure oriented blocking (which only a group message carries)
  * is told again: a CGB of hardware type naming the circuits of the range we still hold blocked. A pending
- * CGB of the same range is replaced; one of another range is waited for (T18 repeats it). */
+ * CGB of the same range is replaced; while one of another range runs, this one cannot be sent (one CGB
+ * procedure at a time): a maintenance alert says so. */
 static void hw_reblock(struct isup_trunk *tg, uint16_t first, uint8_t range)
 {
 	if (tg->cgb.active && tg->cgb.cic == first && tg->cgb.rs.range == range)
@@ -613,6 +614,8 @@ static void hw_reblock(struct isup_trunk *tg, uint16_t first, uint8_t range)
 	if (grp_start(tg, &tg->cgb, first, range, true, 1, ISUP_BLK_LOCAL_HW) == 0)
 		LOGP(isup_log_cat, LOGL_INFO, "%s CIC %u: circuits still hardware blocked after the group reset: CGB\n",
 		     tg->name, first);
+	else
+		isup_alert(tg, first, "hardware blocking not told again after the group reset (another CGB running)");
 }
 
 static void rx_grs(struct isup_trunk *tg, const struct isup_msg *m, const struct isup_range_status *rs)

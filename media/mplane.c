@@ -151,7 +151,8 @@ struct wchan {
 	/* local channels */
 	double gen_phase, gen_step, gen_amp;
 	double an_energy;
-	unsigned an_cross, an_n;
+	unsigned an_cross, an_n;	/* crossings and samples of the window's blocks that carry a signal */
+	unsigned an_total;
 	int16_t an_prev;
 	uint64_t ntp_lsr_us;		/* when the last SR of the peer arrived (for DLSR) */
 	uint32_t lsr;
@@ -376,23 +377,36 @@ static void packetize(struct wchan *c, const uint8_t *enc)
 
 /* ---- the local analyser/generator (pstn-sim) ---- */
 
+/* RMS of a sine at -50 dBm0 (0 dBm0: 3.14 dB below the overload point's RMS, 32768/sqrt(2)) */
+#define AN_SILENT_RMS (32768.0 / M_SQRT2 * 0.6962 * 0.003162)
+
 static void analyse(struct wchan *c, const int16_t *s, unsigned n)
 {
+	/* the frequency from the zero crossings of the blocks that carry a signal only, so that a few
+	 * milliseconds of silence (a gap the jitter buffer could not conceal) do not pull it down */
+	double e = 0;
+	unsigned cross = 0;
 	for (unsigned i = 0; i < n; i++) {
-		c->an_energy += (double)s[i] * s[i];
+		e += (double)s[i] * s[i];
 		if ((s[i] >= 0) != (c->an_prev >= 0))
-			c->an_cross++;
+			cross++;
 		c->an_prev = s[i];
 	}
-	c->an_n += n;
-	if (c->an_n >= 800) {
-		double rms = sqrt(c->an_energy / c->an_n);
+	c->an_energy += e;
+	c->an_total += n;
+	if (n && sqrt(e / n) > AN_SILENT_RMS) {
+		c->an_cross += cross;
+		c->an_n += n;
+	}
+	if (c->an_total >= 800) {
+		double rms = sqrt(c->an_energy / c->an_total);
 		/* 0 dBm0: a sine of RMS 3.14 dB below the overload point of 32768/sqrt(2) */
 		c->st.level_dbm0 = rms < 1 ? -99 : (int)lround(20 * log10(rms / (32768.0 / sqrt(2))) + 3.14);
-		c->st.freq_hz = c->st.level_dbm0 > -50 ? (unsigned)(c->an_cross * 8000u / (2u * c->an_n)) : 0;
+		c->st.freq_hz = c->st.level_dbm0 > -50 && c->an_n ? (unsigned)(c->an_cross * 8000u / (2u * c->an_n)) : 0;
 		c->an_energy = 0;
 		c->an_cross = 0;
 		c->an_n = 0;
+		c->an_total = 0;
 		/* test channels report every analysis window */
 		struct media_event ev = { .type = MEDIA_EV_STATS, .st = c->st };
 		post(c->span->w, c, &ev);

@@ -234,6 +234,7 @@ struct media_chan {
 	uint16_t port;
 	unsigned span, ts;
 	void *owner;
+	bool local;			/* a test channel: its analysis windows are reported (MEDIA_EV_STATS) */
 	bool has_remote;
 	struct media_remote rem;
 	struct media_stats st;
@@ -1225,7 +1226,7 @@ static void ev_one(struct media_plane *mp, struct mev *e)
 			ch->st = e->ev.st;
 		e->ev.owner = ch->owner;
 		e->ev.span = ch->span;
-		if (mp->cb && e->ev.type != MEDIA_EV_STATS)
+		if (mp->cb && (e->ev.type != MEDIA_EV_STATS || ch->local))
 			mp->cb(mp->priv, &e->ev);
 	}
 	free(e);
@@ -1616,6 +1617,7 @@ struct media_chan *media_chan_alloc(struct media_plane *mp, unsigned span, unsig
 	ch->span = span;
 	ch->ts = ts;
 	ch->owner = owner;
+	ch->local = local;
 	mp->slot[slot] = ch;
 	mp->n_chans++;
 	c->id = slot;

@@ -104,7 +104,8 @@ unsigned media_plane_n_chans(const struct media_plane *mp);
 int media_plane_worker_load(const struct media_plane *mp, unsigned idx, uint64_t *cpu_us, uint64_t *late_ticks);
 
 /* A channel on (span, ts) with an RTP/RTCP port pair, or, local, with a test generator and analyser in
- * place of RTP (pstn-sim). NULL: no span, no free port. The owner comes back in events. */
+ * place of RTP (pstn-sim). NULL: no span, no free port. The owner comes back in events; a local
+ * channel's event callback also gets MEDIA_EV_STATS for each 100 ms analysis window. */
 struct media_chan *media_chan_alloc(struct media_plane *mp, unsigned span, unsigned ts, void *owner, bool local);
 void media_chan_free(struct media_chan *ch);
 uint16_t media_chan_port(const struct media_chan *ch);

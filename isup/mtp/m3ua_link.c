@@ -142,7 +142,7 @@ static void link_retry(struct m3ua_link *link, const char *why)
 		m3ua_asp_transport_down(link->asp);
 	LOGP(DLGLOBAL, LOGL_NOTICE, "m3ua %s: %s, reconnecting in %u s\n", link->name, why, link->backoff_s);
 	osmo_timer_schedule(&link->reconnect, (int)link->backoff_s, 0);
-	link->backoff_s = link->backoff_s >= 16 ? 30 : link->backoff_s * 2;
+	link->backoff_s = link->backoff_s * 2 > link->backoff_max_s ? link->backoff_max_s : link->backoff_s * 2;
 }
 
 static int link_fd_cb(struct osmo_fd *ofd, unsigned int what)
@@ -251,6 +251,7 @@ struct m3ua_link *m3ua_link_alloc(void *ctx, const char *name, enum m3ua_transpo
 					       .pc_status_ind = fwd_pc_status };
 	link->ofd.fd = -1;
 	link->backoff_s = 1;
+	link->backoff_max_s = M3UA_LINK_BACKOFF_MAX_DEFAULT;
 	osmo_timer_setup(&link->reconnect, reconnect_cb, link);
 	link->asp = m3ua_asp_alloc(link, name, cfg, &link->asp_ops, link);
 	if (!link->asp) {

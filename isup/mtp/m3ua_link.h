@@ -19,6 +19,7 @@ enum m3ua_transport {
 #define M3UA_SCTP_PPID 3
 #define M3UA_TXQ 65536
 #define M3UA_MAX_EXTRA_ADDRS 3
+#define M3UA_LINK_BACKOFF_MAX_DEFAULT 30	/* s: the longest wait between connection attempts */
 
 struct m3ua_txq {
 	uint8_t buf[M3UA_TXQ];
@@ -50,7 +51,8 @@ struct m3ua_link {
 	const struct m3ua_asp_ops *user_ops;
 	void *user_priv;
 	struct osmo_timer_list reconnect;
-	unsigned backoff_s;			/* 1, 2, 4 ... 30 s between attempts */
+	unsigned backoff_s;			/* 1, 2, 4 ... backoff_max_s between attempts */
+	unsigned backoff_max_s;			/* the longest wait (VTY reconnect-backoff, default 30 s) */
 	unsigned connects;			/* associations established, for show and tests */
 	struct m3ua_txq txq;
 };

@@ -236,6 +236,19 @@ DEFUN(cfg_cs7_asp_timer, cfg_cs7_asp_timer_cmd, "asp NAME timer (x1|x2) <0-300>"
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_cs7_asp_backoff, cfg_cs7_asp_backoff_cmd, "asp NAME reconnect-backoff <1-300>",
+      "M3UA ASP\nName\nThe longest wait between connection attempts (they double from 1 s up to it)\n"
+      "Seconds (default 30)\n")
+{
+	struct m3ua_link *l = asp_find(vty, argv[0]);
+	if (!l)
+		return CMD_WARNING;
+	l->backoff_max_s = (unsigned)atoi(argv[1]);
+	if (l->backoff_s > l->backoff_max_s)
+		l->backoff_s = l->backoff_max_s;
+	return CMD_SUCCESS;
+}
+
 static void config_write_asp(struct vty *vty, const struct m3ua_link *l)
 {
 	if (l->local_host[0] || l->local_port)
@@ -251,6 +264,8 @@ static void config_write_asp(struct vty *vty, const struct m3ua_link *l)
 		vty_out(vty, " asp %s network-appearance %u%s", l->name, l->asp->cfg.network_appearance, VTY_NEWLINE);
 	if (l->ipsp)
 		vty_out(vty, " asp %s role %s%s", l->name, l->asp->cfg.ipsp_de ? "ipsp-de" : "ipsp-se", VTY_NEWLINE);
+	if (l->backoff_max_s != M3UA_LINK_BACKOFF_MAX_DEFAULT)
+		vty_out(vty, " asp %s reconnect-backoff %u%s", l->name, l->backoff_max_s, VTY_NEWLINE);
 	for (int T = -1; T >= -2; T--) {
 		const struct osmo_tdef *t = osmo_tdef_get_entry(l->asp->tdefs, T);
 		if (t && t->val != t->default_val)
@@ -538,6 +553,7 @@ void ss7_vty_init(struct ss7_router *r, int node)
 	install_element(node, &cfg_cs7_asp_na_cmd);
 	install_element(node, &cfg_cs7_asp_role_cmd);
 	install_element(node, &cfg_cs7_asp_timer_cmd);
+	install_element(node, &cfg_cs7_asp_backoff_cmd);
 	install_element(node, &cfg_cs7_route_ls_cmd);
 	install_element(node, &cfg_cs7_linkset_cmd);
 	install_element(node, &cfg_cs7_ls_proving_cmd);

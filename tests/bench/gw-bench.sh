@@ -15,7 +15,9 @@ out=${OUT:-gw-bench-out}
 rates=${*:-1000 2000 3000}
 mkdir -p "$out"
 hz=$(getconf CLK_TCK)
-base=$((36000 + ($$ % 300) * 10))
+. "$(cd "$(dirname "$0")/.." && pwd)/ports.sh"
+port_block || exit 99
+base=$PORT_BASE
 P_M3UA=$base; P_SIP=$((base + 1)); P_UAS=$((base + 2)); P_VTY=$((base + 3)); P_KAM=$((base + 4)); P_UAC=$((base + 5))
 
 cpu_of() { # pids... -> clock ticks

@@ -43,14 +43,11 @@ auto release-by-number
 expect signalling 30
 wait 60
 EOF
+n0=$(gw_resumes)
 "$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/i2s.script" \
 	--timeout 90 >"$out/i2s.sim" 2>&1 &
 sim=$!
-for i in $(seq 100); do
-	grep -q "signalling up" "$out/i2s.sim" 2>/dev/null && break
-	sleep 0.1
-done
-sleep 0.3
+wait_gw_resume $n0
 "$SIPP" -sf "$out/i2s.xml" -inf "$out/i2s.inf" -key caller 4930999888 -i 127.0.0.1 -p $P_UAC -m "$n1" -l 1 -r 20 \
 	-timeout 60 -timeout_error -trace_err -error_file "$out/i2s.err" -trace_logs -log_file "$out/i2s.sipp" 127.0.0.1:$P_SIP >/dev/null 2>"$out/i2s.sipperr"
 rp=$?

@@ -12,9 +12,11 @@ if ! command -v "$SIPP" >/dev/null 2>&1; then
 	exit 77
 fi
 
-# ports from the pid so parallel runs do not meet, 20 per run: M3UA, our SIP, SIPp UAS, SIPp UAC, VTY,
+# a block of 20 ports that no other run holds (tests/ports.sh): M3UA, our SIP, SIPp UAS, SIPp UAC, VTY,
 # a dead SIP peer (5); the media test takes 6-19
-base=$((31000 + ($$ % 200) * 20))
+. "$here/../ports.sh"
+port_block || exit 99
+base=$PORT_BASE
 P_M3UA=$base; P_SIP=$((base + 1)); P_UAS=$((base + 2)); P_UAC=$((base + 3)); P_VTY=$((base + 4))
 P_DEAD=$((base + 5))	# nothing listens there: a dead SIP peer
 cat >"$out/isupgw.cfg" <<EOF
@@ -30,6 +32,7 @@ line vty
 cs7
  as pstn override routing-context 1
  asp pstn0 as pstn remote 127.0.0.1 $P_M3UA tcp
+ asp pstn0 reconnect-backoff 1
  route 2-2-2 as pstn
 isup
  trunk pstn
@@ -77,16 +80,31 @@ gateway
  route sip-to-isup 3 trunk pstn
 EOF
 
-# a command on the gateway's VTY (telnet), its output on stdout
+# commands on the gateway's VTY (telnet), one per line; their output on stdout. Each line goes out once
+# the VTY has shown its prompt (it drops what arrives before its greeting and telnet negotiation).
 vty_cmd() {
 	python3 - "$P_VTY" "$1" <<'PYEOF'
-import socket, sys, time
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
-time.sleep(0.2)	# the VTY drops what arrives before its greeting and telnet negotiation
-s.sendall(sys.argv[2].encode() + b"\r\n")
-time.sleep(0.3)
-s.sendall(b"exit\r\n")
+import re, socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 data = b""
+def until_prompt():
+    global data
+    t_end = time.time() + 10
+    while time.time() < t_end:
+        text = bytes(c for c in data if c < 128).decode(errors="replace")
+        if re.search(r"[>#] \Z", text):
+            return
+        d = s.recv(65536)
+        if not d:
+            return
+        data += d
+    sys.stderr.write("vty: no prompt within 10 s\n")
+until_prompt()
+for line in sys.argv[2].replace("\r", "").split("\n") + ["exit"]:
+    data += b"\n"	# what the prompt check has seen stays in the output
+    s.sendall(line.encode() + b"\r\n")
+    if line != "exit":
+        until_prompt()
 try:
     while True:
         d = s.recv(65536)
@@ -99,10 +117,12 @@ print(bytes(c for c in data if c < 128).decode(errors="replace").replace("\r", "
 PYEOF
 }
 
+# the gateway, ready once its VTY and SIP sockets listen
 gw_start() {
 	"$GW" -c "$out/isupgw.cfg" >"$out/isupgw.log" 2>&1 &
 	gw=$!
 	trap 'kill $gw 2>/dev/null' EXIT INT TERM
+	wait_tcp_listen $P_VTY && wait_udp_port $P_SIP || echo "isupgw is not listening on $P_VTY/$P_SIP" >&2
 }
 
 # SIGTERM: the gateway must stop cleanly (and, under ASan, without leaks)
@@ -132,14 +152,15 @@ sim_run() { # case script-text
 		--timeout ${SIM_TIMEOUT:-30} >"$out/$1.sim" 2>&1
 }
 
-# wait (at most 5 s) until something listens on UDP port $1 of 127.0.0.1: a call placed before SIPp has
-# bound its socket fails at once (ICMP port unreachable -> 503), as it should
-wait_udp_port() {
-	hex=$(printf '%04X' "$1")
-	for i in $(seq 50); do
-		grep -q ":$hex 00000000:0000 07" /proc/net/udp 2>/dev/null && return 0
+# the gateway's trunk toward pstn-sim is usable once its ASP is active: it logs MTP-RESUME. A case that
+# starts a new pstn-sim counts them first and waits for one more.
+gw_resumes() { grep -c "MTP-RESUME" "$out/isupgw.log" 2>/dev/null || true; }
+wait_gw_resume() { # count-before
+	for i in $(seq 300); do
+		[ "$(gw_resumes)" -gt "$1" ] && return 0
 		sleep 0.1
 	done
+	echo "the gateway's trunk did not resume within 30 s" >&2
 	return 1
 }
 
@@ -163,14 +184,11 @@ isup_to_sip() { # case uas-scenario sim-script
 sip_to_isup() { # case uac-scenario called sim-script [extra SIPp arguments]
 	selected "$1" || return 0
 	printf '%s\n' "$4" >"$out/$1.script"
+	n0=$(gw_resumes)
 	"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/$1.script" \
 		--timeout ${SIM_TIMEOUT:-30} >"$out/$1.sim" 2>&1 &
 	sim=$!
-	for i in $(seq 100); do
-		grep -q "signalling up" "$out/$1.sim" 2>/dev/null && break
-		sleep 0.1
-	done
-	sleep 0.3
+	wait_gw_resume $n0
 	"$SIPP" -sf "$here/sipp/$2.xml" -s "$3" $5 -key caller 4930999888 -i 127.0.0.1 -p $P_UAC -m 1 -timeout ${SIPP_TIMEOUT:-20} \
 		-timeout_error -trace_msg -message_file "$out/$1.msg" -trace_logs -log_file "$out/$1.sipp" \
 		127.0.0.1:$P_SIP >/dev/null 2>"$out/$1.sipperr"

@@ -42,30 +42,59 @@ sim_span_run() {
 	SIPP_RC=$?
 }
 
+# the RTP peer runs until stop_peer; it is ready once it says so
+peer_start() { # case args...
+	c0=$1
+	shift
+	python3 "$here/rtp-peer.py" --port $P_RTP "$@" >"$out/$c0.rtp" 2>&1 &
+	peer=$!
+	wait_for "$out/$c0.rtp" "rtp-peer: ready" 10
+}
+stop_peer() {
+	kill -TERM $peer 2>/dev/null
+	wait $peer
+}
+
+# what a media case saw, for its failure message: what pstn-sim heard on the timeslot, what the phone
+# heard, and the gateway's channels (rx/tx counts, concealment) as they closed
+evidence() { # case
+	{
+		echo "---- evidence of $1"
+		grep -E "event: (audio|dtmf|span|ANSWER|ALERTING|RELEASE|signalling)" "$out/$1.sim" 2>/dev/null
+		[ -f "$out/$1.rtp" ] && cat "$out/$1.rtp"
+		grep -E "media [0-9]*: closed|m3ua pstn0|MTP-RESUME" "$out/isupgw.log" | tail -8
+	} | sed 's/^/  /'
+}
+bad_media() { # case reason
+	bad "$1" "$2"
+	evidence "$1"
+}
+# the check that failed names itself; the evidence follows it
+want() { # case file regexp
+	grep -q -- "$3" "$out/$1.$2" || { bad_media "$1" "no '$3' in $1.$2"; return 1; }
+}
+
 capture_start "udp portrange $P_SPAN_GW-$((base + 19))" "$out/media.pcap" 90
 
 c=media-i2s
 if selected $c; then
-python3 "$here/rtp-peer.py" --port $P_RTP --freq 1400 --duration 13 --digit 9 --digit-at 1.5 --stranger \
-	>"$out/$c.rtp" 2>&1 &
-peer=$!
-"$SIPP" -sf "$here/sipp/uas-media.xml" -key rtpport $P_RTP -key pt 8 -key codec PCMA -i 127.0.0.1 -p $P_UAS -m 1 -timeout 25 -timeout_error \
+peer_start $c --freq 1400 --digit 9 --digit-at 1.5 --stranger
+"$SIPP" -sf "$here/sipp/uas-media.xml" -key rtpport $P_RTP -key pt 8 -key codec PCMA -i 127.0.0.1 -p $P_UAS -m 1 -timeout 40 -timeout_error \
 	-trace_msg -message_file "$out/$c.msg" -trace_logs -log_file "$out/$c.sipp" >/dev/null 2>"$out/$c.sipperr" &
 sipp=$!
 wait_udp_port $P_UAS
-# while the call is up (answer ~3.5 s after start): the VTY's view of it
-(sleep 7; vty_cmd "show media" >"$out/$c.show") &
+# while the call is up (the DTMF exchange follows the answer): the VTY's view of it
+rm -f "$out/$c.sim"
+(wait_for "$out/$c.sim" "event: ANSWER" 60 && sleep 1 && vty_cmd "show media" >"$out/$c.show") &
 vtyjob=$!
 printf '%s\n' "expect signalling 30
 wait 1
 call 301234567 4930999
 tone last 1000 -10
 expect ALERTING 10
-wait 1
-listen last
+hear last 400 459 5
 expect ANSWER 10
-wait 1
-listen last
+hear last 1300 1500 10
 dtmf last 5
 wait 2
 listen last
@@ -76,7 +105,7 @@ silence last
 quit" >"$out/$c.script"
 sim_span_run $c
 wait $vtyjob
-wait $peer
+stop_peer
 cat "$out/$c.rtp"
 grep -E "event: (audio|dtmf|span)" "$out/$c.sim"
 cat "$out/$c.show"
@@ -100,10 +129,9 @@ fi
 # the same direction, the SIP side PCMU only: the gateway transcodes between the A-law span and mu-law RTP
 c=media-ulaw
 if selected $c; then
-python3 "$here/rtp-peer.py" --port $P_RTP --law ulaw --freq 1400 --duration 9 >"$out/$c.rtp" 2>&1 &
-peer=$!
+peer_start $c --law ulaw --freq 1400
 "$SIPP" -sf "$here/sipp/uas-media.xml" -key rtpport $P_RTP -key pt 0 -key codec PCMU -i 127.0.0.1 -p $P_UAS -m 1 \
-	-timeout 25 -timeout_error -trace_msg -message_file "$out/$c.msg" >/dev/null 2>"$out/$c.sipperr" &
+	-timeout 40 -timeout_error -trace_msg -message_file "$out/$c.msg" >/dev/null 2>"$out/$c.sipperr" &
 sipp=$!
 wait_udp_port $P_UAS
 printf '%s\n' "expect signalling 30
@@ -111,12 +139,11 @@ wait 1
 call 301234567 4930999
 tone last 1000 -10
 expect ANSWER 10
-wait 2
-listen last
+hear last 1300 1500 10
 expect RELEASE 10
 quit" >"$out/$c.script"
 sim_span_run $c
-wait $peer
+stop_peer
 cat "$out/$c.rtp"
 grep -E "event: audio" "$out/$c.sim"
 [ $rs = 0 ] || bad $c "pstn-sim exited $rs"
@@ -187,11 +214,8 @@ quit" >"$out/$c.script"
 "$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --span $P_SPAN_SIM:$P_SPAN_GW \
 	--script "$out/$c.script" --timeout 40 >"$out/$c.sim" 2>&1 &
 sim=$!
-for i in $(seq 100); do
-	grep -q "signalling up" "$out/$c.sim" 2>/dev/null && break
-	sleep 0.1
-done
-sleep 2
+# the INVITE once the odd CICs are blocked (the gateway has acknowledged the CGB)
+wait_for "$out/$c.sim" "<- CGBA" 40
 "$SIPP" -sf "$here/sipp/uac-answer.xml" -s +4930123456 -key caller 4930999888 -i 127.0.0.1 -p $P_UAC -m 1 \
 	-timeout 20 -timeout_error -trace_msg -message_file "$out/$c.msg" 127.0.0.1:$P_SIP >/dev/null 2>"$out/$c.sipperr"
 SIPP_RC=$?

@@ -3,9 +3,11 @@
 """A SIP phone's media, written independently of isupgw's C code: RTP on 127.0.0.1:PORT. It waits for
 the gateway's first packet (symmetric RTP), then sends a PCMA sine, an RFC 4733 digit at --digit-at
 seconds (PCMU with --law ulaw), and, with --stranger, the same stream's worth of a 600 Hz tone from a second socket with
-another SSRC (an "RTP bleed" attempt). It reports what it heard: packets, the dominant frequency of the
-PCMA audio per second, RFC 4733 digits, and whether the stream stopped (at the release) for good."""
-import argparse, math, select, socket, struct, time, warnings
+another SSRC (an "RTP bleed" attempt). It runs until SIGTERM (the test stops it once the call is over;
+--max seconds is only a safety net), then reports what it heard: packets, the dominant frequency of the
+audio per second, RFC 4733 digits, and whether the stream stopped (at the release) for good. It writes
+"rtp-peer: ready" to stdout once its socket is bound."""
+import argparse, math, select, signal, socket, struct, sys, time, warnings
 warnings.simplefilter("ignore", DeprecationWarning)
 import audioop  # noqa: E402 (CPython's G.711, independent of ours)
 
@@ -28,7 +30,7 @@ def zc_freq(s):
 ap = argparse.ArgumentParser()
 ap.add_argument("--port", type=int, required=True)
 ap.add_argument("--freq", type=float, default=1400)
-ap.add_argument("--duration", type=float, default=8)
+ap.add_argument("--max", type=float, default=90)
 ap.add_argument("--digit", default="")
 ap.add_argument("--digit-at", type=float, default=2)
 ap.add_argument("--stranger", action="store_true")
@@ -41,6 +43,14 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", a.port))
 st = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 st.bind(("127.0.0.1", 0))
+stop = False
+
+def on_term(signum, frame):
+    global stop
+    stop = True
+
+signal.signal(signal.SIGTERM, on_term)
+print("rtp-peer: ready", flush=True)
 peer = None
 t0 = time.time()
 start = None
@@ -53,8 +63,11 @@ pkts = 0
 other_pt = 0
 rx_times = []
 sent_digit = False
-while time.time() - t0 < a.duration:
-    r, _, _ = select.select([s], [], [], 0.005)
+while not stop and time.time() - t0 < a.max:
+    try:
+        r, _, _ = select.select([s], [], [], 0.005)
+    except InterruptedError:
+        continue
     if r:
         d, src = s.recvfrom(2048)
         if len(d) >= 12 and d[0] >> 6 == 2:
@@ -108,9 +121,14 @@ for sec in sorted(audio):
 print("rtp-peer: digits [%s]" % "".join(events))
 print("rtp-peer: packets of another payload type than %d: %d" % (PT, other_pt))
 # the gateway's stream must end at the release and stay ended: the last gap of more than 0.5 s
+t_end = time.time()
+if not stop:
+    print("rtp-peer: not stopped within %.0f s" % a.max)
 if rx_times:
     gaps = [i for i in range(1, len(rx_times)) if rx_times[i] - rx_times[i - 1] > 0.5]
-    quiet = t0 + a.duration - rx_times[-1]
+    print("rtp-peer: first packet %.1f s, last %.1f s after the start, stopped at %.1f s" %
+          (rx_times[0] - t0, rx_times[-1] - t0, t_end - t0))
+    quiet = t_end - rx_times[-1]
     if quiet > 0.5:
         print("rtp-peer: stream stopped %.1f s before the end, %s" %
               (quiet, "no packet after it" if not gaps else "%d packets after a pause" % (len(rx_times) - gaps[-1])))

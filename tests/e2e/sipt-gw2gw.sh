@@ -13,7 +13,9 @@ out=${1:-sipt-out}
 mkdir -p "$out"
 rm -f "$out"/*.sim "$out"/*.log
 
-base=$((35000 + ($$ % 400) * 10))
+. "${srcdir:-$(dirname "$0")/..}/ports.sh"
+port_block || exit 99
+base=$PORT_BASE
 M1=$base; M2=$((base + 1)); S1=$((base + 2)); S2=$((base + 3)); V1=$((base + 4)); V2=$((base + 5))
 T1=$((base + 6)); T2=$((base + 7))	# TLS
 tls_sip=""
@@ -45,6 +47,7 @@ line vty
 cs7
  as pstn override routing-context 1
  asp pstn0 as pstn remote 127.0.0.1 $2 tcp
+ asp pstn0 reconnect-backoff 1
  route 2-2-2 as pstn
 isup
  trunk pstn
@@ -82,7 +85,7 @@ trap 'kill $g1 $g2 2>/dev/null' EXIT INT TERM
 # number, a parameter kept raw) and a plain one; B answers, A hangs up. B's REL for the second call.
 cat >"$out/a.script" <<'EOF'
 expect signalling 30
-wait 2
+wait 1
 callx IAM cic=0 nci.satellite=0 nci.cot_ind=0 nci.echo_dev=1 fci.isup_ind=1 fci.isdn_access=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=301234567 cgpn.nai=3 cgpn.npi=1 cgpn.apri=1 cgpn.si=1 cgpn.digits=4930999 ocn.nai=3 ocn.npi=1 ocn.digits=301111111 hop.count=17 0x03.hex=01020304
 expect ANSWER 10
 wait 1
@@ -103,14 +106,16 @@ expect SETUP 15
 wait 1
 quit
 EOF
-"$SIM" --name A --listen 127.0.0.1 --port $M1 --opc 2-2-2 --dpc 1-1-1 --script "$out/a.script" --timeout 60 \
-	>"$out/a.sim" 2>&1 &
-a=$!
+# B first, and A's calls once gateway 2's trunk toward B is up (it logs MTP-RESUME)
 "$SIM" --name B --listen 127.0.0.1 --port $M2 --opc 2-2-2 --dpc 1-1-1 --script "$out/b.script" --timeout 60 \
-	>"$out/b.sim" 2>&1
-rb=$?
-wait $a
+	>"$out/b.sim" 2>&1 &
+b=$!
+wait_for "$out/gw2.log" "MTP-RESUME" 30
+"$SIM" --name A --listen 127.0.0.1 --port $M1 --opc 2-2-2 --dpc 1-1-1 --script "$out/a.script" --timeout 60 \
+	>"$out/a.sim" 2>&1
 ra=$?
+wait $b
+rb=$?
 kill -TERM $g1 $g2
 wait $g1
 r1=$?

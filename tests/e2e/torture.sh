@@ -7,7 +7,6 @@ out=${1:-torture-out}
 only=""
 . "$here/e2e-lib.sh"
 gw_start
-sleep 0.5
 python3 "$here/torture.py" "${srcdir:-.}/data/rfc4475" 127.0.0.1 $P_SIP | tee "$out/torture.txt"
 [ "$(tail -1 "$out/torture.txt" | sed 's/.* \([0-9]*\) failed$/\1/')" = 0 ] && ok torture || bad torture "see $out/torture.txt"
 gw_stop

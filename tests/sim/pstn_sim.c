@@ -66,6 +66,12 @@ struct sim {
 	struct media_plane *mp;
 	struct media_chan *audio[32];
 	bool t1;
+	/* hear: the script waits until the CIC's test channel measures a frequency in [lo, hi] */
+	struct {
+		bool on;
+		unsigned cic, lo, hi, freq;
+		int level;
+	} hear;
 };
 
 static struct sim S;
@@ -430,6 +436,15 @@ static struct isup_call *call_on(uint16_t cic)
 
 static void t_cb(void *data)
 {
+	if (S.hear.on) {
+		/* not heard in time: say what was heard instead and go on (the test's check fails with it) */
+		S.hear.on = false;
+		event("audio %u %u Hz %d dBm0 (no %u-%u Hz in time)", S.hear.cic, S.hear.freq, S.hear.level, S.hear.lo,
+		      S.hear.hi);
+		S.waiting = false;
+		run_script();
+		return;
+	}
 	if (S.expect_word[0]) {
 		fprintf(stderr, "%s: timeout waiting for '%s'\n", S.name, S.expect_word);
 		S.rc = 1;
@@ -597,9 +612,11 @@ static int do_command(char *line)
 		load_tick(NULL);
 		return 0;
 	}
-	if ((!strcmp(cmd, "tone") || !strcmp(cmd, "dtmf") || !strcmp(cmd, "listen") || !strcmp(cmd, "silence")) &&
+	if ((!strcmp(cmd, "tone") || !strcmp(cmd, "dtmf") || !strcmp(cmd, "listen") || !strcmp(cmd, "silence") ||
+	     !strcmp(cmd, "hear")) &&
 	    argc >= 2) {
-		/* audio on the CIC's timeslot: tone CIC HZ [DBM0] | dtmf CIC DIGITS | listen CIC | silence CIC */
+		/* audio on the CIC's timeslot: tone CIC HZ [DBM0] | dtmf CIC DIGITS | listen CIC | silence CIC |
+		 * hear CIC LO HI [S] (wait, at most S seconds, until a frequency in LO-HI Hz is measured) */
 		unsigned cic = !strcmp(argv[1], "last") ? (S.last_out_cic ? S.last_out_cic : S.last_cic) : (unsigned)atoi(argv[1]);
 		unsigned ts = cic;
 		if (!S.mp || cic < 1 || cic > (S.t1 ? 24u : 31u)) {
@@ -615,6 +632,16 @@ static int do_command(char *line)
 			media_chan_dial(ch, argv[2]);
 		else if (!strcmp(cmd, "listen") && ch)
 			event("audio %u %u Hz %d dBm0", cic, media_chan_stats(ch)->freq_hz, media_chan_stats(ch)->level_dbm0);
+		else if (!strcmp(cmd, "hear") && argc >= 4 && ch) {
+			S.hear.on = true;
+			S.hear.cic = cic;
+			S.hear.lo = (unsigned)atoi(argv[2]);
+			S.hear.hi = (unsigned)atoi(argv[3]);
+			S.hear.freq = media_chan_stats(ch)->freq_hz;
+			S.hear.level = media_chan_stats(ch)->level_dbm0;
+			S.waiting = true;
+			osmo_timer_schedule(&S.t, argc > 4 ? atoi(argv[4]) : 10, 0);
+		}
 		else if (!strcmp(cmd, "silence") && ch) {
 			media_chan_free(ch);
 			S.audio[ts] = NULL;
@@ -644,6 +671,16 @@ static void sim_media_event(void *priv, const struct media_event *ev)
 		event("dtmf %u %c", (unsigned)(uintptr_t)ev->owner, ev->digit);
 	} else if (ev->type == MEDIA_EV_SPAN) {
 		event("span %s", ev->ok ? "up" : "down");
+	} else if (ev->type == MEDIA_EV_STATS && S.hear.on && (unsigned)(uintptr_t)ev->owner == S.hear.cic) {
+		S.hear.freq = ev->st.freq_hz;
+		S.hear.level = ev->st.level_dbm0;
+		if (ev->st.freq_hz >= S.hear.lo && ev->st.freq_hz <= S.hear.hi) {
+			S.hear.on = false;
+			osmo_timer_del(&S.t);
+			S.waiting = false;
+			event("audio %u %u Hz %d dBm0", S.hear.cic, S.hear.freq, S.hear.level);
+			run_script();
+		}
 	} else if (ev->type == MEDIA_EV_COT) {
 		struct cot_slot *k = ev->owner;
 		if (k >= cots && k < cots + 32 && k->ch && !k->loop) {

@@ -6,7 +6,9 @@ sim=${SIM:-./sim/pstn-sim}
 dir=${srcdir:-.}/sim
 out=${1:-sim-out}
 mkdir -p "$out"
-port=$((29000 + $$ % 900))
+. "${srcdir:-$(dirname "$0")/..}/ports.sh"
+port_block || exit 99
+port=$PORT_BASE
 pcap="$out/m3ua.pcap"
 capture=""
 if [ -n "$TSHARK" ] && [ "$(id -u)" = 0 ]; then
@@ -21,7 +23,7 @@ fi
 $sim --name A --listen 127.0.0.1 --port $port --opc 2-2-2 --dpc 1-1-1 --script "$dir/exchange-a.script" \
 	--timeout 40 >"$out/a.out" 2>&1 &
 a=$!
-sleep 0.3
+wait_tcp_listen $port
 $sim --name B --connect 127.0.0.1 --port $port --opc 1-1-1 --dpc 2-2-2 --script "$dir/exchange-b.script" \
 	--timeout 40 >"$out/b.out" 2>&1
 rb=$?

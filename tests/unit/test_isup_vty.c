@@ -57,6 +57,7 @@ static const char cs7_cfg[] =
 	" asp a0 identifier 7\n"
 	" asp a0 network-appearance 8\n"
 	" asp a0 role ipsp-de\n"
+	" asp a0 reconnect-backoff 4\n"
 	" asp a0 timer x2 30\n"
 	" asp a1 as stp1 remote 127.0.0.1 29051 sctp\n"
 	" asp a1 remote-extra 127.0.0.2\n"

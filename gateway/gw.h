@@ -11,8 +11,8 @@
 #include <osmocom/core/tdef.h>
 
 #include "isup/isup.h"
-#include "isup/mtp/mtp3_route.h"
-#include "sip/sip_agent.h"
+#include "isup/mtp/mtp.h"
+#include "sip/sip.h"
 #include "gw_map.h"
 
 enum gw_sipt_mode {

@@ -181,7 +181,7 @@ static void release_sip(struct gw_call *c, const struct isup_cause *cause, const
 	struct sip_reason r = { .present = true, .cause = cause ? cause->cause : 16 };
 	struct sipt_body b;
 	make_body(c, NULL, rel, &b);
-	if (leg->dir == SIP_LEG_UAS && !leg->answered) {
+	if (sip_leg_get_dir(leg) == SIP_LEG_UAS && !sip_leg_answered(leg)) {
 		/* RFC 3398 s7.2.4.1: REL before the final response -> the mapped status, Reason: Q.850 (RFC 6432) */
 		char contact[256];
 		bool new_number = cause && c->peer && c->tg &&
@@ -468,7 +468,7 @@ static void isup_midcall_progress(struct gw_call *c, const struct isup_msg *m)
  * takes the way the SUS took. */
 static bool isup_suspend_resume(struct gw_call *c, bool suspend, const struct isup_msg *m)
 {
-	bool by_info = sipt_out(c) && c->leg->peer_has_isup;
+	bool by_info = sipt_out(c) && sip_leg_peer_has_isup(c->leg);
 	if (suspend)
 		c->sus_in_info = by_info;
 	else
@@ -631,7 +631,7 @@ static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct si
 		return false;
 	struct gw_call *c;
 	llist_for_each_entry(c, &gw->calls, list) {
-		if (c->from_isup || !c->ic || (c->leg && c->leg->answered) || (!c->leg && !c->await_digits) ||
+		if (c->from_isup || !c->ic || (c->leg && sip_leg_answered(c->leg)) || (!c->leg && !c->await_digits) ||
 		    strcmp(c->call_id, inv->call_id) || strcmp(c->from_tag, inv->from_tag))
 			continue;
 		char user[80];
@@ -643,7 +643,7 @@ static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct si
 		if (strlen(u) <= have || strncmp(u, c->digits, have)) {
 			LOGPFSML(c->fi, LOGL_NOTICE, "INVITE of the same call with %s, not an extension of %s: 484\n", u,
 				 c->digits);
-			leg->user_ref = leg;
+			sip_leg_set_user_ref(leg, leg);
 			sip_leg_reject(leg, 484, NULL, NULL);
 			return true;
 		}
@@ -654,7 +654,7 @@ static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct si
 			return false;
 		struct sip_leg *old = c->leg;
 		c->leg = leg;
-		leg->user_ref = c;
+		sip_leg_set_user_ref(leg, c);
 		snprintf(c->digits, sizeof(c->digits), "%.64s", u);
 		c->n_sams++;
 		c->await_digits = false;
@@ -684,19 +684,19 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	if (!p) {
 		LOGP(gw_log_cat, LOGL_NOTICE, "INVITE from %s: no SIP peer allows this source: 403\n", inv->src_addr);
 		ctr_inc(gw, GW_CTR_FORBIDDEN);
-		leg->user_ref = leg;	/* so that reject is ours */
+		sip_leg_set_user_ref(leg, leg);	/* so that reject is ours */
 		sip_leg_reject(leg, 403, NULL, NULL);
 		return;
 	}
 	struct gw_call *c = call_alloc(gw, false);
 	if (!c) {
-		leg->user_ref = leg;
+		sip_leg_set_user_ref(leg, leg);
 		sip_leg_reject(leg, 503, NULL, NULL);
 		return;
 	}
 	c->leg = leg;
 	c->peer = p;
-	leg->user_ref = c;
+	sip_leg_set_user_ref(leg, c);
 	peer_ctr_inc(p, GW_PEER_CTR_CALL_IN);
 	/* RFC 3262: our 18x are reliable when the caller supports 100rel and the peer's setting allows, and
 	 * always when the caller requires it; a peer configured to require it must offer it */
@@ -708,7 +708,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 		maybe_end(c);
 		return;
 	}
-	leg->reliable_1xx = inv->requires_100rel || (p->rel100 != SIP_100REL_OFF && inv->supports_100rel);
+	sip_leg_set_reliable_1xx(leg, inv->requires_100rel || (p->rel100 != SIP_100REL_OFF && inv->supports_100rel));
 	ctr_inc(gw, GW_CTR_CALL_SIP_TO_ISUP);
 	char user[80] = "";
 	gw_map_uri_user(inv->ruri, user, sizeof(user));
@@ -784,7 +784,7 @@ static void send_backward(struct gw_call *c, const struct gw_backward *bw, uint8
 
 static void sip_progress_ind(struct sip_leg *leg, int status, const struct sipt_body *body)
 {
-	struct gw_call *c = leg->user_ref;
+	struct gw_call *c = sip_leg_user_ref(leg);
 	if (!c || !c->ic)
 		return;
 	struct isup_msg *m = talloc(c, struct isup_msg);
@@ -826,7 +826,7 @@ static void sip_progress_ind(struct sip_leg *leg, int status, const struct sipt_
 
 static void sip_answer_ind(struct sip_leg *leg, const struct sipt_body *body)
 {
-	struct gw_call *c = leg->user_ref;
+	struct gw_call *c = sip_leg_user_ref(leg);
 	if (!c)
 		return;
 	/* UAC: the 200's answer; UAS: an ACK carrying the answer to the offer of our 200 (late offer) */
@@ -916,13 +916,13 @@ static bool follow_redirect(struct gw_call *c, const char *contact)
 static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_reason *reason,
 			    const struct sipt_body *body)
 {
-	struct gw_call *c = leg->user_ref;
+	struct gw_call *c = sip_leg_user_ref(leg);
 	if (!c || c->leg != leg)
 		return;
 	c->leg = NULL;
-	if (c->from_isup && c->ic && !leg->provisional_seen && (status == 408 || status == 503) && try_next_peer(c, status))
+	if (c->from_isup && c->ic && !sip_leg_provisional_seen(leg) && (status == 408 || status == 503) && try_next_peer(c, status))
 		return;
-	if (status >= 300 && status < 400 && c->from_isup && c->ic && follow_redirect(c, leg->redirect_uri))
+	if (status >= 300 && status < 400 && c->from_isup && c->ic && follow_redirect(c, sip_leg_redirect_uri(leg)))
 		return;
 	if (status == 484 && c->from_isup && c->route.overlap == GW_OVERLAP_RFC3578 && !c->complete && c->ic) {
 		/* RFC 3578 s3: address incomplete: wait for more digits (ISUP T35 guards), then a new INVITE */
@@ -965,7 +965,7 @@ static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_re
 
 static void sip_info_ind(struct sip_leg *leg, const struct sipt_body *body)
 {
-	struct gw_call *c = leg->user_ref;
+	struct gw_call *c = sip_leg_user_ref(leg);
 	if (!c || !c->ic)
 		return;
 	struct isup_msg *m = talloc(c, struct isup_msg);
@@ -981,7 +981,7 @@ static void sip_info_ind(struct sip_leg *leg, const struct sipt_body *body)
  * resume -> "remote retrieval" (0x7a) */
 static void sip_hold_ind(struct sip_leg *leg, bool hold)
 {
-	struct gw_call *c = leg->user_ref;
+	struct gw_call *c = sip_leg_user_ref(leg);
 	if (!c || !c->ic)
 		return;
 	struct isup_msg m;
@@ -998,7 +998,7 @@ static void sip_hold_ind(struct sip_leg *leg, bool hold)
 
 static void sip_sdp_ind(struct sip_leg *leg, const char *sdp, size_t len)
 {
-	struct gw_call *c = leg->user_ref;
+	struct gw_call *c = sip_leg_user_ref(leg);
 	if (c)
 		gw_media_remote_sdp(c, sdp, len, true);
 }
@@ -1095,7 +1095,7 @@ void gw_release_all(struct gw *gw)
 			struct sip_leg *leg = c->leg;
 			c->leg = NULL;
 			struct sip_reason r = { .present = true, .cause = 16 };
-			if (leg->dir == SIP_LEG_UAS && !leg->answered)
+			if (sip_leg_get_dir(leg) == SIP_LEG_UAS && !sip_leg_answered(leg))
 				sip_leg_reject(leg, 503, &r, NULL);
 			else
 				sip_leg_release(leg, &r, NULL);

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "gw.h"
-#include "sip/sdp_oa.h"
+#include "sip/sip.h"
 
 struct media_chan;
 

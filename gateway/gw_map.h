@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "isup/isup.h"
-#include "sip/sip_agent.h"
+#include "sip/sip.h"
 
 /* How numbers are written toward one SIP peer and read from it. */
 struct gw_map_cfg {

@@ -14,13 +14,12 @@
 #include <osmocom/vty/vty.h>
 
 #include "gw.h"
-#include "isup/isup_net.h"
+#include "isup/isup.h"
 #include "gw_call.h"
 #include "gw_media.h"
-#include "sip/sdp_oa.h"
+#include "sip/sip.h"
 
 static int g_cat = DLGLOBAL;
-void media_plane_set_log_cat(int cat);
 
 static void blk_retry_cb(void *data);
 

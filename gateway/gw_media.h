@@ -9,7 +9,7 @@
 
 #include <osmocom/core/timer.h>
 
-#include "media/mplane.h"
+#include "media/media.h"
 
 struct gw;
 struct gw_call;

@@ -29,9 +29,7 @@
 #include "gateway/gw_media.h"
 #include "gateway/gw.h"
 #include "isup/isup.h"
-#include "isup/mtp/m3ua_asp.h"
-#include "isup/mtp/ss7_linkset.h"
-#include "isup/mtp/ss7_vty.h"
+#include "isup/mtp/mtp.h"
 
 static volatile sig_atomic_t got_term, got_hup;
 
@@ -123,16 +121,17 @@ int main(int argc, char **argv)
 	osmo_stats_vty_add_cmds();
 
 	isup_cc_init(DISUP);
-	m3ua_asp_fsm_init(DM3UA);
-	ss7_linkset_set_log_cat(DMTP);
+	mtp_init(DMTP, DM3UA);
 	sip_agent_init(DSIP);
 	gw_init(DCALL);
 
 	struct gw *gw = gw_alloc(ctx);
 	gw->net = isup_net_alloc(ctx);
-	gw->router = ss7_router_alloc(ctx, false, &gw->net->trunks);
-	gw->net->mtp = ss7_router_transfer;
-	gw->net->mtp_priv = gw->router;
+	gw->router = ss7_router_alloc(ctx, false);
+	if (!gw->router || isup_net_attach_mtp(gw->net, gw->router) < 0) {
+		fprintf(stderr, "isupgw: cannot set up MTP\n");
+		return 1;
+	}
 	gw->net->user = &gw_isup_ops;
 	gw->net->user_priv = gw;
 	isup_vty_init(gw->net, ISUPGW_NODE_ISUP, ISUPGW_NODE_ISUP_TRUNK);

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Trunk registry and the text of the show commands. */
 
+#include <errno.h>
 #include <string.h>
 
+#include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
 #include "isup_cc_int.h"
 #include "isup_net.h"
+#include "mtp/mtp3_route.h"
 
 struct isup_net *isup_net_alloc(void *ctx)
 {
@@ -17,6 +20,81 @@ struct isup_net *isup_net_alloc(void *ctx)
 	net->ctx = net;
 	INIT_LLIST_HEAD(&net->trunks);
 	return net;
+}
+
+/* ---- ISUP as the MTP user of SI 5 ---- */
+
+static int mtp_transfer_req(struct isup_trunk *tg, const uint8_t *msu, size_t len, void *priv)
+{
+	return ss7_router_transfer_req(priv, msu, len);
+}
+
+static void mtp_transfer_ind(const struct ss7_user *u, const struct mtp3_label *l, const uint8_t *data, size_t len)
+{
+	struct isup_net *net = u->priv;
+	struct isup_trunk *tg;
+	llist_for_each_entry(tg, &net->trunks, list) {
+		if (tg->dpc == l->opc && tg->opc == l->dpc) {
+			isup_trunk_rx(tg, data, len);
+			return;
+		}
+	}
+	net->rx_no_trunk++;
+	LOGP(DLGLOBAL, LOGL_NOTICE, "ISUP from PC %u to PC %u: no trunk between them, discarded\n", l->opc, l->dpc);
+}
+
+/* MTP-PAUSE/RESUME concern every trunk toward the destination */
+static void trunks_toward(const struct ss7_user *u, uint32_t dpc, void (*fn)(struct isup_trunk *tg))
+{
+	struct isup_net *net = u->priv;
+	struct isup_trunk *tg;
+	llist_for_each_entry(tg, &net->trunks, list)
+		if (tg->dpc == dpc)
+			fn(tg);
+}
+
+static void mtp_pause_ind(const struct ss7_user *u, uint32_t dpc)
+{
+	trunks_toward(u, dpc, isup_trunk_mtp_pause);
+}
+
+static void mtp_resume_ind(const struct ss7_user *u, uint32_t dpc)
+{
+	trunks_toward(u, dpc, isup_trunk_mtp_resume);
+}
+
+static void mtp_status_ind(const struct ss7_user *u, uint32_t dpc, enum ss7_status st, unsigned info)
+{
+	struct isup_net *net = u->priv;
+	struct isup_trunk *tg;
+	enum isup_mtp_status ist = st == SS7_STATUS_CONGESTED	     ? ISUP_MTP_STATUS_CONGESTED :
+				   st == SS7_STATUS_UP_UNEQUIPPED ? ISUP_MTP_STATUS_UP_UNEQUIPPED :
+								      ISUP_MTP_STATUS_UP_UNAVAILABLE;
+	llist_for_each_entry(tg, &net->trunks, list)
+		if (tg->dpc == dpc)
+			isup_trunk_mtp_status(tg, ist, st == SS7_STATUS_CONGESTED ? info : 0);
+}
+
+int isup_net_attach_mtp(struct isup_net *net, struct ss7_router *r)
+{
+	struct ss7_user *u = talloc_zero(net, struct ss7_user);
+	if (!u)
+		return -ENOMEM;
+	*u = (struct ss7_user){ .name = "ISUP", .transfer_ind = mtp_transfer_ind, .pause_ind = mtp_pause_ind,
+				.resume_ind = mtp_resume_ind, .status_ind = mtp_status_ind, .priv = net };
+	int rc = ss7_user_register(r, MTP3_SI_ISUP, u);
+	if (rc < 0) {
+		talloc_free(u);
+		return rc;
+	}
+	net->router = r;
+	net->mtp_user = u;
+	net->mtp = mtp_transfer_req;
+	net->mtp_priv = r;
+	struct isup_trunk *tg;
+	llist_for_each_entry(tg, &net->trunks, list)
+		isup_trunk_set_mtp(tg, net->mtp, net->mtp_priv);
+	return 0;
 }
 
 struct isup_trunk *isup_net_trunk_find(struct isup_net *net, const char *name)

@@ -6,6 +6,9 @@
 
 #include "isup_cc.h"
 
+struct ss7_router;
+struct ss7_user;
+
 struct isup_net {
 	void *ctx;
 	struct llist_head trunks;		/* struct isup_trunk.list */
@@ -14,9 +17,16 @@ struct isup_net {
 	const struct isup_user_ops *user;
 	void *user_priv;
 	bool reset_on_start;			/* GRS every circuit when the application starts */
+	struct ss7_router *router;		/* the MTP the trunks use (isup_net_attach_mtp) */
+	struct ss7_user *mtp_user;		/* ISUP, service indicator 5, on that MTP */
+	uint64_t rx_no_trunk;			/* ISUP MSUs whose point codes name none of the trunks */
 };
 
 struct isup_net *isup_net_alloc(void *ctx);
+/* ISUP becomes the MTP user of service indicator 5 on the router: MSUs go to the trunk whose point codes
+ * they carry, MTP-PAUSE/RESUME/STATUS to the trunks toward the DPC, and every trunk (those made later
+ * too) sends through the router. 0 or -errno. */
+int isup_net_attach_mtp(struct isup_net *net, struct ss7_router *r);
 struct isup_trunk *isup_net_trunk_find(struct isup_net *net, const char *name);
 struct isup_trunk *isup_net_trunk_get(struct isup_net *net, const char *name);	/* find or create (ITU, PCs 0) */
 /* Text for show commands (talloc'd from ctx). */

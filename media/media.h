@@ -5,3 +5,4 @@
 #include "tdm_span.h"
 #include "tones.h"
 #include "dsp.h"
+#include "mplane.h"

@@ -44,7 +44,6 @@
 #define LEARN_PKTS 3		/* sequential packets from a new source before it is learned */
 
 static int g_log_cat = DLGLOBAL;
-void media_plane_set_log_cat(int cat);
 void media_plane_set_log_cat(int cat)
 {
 	g_log_cat = cat;

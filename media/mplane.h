@@ -87,6 +87,8 @@ typedef void (*media_event_cb)(void *priv, const struct media_event *ev);
 struct media_plane;
 struct media_chan;
 
+/* The application's log category for the media plane (before the first media_plane_create). */
+void media_plane_set_log_cat(int cat);
 struct media_plane *media_plane_create(void *ctx, const struct media_plane_cfg *cfg, media_event_cb cb, void *priv);
 /* Stops the workers and frees everything (channels still open included). */
 void media_plane_destroy(struct media_plane *mp);

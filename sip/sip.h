@@ -3,3 +3,6 @@
 #pragma once
 
 #include "sipt_mime.h"
+#include "sipt_body.h"
+#include "sip_agent.h"
+#include "sdp_oa.h"

@@ -164,36 +164,23 @@ int sip_agent_options(struct sip_agent *a, const char *uri, sip_options_cb cb, v
 
 /* ---- legs ---- */
 
-struct sip_leg {
-	struct llist_head list;
-	struct sip_agent *agent;
-	struct osmo_fsm_inst *fi;
-	enum sip_leg_dir dir;
-	void *nh;			/* nua_handle_t */
-	void *user_ref;
-	uint32_t id;
-	int last_status;		/* last response sent or received */
-	bool provisional_seen;		/* UAC: a provisional response arrived (CANCEL is allowed) */
-	bool cancel_pending;		/* UAC: released before any provisional: CANCEL (or BYE) when one comes */
-	struct sip_reason cancel_reason;
-	bool answered;
-	bool peer_has_isup;		/* the peer sent us ISUP bodies: encapsulate toward it */
-	char *auth_user, *auth_pass, *auth_realm;	/* UAC digest credentials (talloc'd), or NULL */
-	bool auth_tried;		/* one authenticated retry per challenge round */
-	char *local_sdp;		/* the last SDP we sent, the base of answers to re-INVITEs */
-	bool remote_hold;		/* the peer's last offer was sendonly/inactive */
-	bool reliable_1xx;		/* UAS: our 18x go out with Require: 100rel (RFC 3262) */
-	bool sdp_in_reliable_1xx;	/* UAS: the answer went in a reliable 18x, the 200 carries no SDP */
-	bool prack_wait;		/* UAS: that 18x is not PRACKed yet: the 200 waits (RFC 3262 s3) */
-	struct sipt_body *pending_answer;	/* the 200's body while it waits */
-	bool local_hold;		/* we asked the peer to stop sending (our re-INVITE, sendonly) */
-	bool hold_wanted;		/* what sip_leg_hold last asked for */
-	bool reinvite_pending;		/* our re-INVITE is out */
-	unsigned glare_retries;
-	struct osmo_timer_list glare_timer;	/* RFC 3261 14.1: a 491 is retried after a random wait */
-	struct sipt_body *hold_isup;	/* the ISUP part our next re-INVITE carries (SIP-T), or NULL */
-	char *redirect_uri;		/* UAC: the first Contact of a 3xx, for the user's release_ind */
-};
+/* One SIP dialog (sip_leg_fsm.c); its fields are libsip's own (sip_priv.h). */
+struct sip_leg;
+
+enum sip_leg_dir sip_leg_get_dir(const struct sip_leg *leg);
+/* the owner given to sip_leg_invite() or set for an incoming INVITE */
+void *sip_leg_user_ref(const struct sip_leg *leg);
+void sip_leg_set_user_ref(struct sip_leg *leg, void *user_ref);
+/* a 2xx went or came */
+bool sip_leg_answered(const struct sip_leg *leg);
+/* the peer sent us ISUP bodies: encapsulate toward it (RFC 3398 s7.2.4) */
+bool sip_leg_peer_has_isup(const struct sip_leg *leg);
+/* UAC: a provisional response arrived (the peer is alive; CANCEL is allowed) */
+bool sip_leg_provisional_seen(const struct sip_leg *leg);
+/* UAC: the first Contact of the 3xx that ended the leg, or NULL */
+const char *sip_leg_redirect_uri(const struct sip_leg *leg);
+/* UAS: our 18x go out reliably, with Require: 100rel (RFC 3262) */
+void sip_leg_set_reliable_1xx(struct sip_leg *leg, bool reliable);
 
 /* UAC: send an INVITE. body: SDP and/or ISUP (NULL: none). */
 struct sip_leg *sip_leg_invite(struct sip_agent *a, const struct sip_invite_req *req, const struct sipt_body *body,
@@ -215,4 +202,3 @@ int sip_leg_info(struct sip_leg *leg, const struct sipt_body *body);
  * (sendrecv), RFC 3264 s8.4; isup (SIP-T, may be NULL) goes with it. A 491 is retried. */
 int sip_leg_hold(struct sip_leg *leg, bool hold, const struct sipt_body *isup);
 /* Forget the user: no more callbacks (the leg lives on until sofia is done with it). */
-void sip_leg_detach(struct sip_leg *leg);

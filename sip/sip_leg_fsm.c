@@ -906,7 +906,44 @@ int sip_leg_hold(struct sip_leg *leg, bool hold, const struct sipt_body *isup)
 	return 0;
 }
 
-void sip_leg_detach(struct sip_leg *leg)
+/* ---- what the user may read or set of a leg ---- */
+
+enum sip_leg_dir sip_leg_get_dir(const struct sip_leg *leg)
 {
-	leg->user_ref = NULL;
+	return leg->dir;
+}
+
+void *sip_leg_user_ref(const struct sip_leg *leg)
+{
+	return leg->user_ref;
+}
+
+void sip_leg_set_user_ref(struct sip_leg *leg, void *user_ref)
+{
+	leg->user_ref = user_ref;
+}
+
+bool sip_leg_answered(const struct sip_leg *leg)
+{
+	return leg->answered;
+}
+
+bool sip_leg_peer_has_isup(const struct sip_leg *leg)
+{
+	return leg->peer_has_isup;
+}
+
+bool sip_leg_provisional_seen(const struct sip_leg *leg)
+{
+	return leg->provisional_seen;
+}
+
+const char *sip_leg_redirect_uri(const struct sip_leg *leg)
+{
+	return leg->redirect_uri;
+}
+
+void sip_leg_set_reliable_1xx(struct sip_leg *leg, bool reliable)
+{
+	leg->reliable_1xx = reliable;
 }

@@ -10,6 +10,7 @@
 #include <osmocom/core/utils.h>
 
 #include "mtp3_route.h"
+#include "mtp.h"
 #include "ss7_linkset.h"
 #include "ss7_pcap.h"
 
@@ -103,36 +104,26 @@ static void q_flush(struct ss7_as *as)
 	}
 }
 
-/* ---- MTP primitives to the ISUP trunks ---- */
+/* ---- MTP primitives to the users ---- */
 
-static void trunks_for_dpc(struct ss7_router *r, uint32_t dpc, void (*fn)(struct isup_trunk *, unsigned), unsigned arg)
+static void users_pause_resume(struct ss7_router *r, uint32_t dpc, bool resume)
 {
-	struct isup_trunk *tg;
-	if (!r->trunks)
+	if (r->stopping)
 		return;
-	llist_for_each_entry(tg, r->trunks, list)
-		if (tg->dpc == dpc)
-			fn(tg, arg);
+	for (unsigned si = 0; si < SS7_MAX_SI; si++) {
+		const struct ss7_user *u = r->users[si];
+		if (u && (resume ? u->resume_ind : u->pause_ind))
+			(resume ? u->resume_ind : u->pause_ind)(u, dpc);
+	}
 }
 
-static void do_pause(struct isup_trunk *tg, unsigned arg)
+static void users_status(struct ss7_router *r, uint32_t dpc, enum ss7_status st, unsigned info)
 {
-	isup_trunk_mtp_pause(tg);
-}
-
-static void do_resume(struct isup_trunk *tg, unsigned arg)
-{
-	isup_trunk_mtp_resume(tg);
-}
-
-static void do_congested(struct isup_trunk *tg, unsigned level)
-{
-	isup_trunk_mtp_status(tg, ISUP_MTP_STATUS_CONGESTED, level);
-}
-
-static void do_upu(struct isup_trunk *tg, unsigned cause)
-{
-	isup_trunk_mtp_status(tg, cause == 1 ? ISUP_MTP_STATUS_UP_UNEQUIPPED : ISUP_MTP_STATUS_UP_UNAVAILABLE, 0);
+	if (r->stopping)
+		return;
+	for (unsigned si = 0; si < SS7_MAX_SI; si++)
+		if (r->users[si] && r->users[si]->status_ind)
+			r->users[si]->status_ind(r->users[si], dpc, st, info);
 }
 
 static void as_update(struct ss7_as *as)
@@ -153,7 +144,7 @@ static void as_update(struct ss7_as *as)
 	struct ss7_route *rt;
 	llist_for_each_entry(rt, &as->r->routes, list)
 		if (rt->as == as && !rt->dpc_unavailable)
-			trunks_for_dpc(as->r, rt->dpc, avail ? do_resume : do_pause, 0);
+			users_pause_resume(as->r, rt->dpc, avail);
 }
 
 static struct ss7_as *as_of_asp(struct m3ua_asp *asp)
@@ -168,17 +159,10 @@ static void asp_active(struct m3ua_asp *asp, bool active)
 
 void ss7_router_deliver(struct ss7_router *r, const struct mtp3_label *l, const uint8_t *data, size_t len)
 {
-	struct isup_trunk *tg;
-	if (l->si == MTP3_SI_ISUP && r->trunks) {
-		llist_for_each_entry(tg, r->trunks, list) {
-			if (tg->dpc == l->opc && tg->opc == l->dpc) {
-				isup_trunk_rx(tg, data, len);
-				return;
-			}
-		}
-	}
-	if (r->other_rx) {
-		r->other_rx(r, l, data, len, r->other_priv);
+	const struct ss7_user *u = l->si < SS7_MAX_SI ? r->users[l->si] : NULL;
+	if (u && u->transfer_ind) {
+		if (!r->stopping)
+			u->transfer_ind(u, l, data, len);
 		return;
 	}
 	r->rx_no_user++;
@@ -210,19 +194,20 @@ static void asp_pc_status(struct m3ua_asp *asp, uint32_t pc, enum m3ua_pc_status
 	case M3UA_PC_UNAVAILABLE:
 		if (rt)
 			rt->dpc_unavailable = true;
-		trunks_for_dpc(r, pc, do_pause, 0);
+		users_pause_resume(r, pc, false);
 		break;
 	case M3UA_PC_AVAILABLE:
 		if (rt)
 			rt->dpc_unavailable = false;
 		if (!rt || (rt->as && rt->as->available))
-			trunks_for_dpc(r, pc, do_resume, 0);
+			users_pause_resume(r, pc, true);
 		break;
 	case M3UA_PC_CONGESTED:
-		trunks_for_dpc(r, pc, do_congested, info ? info : 1);
+		users_status(r, pc, SS7_STATUS_CONGESTED, info ? info : 1);
 		break;
 	case M3UA_PC_USER_UNAVAILABLE:
-		trunks_for_dpc(r, pc, do_upu, info);
+		/* RFC 4666 3.4.5 DUPU cause: 1 unequipped remote user, otherwise inaccessible or unknown */
+		users_status(r, pc, info == 1 ? SS7_STATUS_UP_UNEQUIPPED : SS7_STATUS_UP_UNAVAILABLE, info);
 		break;
 	}
 }
@@ -233,14 +218,13 @@ static const struct m3ua_asp_ops route_asp_ops = {
 
 /* ---- API ---- */
 
-struct ss7_router *ss7_router_alloc(void *ctx, bool ansi, struct llist_head *trunks)
+struct ss7_router *ss7_router_alloc(void *ctx, bool ansi)
 {
 	struct ss7_router *r = talloc_zero(ctx, struct ss7_router);
 	if (!r)
 		return NULL;
 	r->ctx = r;
 	r->ansi = ansi;
-	r->trunks = trunks;
 	r->hold_s = 5;
 	INIT_LLIST_HEAD(&r->as_list);
 	INIT_LLIST_HEAD(&r->routes);
@@ -305,7 +289,7 @@ void ss7_router_linkset_state(struct ss7_router *r, struct ss7_linkset *ls, bool
 	struct ss7_route *rt;
 	llist_for_each_entry(rt, &r->routes, list)
 		if (rt->ls == ls)
-			trunks_for_dpc(r, rt->dpc, available ? do_resume : do_pause, 0);
+			users_pause_resume(r, rt->dpc, available);
 }
 
 int ss7_router_trace_pcap(struct ss7_router *r, const char *path)
@@ -341,8 +325,8 @@ void ss7_router_free(struct ss7_router *r)
 {
 	struct ss7_as *as;
 	struct ss7_linkset *ls, *ls2;
-	/* no MTP primitives to trunks while tearing down */
-	r->trunks = NULL;
+	/* no MTP primitives to users while tearing down */
+	r->stopping = true;
 	llist_for_each_entry_safe(ls, ls2, &r->linksets, list)
 		ss7_linkset_free(ls);
 	ss7_router_trace_pcap(r, NULL);
@@ -356,9 +340,30 @@ void ss7_router_free(struct ss7_router *r)
 	talloc_free(r);
 }
 
-int ss7_router_transfer(struct isup_trunk *tg, const uint8_t *msu, size_t len, void *priv)
+void mtp_init(int mtp_log_cat, int m3ua_log_cat)
 {
-	struct ss7_router *r = priv;
+	ss7_linkset_set_log_cat(mtp_log_cat);
+	m3ua_asp_fsm_init(m3ua_log_cat);
+}
+
+int ss7_user_register(struct ss7_router *r, uint8_t si, const struct ss7_user *u)
+{
+	if (si >= SS7_MAX_SI || !u)
+		return -EINVAL;
+	if (r->users[si] && r->users[si] != u)
+		return -EBUSY;
+	r->users[si] = u;
+	return 0;
+}
+
+void ss7_user_unregister(struct ss7_router *r, uint8_t si)
+{
+	if (si < SS7_MAX_SI)
+		r->users[si] = NULL;
+}
+
+int ss7_router_transfer_req(struct ss7_router *r, const uint8_t *msu, size_t len)
+{
 	struct mtp3_label l;
 	if (mtp3_label_decode(&l, r->ansi, msu, len) < 0)
 		return -EINVAL;

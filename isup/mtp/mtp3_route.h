@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The MTP3 service to ISUP over M3UA: a route table from destination point codes to application
- * servers, each served by one or more ASPs (override: the first active one; loadshare: by SLS), MSUs
- * held while no ASP is active, and MTP-TRANSFER/PAUSE/RESUME/STATUS to the ISUP trunks. */
+/* The MTP3 service to its users (Q.701 2.2: ISUP, SCCP ...): a route table from destination point codes
+ * to application servers over M3UA, each served by one or more ASPs (override: the first active one;
+ * loadshare: by SLS), or to MTP2 linksets; MSUs held while no ASP is active; MTP-TRANSFER, -PAUSE,
+ * -RESUME and -STATUS indications to the user registered for each service indicator (the shape of
+ * libosmo-sigtran's osmo_ss7_user). Nothing here knows what a user part does with them. */
 #pragma once
 
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/timer.h>
 
-#include "../isup_cc.h"
 #include "m3ua_link.h"
+#include "mtp3.h"
 
 #define SS7_AS_MAX_ASPS 4
 #define SS7_AS_QUEUE 256	/* MSUs held while no ASP of the AS is active */
@@ -40,22 +42,45 @@ struct ss7_route {
 	bool dpc_unavailable;			/* DUNA received */
 };
 
+/* MTP-STATUS causes (Q.704 2.4, RFC 4666 DUPU/SCON) */
+enum ss7_status {
+	SS7_STATUS_CONGESTED,			/* signalling network congestion toward the DPC, level 1-3 */
+	SS7_STATUS_UP_UNAVAILABLE,		/* the remote user part is unavailable (UPU: inaccessible, unknown) */
+	SS7_STATUS_UP_UNEQUIPPED,		/* the remote user part is not equipped */
+};
+
+/* An MTP user part, registered for one service indicator. The indications get the user back; PAUSE,
+ * RESUME and STATUS name the destination point code they concern (a user ignores those it has no
+ * relation with). */
+struct ss7_user {
+	const char *name;
+	void (*transfer_ind)(const struct ss7_user *u, const struct mtp3_label *l, const uint8_t *data, size_t len);
+	void (*pause_ind)(const struct ss7_user *u, uint32_t dpc);
+	void (*resume_ind)(const struct ss7_user *u, uint32_t dpc);
+	void (*status_ind)(const struct ss7_user *u, uint32_t dpc, enum ss7_status st, unsigned info);
+	void *priv;
+};
+#define SS7_MAX_SI 16
+
 struct ss7_router {
 	void *ctx;
 	bool ansi;
 	struct llist_head as_list, routes, linksets;
 	struct ss7_pcap *trace;			/* every MSU sent and received, when set */
 	char *trace_path;
-	struct llist_head *trunks;		/* struct isup_trunk list (isup_net) */
+	const struct ss7_user *users[SS7_MAX_SI];	/* by service indicator */
+	bool stopping;				/* no indications to users while tearing down */
 	unsigned hold_s;			/* how long MSUs wait for an ASP (default 5 s) */
-	/* MSUs for no trunk: other user parts, or a user that is not an ISUP trunk (tests, pstn tools) */
-	void (*other_rx)(struct ss7_router *r, const struct mtp3_label *l, const uint8_t *data, size_t len,
-			 void *priv);
-	void *other_priv;
-	uint64_t rx_no_user;
+	uint64_t rx_no_user;			/* MSUs for a service indicator nobody registered */
 };
 
-struct ss7_router *ss7_router_alloc(void *ctx, bool ansi, struct llist_head *trunks);
+struct ss7_router *ss7_router_alloc(void *ctx, bool ansi);
+/* A user part for service indicator si (MTP3_SI_ISUP: 5). 0, -EINVAL (si), -EBUSY (taken). */
+int ss7_user_register(struct ss7_router *r, uint8_t si, const struct ss7_user *u);
+void ss7_user_unregister(struct ss7_router *r, uint8_t si);
+/* MTP-TRANSFER request: an MSU (SIO + routing label + user part) toward the route of its DPC. 0 or
+ * -errno (-EHOSTUNREACH: no route; queued while the AS has no active ASP). */
+int ss7_router_transfer_req(struct ss7_router *r, const uint8_t *msu, size_t len);
 struct ss7_as *ss7_router_as_add(struct ss7_router *r, const char *name, uint32_t traffic_mode);
 /* An ASP of the AS towards the SG at host:port; started at once. */
 struct m3ua_link *ss7_as_asp_add(struct ss7_as *as, const char *name, enum m3ua_transport t, const char *host,
@@ -71,5 +96,3 @@ void ss7_router_deliver(struct ss7_router *r, const struct mtp3_label *l, const 
 void ss7_router_linkset_state(struct ss7_router *r, struct ss7_linkset *ls, bool available);
 void ss7_router_trace(struct ss7_router *r, const uint8_t *msu, size_t len);
 void ss7_router_free(struct ss7_router *r);
-/* The MTP-TRANSFER request function for isup_trunk_set_mtp() (priv: the router). */
-int ss7_router_transfer(struct isup_trunk *tg, const uint8_t *msu, size_t len, void *priv);

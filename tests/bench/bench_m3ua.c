@@ -141,7 +141,7 @@ static void bench_m3ua(void *ctx, unsigned total)
 }
 
 static unsigned ls_rx_count;
-static void ls_rx(struct ss7_router *r, const struct mtp3_label *lb, const uint8_t *d, size_t len, void *priv)
+static void ls_rx(const struct ss7_user *u, const struct mtp3_label *lb, const uint8_t *d, size_t len)
 {
 	ls_rx_count++;
 }
@@ -150,8 +150,9 @@ static void bench_mtp2(void *ctx, unsigned total)
 {
 	int sp[2];
 	socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp);
-	struct ss7_router *ra = ss7_router_alloc(ctx, false, NULL), *rb = ss7_router_alloc(ctx, false, NULL);
-	rb->other_rx = ls_rx;
+	struct ss7_router *ra = ss7_router_alloc(ctx, false), *rb = ss7_router_alloc(ctx, false);
+	static const struct ss7_user counter = { .name = "bench", .transfer_ind = ls_rx };
+	ss7_user_register(rb, MTP3_SI_ISUP, &counter);
 	struct ss7_linkset *a = ss7_linkset_add(ra, "a", 1, 2, 2), *b = ss7_linkset_add(rb, "b", 2, 1, 2);
 	a->m2cfg.emergency = b->m2cfg.emergency = true;
 	a->m2cfg.t_ms[MTP2_T4E] = b->m2cfg.t_ms[MTP2_T4E] = 50;

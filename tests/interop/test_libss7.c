@@ -136,7 +136,7 @@ static void far_run_scheduler(void)
 static struct {
 	struct ss7_router *r;
 	struct ss7_linkset *ls;
-	struct llist_head trunks;
+	struct isup_net *net;
 	struct isup_trunk *tg;
 	struct isup_call *call;
 	unsigned prim[16];
@@ -202,7 +202,6 @@ static int bring_up(bool ansi)
 {
 	memset(&F, 0, sizeof(F));
 	memset(&U, 0, sizeof(U));
-	INIT_LLIST_HEAD(&U.trunks);
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp))
 		return -1;
@@ -225,16 +224,18 @@ static int bring_up(bool ansi)
 		return -1;
 
 	/* ours */
-	U.r = ss7_router_alloc(ctx, ansi, &U.trunks);
+	U.r = ss7_router_alloc(ctx, ansi);
+	U.net = isup_net_alloc(ctx);
+	isup_net_attach_mtp(U.net, U.r);
 	U.ls = ss7_linkset_add(U.r, "far", our_pc, far_pc, MTP3_NI_NATIONAL);
 	U.ls->m2cfg.emergency = true;
 	ss7_router_route_add_ls(U.r, far_pc, U.ls);
 	U.tg = isup_trunk_alloc(ctx, "far", ansi ? ISUP_VAR_ANSI : ISUP_VAR_ITU, our_pc, far_pc);
 	isup_trunk_add_range(U.tg, 1, 31);
-	isup_trunk_set_mtp(U.tg, ss7_router_transfer, U.r);
+	isup_trunk_set_mtp(U.tg, U.net->mtp, U.net->mtp_priv);
 	isup_trunk_set_user(U.tg, &user_ops, NULL);
 	isup_trunk_mtp_pause(U.tg);
-	llist_add_tail(&U.tg->list, &U.trunks);
+	llist_add_tail(&U.tg->list, &U.net->trunks);
 	ss7_link_start(ss7_link_add_fd(U.ls, 0, sp[0]));
 
 	ss7_start(F.ss7);

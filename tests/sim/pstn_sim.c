@@ -34,10 +34,8 @@
 
 #include "config/isupgw_log.h"
 #include "isup/isup.h"
-#include "isup/mtp/m3ua_link.h"
-#include "isup/mtp/mtp3_route.h"
-#include "isup/mtp/ss7_linkset.h"
-#include "media/mplane.h"
+#include "isup/mtp/mtp.h"
+#include "media/media.h"
 
 struct sim {
 	const char *name;
@@ -169,7 +167,7 @@ static void up_changed(bool up)
 }
 
 /* MTP2 mode: the linkset's MSUs for ISUP, and its accessibility polled */
-static void ls_rx(struct ss7_router *r, const struct mtp3_label *l, const uint8_t *data, size_t len, void *priv)
+static void ls_rx(const struct ss7_user *u, const struct mtp3_label *l, const uint8_t *data, size_t len)
 {
 	struct m3ua_pdata pd = { .opc = l->opc, .dpc = l->dpc, .si = l->si, .ni = l->ni, .sls = l->sls,
 				 .data = data, .data_len = (uint16_t)len };
@@ -798,8 +796,9 @@ int main(int argc, char **argv)
 	if (mtp2_listen || mtp2_connect) {
 		log_set_category_filter(osmo_stderr_target, DMTP, 1, LOGL_ERROR);
 		ss7_linkset_set_log_cat(DMTP);
-		S.r = ss7_router_alloc(ctx, ansi, NULL);
-		S.r->other_rx = ls_rx;
+		S.r = ss7_router_alloc(ctx, ansi);
+		static const struct ss7_user isup_user = { .name = "pstn-sim", .transfer_ind = ls_rx };
+		ss7_user_register(S.r, MTP3_SI_ISUP, &isup_user);
 		S.ls = ss7_linkset_add(S.r, S.name, o, d, MTP3_NI_NATIONAL);
 		S.ls->m2cfg.emergency = true;
 		if (trace && ss7_router_trace_pcap(S.r, trace) < 0) {

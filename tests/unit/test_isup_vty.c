@@ -225,7 +225,8 @@ int main(void)
 	net = isup_net_alloc(ctx);
 	isup_vty_init(net, ISUPGW_NODE_ISUP, ISUPGW_NODE_ISUP_TRUNK);
 	m3ua_asp_fsm_init(DM3UA);
-	router = ss7_router_alloc(ctx, false, &net->trunks);
+	router = ss7_router_alloc(ctx, false);
+	isup_net_attach_mtp(net, router);
 	ss7_vty_init(router, ISUPGW_NODE_CS7);
 
 	if (CU_initialize_registry() != CUE_SUCCESS)

@@ -182,13 +182,14 @@ static void test_router_failover(void)
 	sg_active = sg_rx_iam = sg_rx_rel = alerting = answered = released = 0;
 	sg = m3ua_sg_alloc(ctx, M3UA_TRANSPORT_TCP, "127.0.0.1", 0, &sg_ops, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sg);
-	LLIST_HEAD(trunks);
-	struct ss7_router *r = ss7_router_alloc(ctx, false, &trunks);
+	struct ss7_router *r = ss7_router_alloc(ctx, false);
+	struct isup_net *net = isup_net_alloc(ctx);
+	CU_ASSERT_EQUAL_FATAL(isup_net_attach_mtp(net, r), 0);
 	tg = isup_trunk_alloc(ctx, "rt", ISUP_VAR_ITU, 1, 2);
 	isup_trunk_add_range(tg, 1, 31);
-	isup_trunk_set_mtp(tg, ss7_router_transfer, r);
+	isup_trunk_set_mtp(tg, net->mtp, net->mtp_priv);
 	isup_trunk_set_user(tg, &isup_user, NULL);
-	llist_add_tail(&tg->list, &trunks);
+	llist_add_tail(&tg->list, &net->trunks);
 	isup_trunk_mtp_pause(tg);
 	struct ss7_as *as = ss7_router_as_add(r, "as1", M3UA_TMT_OVERRIDE);
 	CU_ASSERT_EQUAL(ss7_router_route_add(r, 2, as), 0);
@@ -229,6 +230,7 @@ static void test_router_failover(void)
 	ss7_router_free(r);
 	m3ua_sg_free(sg);
 	isup_trunk_free(tg);	/* unlinks it from the list */
+	talloc_free(net);
 }
 
 int main(void)

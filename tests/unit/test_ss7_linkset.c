@@ -79,16 +79,19 @@ struct sp {
 	struct ss7_router *r;
 	struct ss7_linkset *ls;
 	uint32_t next_seq[NSLS], rx_seq[NSLS];
-	unsigned rx, rx_bad_order, rx_other_si;
+	unsigned rx, rx_bad_order, rx_short;
+	struct ss7_user user;		/* the test's user part on SI 5 */
+	unsigned pauses, resumes;	/* MTP-PAUSE/RESUME it got for the adjacent point code */
+	unsigned sccp_rx;		/* MSUs with SI 3 (SCCP), once a user registers for it */
 };
 static struct sp A, B;
 static struct relay rl[2];
 
-static void sp_rx(struct ss7_router *r, const struct mtp3_label *l, const uint8_t *data, size_t len, void *priv)
+static void sp_rx(const struct ss7_user *u, const struct mtp3_label *l, const uint8_t *data, size_t len)
 {
-	struct sp *sp = priv;
-	if (l->si != MTP3_SI_ISUP || len < 5) {
-		sp->rx_other_si++;
+	struct sp *sp = u->priv;
+	if (len < 5) {
+		sp->rx_short++;
 		return;
 	}
 	uint32_t seq;
@@ -98,6 +101,35 @@ static void sp_rx(struct ss7_router *r, const struct mtp3_label *l, const uint8_
 		sp->rx_bad_order++;
 	sp->rx_seq[sls] = seq + 1;
 	sp->rx++;
+}
+
+static void sp_pause(const struct ss7_user *u, uint32_t dpc)
+{
+	struct sp *sp = u->priv;
+	if (dpc == sp->ls->adj_pc)
+		sp->pauses++;
+}
+
+static void sp_resume(const struct ss7_user *u, uint32_t dpc)
+{
+	struct sp *sp = u->priv;
+	if (dpc == sp->ls->adj_pc)
+		sp->resumes++;
+}
+
+static void sp_sccp_rx(const struct ss7_user *u, const struct mtp3_label *l, const uint8_t *data, size_t len)
+{
+	struct sp *sp = u->priv;
+	if (l->si == MTP3_SI_SCCP)
+		sp->sccp_rx++;
+}
+
+static int send_si(struct sp *from, uint8_t si)
+{
+	uint8_t msu[32] = { 0 };
+	struct mtp3_label l = { .si = si, .ni = 2, .dpc = from->ls->adj_pc, .opc = from->ls->local_pc, .sls = 3 };
+	int h = mtp3_label_encode(&l, from->r->ansi, msu, sizeof(msu));
+	return ss7_linkset_send(from->ls, msu, (size_t)h + 10);
 }
 
 static int send_one(struct sp *from, struct sp *to, uint8_t sls)
@@ -123,9 +155,10 @@ static unsigned t7_ms = 300;
 static void sp_setup(struct sp *sp, bool ansi, uint32_t lpc, uint32_t apc)
 {
 	memset(sp, 0, sizeof(*sp));
-	sp->r = ss7_router_alloc(ctx, ansi, NULL);
-	sp->r->other_rx = sp_rx;
-	sp->r->other_priv = sp;
+	sp->r = ss7_router_alloc(ctx, ansi);
+	sp->user = (struct ss7_user){ .name = "test", .transfer_ind = sp_rx, .pause_ind = sp_pause,
+				      .resume_ind = sp_resume, .priv = sp };
+	ss7_user_register(sp->r, MTP3_SI_ISUP, &sp->user);
 	sp->ls = ss7_linkset_add(sp->r, "ls", lpc, apc, 2);
 	sp->ls->m2cfg.emergency = true;
 	sp->ls->m2cfg.t_ms[MTP2_T4E] = 50;
@@ -261,15 +294,45 @@ static void test_all_links_lost(void)
 {
 	pair_setup(false, 1);
 	CU_ASSERT_FATAL(wait_for(both_available, 3000));
+	unsigned r0 = A.resumes;
+	CU_ASSERT(r0 >= 1);
+	CU_ASSERT_EQUAL(A.pauses, 0);
 	rl[0].frozen = true;
 	send_one(&A, &B, 1);
 	run_ms(600);	/* T7 300 ms */
 	CU_ASSERT_FALSE(A.ls->available);
+	CU_ASSERT_EQUAL(A.pauses, 1);	/* MTP-PAUSE for the adjacent SP to the user */
 	CU_ASSERT_EQUAL(send_one(&A, &B, 1), -ENOTCONN);
 	rl[0].frozen = false;
 	CU_ASSERT(wait_for(both_available, 3000));
+	CU_ASSERT_EQUAL(A.resumes, r0 + 1);
 	CU_ASSERT(A.ls->links[0]->st.failures >= 1);
 	CU_ASSERT_EQUAL(send_one(&A, &B, 1), 0);
+	pair_teardown(1);
+}
+
+/* MTP users by service indicator: one per SI, an MSU for an SI nobody registered is counted and dropped,
+ * not given to another user */
+static void test_users_by_si(void)
+{
+	pair_setup(false, 1);
+	CU_ASSERT_FATAL(wait_for(both_available, 3000));
+	struct ss7_user other = { .name = "other", .transfer_ind = sp_rx, .priv = &B };
+	CU_ASSERT_EQUAL(ss7_user_register(B.r, MTP3_SI_ISUP, &other), -EBUSY);
+	CU_ASSERT_EQUAL(ss7_user_register(B.r, 16, &other), -EINVAL);
+	unsigned rx0 = B.rx;
+	CU_ASSERT_EQUAL(send_si(&A, MTP3_SI_SCCP), 0);
+	run_ms(200);
+	CU_ASSERT_EQUAL(B.r->rx_no_user, 1);
+	CU_ASSERT_EQUAL(B.rx, rx0);
+	struct ss7_user sccp = { .name = "sccp", .transfer_ind = sp_sccp_rx, .priv = &B };
+	CU_ASSERT_EQUAL(ss7_user_register(B.r, MTP3_SI_SCCP, &sccp), 0);
+	CU_ASSERT_EQUAL(send_si(&A, MTP3_SI_SCCP), 0);
+	run_ms(200);
+	CU_ASSERT_EQUAL(B.sccp_rx, 1);
+	CU_ASSERT_EQUAL(B.r->rx_no_user, 1);
+	CU_ASSERT_EQUAL(B.rx, rx0);
+	ss7_user_unregister(B.r, MTP3_SI_SCCP);
 	pair_teardown(1);
 }
 
@@ -320,5 +383,6 @@ int main(void)
 	CU_add_test(s, "changeover and changeback: nothing lost, duplicated or reordered", test_changeover_changeback);
 	CU_add_test(s, "last link lost and restored", test_all_links_lost);
 	CU_add_test(s, "ANSI linkset, pcap trace of every MSU", test_ansi_and_trace);
+	CU_add_test(s, "MTP users by service indicator", test_users_by_si);
 	return cunit_run();
 }

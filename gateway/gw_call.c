@@ -82,6 +82,19 @@ static struct gw_call *call_alloc(struct gw *gw, bool from_isup)
 	return c;
 }
 
+/* The call's state before answer. X1, the guard before answer, runs from the setup (PROCEEDING) through
+ * ALERTING and stops at the answer; 0 (the default) leaves it to ISUP's T7/T9 and SIP's timers. */
+static void call_state(struct gw_call *c, enum gw_call_state st)
+{
+	unsigned long x1 = osmo_tdef_get(c->gw->tdefs, -1, OSMO_TDEF_S, 0);
+	if (st == GW_CALL_ST_PROCEEDING && c->fi->state == GW_CALL_ST_INIT && x1)
+		osmo_fsm_inst_state_chg(c->fi, st, x1, -1);
+	else if (st == GW_CALL_ST_ALERTING || st == GW_CALL_ST_PROCEEDING)
+		osmo_fsm_inst_state_chg_keep_timer(c->fi, st);
+	else
+		osmo_fsm_inst_state_chg(c->fi, st, 0, 0);
+}
+
 /* Both halves gone: the call ends. */
 static void maybe_end(struct gw_call *c)
 {
@@ -178,7 +191,7 @@ static void release_sip(struct gw_call *c, const struct isup_cause *cause, const
 		return;
 	struct sip_leg *leg = c->leg;
 	c->leg = NULL;
-	struct sip_reason r = { .present = true, .cause = cause ? cause->cause : 16 };
+	struct sip_reason r = { .present = true, .cause = cause ? cause->cause : Q850_NORMAL_CLEARING };
 	struct sipt_body b;
 	make_body(c, NULL, rel, &b);
 	if (sip_leg_get_dir(leg) == SIP_LEG_UAS && !sip_leg_answered(leg)) {
@@ -186,7 +199,7 @@ static void release_sip(struct gw_call *c, const struct isup_cause *cause, const
 		char contact[256];
 		bool new_number = cause && c->peer && c->tg &&
 				  !gw_map_cause22_contact(cause, c->tg->variant, &c->peer->map, contact, sizeof(contact));
-		struct gw_sip_answer a = gw_cause_isup_to_sip(r.cause, cause ? cause->location : 2, new_number, false);
+		struct gw_sip_answer a = gw_cause_isup_to_sip(r.cause, cause ? cause->location : Q850_LOC_PUB_LOCAL, new_number, false);
 		int st = a.status ? a.status : 480;
 		if (new_number && st == 301 && !sip_leg_redirect(leg, 301, &r, contact)) {
 			if (c->peer)
@@ -232,7 +245,7 @@ static void send_invite(struct gw_call *c)
 	if (gw_map_iam_to_invite(m, &p->map, req)) {
 		talloc_free(m);
 		talloc_free(req);
-		release_isup(c, 28, 2);	/* invalid number format */
+		release_isup(c, Q850_INVALID_NUMBER_FORMAT, Q850_LOC_PUB_LOCAL);	/* invalid number format */
 		maybe_end(c);
 		return;
 	}
@@ -265,7 +278,7 @@ static void send_invite(struct gw_call *c)
 	struct sipt_body *b = talloc(c, struct sipt_body);
 	make_body(c, sdp, m, b);
 	if (c->fi->state == GW_CALL_ST_INIT)
-		osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_PROCEEDING, 0, 0);
+		call_state(c, GW_CALL_ST_PROCEEDING);
 	if (!c->n_invites++)
 		osmo_timer_schedule(&c->t11_timer, (int)osmo_tdef_get(gw->tdefs, 11, OSMO_TDEF_S, 15), 0);
 	else if (c->route.overlap != GW_OVERLAP_NONE)
@@ -279,7 +292,7 @@ static void send_invite(struct gw_call *c)
 	talloc_free(req);
 	talloc_free(m);
 	if (!c->leg) {
-		release_isup(c, 41, 2);	/* temporary failure */
+		release_isup(c, Q850_TEMPORARY_FAILURE, Q850_LOC_PUB_LOCAL);	/* temporary failure */
 		maybe_end(c);
 	}
 }
@@ -332,7 +345,7 @@ static void t_digit_cb(void *data)
 		if (c->await_digits && c->ic) {
 			LOGPFSML(c->fi, LOGL_NOTICE, "no INVITE with more digits after 484: releasing (cause 28)\n");
 			c->await_digits = false;
-			release_isup(c, 28, 2);
+			release_isup(c, Q850_INVALID_NUMBER_FORMAT, Q850_LOC_PUB_LOCAL);
 			maybe_end(c);
 		}
 		return;
@@ -342,7 +355,7 @@ static void t_digit_cb(void *data)
 	if (!enough_digits(c)) {
 		LOGPFSML(c->fi, LOGL_NOTICE, "inter-digit timer expired with %zu digits (%u needed): cause 28\n",
 			 strlen(c->digits), c->route.min_digits);
-		release_isup(c, 28, 2);
+		release_isup(c, Q850_INVALID_NUMBER_FORMAT, Q850_LOC_PUB_LOCAL);
 		maybe_end(c);
 		return;
 	}
@@ -368,7 +381,7 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 {
 	struct gw_call *c = call_alloc(gw, true);
 	if (!c) {
-		struct isup_cause ca = isup_cause_make(2, 47);
+		struct isup_cause ca = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_RESOURCE_UNAVAILABLE);
 		isup_call_release_req(ic, &ca);
 		return;
 	}
@@ -396,7 +409,7 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 		/* every peer of the route is down: cause 34 no circuit/channel available -> the caller may retry */
 		LOGPFSML(c->fi, LOGL_NOTICE, "every SIP peer of the route for %s is down: releasing with cause 34\n",
 			 c->digits);
-		release_isup(c, 34, 2);
+		release_isup(c, Q850_NO_CIRCUIT_AVAILABLE, Q850_LOC_PUB_LOCAL);
 		maybe_end(c);
 		return;
 	}
@@ -404,7 +417,7 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 		/* no route: Q.850 cause 3 "no route to destination" */
 		LOGPFSML(c->fi, LOGL_NOTICE, "no SIP route for called number %s: releasing with cause 3\n", c->digits);
 		ctr_inc(gw, GW_CTR_NO_ROUTE);
-		release_isup(c, 3, 2);
+		release_isup(c, Q850_NO_ROUTE_TO_DEST, Q850_LOC_PUB_LOCAL);
 		maybe_end(c);
 		return;
 	}
@@ -485,7 +498,7 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 	struct gw *gw = priv;
 	if (prim == ISUP_PRIM_SETUP) {
 		if (gw->stopping) {
-			struct isup_cause ca = isup_cause_make(2, 41);
+			struct isup_cause ca = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_TEMPORARY_FAILURE);
 			isup_call_release_req(ic, &ca);
 			return;
 		}
@@ -513,7 +526,7 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 		/* s7.2.6/s7.2.9: 183 with SDP cuts early media through; 180 carries SDP too so media can flow */
 		make_body(c, sdp, m, &b);
 		sip_leg_progress(c->leg, st, &b);
-		osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_ALERTING, 0, 0);
+		call_state(c, GW_CALL_ST_ALERTING);
 		break;
 	}
 	case ISUP_PRIM_ANSWER:
@@ -524,10 +537,10 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 		sip_leg_answer(c->leg, &b);	/* s7.2.7: ANM/CON -> 200 */
 		ctr_inc(gw, GW_CTR_CALL_ANSWERED);
 		peer_ctr_inc(c->peer, GW_PEER_CTR_ANSWERED);
-		osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_ACTIVE, 0, 0);
+		call_state(c, GW_CALL_ST_ACTIVE);
 		break;
 	case ISUP_PRIM_RELEASE:
-		if (!c->from_isup && cause && cause->cause == 44 && c->iam && !c->cic_retried && c->leg &&
+		if (!c->from_isup && cause && cause->cause == Q850_CIRCUIT_NOT_AVAILABLE && c->iam && !c->cic_retried && c->leg &&
 		    c->fi->state == GW_CALL_ST_PROCEEDING) {
 			/* RFC 3398 s7.2.4.1 / Q.764 2.10.2: "requested circuit not available": once more, elsewhere */
 			uint16_t old_cic = ic->circ ? ic->circ->cic : 0;
@@ -542,7 +555,7 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 				gw_media_call_rebind(c);
 				break;
 			}
-			struct isup_cause again = isup_cause_make(2, why ? why : 34);
+			struct isup_cause again = isup_cause_make(Q850_LOC_PUB_LOCAL, why ? why : Q850_NO_CIRCUIT_AVAILABLE);
 			release_sip(c, &again, NULL);
 			maybe_end(c);
 			break;
@@ -719,7 +732,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	if (!tg) {
 		LOGPFSML(c->fi, LOGL_NOTICE, "no ISUP route for %s: 404\n", inv->ruri);
 		ctr_inc(gw, GW_CTR_NO_ROUTE);
-		struct sip_reason r = { .present = true, .cause = 3 };
+		struct sip_reason r = { .present = true, .cause = Q850_NO_ROUTE_TO_DEST };
 		c->leg = NULL;
 		sip_leg_reject(leg, 404, &r, NULL);
 		maybe_end(c);
@@ -755,7 +768,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	talloc_free(encap);
 	if (!c->ic) {
 		/* s7.2.4.1 table: 34 no circuit -> 503, 27 -> 502, 42 -> 503 */
-		struct gw_sip_answer ans = gw_cause_isup_to_sip(cause, 2, false, false);
+		struct gw_sip_answer ans = gw_cause_isup_to_sip(cause, Q850_LOC_PUB_LOCAL, false, false);
 		struct sip_reason r = { .present = true, .cause = cause };
 		LOGPFSML(c->fi, LOGL_NOTICE, "cannot place the ISUP call (cause %u): %d\n", cause, ans.status);
 		c->leg = NULL;
@@ -763,7 +776,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 		maybe_end(c);
 		return;
 	}
-	osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_PROCEEDING, 0, 0);
+	call_state(c, GW_CALL_ST_PROCEEDING);
 	snprintf(c->call_id, sizeof(c->call_id), "%s", inv->call_id);
 	snprintf(c->from_tag, sizeof(c->from_tag), "%s", inv->from_tag);
 	snprintf(c->digits, sizeof(c->digits), "%.64s", user[0] == '+' ? user + 1 : user);
@@ -821,7 +834,7 @@ static void sip_progress_ind(struct sip_leg *leg, int status, const struct sipt_
 		c->ringback = true;
 		LOGPFSML(c->fi, LOGL_INFO, "180 without SDP: ringback toward the PSTN\n");
 	}
-	osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_ALERTING, 0, 0);
+	call_state(c, GW_CALL_ST_ALERTING);
 }
 
 static void sip_answer_ind(struct sip_leg *leg, const struct sipt_body *body)
@@ -853,7 +866,7 @@ static void sip_answer_ind(struct sip_leg *leg, const struct sipt_body *body)
 	talloc_free(m);
 	ctr_inc(c->gw, GW_CTR_CALL_ANSWERED);
 	peer_ctr_inc(c->peer, GW_PEER_CTR_ANSWERED);
-	osmo_fsm_inst_state_chg(c->fi, GW_CALL_ST_ACTIVE, 0, 0);
+	call_state(c, GW_CALL_ST_ACTIVE);
 }
 
 /* The INVITE failed before any provisional response with 408 (no answer) or 503 (transport error or
@@ -892,7 +905,7 @@ static bool follow_redirect(struct gw_call *c, const char *contact)
 	if (why) {
 		LOGPFSML(c->fi, LOGL_INFO, "3xx not followed (%s): REL cause 23\n", why);
 		osmo_timer_del(&c->t11_timer);
-		release_isup(c, 23, 2);	/* redirection to new destination */
+		release_isup(c, Q850_REDIRECTED, Q850_LOC_PUB_LOCAL);	/* redirection to new destination */
 		maybe_end(c);
 		return true;
 	}
@@ -930,7 +943,7 @@ static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_re
 		c->await_digits = true;
 		return;
 	}
-	uint8_t cause = 16, loc = 2;
+	uint8_t cause = Q850_NORMAL_CLEARING, loc = Q850_LOC_PUB_LOCAL;
 	struct isup_msg *m = c->tg ? talloc(c, struct isup_msg) : NULL;
 	struct isup_cause enc;
 	bool has_enc = m && body_isup(c, body, c->tg->variant, m) && m->type == ISUP_MT_REL && !isup_msg_get_cause(m, &enc);
@@ -951,7 +964,7 @@ static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_re
 		cause = reason->cause;
 	} else if (status >= 300) {
 		struct gw_isup_cause ic = gw_cause_sip_to_isup(status, 0);	/* s8.2.6.1 */
-		cause = ic.cause ? ic.cause : 31;
+		cause = ic.cause ? ic.cause : Q850_NORMAL_UNSPECIFIED;
 		loc = ic.location;
 	}
 	talloc_free(m);
@@ -1034,6 +1047,19 @@ static void st_any(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 }
 
+static void release_both(struct gw_call *c, uint8_t cause);
+
+static int timer_cb(struct osmo_fsm_inst *fi)
+{
+	struct gw_call *c = fi->priv;
+	if (fi->T == -1) {
+		LOGPFSML(fi, LOGL_NOTICE, "X1 expired: no answer within %lu s, releasing (cause 102)\n",
+			 osmo_tdef_get(c->gw->tdefs, -1, OSMO_TDEF_S, 0));
+		release_both(c, Q850_RECOVERY_ON_TIMER_EXPIRY);
+	}
+	return 0;
+}
+
 static void st_released_onenter(struct osmo_fsm_inst *fi, uint32_t prev)
 {
 	osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
@@ -1048,10 +1074,10 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 	if (c->leg) {
 		struct sip_leg *leg = c->leg;
 		c->leg = NULL;
-		struct sip_reason r = { .present = true, .cause = 41 };
+		struct sip_reason r = { .present = true, .cause = Q850_TEMPORARY_FAILURE };
 		sip_leg_release(leg, &r, NULL);
 	}
-	release_isup(c, 41, 2);
+	release_isup(c, Q850_TEMPORARY_FAILURE, Q850_LOC_PUB_LOCAL);
 	llist_del(&c->list);
 	c->gw->n_calls--;
 }
@@ -1075,6 +1101,7 @@ static struct osmo_fsm gw_call_fsm = {
 	.num_states = ARRAY_SIZE(states),
 	.event_names = ev_names,
 	.cleanup = cleanup,
+	.timer_cb = timer_cb,
 };
 
 void gw_call_fsm_init(int log_cat)
@@ -1086,28 +1113,27 @@ void gw_call_fsm_init(int log_cat)
 		done = true;
 }
 
+/* The gateway ends a call itself (shutdown, X1): REL toward ISUP, BYE/CANCEL or 503 toward SIP. */
+static void release_both(struct gw_call *c, uint8_t cause)
+{
+	if (c->leg) {
+		struct sip_leg *leg = c->leg;
+		c->leg = NULL;
+		struct sip_reason r = { .present = true, .cause = cause };
+		if (sip_leg_get_dir(leg) == SIP_LEG_UAS && !sip_leg_answered(leg))
+			sip_leg_reject(leg, 503, &r, NULL);
+		else
+			sip_leg_release(leg, &r, NULL);
+	}
+	release_isup(c, cause, Q850_LOC_PUB_LOCAL);
+	maybe_end(c);
+}
+
 void gw_release_all(struct gw *gw)
 {
 	struct gw_call *c, *tmp;
-	llist_for_each_entry_safe(c, tmp, &gw->calls, list) {
-		struct isup_cause ca = isup_cause_make(2, 16);
-		if (c->leg) {
-			struct sip_leg *leg = c->leg;
-			c->leg = NULL;
-			struct sip_reason r = { .present = true, .cause = 16 };
-			if (sip_leg_get_dir(leg) == SIP_LEG_UAS && !sip_leg_answered(leg))
-				sip_leg_reject(leg, 503, &r, NULL);
-			else
-				sip_leg_release(leg, &r, NULL);
-		}
-		if (c->ic) {
-			struct isup_call *ic = c->ic;
-			c->ic = NULL;
-			ic->user_ref = NULL;
-			isup_call_release_req(ic, &ca);
-		}
-		maybe_end(c);
-	}
+	llist_for_each_entry_safe(c, tmp, &gw->calls, list)
+		release_both(c, Q850_NORMAL_CLEARING);
 }
 
 char *gw_show_calls(void *ctx, const struct gw *gw)

@@ -12,7 +12,7 @@ struct gw_sip_answer gw_cause_isup_to_sip(uint8_t cause, uint8_t location, bool 
 	case 17: a.status = 486; break;
 	case 18: a.status = 408; break;
 	case 19: case 20: case 31: a.status = 480; break;
-	case 21: a.status = (user_6xx && location == GW_LOC_USER) ? 603 : 403; break;
+	case 21: a.status = (user_6xx && location == Q850_LOC_USER) ? 603 : 403; break;
 	case 22: a.status = new_number ? 301 : 410; break;
 	case 23: a.status = 410; break;
 	case 27: a.status = 502; break;
@@ -41,26 +41,26 @@ static bool warning_is_bearer(int w)
 
 struct gw_isup_cause gw_cause_sip_to_isup(int status, int warning)
 {
-	struct gw_isup_cause c = { .cause = 31 };
+	struct gw_isup_cause c = { .cause = Q850_NORMAL_UNSPECIFIED };
 	/* s8.2.6.1: 6xx from the user, 4xx/5xx from the network */
-	c.location = status >= 600 ? GW_LOC_USER : GW_LOC_BEYOND_IWP;
+	c.location = status >= 600 ? Q850_LOC_USER : Q850_LOC_BEYOND_IWP;
 	switch (status) {
-	case 400: case 481: case 500: case 503: c.cause = 41; break;
-	case 401: case 402: case 403: case 407: case 603: c.cause = 21; break;
-	case 404: case 485: case 604: c.cause = 1; break;
-	case 405: c.cause = 63; break;
-	case 406: case 415: case 501: c.cause = 79; break;
-	case 408: case 504: c.cause = 102; break;
-	case 410: c.cause = 22; break;
-	case 413: case 414: case 416: case 420: case 421: case 423: case 505: case 513: c.cause = 127; break;
-	case 480: c.cause = 18; break;
-	case 482: case 483: c.cause = 25; break;
-	case 484: c.cause = 28; break;
-	case 486: case 600: c.cause = 17; break;
+	case 400: case 481: case 500: case 503: c.cause = Q850_TEMPORARY_FAILURE; break;
+	case 401: case 402: case 403: case 407: case 603: c.cause = Q850_CALL_REJECTED; break;
+	case 404: case 485: case 604: c.cause = Q850_UNALLOCATED_NUMBER; break;
+	case 405: c.cause = Q850_SERVICE_NOT_AVAILABLE; break;
+	case 406: case 415: case 501: c.cause = Q850_SERVICE_NOT_IMPLEMENTED; break;
+	case 408: case 504: c.cause = Q850_RECOVERY_ON_TIMER_EXPIRY; break;
+	case 410: c.cause = Q850_NUMBER_CHANGED; break;
+	case 413: case 414: case 416: case 420: case 421: case 423: case 505: case 513: c.cause = Q850_INTERWORKING; break;
+	case 480: c.cause = Q850_NO_USER_RESPONDING; break;
+	case 482: case 483: c.cause = Q850_EXCHANGE_ROUTING_ERROR; break;
+	case 484: c.cause = Q850_INVALID_NUMBER_FORMAT; break;
+	case 486: case 600: c.cause = Q850_USER_BUSY; break;
 	case 487: c.cause = 0; break;		/* no mapping */
 	case 488: case 606: c.cause = warning_is_bearer(warning) ? 65 : 31; break;
-	case 502: c.cause = 38; break;
-	default: c.cause = 31; break;		/* unlisted: 31 */
+	case 502: c.cause = Q850_NETWORK_OUT_OF_ORDER; break;
+	default: c.cause = Q850_NORMAL_UNSPECIFIED; break;		/* unlisted: 31 */
 	}
 	return c;
 }

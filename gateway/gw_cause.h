@@ -5,9 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Q.850 locations used by the gateway */
-#define GW_LOC_USER 0
-#define GW_LOC_BEYOND_IWP 10	/* network beyond the interworking point */
+#include "isup/q850.h"
+
 
 struct gw_sip_answer {
 	int status;		/* 0: no SIP response (cause 16: BYE/CANCEL; cause 44: retry on another CIC) */

@@ -2,6 +2,7 @@
 /* libisup public interface: the one header other folders include. */
 #pragma once
 
+#include "q850.h"
 #include "isup_msg.h"
 #include "isup_param.h"
 #include "isup_text.h"

@@ -92,10 +92,10 @@ static void user_ind(struct isup_call *call, enum isup_prim prim, const struct i
 /* Tell the user the call is gone and forget it: nothing more will be indicated. */
 static void user_release(struct isup_call *call, const struct isup_msg *m, uint8_t cause)
 {
-	struct isup_cause c = isup_cause_make(2, cause);
+	struct isup_cause c = isup_cause_make(Q850_LOC_PUB_LOCAL, cause);
 	call->released = true;	/* a release request from inside the indication is moot */
 	if (m && isup_msg_get_cause(m, &c))
-		c = isup_cause_make(2, 31);
+		c = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_NORMAL_UNSPECIFIED);
 	user_ind(call, ISUP_PRIM_RELEASE, m, &c);
 	call->user_ref = NULL;
 }
@@ -160,7 +160,7 @@ static void cot_loop(struct isup_call *call, bool connect)
 /* Start releasing towards the network: REL, T1 and T5 (Q.764 2.3.1). */
 static void start_release(struct isup_call *call, uint8_t cause, bool tell_user)
 {
-	call->rel_cause = isup_cause_make(2, cause);
+	call->rel_cause = isup_cause_make(Q850_LOC_PUB_LOCAL, cause);
 	if (tell_user)
 		user_release(call, NULL, cause);
 	call->user_ref = NULL;
@@ -174,7 +174,7 @@ static void rx_rel(struct isup_call *call, const struct isup_msg *m)
 {
 	cot_loop(call, false);
 	isup_send_simple(call->tg, ISUP_MT_RLC, call->circ->cic);
-	user_release(call, m, 31);
+	user_release(call, m, Q850_NORMAL_UNSPECIFIED);
 	osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REGULAR, NULL);
 }
 
@@ -213,7 +213,7 @@ static void repeat_attempt(struct isup_call *call)
 	if (!c) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "repeat attempt: no other circuit available\n");
 		isup_ctr_inc(call->tg, ISUP_CTR_CALL_NO_CIRCUIT);
-		user_release(call, NULL, 34);
+		user_release(call, NULL, Q850_NO_CIRCUIT_AVAILABLE);
 		call->circ = NULL;
 		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REGULAR, NULL);
 		return;
@@ -555,7 +555,7 @@ static void deliver_setup(struct isup_call *call)
 		tg->user->call_ind(call, ISUP_PRIM_SETUP, &call->setup_msg, NULL, tg->user_priv);
 	} else {
 		/* nobody to take the call: reject as a switch without a route would */
-		start_release(call, 3, false);
+		start_release(call, Q850_NO_ROUTE_TO_DEST, false);
 	}
 }
 
@@ -680,7 +680,7 @@ static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		/* no REL: the user hears of the release; a reset from the far end leaves the circuit idle,
 		 * our own reset procedure takes the circuit over */
 		bool remote = *(bool *)data;
-		user_release(call, NULL, 31);
+		user_release(call, NULL, Q850_NORMAL_UNSPECIFIED);
 		if (call->circ) {
 			call->circ->call = NULL;
 			if (remote)
@@ -697,7 +697,7 @@ static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 			return;
 		}
 		if (fi->state != CALL_ST_WAIT_RLC)
-			start_release(call, 41, true);
+			start_release(call, Q850_TEMPORARY_FAILURE, true);
 		return;
 	case CALL_EV_CIRCUIT_BLOCKED:
 		/* Q.764 2.8.2.1: blocked (BLO, UCIC) before any backward message: repeat on another circuit;
@@ -723,7 +723,7 @@ static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		LOGPFSML(fi, LOGL_NOTICE, "T33 expired: no INF, releasing (cause 102)\n");
 		isup_alert(call->tg, call->circ ? call->circ->cic : 0, "no INF to INR (T33)");
 		if (fi->state != CALL_ST_WAIT_RLC)
-			start_release(call, 102, true);
+			start_release(call, Q850_RECOVERY_ON_TIMER_EXPIRY, true);
 		return;
 	}
 }
@@ -735,22 +735,22 @@ static int call_timer_cb(struct osmo_fsm_inst *fi)
 	case 7:
 		isup_ctr_inc(call->tg, ISUP_CTR_T7_EXPIRY);
 		LOGPFSML(fi, LOGL_NOTICE, "T7 expired: no ACM, releasing (cause 102)\n");
-		start_release(call, 102, true);
+		start_release(call, Q850_RECOVERY_ON_TIMER_EXPIRY, true);
 		return 0;
 	case 9:
 		isup_ctr_inc(call->tg, ISUP_CTR_T9_EXPIRY);
 		LOGPFSML(fi, LOGL_NOTICE, "T9 expired: no answer, releasing (cause 19)\n");
-		start_release(call, 19, true);
+		start_release(call, Q850_NO_ANSWER, true);
 		return 0;
 	case 2:
 	case 6:
 		LOGPFSML(fi, LOGL_NOTICE, "T%d expired: suspended too long, releasing (cause 102)\n", fi->T);
-		start_release(call, 102, true);
+		start_release(call, Q850_RECOVERY_ON_TIMER_EXPIRY, true);
 		return 0;
 	case 8:
 		LOGPFSML(fi, LOGL_NOTICE, "T8 expired: no COT, releasing (cause 41)\n");
 		cot_loop(call, false);
-		start_release(call, 41, false);
+		start_release(call, Q850_TEMPORARY_FAILURE, false);
 		return 0;
 	case 27: {
 		/* Q.764 2.1.8.2: no CCR (or no end to the recheck) within T27: reset the circuit */
@@ -766,7 +766,7 @@ static int call_timer_cb(struct osmo_fsm_inst *fi)
 	case 35:
 		isup_ctr_inc(call->tg, ISUP_CTR_T35_EXPIRY);
 		LOGPFSML(fi, LOGL_NOTICE, "T35 expired: address incomplete, releasing (cause 28)\n");
-		start_release(call, 28, true);
+		start_release(call, Q850_INVALID_NUMBER_FORMAT, true);
 		return 0;
 	case 1:
 		/* Q.764 2.3.1 c): repeat REL every T1 while T5 runs */
@@ -802,7 +802,7 @@ static void call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause caus
 	cot_loop(call, false);
 	if (call->user_ref && cause != OSMO_FSM_TERM_REGULAR) {
 		/* torn down from outside (trunk freed): the user still gets its release */
-		struct isup_cause c = isup_cause_make(2, 41);
+		struct isup_cause c = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_TEMPORARY_FAILURE);
 		user_ind(call, ISUP_PRIM_RELEASE, NULL, &c);
 		call->user_ref = NULL;
 	}
@@ -933,13 +933,13 @@ struct isup_call *isup_call_setup_avoid_req(struct isup_trunk *tg, const struct 
 	uint8_t dummy;
 	if (!cause)
 		cause = &dummy;
-	*cause = 111;	/* protocol error: not an IAM of this variant */
+	*cause = Q850_PROTOCOL_ERROR;	/* protocol error: not an IAM of this variant */
 	if (iam->type != ISUP_MT_IAM || iam->variant != tg->variant)
 		return NULL;
 	isup_ctr_inc(tg, ISUP_CTR_CALL_OUT);
 	if (!isup_trunk_offer_allowed(tg, cause))
 		return NULL;
-	*cause = 34;
+	*cause = Q850_NO_CIRCUIT_AVAILABLE;
 	struct isup_circuit *c = isup_trunk_select(tg, avoid_cic ? isup_trunk_circuit(tg, avoid_cic) : NULL);
 	if (!c) {
 		isup_ctr_inc(tg, ISUP_CTR_CALL_NO_CIRCUIT);

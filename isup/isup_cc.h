@@ -220,8 +220,6 @@ struct isup_circuit *isup_trunk_circuit(struct isup_trunk *tg, uint16_t cic);
 /* Q.764 2.9.1.4: the exchange with the higher point code controls the even-numbered CICs. */
 bool isup_trunk_controls(const struct isup_trunk *tg, uint16_t cic);
 
-/* MTP-TRANSFER indication: an MSU for this trunk's point codes (SIO + label + ISUP). */
-int isup_trunk_rx_msu(struct isup_trunk *tg, const uint8_t *msu, size_t len);
 /* Same, already decoded from the label on (CIC + ISUP). */
 int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len);
 

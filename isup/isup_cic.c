@@ -171,7 +171,7 @@ int isup_circuit_cot_result(struct isup_trunk *tg, uint16_t cic, bool success)
 	if (success) {
 		/* the recheck passed: release the far end's loop; RLC returns the circuit to service */
 		struct isup_msg m;
-		struct isup_cause cause = isup_cause_make(2, 16);
+		struct isup_cause cause = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_NORMAL_CLEARING);
 		isup_msg_init(&m, tg->variant, ISUP_MT_REL, cic);
 		isup_msg_put_cause(&m, &cause);
 		c->cot_rel_sent = true;

@@ -40,7 +40,7 @@ static void mtp_transfer_ind(const struct ss7_user *u, const struct mtp3_label *
 		}
 	}
 	net->rx_no_trunk++;
-	LOGP(DLGLOBAL, LOGL_NOTICE, "ISUP from PC %u to PC %u: no trunk between them, discarded\n", l->opc, l->dpc);
+	LOGP(isup_log_cat, LOGL_NOTICE, "ISUP from PC %u to PC %u: no trunk between them, discarded\n", l->opc, l->dpc);
 }
 
 /* MTP-PAUSE/RESUME concern every trunk toward the destination */

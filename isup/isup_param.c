@@ -387,12 +387,6 @@ const struct isup_par_desc *isup_par_desc_by_abbr(enum isup_variant v, const cha
 	return NULL;
 }
 
-const char *isup_par_name(enum isup_variant v, uint8_t code)
-{
-	const struct isup_par_desc *d = isup_par_desc(v, code);
-	return d ? d->name : "Unknown parameter";
-}
-
 bool isup_par_known(enum isup_variant v, uint8_t code)
 {
 	return isup_par_desc(v, code) != NULL;

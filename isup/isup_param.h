@@ -3,6 +3,7 @@
 #pragma once
 
 #include "isup_msg.h"
+#include "q850.h"
 
 /* Q.763 Table 5 parameter name codes; 0xC2.. and 0xE1.. blocks include ANSI T1.113 codes. */
 enum isup_par_code {
@@ -173,7 +174,6 @@ struct isup_par_desc {
 const struct isup_par_desc *isup_par_desc(enum isup_variant v, uint8_t code);
 const struct isup_par_desc *isup_par_desc_by_abbr(enum isup_variant v, const char *abbr);
 const struct isup_par_desc *isup_par_desc_at(unsigned idx);
-const char *isup_par_name(enum isup_variant v, uint8_t code);
 bool isup_par_known(enum isup_variant v, uint8_t code);
 
 /* ---- typed views ---- */

@@ -111,7 +111,7 @@ bool isup_trunk_offer_allowed(struct isup_trunk *tg, uint8_t *cause)
 {
 	if (tg->mtp_paused || tg->up_unavailable) {
 		isup_ctr_inc(tg, ISUP_CTR_CALL_REJECT_MTP);
-		*cause = 27;
+		*cause = Q850_DEST_OUT_OF_ORDER;
 		return false;
 	}
 	if (tg->acc_level) {
@@ -119,7 +119,7 @@ bool isup_trunk_offer_allowed(struct isup_trunk *tg, uint8_t *cause)
 		unsigned every = tg->acc_level >= 2 ? 2 : 4;
 		if (++tg->acc_seq % every == 0) {
 			isup_ctr_inc(tg, ISUP_CTR_CALL_REJECT_ACC);
-			*cause = 42;
+			*cause = Q850_SWITCH_CONGESTION;
 			return false;
 		}
 	}
@@ -384,7 +384,7 @@ static int send_cause_msg(struct isup_trunk *tg, uint8_t type, uint16_t cic, uin
 			  uint8_t diag_len)
 {
 	struct isup_msg m;
-	struct isup_cause c = isup_cause_make(2 /* public network, local user */, cause);
+	struct isup_cause c = isup_cause_make(Q850_LOC_PUB_LOCAL, cause);
 	if (diag_len > sizeof(c.diag))
 		diag_len = sizeof(c.diag);
 	memcpy(c.diag, diag, diag_len);
@@ -797,19 +797,19 @@ static void rx_unrecognized(struct isup_trunk *tg, struct isup_circuit *c, const
 	uint8_t diag = m->type;
 	if (!p || isup_instr_decode(isup_msg_pdata(m, p), (uint8_t)p->len, &ii)) {
 		/* no instructions: discard and send confusion (cause 97) */
-		send_cause_msg(tg, ISUP_MT_CFN, m->cic, 97, &diag, 1);
+		send_cause_msg(tg, ISUP_MT_CFN, m->cic, Q850_MESSAGE_TYPE_NONEXISTENT, &diag, 1);
 		return;
 	}
 	if (ISUP_II_RELEASE(ii.oct[0])) {
 		if (c && c->call) {
-			struct isup_cause cause = isup_cause_make(2, 97);
+			struct isup_cause cause = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_MESSAGE_TYPE_NONEXISTENT);
 			isup_call_release_req(c->call, &cause);
 		}
 		return;
 	}
 	/* discard the message; notify with CFN if asked to */
 	if (ISUP_II_NOTIFY(ii.oct[0]))
-		send_cause_msg(tg, ISUP_MT_CFN, m->cic, 97, &diag, 1);
+		send_cause_msg(tg, ISUP_MT_CFN, m->cic, Q850_MESSAGE_TYPE_NONEXISTENT, &diag, 1);
 }
 
 /* Q.764 2.9.5.2: unrecognized parameters, handled by the parameter compatibility information.
@@ -851,7 +851,7 @@ static bool rx_unrecognized_params(struct isup_trunk *tg, struct isup_circuit *c
 	}
 	if (release) {
 		LOGPFSML(c->fi, LOGL_NOTICE, "unrecognized parameter with 'release call': releasing (cause 99)\n");
-		struct isup_cause cause = isup_cause_make(2, 99);
+		struct isup_cause cause = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_PARAMETER_NONEXISTENT);
 		if (c->call)
 			isup_call_release_req(c->call, &cause);
 		return true;
@@ -860,7 +860,7 @@ static bool rx_unrecognized_params(struct isup_trunk *tg, struct isup_circuit *c
 	bool may_notify = m->type != ISUP_MT_REL && m->type != ISUP_MT_RLC && m->type != ISUP_MT_CFN;
 	if (n_notify && may_notify) {
 		struct isup_msg cfn;
-		struct isup_cause cause = isup_cause_make(2, 99);
+		struct isup_cause cause = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_PARAMETER_NONEXISTENT);
 		memcpy(cause.diag, notify, n_notify > sizeof(cause.diag) ? sizeof(cause.diag) : n_notify);
 		cause.diag_len = (uint8_t)(n_notify > sizeof(cause.diag) ? sizeof(cause.diag) : n_notify);
 		isup_msg_init(&cfn, tg->variant, ISUP_MT_CFN, m->cic);
@@ -900,7 +900,7 @@ int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 		/* a REL must still release: act on it with cause 31 (Q.764 2.9.5.3) */
 		if (len >= 3 && data[2] == ISUP_MT_REL) {
 			isup_msg_init(&m, tg->variant, ISUP_MT_REL, m.cic);
-			struct isup_cause cause = isup_cause_make(2, 31);
+			struct isup_cause cause = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_NORMAL_UNSPECIFIED);
 			isup_msg_put_cause(&m, &cause);
 		} else {
 			return -EINVAL;
@@ -1037,17 +1037,3 @@ int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 	}
 }
 
-int isup_trunk_rx_msu(struct isup_trunk *tg, const uint8_t *msu, size_t len)
-{
-	struct mtp3_label l;
-	int h = mtp3_label_decode(&l, tg->variant == ISUP_VAR_ANSI, msu, len);
-	if (h < 0 || l.si != MTP3_SI_ISUP) {
-		isup_ctr_inc(tg, ISUP_CTR_RX_DECODE_ERR);
-		return -EINVAL;
-	}
-	if (l.opc != tg->dpc || l.dpc != tg->opc) {
-		isup_ctr_inc(tg, ISUP_CTR_RX_UNKNOWN_CIC);
-		return -ENODEV;
-	}
-	return isup_trunk_rx(tg, msu + h, len - (size_t)h);
-}

@@ -254,11 +254,6 @@ void media_dsp_dtmf_end(struct media_dsp *d, unsigned ms)
 	d->dtmf_left = d->dtmf_played >= total ? 0 : total - d->dtmf_played;
 }
 
-bool media_dsp_dtmf_playing(const struct media_dsp *d)
-{
-	return d->dtmf_left > 0;
-}
-
 void media_dsp_ec_enable(struct media_dsp *d, bool on)
 {
 	if (!d->ec)

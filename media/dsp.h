@@ -44,7 +44,6 @@ enum tone_id media_dsp_tone_playing(const struct media_dsp *d);
 int media_dsp_dtmf_play(struct media_dsp *d, char digit, unsigned ms);
 /* The digit playing lasts ms in all (RFC 4733 end of event): stops now if it played that long already. */
 void media_dsp_dtmf_end(struct media_dsp *d, unsigned ms);
-bool media_dsp_dtmf_playing(const struct media_dsp *d);
 
 /* Echo canceller: on/off (ISUP echo control indicators, trunk config); off by itself on a 2100 Hz
  * answer tone with phase reversals until media_dsp_ec_enable() again. */

@@ -58,11 +58,6 @@ struct echo_can *echo_can_alloc(void *ctx, unsigned tail_ms)
 	return ec;
 }
 
-void echo_can_free_ec(struct echo_can *ec)
-{
-	talloc_free(ec);
-}
-
 void echo_can_reset(struct echo_can *ec)
 {
 	memset(ec->h, 0, ec->n * sizeof(float));

@@ -12,7 +12,6 @@ struct echo_can;
 
 /* tail_ms 8..128 */
 struct echo_can *echo_can_alloc(void *ctx, unsigned tail_ms);
-void echo_can_free_ec(struct echo_can *ec);
 void echo_can_reset(struct echo_can *ec);
 void echo_can_set_nlp(struct echo_can *ec, bool on);
 /* One sample: far is what went toward the line (the echo's source), near what came back; the return

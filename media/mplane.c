@@ -1406,11 +1406,6 @@ void media_plane_destroy(struct media_plane *mp)
 	talloc_free(mp);
 }
 
-const struct media_plane_cfg *media_plane_get_cfg(const struct media_plane *mp)
-{
-	return &mp->cfg;
-}
-
 unsigned media_plane_n_workers(const struct media_plane *mp)
 {
 	return mp->n_w;

@@ -3,7 +3,8 @@
  * channels and runs epoll with a 1 ms timerfd tick: CESoPSN frames in and out every millisecond, the
  * channel DSP on 10 ms blocks, RTP every ptime, RTCP every 5 s. The control plane (the osmo select loop)
  * only holds handles: it commands workers through a queue per worker (eventfd wakes them) and hears from
- * them through an osmo_it_q (COT results, span state, DTMF on local channels, statistics every second).
+ * them on a mutex-guarded list with an eventfd in the select loop (not osmo_it_q: libosmocore 1.7's
+ * dequeue returns the list head when empty): COT results, span state, DTMF, statistics.
  * Nothing on the per-packet path locks. */
 #pragma once
 
@@ -92,7 +93,6 @@ void media_plane_set_log_cat(int cat);
 struct media_plane *media_plane_create(void *ctx, const struct media_plane_cfg *cfg, media_event_cb cb, void *priv);
 /* Stops the workers and frees everything (channels still open included). */
 void media_plane_destroy(struct media_plane *mp);
-const struct media_plane_cfg *media_plane_get_cfg(const struct media_plane *mp);
 unsigned media_plane_n_workers(const struct media_plane *mp);
 /* A span, handed to a worker (spans sharing a local port go to the same one). 0 or -errno. */
 int media_plane_span_add(struct media_plane *mp, const struct media_span_cfg *sc);

@@ -336,16 +336,6 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
 
 /* ---- the loop ---- */
 
-void sip_agent_loop_prepare(struct sip_agent *a)
-{
-	sip_loop_prepare(a->loop);
-}
-
-void sip_agent_loop_dispatch(struct sip_agent *a)
-{
-	sip_loop_dispatch(a->loop);
-}
-
 int sip_agent_select(struct sip_agent *a, int block)
 {
 	sip_loop_prepare(a->loop);

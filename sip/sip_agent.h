@@ -140,10 +140,6 @@ struct sip_agent {
 
 /* ---- the event loop glue (usable without nua: tests step it) ---- */
 
-/* Register the glib context's fds and timeout with the osmo select loop: call before osmo_select_main. */
-void sip_agent_loop_prepare(struct sip_agent *a);
-/* Dispatch what became ready: call after osmo_select_main. */
-void sip_agent_loop_dispatch(struct sip_agent *a);
 /* One loop round of the application: prepare, osmo_select_main(block), dispatch. */
 int sip_agent_select(struct sip_agent *a, int block);
 

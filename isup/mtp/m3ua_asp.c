@@ -10,6 +10,7 @@
 #include <osmocom/core/utils.h>
 
 #include "m3ua_asp.h"
+#include "mtp_priv.h"
 
 enum asp_event {
 	ASP_EV_TRANSPORT_UP,
@@ -395,9 +396,12 @@ static struct osmo_fsm m3ua_asp_fsm = {
 	.event_names = asp_event_names,
 };
 
+int m3ua_log_cat = DLGLOBAL;
+
 void m3ua_asp_fsm_init(int log_cat)
 {
 	static bool done;
+	m3ua_log_cat = log_cat;
 	m3ua_asp_fsm.log_subsys = log_cat;
 	if (!done)
 		OSMO_ASSERT(osmo_fsm_register(&m3ua_asp_fsm) == 0);

@@ -17,6 +17,7 @@
 #include <osmocom/core/utils.h>
 
 #include "m3ua_link.h"
+#include "mtp_priv.h"
 
 static int sock_proto(enum m3ua_transport t)
 {
@@ -140,7 +141,7 @@ static void link_retry(struct m3ua_link *link, const char *why)
 	link_close(link);
 	if (was)
 		m3ua_asp_transport_down(link->asp);
-	LOGP(DLGLOBAL, LOGL_NOTICE, "m3ua %s: %s, reconnecting in %u s\n", link->name, why, link->backoff_s);
+	LOGP(m3ua_log_cat, LOGL_NOTICE, "m3ua %s: %s, reconnecting in %u s\n", link->name, why, link->backoff_s);
 	osmo_timer_schedule(&link->reconnect, (int)link->backoff_s, 0);
 	link->backoff_s = link->backoff_s * 2 > link->backoff_max_s ? link->backoff_max_s : link->backoff_s * 2;
 }
@@ -161,7 +162,7 @@ static int link_fd_cb(struct osmo_fd *ofd, unsigned int what)
 		link->connects++;
 		link->backoff_s = 1;
 		osmo_fd_write_disable(ofd);
-		LOGP(DLGLOBAL, LOGL_NOTICE, "m3ua %s: connected to %s:%u\n", link->name, link->remote_host,
+		LOGP(m3ua_log_cat, LOGL_NOTICE, "m3ua %s: connected to %s:%u\n", link->name, link->remote_host,
 		     link->remote_port);
 		m3ua_asp_transport_up(link->asp);
 		return 0;
@@ -190,7 +191,7 @@ static int link_asp_send(struct m3ua_asp *asp, const uint8_t *buf, size_t len)
 		return -ENOTCONN;
 	int rc = sock_send(&link->ofd, &link->txq, link->transport, buf, len);
 	if (rc < 0)
-		LOGP(DLGLOBAL, LOGL_ERROR, "m3ua %s: send: %s\n", link->name, strerror(-rc));
+		LOGP(m3ua_log_cat, LOGL_ERROR, "m3ua %s: send: %s\n", link->name, strerror(-rc));
 	return rc;
 }
 

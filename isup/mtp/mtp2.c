@@ -46,17 +46,9 @@ static const struct value_string state_names[] = {
 	{ MTP2_ST_ALIGNED, "ALIGNED" }, { MTP2_ST_PROVING, "PROVING" },
 	{ MTP2_ST_ALIGNED_READY, "ALIGNED_READY" }, { MTP2_ST_IN_SERVICE, "IN_SERVICE" }, { 0, NULL }
 };
-static const struct value_string lssu_names[] = {
-	{ MTP2_SIO, "SIO" }, { MTP2_SIN, "SIN" }, { MTP2_SIE, "SIE" }, { MTP2_SIOS, "SIOS" },
-	{ MTP2_SIPO, "SIPO" }, { MTP2_SIB, "SIB" }, { 0, NULL }
-};
 const char *mtp2_state_name(enum mtp2_state st)
 {
 	return get_value_string(state_names, st);
-}
-const char *mtp2_lssu_name(unsigned sf)
-{
-	return get_value_string(lssu_names, sf);
 }
 
 uint16_t mtp2_fcs(const uint8_t *buf, size_t len)

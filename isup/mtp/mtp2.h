@@ -141,6 +141,5 @@ unsigned mtp2_retrieve(struct mtp2_link *l, bool have_fsn, uint8_t fsn,
 		       void (*fn)(const uint8_t *msu, size_t len, void *arg), void *arg);
 
 const char *mtp2_state_name(enum mtp2_state st);
-const char *mtp2_lssu_name(unsigned sf);
 /* CRC-16 of Q.703 (the HDLC FCS), as sent: the ones' complement, least significant octet first. */
 uint16_t mtp2_fcs(const uint8_t *buf, size_t len);

@@ -11,6 +11,7 @@
 
 #include "mtp3_route.h"
 #include "mtp.h"
+#include "mtp_priv.h"
 #include "ss7_linkset.h"
 #include "ss7_pcap.h"
 
@@ -67,7 +68,7 @@ static void q_timer_cb(void *data)
 {
 	struct ss7_as *as = data;
 	if (as->q.n)
-		LOGP(DLGLOBAL, LOGL_ERROR, "AS %s: no ASP became active in time, dropping %u held MSUs\n", as->name,
+		LOGP(mtp_log_cat, LOGL_ERROR, "AS %s: no ASP became active in time, dropping %u held MSUs\n", as->name,
 		     as->q.n);
 	q_drop_all(as);
 }
@@ -138,7 +139,7 @@ static void as_update(struct ss7_as *as)
 		return;
 	}
 	as->available = avail;
-	LOGP(DLGLOBAL, LOGL_NOTICE, "AS %s %s\n", as->name, avail ? "available" : "unavailable");
+	LOGP(mtp_log_cat, LOGL_NOTICE, "AS %s %s\n", as->name, avail ? "available" : "unavailable");
 	if (avail)
 		q_flush(as);
 	struct ss7_route *rt;
@@ -166,7 +167,7 @@ void ss7_router_deliver(struct ss7_router *r, const struct mtp3_label *l, const 
 		return;
 	}
 	r->rx_no_user++;
-	LOGP(DLGLOBAL, LOGL_NOTICE, "SI %u from %u to %u: no user for it, discarded\n", l->si, l->opc, l->dpc);
+	LOGP(mtp_log_cat, LOGL_NOTICE, "SI %u from %u to %u: no user for it, discarded\n", l->si, l->opc, l->dpc);
 }
 
 static void asp_transfer(struct m3ua_asp *asp, const struct m3ua_pdata *pd)
@@ -340,10 +341,10 @@ void ss7_router_free(struct ss7_router *r)
 	talloc_free(r);
 }
 
-void mtp_init(int mtp_log_cat, int m3ua_log_cat)
+void mtp_init(int mtp_cat, int m3ua_cat)
 {
-	ss7_linkset_set_log_cat(mtp_log_cat);
-	m3ua_asp_fsm_init(m3ua_log_cat);
+	ss7_linkset_set_log_cat(mtp_cat);
+	m3ua_asp_fsm_init(m3ua_cat);
 }
 
 int ss7_user_register(struct ss7_router *r, uint8_t si, const struct ss7_user *u)

@@ -25,17 +25,18 @@
 #include "mtp3.h"
 #include "mtp3_route.h"
 #include "ss7_linkset.h"
+#include "mtp_priv.h"
 
-static int g_log_cat = DLGLOBAL;
+int mtp_log_cat = DLGLOBAL;
 
 void ss7_linkset_set_log_cat(int cat)
 {
-	g_log_cat = cat;
+	mtp_log_cat = cat;
 	mtp2_set_log_cat(cat);
 }
 
-#define LOGLS(ls, lvl, fmt, args...) LOGP(g_log_cat, lvl, "linkset %s: " fmt, (ls)->name, ##args)
-#define LOGLK(lk, lvl, fmt, args...) LOGP(g_log_cat, lvl, "link %s: " fmt, (lk)->name, ##args)
+#define LOGLS(ls, lvl, fmt, args...) LOGP(mtp_log_cat, lvl, "linkset %s: " fmt, (ls)->name, ##args)
+#define LOGLK(lk, lvl, fmt, args...) LOGP(mtp_log_cat, lvl, "link %s: " fmt, (lk)->name, ##args)
 
 /* ITU defaults, which T1.111.4 shares for these */
 const struct mtp2_timer_def ss7_ls_timer_defs[_SS7_LS_NUM_TIMERS] = {

@@ -156,6 +156,30 @@ wait 1
 quit"
 selected $c && sipp_ok $c && want $c sim "<- RLC" && want $c sipp "CANCEL Reason: Q.850;cause=16" && ok $c
 
+# gateway X1: no answer within 2 s of the IAM -> CANCEL toward SIP, REL cause 102 toward the PSTN
+c=i2s-x1-expiry
+if selected $c; then
+	vty_cmd "enable
+configure terminal
+gateway
+timer gw X1 2
+end" >"$out/$c.vty"
+	isup_to_sip $c uas-cancel "expect signalling 30
+call 301234567 4930999
+expect ALERTING 10
+expect RELEASE 10
+wait 1
+quit"
+	vty_cmd "enable
+configure terminal
+gateway
+timer gw X1 0
+end" >>"$out/$c.vty"
+	grep "X1 expired" "$out/isupgw.log" >"$out/$c.gw"
+	sipp_ok $c && want $c sim "<- REL .*cause.cause=102" && want $c sipp "CANCEL Reason: Q.850;cause=102" &&
+		want $c gw "X1 expired: no answer within 2 s" && ok $c
+fi
+
 c=i2s-early-media
 isup_to_sip $c uas-early-media "expect signalling 30
 call 301234567 4930999

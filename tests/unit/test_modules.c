@@ -131,7 +131,7 @@ static void test_cause_isup_to_sip(void)
 	fclose(f);
 	CU_ASSERT_EQUAL(rows, 33);
 	/* the rules around the table */
-	CU_ASSERT_EQUAL(gw_cause_isup_to_sip(21, GW_LOC_USER, false, true).status, 603);
+	CU_ASSERT_EQUAL(gw_cause_isup_to_sip(21, Q850_LOC_USER, false, true).status, 603);
 	CU_ASSERT_EQUAL(gw_cause_isup_to_sip(21, 2, false, true).status, 403);
 	CU_ASSERT_EQUAL(gw_cause_isup_to_sip(99, 2, false, false).status, 500);	/* unlisted */
 	CU_ASSERT_TRUE(gw_cause_isup_to_sip(44, 2, false, false).retry_cic);
@@ -156,7 +156,7 @@ static void test_cause_sip_to_isup(void)
 		if (c.cause != want)
 			fprintf(stderr, "\nstatus %d: want %d, got %d\n", status, want, c.cause);
 		CU_ASSERT_EQUAL(c.cause, want);
-		CU_ASSERT_EQUAL(c.location, status >= 600 ? GW_LOC_USER : GW_LOC_BEYOND_IWP);
+		CU_ASSERT_EQUAL(c.location, status >= 600 ? Q850_LOC_USER : Q850_LOC_BEYOND_IWP);
 		rows++;
 	}
 	fclose(f);
@@ -165,7 +165,7 @@ static void test_cause_sip_to_isup(void)
 	CU_ASSERT_EQUAL(gw_cause_sip_to_isup(606, 370).cause, 65);
 	CU_ASSERT_EQUAL(gw_cause_sip_to_isup(488, 399).cause, 31);
 	CU_ASSERT_EQUAL(gw_cause_sip_to_isup(499, 0).cause, 31);	/* unlisted */
-	CU_ASSERT_EQUAL(gw_cause_sip_to_isup(699, 0).location, GW_LOC_USER);
+	CU_ASSERT_EQUAL(gw_cause_sip_to_isup(699, 0).location, Q850_LOC_USER);
 }
 
 /* ---- TDM spans ---- */

@@ -1,0 +1,764 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The gateway's call in-process: the real libgateway and libisup, an ISUP trunk whose MTP is this test (it
+ * reads every MSU the gateway sends and injects the far exchange's), and a fake SIP layer in place of
+ * libsip's legs (struct sip_leg is opaque to the gateway, so the test defines its own and records what the
+ * gateway asks of it). Time is faked: T11, X1, X2 and the ISUP timers run as the test moves the clock.
+ * Each test ends with every call gone, every circuit idle, every message checked and no talloc leak. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+#include <osmocom/core/application.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/vty/vty.h>
+
+#include "config/isupgw_log.h"
+#include "config/isupgw_vty.h"
+#include "cunit_run.h"
+#include "fake_clock.h"
+#include "gateway/gw.h"
+#include "gateway/gw_call.h"
+#include "gateway/gw_media.h"
+#include "isup/isup.h"
+
+static void *ctx;
+static struct gw *gw;
+static struct isup_trunk *tg;
+static size_t blocks_before;
+
+/* ---- ISUP: the far exchange ---- */
+
+#define MAXQ 64
+static struct isup_msg txq[MAXQ];
+static unsigned txq_n, txq_head;
+
+static int mtp_tx(struct isup_trunk *t, const uint8_t *msu, size_t len, void *priv)
+{
+	struct mtp3_label l;
+	int h = mtp3_label_decode(&l, false, msu, len);
+	CU_ASSERT_FATAL(h > 0);
+	CU_ASSERT_FATAL(txq_n < MAXQ);
+	CU_ASSERT_EQUAL(isup_msg_decode(&txq[txq_n++], t->variant, msu + h, len - (size_t)h), ISUP_OK);
+	return 0;
+}
+
+/* the far exchange sends a message, in isup-tool's text form */
+static void isup_rx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void isup_rx(const char *fmt, ...)
+{
+	char line[512], err[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	struct isup_msg m;
+	int rc = isup_msg_from_line(&m, ISUP_VAR_ITU, line, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "\nbad test line '%s': %s\n", line, err);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	uint8_t b[600];
+	int n = isup_msg_encode(&m, b, sizeof(b));
+	CU_ASSERT_FATAL(n > 0);
+	isup_trunk_rx(tg, b, (size_t)n);
+}
+
+/* the gateway's next ISUP message must be of this type (on this CIC unless cic is 0) */
+static const struct isup_msg *isup_expect(uint8_t type, uint16_t cic)
+{
+	if (txq_head >= txq_n) {
+		fprintf(stderr, "\nexpected %s, nothing sent\n", isup_msg_abbr(ISUP_VAR_ITU, type));
+		CU_FAIL_FATAL("missing ISUP message");
+	}
+	const struct isup_msg *m = &txq[txq_head++];
+	if (m->type != type || (cic && m->cic != cic))
+		fprintf(stderr, "\nexpected %s CIC %u, got %s CIC %u\n", isup_msg_abbr(ISUP_VAR_ITU, type), cic,
+			isup_msg_abbr(ISUP_VAR_ITU, m->type), m->cic);
+	CU_ASSERT_EQUAL_FATAL(m->type, type);
+	if (cic)
+		CU_ASSERT_EQUAL(m->cic, cic);
+	return m;
+}
+
+static int isup_cause_of(const struct isup_msg *m)
+{
+	struct isup_cause c;
+	return isup_msg_get_cause(m, &c) ? -1 : c.cause;
+}
+
+static void isup_none(void)
+{
+	if (txq_head != txq_n)
+		fprintf(stderr, "\nunexpected ISUP %s CIC %u\n", isup_msg_abbr(ISUP_VAR_ITU, txq[txq_head].type),
+			txq[txq_head].cic);
+	CU_ASSERT_EQUAL(txq_head, txq_n);
+}
+
+/* ---- SIP: a fake libsip, recording what the gateway asks of its legs ---- */
+
+struct sip_leg {
+	enum sip_leg_dir dir;
+	void *user_ref;
+	bool answered, peer_has_isup, provisional_seen, reliable_1xx, ended;
+	char *redirect_uri;
+	char ruri[240];		/* UAC: the INVITE's Request-URI */
+	unsigned idx;
+};
+
+#define MAXLEGS 16
+static struct sip_leg legs[MAXLEGS];
+static unsigned n_legs;
+static char sipq[MAXQ][300];
+static unsigned sipq_n, sipq_head;
+
+static void sip_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sip_log(const char *fmt, ...)
+{
+	CU_ASSERT_FATAL(sipq_n < MAXQ);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(sipq[sipq_n++], sizeof(sipq[0]), fmt, ap);
+	va_end(ap);
+}
+
+static struct sip_leg *leg_new(enum sip_leg_dir dir, void *user_ref)
+{
+	CU_ASSERT_FATAL(n_legs < MAXLEGS);
+	struct sip_leg *leg = &legs[n_legs];
+	memset(leg, 0, sizeof(*leg));
+	leg->dir = dir;
+	leg->user_ref = user_ref;
+	leg->idx = n_legs++;
+	return leg;
+}
+
+static const char *reason_str(const struct sip_reason *r)
+{
+	static char buf[32];
+	if (!r || !r->present)
+		return "";
+	snprintf(buf, sizeof(buf), " cause=%u", r->cause);
+	return buf;
+}
+
+struct sip_leg *sip_leg_invite(struct sip_agent *a, const struct sip_invite_req *req, const struct sipt_body *body,
+			       void *user_ref)
+{
+	struct sip_leg *leg = leg_new(SIP_LEG_UAC, user_ref);
+	snprintf(leg->ruri, sizeof(leg->ruri), "%s", req->ruri);
+	sip_log("leg%u INVITE %s%s", leg->idx, req->ruri, body && body->has_isup ? " +isup" : "");
+	return leg;
+}
+
+int sip_leg_progress(struct sip_leg *leg, int status, const struct sipt_body *body)
+{
+	sip_log("leg%u %d", leg->idx, status);
+	return 0;
+}
+
+int sip_leg_answer(struct sip_leg *leg, const struct sipt_body *body)
+{
+	leg->answered = true;
+	sip_log("leg%u 200", leg->idx);
+	return 0;
+}
+
+int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *reason, const struct sipt_body *body)
+{
+	leg->ended = true;
+	sip_log("leg%u %d%s", leg->idx, status, reason_str(reason));
+	return 0;
+}
+
+int sip_leg_redirect(struct sip_leg *leg, int status, const struct sip_reason *reason, const char *contact)
+{
+	leg->ended = true;
+	sip_log("leg%u %d %s", leg->idx, status, contact);
+	return 0;
+}
+
+/* as libsip: CANCEL before the answer (UAC), BYE after it; no indication to the user afterwards */
+int sip_leg_release(struct sip_leg *leg, const struct sip_reason *reason, const struct sipt_body *body)
+{
+	leg->ended = true;
+	sip_log("leg%u %s%s", leg->idx, leg->answered ? "BYE" : leg->dir == SIP_LEG_UAC ? "CANCEL" : "480",
+		reason_str(reason));
+	return 0;
+}
+
+int sip_leg_info(struct sip_leg *leg, const struct sipt_body *body)
+{
+	sip_log("leg%u INFO", leg->idx);
+	return 0;
+}
+
+int sip_leg_hold(struct sip_leg *leg, bool hold, const struct sipt_body *body)
+{
+	sip_log("leg%u %s", leg->idx, hold ? "HOLD" : "RESUME");
+	return 0;
+}
+
+int sip_agent_options(struct sip_agent *a, const char *uri, sip_options_cb cb, void *priv)
+{
+	return -1;
+}
+
+enum sip_leg_dir sip_leg_get_dir(const struct sip_leg *leg)
+{
+	return leg->dir;
+}
+
+void *sip_leg_user_ref(const struct sip_leg *leg)
+{
+	return leg->user_ref;
+}
+
+void sip_leg_set_user_ref(struct sip_leg *leg, void *user_ref)
+{
+	leg->user_ref = user_ref;
+}
+
+bool sip_leg_answered(const struct sip_leg *leg)
+{
+	return leg->answered;
+}
+
+bool sip_leg_peer_has_isup(const struct sip_leg *leg)
+{
+	return leg->peer_has_isup;
+}
+
+bool sip_leg_provisional_seen(const struct sip_leg *leg)
+{
+	return leg->provisional_seen;
+}
+
+const char *sip_leg_redirect_uri(const struct sip_leg *leg)
+{
+	return leg->redirect_uri;
+}
+
+void sip_leg_set_reliable_1xx(struct sip_leg *leg, bool reliable)
+{
+	leg->reliable_1xx = reliable;
+}
+
+static struct sip_agent agent;
+
+/* the gateway's next SIP action must start with this text */
+static void sip_expect(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sip_expect(const char *fmt, ...)
+{
+	char want[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	if (sipq_head >= sipq_n) {
+		fprintf(stderr, "\nexpected SIP '%s', nothing\n", want);
+		CU_FAIL_FATAL("missing SIP action");
+	}
+	const char *got = sipq[sipq_head++];
+	if (strncmp(got, want, strlen(want)))
+		fprintf(stderr, "\nexpected SIP '%s', got '%s'\n", want, got);
+	CU_ASSERT_FATAL(!strncmp(got, want, strlen(want)));
+}
+
+static void sip_none(void)
+{
+	if (sipq_head != sipq_n)
+		fprintf(stderr, "\nunexpected SIP '%s'\n", sipq[sipq_head]);
+	CU_ASSERT_EQUAL(sipq_head, sipq_n);
+}
+
+/* the peer's side of a leg */
+static void sip_rx_progress(struct sip_leg *leg, int status)
+{
+	leg->provisional_seen = true;
+	gw_sip_ops.progress_ind(leg, status, NULL);
+}
+
+static void sip_rx_answer(struct sip_leg *leg)
+{
+	leg->answered = true;
+	gw_sip_ops.answer_ind(leg, NULL);
+}
+
+/* a final error (UAC), or BYE/CANCEL from the peer (status 0) */
+static void sip_rx_release(struct sip_leg *leg, int status, int cause)
+{
+	struct sip_reason r = { .present = cause > 0, .cause = (uint8_t)(cause > 0 ? cause : 0) };
+	leg->ended = true;
+	gw_sip_ops.release_ind(leg, status, &r, NULL);
+}
+
+/* an INVITE from the peer at 127.0.0.1 toward number */
+static struct sip_leg *sip_rx_invite(const char *number)
+{
+	struct sip_leg *leg = leg_new(SIP_LEG_UAS, NULL);
+	struct sip_invite *inv = talloc_zero(ctx, struct sip_invite);
+	snprintf(inv->ruri, sizeof(inv->ruri), "sip:%s@127.0.0.1:5060;user=phone", number);
+	snprintf(inv->from, sizeof(inv->from), "<sip:+4930999888@127.0.0.1>;tag=abc");
+	snprintf(inv->to, sizeof(inv->to), "<sip:%s@127.0.0.1>", number);
+	inv->max_forwards = 70;
+	snprintf(inv->call_id, sizeof(inv->call_id), "call-%u@test", leg->idx);
+	snprintf(inv->from_tag, sizeof(inv->from_tag), "abc");
+	snprintf(inv->src_addr, sizeof(inv->src_addr), "127.0.0.1");
+	inv->src_port = 5090;
+	gw_sip_ops.invite_ind(&agent, leg, inv);
+	talloc_free(inv);
+	return leg;
+}
+
+/* ---- set-up ---- */
+
+static const char cfg[] =
+	"isup\n"
+	" trunk pstn\n"
+	"  variant itu\n"
+	"  local-point-code 1-1-1\n"
+	"  remote-point-code 2-2-2\n"
+	"  cic-range 1 31\n"
+	"sip-peer far\n"
+	" remote 127.0.0.1 5090 udp\n"
+	" country-code 49\n"
+	" uri-host 127.0.0.1\n"
+	" trusted\n"
+	" allow-source 127.0.0.1\n"
+	"sip-peer second\n"
+	" remote 127.0.0.2 5090 udp\n"
+	" country-code 49\n"
+	" uri-host 127.0.0.2\n"
+	"gateway\n"
+	" route isup-to-sip 3 peer far\n"
+	" route isup-to-sip 5 peer far\n"
+	" route isup-to-sip 5 overlap collect\n"
+	" route isup-to-sip 5 length 3 6\n"
+	" route isup-to-sip 6 peer far\n"
+	" route isup-to-sip 6 overlap rfc3578\n"
+	" route isup-to-sip 6 length 4 0\n"
+	" route isup-to-sip 7 peer far second\n"
+	" route sip-to-isup 49 trunk pstn\n";
+
+static void setup(void)
+{
+	if (gw->n_calls) {
+		/* a test before this one failed halfway: release what it left */
+		gw_release_all(gw);
+		for (unsigned cic = 1; cic <= 31; cic++)
+			isup_rx("RLC cic=%u", cic);
+		advance(1);
+	}
+	txq_n = txq_head = sipq_n = sipq_head = n_legs = 0;
+	blocks_before = talloc_total_blocks(ctx);
+}
+
+/* every call gone, every circuit idle, every message checked, nothing leaked */
+static void check_idle(void)
+{
+	run_timers();
+	isup_none();
+	sip_none();
+	CU_ASSERT_EQUAL(gw->n_calls, 0);
+	CU_ASSERT_TRUE(llist_empty(&gw->calls));
+	CU_ASSERT_TRUE(llist_empty(&tg->calls));
+	for (unsigned i = 0; i < tg->n_circuits; i++) {
+		enum isup_cic_state st = (enum isup_cic_state)tg->circuits[i]->fi->state;
+		if (st != ISUP_CIC_ST_IDLE)
+			fprintf(stderr, "\nCIC %u left in %s\n", tg->circuits[i]->cic, isup_cic_state_name(st));
+		CU_ASSERT_EQUAL(st, ISUP_CIC_ST_IDLE);
+	}
+	CU_ASSERT_EQUAL(talloc_total_blocks(ctx), blocks_before);
+}
+
+#define IAM_FMT "IAM cic=%u fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=%s " \
+		"cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=4930999"
+
+/* ---- ISUP -> SIP ---- */
+
+/* RFC 3666 3.1: IAM -> INVITE, 180 -> ACM, 200 -> ANM, the PSTN hangs up: REL -> BYE, RLC */
+static void test_i2s_answered(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 2u, "301234567");
+	sip_expect("leg0 INVITE sip:+49301234567@127.0.0.1:5090;user=phone");
+	struct sip_leg *leg = &legs[0];
+	sip_rx_progress(leg, 180);
+	isup_expect(ISUP_MT_ACM, 2);
+	sip_rx_answer(leg);
+	isup_expect(ISUP_MT_ANM, 2);
+	isup_rx("REL cic=2 cause.location=0 cause.cause=16");
+	sip_expect("leg0 BYE cause=16");
+	isup_expect(ISUP_MT_RLC, 2);
+	check_idle();
+}
+
+/* RFC 3666 3.2 / RFC 3398 s8.2.6.1: 486 -> REL cause 17; the far end's RLC ends the circuit's call */
+static void test_i2s_busy(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 3u, "301234567");
+	sip_expect("leg0 INVITE");
+	sip_rx_release(&legs[0], 486, 0);
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, 3)), Q850_USER_BUSY);
+	isup_rx("RLC cic=3");
+	check_idle();
+}
+
+/* RFC 3398 s8.2.8: no 18x within T11 -> an early ACM; answer and SIP hangs up: BYE -> REL 16 */
+static void test_i2s_t11_then_bye(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 4u, "301234567");
+	sip_expect("leg0 INVITE");
+	advance(14);
+	isup_none();
+	advance(1);
+	isup_expect(ISUP_MT_ACM, 4);
+	sip_rx_progress(&legs[0], 180);	/* the ACM went: a CPG at most, never a second ACM */
+	for (; txq_head < txq_n; txq_head++)
+		CU_ASSERT_EQUAL(txq[txq_head].type, ISUP_MT_CPG);
+	sip_rx_answer(&legs[0]);
+	isup_expect(ISUP_MT_ANM, 4);
+	sip_rx_release(&legs[0], 0, 0);
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, 4)), Q850_NORMAL_CLEARING);
+	isup_rx("RLC cic=4");
+	check_idle();
+}
+
+/* the PSTN gives up while the INVITE is early: REL -> CANCEL with its cause (RFC 3398 s8.2.7) */
+static void test_i2s_cancel(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 5u, "301234567");
+	sip_expect("leg0 INVITE");
+	sip_rx_progress(&legs[0], 180);
+	isup_expect(ISUP_MT_ACM, 5);
+	isup_rx("REL cic=5 cause.location=0 cause.cause=31");
+	sip_expect("leg0 CANCEL cause=31");
+	isup_expect(ISUP_MT_RLC, 5);
+	check_idle();
+}
+
+/* REL and BYE cross: the PSTN's REL is released toward SIP; the far exchange's RLC after our REL for a BYE
+ * that crossed its REL: each half is released exactly once */
+static void test_i2s_rel_bye_crossing(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 6u, "301234567");
+	sip_expect("leg0 INVITE");
+	sip_rx_answer(&legs[0]);
+	isup_expect(ISUP_MT_CON, 6);	/* answer without 18x: CON (Q.764 2.1.4.2) */
+	sip_rx_release(&legs[0], 0, 16);	/* BYE */
+	isup_expect(ISUP_MT_REL, 6);
+	isup_rx("REL cic=6 cause.location=0 cause.cause=16");	/* the far end's REL crossed ours */
+	isup_expect(ISUP_MT_RLC, 6);
+	isup_rx("RLC cic=6");
+	check_idle();
+}
+
+/* no route for the called number: REL cause 3, no INVITE */
+static void test_i2s_no_route(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 7u, "901234567");
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, 7)), Q850_NO_ROUTE_TO_DEST);
+	isup_rx("RLC cic=7");
+	check_idle();
+}
+
+/* RFC 3398 s8.2.5: a 302 is followed with a new INVITE to its Contact, the same call */
+static void test_i2s_redirect(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 8u, "301234567");
+	sip_expect("leg0 INVITE");
+	legs[0].redirect_uri = "sip:+4930777@127.0.0.1:5091";
+	sip_rx_release(&legs[0], 302, 0);
+	sip_expect("leg1 INVITE sip:+4930777@127.0.0.1:5091");
+	sip_rx_answer(&legs[1]);
+	isup_expect(ISUP_MT_CON, 8);
+	isup_rx("REL cic=8 cause.location=0 cause.cause=16");
+	sip_expect("leg1 BYE");
+	isup_expect(ISUP_MT_RLC, 8);
+	check_idle();
+}
+
+/* a route of two peers: the first times out (408, nothing provisional) -> the second gets the call */
+static void test_i2s_failover(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 9u, "701234567");
+	sip_expect("leg0 INVITE sip:+49701234567@127.0.0.1:5090");
+	sip_rx_release(&legs[0], 408, 0);
+	sip_expect("leg1 INVITE sip:+49701234567@127.0.0.2:5090");
+	sip_rx_release(&legs[1], 404, 0);
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, 9)), Q850_UNALLOCATED_NUMBER);
+	isup_rx("RLC cic=9");
+	check_idle();
+}
+
+/* overlap, collect: IAM + SAMs until the length plan (6 digits) completes the number: one INVITE */
+static void test_i2s_overlap_collect(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 10u, "512");
+	sip_none();
+	isup_rx("SAM cic=10 sn.digits=34");
+	sip_none();
+	isup_rx("SAM cic=10 sn.digits=56");
+	sip_expect("leg0 INVITE sip:+495123456@127.0.0.1:5090");
+	isup_rx("REL cic=10 cause.location=0 cause.cause=16");
+	sip_expect("leg0 CANCEL");
+	isup_expect(ISUP_MT_RLC, 10);
+	check_idle();
+}
+
+/* overlap, collect: the inter-digit timer X2 (4 s) completes a number of enough digits */
+static void test_i2s_overlap_x2(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 11u, "5123");
+	advance(3);
+	sip_none();
+	advance(1);
+	sip_expect("leg0 INVITE sip:+495123@127.0.0.1:5090");
+	isup_rx("REL cic=11 cause.location=0 cause.cause=16");
+	sip_expect("leg0 CANCEL");
+	isup_expect(ISUP_MT_RLC, 11);
+	/* fewer digits than the route's minimum when X2 expires: REL cause 28 */
+	isup_rx(IAM_FMT, 12u, "51");
+	advance(4);
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, 12)), Q850_INVALID_NUMBER_FORMAT);
+	isup_rx("RLC cic=12");
+	check_idle();
+}
+
+/* overlap, RFC 3578: an INVITE with the digits so far; 484 -> the next SAM makes a new INVITE with more */
+static void test_i2s_overlap_3578(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 13u, "6123");
+	sip_expect("leg0 INVITE sip:+496123@");
+	sip_rx_release(&legs[0], 484, 0);
+	isup_none();	/* the call waits for more digits */
+	isup_rx("SAM cic=13 sn.digits=4");
+	sip_expect("leg1 INVITE sip:+4961234@");
+	sip_rx_progress(&legs[1], 180);
+	isup_expect(ISUP_MT_ACM, 13);
+	isup_rx("REL cic=13 cause.location=0 cause.cause=16");
+	sip_expect("leg1 CANCEL");
+	isup_expect(ISUP_MT_RLC, 13);
+	check_idle();
+}
+
+/* X1 set: no answer within it -> CANCEL toward SIP, REL 102 toward the PSTN */
+static void test_i2s_x1(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(osmo_tdef_set(gw->tdefs, -1, 30, OSMO_TDEF_S), 0);
+	isup_rx(IAM_FMT, 14u, "301234567");
+	sip_expect("leg0 INVITE");
+	sip_rx_progress(&legs[0], 180);
+	isup_expect(ISUP_MT_ACM, 14);
+	advance(29);
+	sip_none();
+	advance(1);
+	sip_expect("leg0 CANCEL cause=102");
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, 14)), Q850_RECOVERY_ON_TIMER_EXPIRY);
+	isup_rx("RLC cic=14");
+	CU_ASSERT_EQUAL(osmo_tdef_set(gw->tdefs, -1, 0, OSMO_TDEF_S), 0);
+	check_idle();
+}
+
+/* ---- SIP -> ISUP ---- */
+
+/* RFC 3666 4.1: INVITE -> IAM, ACM -> 180, ANM -> 200, BYE -> REL 16, RLC */
+static void test_s2i_answered(void)
+{
+	setup();
+	struct sip_leg *leg = sip_rx_invite("+4930123456");
+	const struct isup_msg *iam = isup_expect(ISUP_MT_IAM, 0);
+	uint16_t cic = iam->cic;
+	struct isup_number cdpn;
+	CU_ASSERT_EQUAL(isup_msg_get_number(iam, ISUP_PAR_CALLED, &cdpn), 0);
+	/* +49 is the peer's country code: a national number (RFC 3398 s8.2.1) */
+	CU_ASSERT_STRING_EQUAL(cdpn.digits, "30123456");
+	CU_ASSERT_EQUAL(cdpn.nai, 3);
+	isup_rx("ACM cic=%u bci.called_status=1", cic);
+	sip_expect("leg0 180");
+	isup_rx("ANM cic=%u", cic);
+	sip_expect("leg0 200");
+	sip_rx_release(leg, 0, 0);
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, cic)), Q850_NORMAL_CLEARING);
+	isup_rx("RLC cic=%u", cic);
+	check_idle();
+}
+
+/* RFC 3398 s7.2.4.1: REL 17 before the answer -> 486 with Reason: Q.850;cause=17 */
+static void test_s2i_busy(void)
+{
+	setup();
+	sip_rx_invite("+4930123456");
+	uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+	isup_rx("REL cic=%u cause.location=1 cause.cause=17", cic);
+	sip_expect("leg0 486 cause=17");
+	isup_expect(ISUP_MT_RLC, cic);
+	check_idle();
+}
+
+/* the caller CANCELs after the ACM: REL 16 (RFC 3398 s8.2.7 for a CANCEL) */
+static void test_s2i_cancel(void)
+{
+	setup();
+	struct sip_leg *leg = sip_rx_invite("+4930123456");
+	uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+	isup_rx("ACM cic=%u bci.called_status=1", cic);
+	sip_expect("leg0 180");
+	sip_rx_release(leg, 0, 0);
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, cic)), Q850_NORMAL_CLEARING);
+	isup_rx("RLC cic=%u", cic);
+	check_idle();
+}
+
+/* RFC 3398 s7.2.4.1: REL 44 (requested circuit not available) -> the IAM again on another circuit, once */
+static void test_s2i_cause44_retry(void)
+{
+	setup();
+	sip_rx_invite("+4930123456");
+	uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+	isup_rx("REL cic=%u cause.location=2 cause.cause=44", cic);
+	isup_expect(ISUP_MT_RLC, cic);
+	uint16_t cic2 = isup_expect(ISUP_MT_IAM, 0)->cic;
+	CU_ASSERT_NOT_EQUAL(cic2, cic);
+	sip_none();
+	isup_rx("REL cic=%u cause.location=2 cause.cause=44", cic2);
+	isup_expect(ISUP_MT_RLC, cic2);
+	sip_expect("leg0 ");	/* the second 44 goes back to SIP (no third attempt) */
+	check_idle();
+}
+
+/* dual seizure (Q.764 2.10.1.4): the far exchange seizes the circuit of our IAM and controls it (it has the
+ * higher point code for even CICs): our call moves to another circuit, the SIP side sees nothing of it */
+static void test_s2i_dual_seizure(void)
+{
+	setup();
+	/* block the odd CICs so that the gateway takes an even one, which the far exchange controls */
+	isup_rx("CGB cic=1 cgsmt.type=0 rs.range=30 rs.status=55555555");
+	isup_expect(ISUP_MT_CGBA, 1);
+	sip_rx_invite("+4930123456");
+	uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+	CU_ASSERT_EQUAL(cic % 2, 0);
+	isup_rx(IAM_FMT, cic, "301234567");	/* theirs wins: its call goes to SIP, ours goes again */
+	const struct isup_msg *again = isup_expect(ISUP_MT_IAM, 0);
+	CU_ASSERT_NOT_EQUAL(again->cic, cic);
+	uint16_t cic2 = again->cic;
+	sip_expect("leg1 INVITE");	/* their call, toward our peer */
+	sip_none();
+	isup_rx("REL cic=%u cause.location=0 cause.cause=16", cic);
+	sip_expect("leg1 CANCEL");
+	isup_expect(ISUP_MT_RLC, cic);
+	isup_rx("ANM cic=%u", cic2);
+	sip_expect("leg0 200");
+	sip_rx_release(&legs[0], 0, 0);
+	isup_expect(ISUP_MT_REL, cic2);
+	isup_rx("RLC cic=%u", cic2);
+	isup_rx("CGU cic=1 cgsmt.type=0 rs.range=30 rs.status=55555555");
+	isup_expect(ISUP_MT_CGUA, 1);
+	check_idle();
+}
+
+/* no ISUP route for the number: 404 */
+static void test_s2i_no_route(void)
+{
+	setup();
+	sip_rx_invite("+3312345678");
+	sip_expect("leg0 404 cause=3");
+	check_idle();
+}
+
+/* shutdown: every call released, REL 16 toward ISUP and BYE/503 toward SIP */
+static void test_release_all(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 20u, "301234567");
+	sip_expect("leg0 INVITE");
+	sip_rx_answer(&legs[0]);
+	isup_expect(ISUP_MT_CON, 20);
+	sip_rx_invite("+4930123456");
+	uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+	gw_release_all(gw);
+	sip_expect("leg0 BYE cause=16");
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, 20)), Q850_NORMAL_CLEARING);
+	sip_expect("leg1 503 cause=16");
+	isup_expect(ISUP_MT_REL, cic);
+	isup_rx("RLC cic=20");
+	isup_rx("RLC cic=%u", cic);
+	check_idle();
+}
+
+int main(void)
+{
+	ctx = talloc_named_const(NULL, 0, "test_gw_call");
+	osmo_init_logging2(ctx, &isupgw_log_info);
+	log_set_use_color(osmo_stderr_target, 0);
+	log_set_print_filename2(osmo_stderr_target, LOG_FILENAME_NONE);
+	log_set_category_filter(osmo_stderr_target, DLGLOBAL, 1, LOGL_ERROR);
+	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
+	fake_clock_enable();
+	osmo_stats_init(ctx);
+	rate_ctr_init(ctx);
+	isupgw_vty_info.tall_ctx = ctx;
+	vty_init(&isupgw_vty_info);
+	isup_cc_init(DISUP);
+	gw_init(DCALL);
+
+	gw = gw_alloc(ctx);
+	gw->net = isup_net_alloc(ctx);
+	gw->net->mtp = mtp_tx;
+	gw->net->user = &gw_isup_ops;
+	gw->net->user_priv = gw;
+	isup_vty_init(gw->net, ISUPGW_NODE_ISUP, ISUPGW_NODE_ISUP_TRUNK);
+	gw_vty_init(gw, ISUPGW_NODE_SIP, ISUPGW_NODE_SIP_PEER, ISUPGW_NODE_GATEWAY);
+	gw->media = gw_media_alloc(gw);
+	agent.priv = gw;
+	agent.ops = &gw_sip_ops;
+	gw->sip = &agent;
+	FILE *f = fmemopen((void *)cfg, strlen(cfg), "r");
+	if (vty_read_config_filep(f, NULL) < 0) {
+		fprintf(stderr, "test_gw_call: bad configuration\n");
+		return 2;
+	}
+	fclose(f);
+	tg = isup_net_trunk_find(gw->net, "pstn");
+	if (!tg)
+		return 2;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite s = CU_add_suite("gw_call", NULL, NULL);
+	CU_add_test(s, "ISUP->SIP answered, PSTN hangs up (RFC 3666 3.1)", test_i2s_answered);
+	CU_add_test(s, "ISUP->SIP busy: 486 -> REL 17", test_i2s_busy);
+	CU_add_test(s, "ISUP->SIP T11 early ACM, SIP hangs up", test_i2s_t11_then_bye);
+	CU_add_test(s, "ISUP->SIP REL while early: CANCEL with the cause", test_i2s_cancel);
+	CU_add_test(s, "ISUP->SIP BYE and REL crossing", test_i2s_rel_bye_crossing);
+	CU_add_test(s, "ISUP->SIP no route: REL 3", test_i2s_no_route);
+	CU_add_test(s, "ISUP->SIP 302 followed", test_i2s_redirect);
+	CU_add_test(s, "ISUP->SIP failover to the route's next peer", test_i2s_failover);
+	CU_add_test(s, "ISUP->SIP overlap collect, length plan", test_i2s_overlap_collect);
+	CU_add_test(s, "ISUP->SIP overlap collect, X2", test_i2s_overlap_x2);
+	CU_add_test(s, "ISUP->SIP overlap RFC 3578: 484 then a new INVITE", test_i2s_overlap_3578);
+	CU_add_test(s, "ISUP->SIP X1 before answer", test_i2s_x1);
+	CU_add_test(s, "SIP->ISUP answered, SIP hangs up (RFC 3666 4.1)", test_s2i_answered);
+	CU_add_test(s, "SIP->ISUP busy: REL 17 -> 486", test_s2i_busy);
+	CU_add_test(s, "SIP->ISUP CANCEL after ACM", test_s2i_cancel);
+	CU_add_test(s, "SIP->ISUP cause 44: IAM again once", test_s2i_cause44_retry);
+	CU_add_test(s, "SIP->ISUP dual seizure lost: the call moves", test_s2i_dual_seizure);
+	CU_add_test(s, "SIP->ISUP no route: 404", test_s2i_no_route);
+	CU_add_test(s, "release of every call (shutdown)", test_release_all);
+	int rc = cunit_run();
+	return rc;
+}

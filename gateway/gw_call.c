@@ -21,8 +21,21 @@ static int gw_log_cat = DLGLOBAL;
 static struct osmo_fsm gw_call_fsm;
 
 static const struct value_string ev_names[] = {
-	OSMO_VALUE_STRING(GW_CALL_EV_ISUP),
-	OSMO_VALUE_STRING(GW_CALL_EV_SIP),
+	OSMO_VALUE_STRING(GW_CALL_EV_ISUP_ALERTING),
+	OSMO_VALUE_STRING(GW_CALL_EV_ISUP_PROGRESS),
+	OSMO_VALUE_STRING(GW_CALL_EV_ISUP_ANSWER),
+	OSMO_VALUE_STRING(GW_CALL_EV_ISUP_RELEASE),
+	OSMO_VALUE_STRING(GW_CALL_EV_ISUP_MORE_DIGITS),
+	OSMO_VALUE_STRING(GW_CALL_EV_ISUP_SUSPEND),
+	OSMO_VALUE_STRING(GW_CALL_EV_ISUP_RESUME),
+	OSMO_VALUE_STRING(GW_CALL_EV_ISUP_INFO),
+	OSMO_VALUE_STRING(GW_CALL_EV_SIP_PROGRESS),
+	OSMO_VALUE_STRING(GW_CALL_EV_SIP_ANSWER),
+	OSMO_VALUE_STRING(GW_CALL_EV_SIP_RELEASE),
+	OSMO_VALUE_STRING(GW_CALL_EV_SIP_INFO),
+	OSMO_VALUE_STRING(GW_CALL_EV_SIP_HOLD),
+	OSMO_VALUE_STRING(GW_CALL_EV_SIP_SDP),
+	OSMO_VALUE_STRING(GW_CALL_EV_SIP_MORE_DIGITS),
 	{ 0, NULL }
 };
 
@@ -54,8 +67,7 @@ static void peer_ctr_inc(struct gw_peer *p, enum gw_peer_ctr c)
 		rate_ctr_inc(rate_ctr_group_get_ctr(p->ctrs, c));
 }
 
-static void t11_cb(void *data);
-static void t_digit_cb(void *data);
+static void x1_cb(void *data);
 
 static struct gw_call *call_alloc(struct gw *gw, bool from_isup)
 {
@@ -75,24 +87,63 @@ static struct gw_call *call_alloc(struct gw *gw, bool from_isup)
 	c->gw = gw;
 	c->id = next_id;
 	c->from_isup = from_isup;
-	osmo_timer_setup(&c->t11_timer, t11_cb, c);
-	osmo_timer_setup(&c->t_digit, t_digit_cb, c);
+	osmo_timer_setup(&c->x1, x1_cb, c);
 	llist_add_tail(&c->list, &gw->calls);
 	gw->n_calls++;
 	return c;
 }
 
-/* The call's state before answer. X1, the guard before answer, runs from the setup (PROCEEDING) through
- * ALERTING and stops at the answer; 0 (the default) leaves it to ISUP's T7/T9 and SIP's timers. */
+/* The call's state and its timers. The setup going on (PROCEEDING from INIT or COLLECTING) starts X1, the
+ * guard before answer (0, the default: none, ISUP's T7/T9 and SIP's timers end such a call), which runs
+ * until the answer; ISUP -> SIP, it also starts T11 as PROCEEDING's timer (RFC 3398 s8.2.8), which keeps
+ * running while an overlap call waits for digits (AWAIT_DIGITS) and stops at the first 18x or answer.
+ * COLLECTING's timer, and AWAIT_DIGITS's SIP -> ISUP, is the inter-digit timer X2, restarted by each
+ * digit. */
 static void call_state(struct gw_call *c, enum gw_call_state st)
 {
-	unsigned long x1 = osmo_tdef_get(c->gw->tdefs, -1, OSMO_TDEF_S, 0);
-	if (st == GW_CALL_ST_PROCEEDING && c->fi->state == GW_CALL_ST_INIT && x1)
-		osmo_fsm_inst_state_chg(c->fi, st, x1, -1);
-	else if (st == GW_CALL_ST_ALERTING || st == GW_CALL_ST_PROCEEDING)
-		osmo_fsm_inst_state_chg_keep_timer(c->fi, st);
-	else
-		osmo_fsm_inst_state_chg(c->fi, st, 0, 0);
+	struct osmo_fsm_inst *fi = c->fi;
+	struct osmo_tdef *t = c->gw->tdefs;
+	bool setup = fi->state == GW_CALL_ST_INIT || fi->state == GW_CALL_ST_COLLECTING;
+	switch (st) {
+	case GW_CALL_ST_COLLECTING:
+		osmo_fsm_inst_state_chg(fi, st, osmo_tdef_get(t, -2, OSMO_TDEF_S, 4), -2);
+		break;
+	case GW_CALL_ST_PROCEEDING:
+		if (setup) {
+			unsigned long x1 = osmo_tdef_get(t, -1, OSMO_TDEF_S, 0);
+			if (x1)
+				osmo_timer_schedule(&c->x1, (int)x1, 0);
+			if (c->from_isup)
+				osmo_fsm_inst_state_chg(fi, st, osmo_tdef_get(t, 11, OSMO_TDEF_S, 15), 11);
+			else
+				osmo_fsm_inst_state_chg(fi, st, 0, 0);
+		} else if (fi->T == -2) {
+			osmo_fsm_inst_state_chg(fi, st, 0, 0);	/* the digits came: X2 stops */
+		} else {
+			osmo_fsm_inst_state_chg_keep_timer(fi, st);	/* T11 runs on */
+		}
+		break;
+	case GW_CALL_ST_AWAIT_DIGITS:
+		if (c->from_isup)
+			osmo_fsm_inst_state_chg_keep_timer(fi, st);
+		else
+			osmo_fsm_inst_state_chg(fi, st, osmo_tdef_get(t, -2, OSMO_TDEF_S, 4), -2);
+		break;
+	case GW_CALL_ST_ACTIVE:
+		osmo_timer_del(&c->x1);
+		osmo_fsm_inst_state_chg(fi, st, 0, 0);
+		break;
+	default:
+		osmo_fsm_inst_state_chg(fi, st, 0, 0);
+		break;
+	}
+}
+
+/* T11 ends with the first backward message toward the PSTN */
+static void t11_stop(struct gw_call *c)
+{
+	if (c->fi->T == 11)
+		osmo_timer_del(&c->fi->timer);
 }
 
 /* Both halves gone: the call ends. */
@@ -277,13 +328,11 @@ static void send_invite(struct gw_call *c)
 	sdp_for(c, sdp, sizeof(sdp), m);
 	struct sipt_body *b = talloc(c, struct sipt_body);
 	make_body(c, sdp, m, b);
-	if (c->fi->state == GW_CALL_ST_INIT)
+	if (c->fi->state == GW_CALL_ST_INIT || c->fi->state == GW_CALL_ST_COLLECTING ||
+	    c->fi->state == GW_CALL_ST_AWAIT_DIGITS)
 		call_state(c, GW_CALL_ST_PROCEEDING);
-	if (!c->n_invites++)
-		osmo_timer_schedule(&c->t11_timer, (int)osmo_tdef_get(gw->tdefs, 11, OSMO_TDEF_S, 15), 0);
-	else if (c->route.overlap != GW_OVERLAP_NONE)
+	if (c->n_invites++ && c->route.overlap != GW_OVERLAP_NONE)
 		ctr_inc(gw, GW_CTR_OVERLAP_INVITE);
-	c->await_digits = false;
 	c->leg = sip_leg_invite(gw->sip, req, b, c);
 	LOGPFSML(c->fi, LOGL_INFO, "%s on CIC %u -> INVITE %s%s\n", c->n_invites > 1 ? "SAM" : "IAM",
 		 c->ic && c->ic->circ ? c->ic->circ->cic : 0, req->ruri,
@@ -316,12 +365,10 @@ static void digits_changed(struct gw_call *c)
 	case GW_OVERLAP_COLLECT:
 		if (c->n_invites)
 			break;
-		if (c->complete && enough_digits(c)) {
-			osmo_timer_del(&c->t_digit);
+		if (c->complete && enough_digits(c))
 			send_invite(c);
-		} else {
-			osmo_timer_schedule(&c->t_digit, (int)osmo_tdef_get(c->gw->tdefs, -2, OSMO_TDEF_S, 4), 0);
-		}
+		else
+			call_state(c, GW_CALL_ST_COLLECTING);	/* (re)starts X2 */
 		break;
 	case GW_OVERLAP_RFC3578:
 		if (!enough_digits(c))
@@ -337,20 +384,17 @@ static void digits_changed(struct gw_call *c)
 	}
 }
 
-static void t_digit_cb(void *data)
+/* X2 expired: COLLECTING (ISUP -> SIP): the number is taken as complete; AWAIT_DIGITS (SIP -> ISUP): the
+ * caller sent no INVITE with more digits after our 484 */
+static void x2_expired(struct gw_call *c)
 {
-	struct gw_call *c = data;
 	if (!c->from_isup) {
-		/* SIP -> ISUP: no further INVITE came after our 484 */
-		if (c->await_digits && c->ic) {
-			LOGPFSML(c->fi, LOGL_NOTICE, "no INVITE with more digits after 484: releasing (cause 28)\n");
-			c->await_digits = false;
-			release_isup(c, Q850_INVALID_NUMBER_FORMAT, Q850_LOC_PUB_LOCAL);
-			maybe_end(c);
-		}
+		LOGPFSML(c->fi, LOGL_NOTICE, "no INVITE with more digits after 484: releasing (cause 28)\n");
+		release_isup(c, Q850_INVALID_NUMBER_FORMAT, Q850_LOC_PUB_LOCAL);
+		maybe_end(c);
 		return;
 	}
-	if (c->n_invites || !c->ic)
+	if (!c->ic)
 		return;
 	if (!enough_digits(c)) {
 		LOGPFSML(c->fi, LOGL_NOTICE, "inter-digit timer expired with %zu digits (%u needed): cause 28\n",
@@ -492,6 +536,90 @@ static bool isup_suspend_resume(struct gw_call *c, bool suspend, const struct is
 	return true;
 }
 
+/* ---- ISUP events ---- */
+
+/* SIP -> ISUP before the answer: ACM/CPG -> 18x (RFC 3398 s7.2.6, s7.2.9); 183 with SDP cuts early media
+ * through, 180 carries SDP too so that media can flow */
+static void on_isup_backward(struct gw_call *c, const struct gw_isup_ind *ind)
+{
+	if (!c->leg || c->from_isup)
+		return;
+	int st = gw_map_backward_to_status(ind->m);
+	if (!st)
+		return;
+	char sdp[512];
+	struct sipt_body b;
+	sdp_for(c, sdp, sizeof(sdp), NULL);
+	make_body(c, sdp, ind->m, &b);
+	sip_leg_progress(c->leg, st, &b);
+	call_state(c, GW_CALL_ST_ALERTING);
+}
+
+/* SIP -> ISUP: ANM/CON -> 200 (s7.2.7) */
+static void on_isup_answer(struct gw_call *c, const struct gw_isup_ind *ind)
+{
+	if (!c->leg || c->from_isup)
+		return;
+	char sdp[512];
+	struct sipt_body b;
+	sdp_for(c, sdp, sizeof(sdp), NULL);
+	make_body(c, sdp, ind->m, &b);
+	sip_leg_answer(c->leg, &b);
+	ctr_inc(c->gw, GW_CTR_CALL_ANSWERED);
+	peer_ctr_inc(c->peer, GW_PEER_CTR_ANSWERED);
+	call_state(c, GW_CALL_ST_ACTIVE);
+}
+
+/* The ISUP half is released: the SIP half follows with the mapped cause, except a SIP -> ISUP call whose
+ * circuit was not available (cause 44), which tries once more on another circuit */
+static void on_isup_release(struct gw_call *c, const struct gw_isup_ind *ind)
+{
+	const struct isup_cause *cause = ind->cause;
+	struct isup_call *ic = c->ic;
+	if (!c->from_isup && cause && cause->cause == Q850_CIRCUIT_NOT_AVAILABLE && c->iam && !c->cic_retried &&
+	    c->leg && c->fi->state == GW_CALL_ST_PROCEEDING) {
+		/* RFC 3398 s7.2.4.1 / Q.764 2.10.2: "requested circuit not available": once more, elsewhere */
+		uint16_t old_cic = ic->circ ? ic->circ->cic : 0;
+		uint8_t why = 0;
+		c->cic_retried = true;
+		gw_media_call_free(c);	/* the next circuit has its own timeslot */
+		ic->user_ref = NULL;
+		c->ic = isup_call_setup_avoid_req(c->tg, c->iam, c, &why, old_cic);
+		if (c->ic) {
+			LOGPFSML(c->fi, LOGL_INFO, "REL cause 44 on CIC %u: IAM again on CIC %u\n", old_cic,
+				 c->ic->circ ? c->ic->circ->cic : 0);
+			gw_media_call_rebind(c);
+			return;
+		}
+		struct isup_cause again = isup_cause_make(Q850_LOC_PUB_LOCAL, why ? why : Q850_NO_CIRCUIT_AVAILABLE);
+		release_sip(c, &again, NULL);
+		maybe_end(c);
+		return;
+	}
+	c->ic = NULL;
+	LOGPFSML(c->fi, LOGL_INFO, "ISUP released, cause %u\n", cause ? cause->cause : 0);
+	release_sip(c, cause, ind->m);
+	maybe_end(c);
+}
+
+/* RFC 3398 s13.1: ISUP messages without a SIP equivalent travel in INFO (SIP-T peers only); SUS/RES may
+ * hold the media instead (s9.1) */
+static void on_isup_other(struct gw_call *c, uint32_t event, const struct gw_isup_ind *ind)
+{
+	if (event == GW_CALL_EV_ISUP_MORE_DIGITS && c->from_isup) {
+		isup_more_digits(c, ind->m);
+		return;
+	}
+	if ((event == GW_CALL_EV_ISUP_SUSPEND || event == GW_CALL_EV_ISUP_RESUME || event == GW_CALL_EV_ISUP_MORE_DIGITS) &&
+	    c->leg && isup_suspend_resume(c, event == GW_CALL_EV_ISUP_SUSPEND, ind->m))
+		return;
+	if (c->leg && ind->m && sipt_out(c)) {
+		struct sipt_body b;
+		make_body(c, NULL, ind->m, &b);
+		sip_leg_info(c->leg, &b);
+	}
+}
+
 static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struct isup_msg *m,
 			  const struct isup_cause *cause, void *priv)
 {
@@ -508,84 +636,16 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 	struct gw_call *c = ic->user_ref;
 	if (!c || c->ic != ic)
 		return;
-	struct sipt_body b;
-	char sdp[512];
-	switch (prim) {
-	case ISUP_PRIM_ALERTING:
-	case ISUP_PRIM_PROGRESS: {
-		if (c->leg && c->fi->state == GW_CALL_ST_ACTIVE && m) {
-			isup_midcall_progress(c, m);
-			break;
-		}
-		if (!c->leg || c->from_isup)
-			break;
-		int st = gw_map_backward_to_status(m);
-		if (!st)
-			break;
-		sdp_for(c, sdp, sizeof(sdp), NULL);
-		/* s7.2.6/s7.2.9: 183 with SDP cuts early media through; 180 carries SDP too so media can flow */
-		make_body(c, sdp, m, &b);
-		sip_leg_progress(c->leg, st, &b);
-		call_state(c, GW_CALL_ST_ALERTING);
-		break;
-	}
-	case ISUP_PRIM_ANSWER:
-		if (!c->leg || c->from_isup)
-			break;
-		sdp_for(c, sdp, sizeof(sdp), NULL);
-		make_body(c, sdp, m, &b);
-		sip_leg_answer(c->leg, &b);	/* s7.2.7: ANM/CON -> 200 */
-		ctr_inc(gw, GW_CTR_CALL_ANSWERED);
-		peer_ctr_inc(c->peer, GW_PEER_CTR_ANSWERED);
-		call_state(c, GW_CALL_ST_ACTIVE);
-		break;
-	case ISUP_PRIM_RELEASE:
-		if (!c->from_isup && cause && cause->cause == Q850_CIRCUIT_NOT_AVAILABLE && c->iam && !c->cic_retried && c->leg &&
-		    c->fi->state == GW_CALL_ST_PROCEEDING) {
-			/* RFC 3398 s7.2.4.1 / Q.764 2.10.2: "requested circuit not available": once more, elsewhere */
-			uint16_t old_cic = ic->circ ? ic->circ->cic : 0;
-			uint8_t why = 0;
-			c->cic_retried = true;
-			gw_media_call_free(c);	/* the next circuit has its own timeslot */
-			ic->user_ref = NULL;
-			c->ic = isup_call_setup_avoid_req(c->tg, c->iam, c, &why, old_cic);
-			if (c->ic) {
-				LOGPFSML(c->fi, LOGL_INFO, "REL cause 44 on CIC %u: IAM again on CIC %u\n", old_cic,
-					 c->ic->circ ? c->ic->circ->cic : 0);
-				gw_media_call_rebind(c);
-				break;
-			}
-			struct isup_cause again = isup_cause_make(Q850_LOC_PUB_LOCAL, why ? why : Q850_NO_CIRCUIT_AVAILABLE);
-			release_sip(c, &again, NULL);
-			maybe_end(c);
-			break;
-		}
-		c->ic = NULL;
-		LOGPFSML(c->fi, LOGL_INFO, "ISUP released, cause %u\n", cause ? cause->cause : 0);
-		release_sip(c, cause, m);
-		maybe_end(c);
-		break;
-	case ISUP_PRIM_MORE_DIGITS:
-		if (c->from_isup) {
-			isup_more_digits(c, m);
-			break;
-		}
-		/* fall through */
-	case ISUP_PRIM_SUSPEND:
-	case ISUP_PRIM_RESUME:
-		if (c->leg && isup_suspend_resume(c, prim == ISUP_PRIM_SUSPEND, m))
-			break;
-		/* fall through */
-	case ISUP_PRIM_INFO:
-		/* RFC 3398 s13.1: messages without a SIP equivalent travel in INFO (SIP-T peers only) */
-		if (c->leg && m && sipt_out(c)) {
-			make_body(c, NULL, m, &b);
-			sip_leg_info(c->leg, &b);
-		}
-		break;
-	default:
-		break;
-	}
+	static const uint32_t ev_of_prim[] = {
+		[ISUP_PRIM_ALERTING] = GW_CALL_EV_ISUP_ALERTING, [ISUP_PRIM_PROGRESS] = GW_CALL_EV_ISUP_PROGRESS,
+		[ISUP_PRIM_ANSWER] = GW_CALL_EV_ISUP_ANSWER, [ISUP_PRIM_RELEASE] = GW_CALL_EV_ISUP_RELEASE,
+		[ISUP_PRIM_MORE_DIGITS] = GW_CALL_EV_ISUP_MORE_DIGITS, [ISUP_PRIM_SUSPEND] = GW_CALL_EV_ISUP_SUSPEND,
+		[ISUP_PRIM_RESUME] = GW_CALL_EV_ISUP_RESUME, [ISUP_PRIM_INFO] = GW_CALL_EV_ISUP_INFO,
+	};
+	if ((unsigned)prim >= ARRAY_SIZE(ev_of_prim) || (!ev_of_prim[prim] && prim != ISUP_PRIM_ALERTING))
+		return;
+	struct gw_isup_ind ind = { .m = m, .cause = cause };
+	osmo_fsm_inst_dispatch(c->fi, ev_of_prim[prim], &ind);
 }
 
 /* Dual seizure lost (Q.764 2.10.1.4): the ISUP call repeats its IAM on another circuit; the call's
@@ -629,23 +689,23 @@ static void maybe_incomplete(struct gw_call *c)
 		return;
 	struct sip_leg *leg = c->leg;
 	c->leg = NULL;
-	c->await_digits = true;
 	sip_leg_reject(leg, 484, NULL, NULL);
-	osmo_timer_schedule(&c->t_digit, (int)osmo_tdef_get(c->gw->tdefs, -2, OSMO_TDEF_S, 4), 0);
+	call_state(c, GW_CALL_ST_AWAIT_DIGITS);	/* X2 for the caller's next INVITE */
 	LOGPFSML(c->fi, LOGL_INFO, "%s is shorter than the plan's %u digits: 484, waiting for more\n", c->digits,
 		 c->route.max_digits);
 }
 
-/* RFC 3578 s4: a new INVITE of an overlap call (same Call-ID and From tag, the number grown): the new
- * digits go to the ISUP side in a SAM, the previous INVITE is answered 484, the new one takes its place. */
+/* RFC 3578 s4: a new INVITE of an overlap call (same Call-ID and From tag, the number grown) goes to that
+ * call (GW_CALL_EV_SIP_MORE_DIGITS); one whose number does not extend the call's is answered 484. */
 static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct sip_invite *inv)
 {
 	if (!inv->call_id[0] || !inv->from_tag[0])
 		return false;
 	struct gw_call *c;
 	llist_for_each_entry(c, &gw->calls, list) {
-		if (c->from_isup || !c->ic || (c->leg && sip_leg_answered(c->leg)) || (!c->leg && !c->await_digits) ||
-		    strcmp(c->call_id, inv->call_id) || strcmp(c->from_tag, inv->from_tag))
+		if (c->from_isup || !c->ic || (c->leg && sip_leg_answered(c->leg)) ||
+		    (!c->leg && c->fi->state != GW_CALL_ST_AWAIT_DIGITS) || strcmp(c->call_id, inv->call_id) ||
+		    strcmp(c->from_tag, inv->from_tag))
 			continue;
 		char user[80];
 		if (gw_map_uri_user(inv->ruri, user, sizeof(user)))
@@ -660,27 +720,41 @@ static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct si
 			sip_leg_reject(leg, 484, NULL, NULL);
 			return true;
 		}
-		struct isup_msg sam;
-		char line[128], err[64];
-		snprintf(line, sizeof(line), "SAM cic=0 sn.digits=%s", u + have);
-		if (isup_msg_from_line(&sam, c->tg->variant, line, err, sizeof(err)))
-			return false;
-		struct sip_leg *old = c->leg;
-		c->leg = leg;
-		sip_leg_set_user_ref(leg, c);
-		snprintf(c->digits, sizeof(c->digits), "%.64s", u);
-		c->n_sams++;
-		c->await_digits = false;
-		osmo_timer_del(&c->t_digit);
-		isup_call_req(c->ic, ISUP_PRIM_MORE_DIGITS, &sam);
-		if (old)
-			sip_leg_reject(old, 484, NULL, NULL);
-		ctr_inc(gw, GW_CTR_OVERLAP_INVITE);
-		LOGPFSML(c->fi, LOGL_INFO, "overlap INVITE %s -> SAM %s\n", inv->ruri, u + (have));
-		maybe_incomplete(c);
-		return true;
+		struct gw_sip_ind ind = { .leg = leg, .inv = inv };
+		return osmo_fsm_inst_dispatch(c->fi, GW_CALL_EV_SIP_MORE_DIGITS, &ind) == 0;
 	}
 	return false;
+}
+
+/* the caller's next INVITE of an overlap call: its new digits go to ISUP in a SAM, the previous INVITE (if
+ * still open) is answered 484, the new one takes its place */
+static void on_sip_more_digits(struct gw_call *c, const struct gw_sip_ind *ind)
+{
+	char user[80];
+	gw_map_uri_user(ind->inv->ruri, user, sizeof(user));
+	const char *u = user[0] == '+' ? user + 1 : user;
+	size_t have = strlen(c->digits);
+	struct isup_msg sam;
+	char line[128], err[64];
+	snprintf(line, sizeof(line), "SAM cic=0 sn.digits=%s", u + have);
+	if (isup_msg_from_line(&sam, c->tg->variant, line, err, sizeof(err))) {
+		sip_leg_set_user_ref(ind->leg, ind->leg);
+		sip_leg_reject(ind->leg, 484, NULL, NULL);
+		return;
+	}
+	struct sip_leg *old = c->leg;
+	c->leg = ind->leg;
+	sip_leg_set_user_ref(ind->leg, c);
+	snprintf(c->digits, sizeof(c->digits), "%.64s", u);
+	c->n_sams++;
+	if (c->fi->state == GW_CALL_ST_AWAIT_DIGITS)
+		call_state(c, GW_CALL_ST_PROCEEDING);
+	isup_call_req(c->ic, ISUP_PRIM_MORE_DIGITS, &sam);
+	if (old)
+		sip_leg_reject(old, 484, NULL, NULL);
+	ctr_inc(c->gw, GW_CTR_OVERLAP_INVITE);
+	LOGPFSML(c->fi, LOGL_INFO, "overlap INVITE %s -> SAM %s\n", ind->inv->ruri, u + have);
+	maybe_incomplete(c);
 }
 
 static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struct sip_invite *inv)
@@ -795,10 +869,14 @@ static void send_backward(struct gw_call *c, const struct gw_backward *bw, uint8
 	isup_call_req(c->ic, type == ISUP_MT_ACM ? ISUP_PRIM_ALERTING : ISUP_PRIM_PROGRESS, &m);
 }
 
-static void sip_progress_ind(struct sip_leg *leg, int status, const struct sipt_body *body)
+/* ---- SIP events ---- */
+
+/* ISUP -> SIP: 1xx -> ACM/CPG (RFC 3398 s8.2.3); ringback toward the PSTN for a 180 without SDP (RFC 3960) */
+static void on_sip_progress(struct gw_call *c, const struct gw_sip_ind *ind)
 {
-	struct gw_call *c = sip_leg_user_ref(leg);
-	if (!c || !c->ic)
+	int status = ind->status;
+	const struct sipt_body *body = ind->body;
+	if (!c->ic)
 		return;
 	struct isup_msg *m = talloc(c, struct isup_msg);
 	if (body_isup(c, body, c->tg->variant, m) && (m->type == ISUP_MT_ACM || m->type == ISUP_MT_CPG)) {
@@ -822,7 +900,7 @@ static void sip_progress_ind(struct sip_leg *leg, int status, const struct sipt_
 		}
 	}
 	talloc_free(m);
-	osmo_timer_del(&c->t11_timer);
+	t11_stop(c);
 	if (body && body->has_sdp) {
 		/* early media (RFC 3960): the far end's audio cuts through, our ringback stops */
 		gw_media_remote_sdp(c, body->sdp, body->sdp_len, false);
@@ -834,14 +912,13 @@ static void sip_progress_ind(struct sip_leg *leg, int status, const struct sipt_
 		c->ringback = true;
 		LOGPFSML(c->fi, LOGL_INFO, "180 without SDP: ringback toward the PSTN\n");
 	}
-	call_state(c, GW_CALL_ST_ALERTING);
+	if (c->fi->state == GW_CALL_ST_PROCEEDING)
+		call_state(c, GW_CALL_ST_ALERTING);
 }
 
-static void sip_answer_ind(struct sip_leg *leg, const struct sipt_body *body)
+static void on_sip_answer(struct gw_call *c, const struct gw_sip_ind *ind)
 {
-	struct gw_call *c = sip_leg_user_ref(leg);
-	if (!c)
-		return;
+	const struct sipt_body *body = ind->body;
 	/* UAC: the 200's answer; UAS: an ACK carrying the answer to the offer of our 200 (late offer) */
 	if (body && body->has_sdp)
 		gw_media_remote_sdp(c, body->sdp, body->sdp_len, false);
@@ -850,7 +927,6 @@ static void sip_answer_ind(struct sip_leg *leg, const struct sipt_body *body)
 	c->ringback = false;
 	if (!c->from_isup || !c->ic)
 		return;
-	osmo_timer_del(&c->t11_timer);
 	struct isup_msg *m = talloc(c, struct isup_msg);
 	bool encap = body_isup(c, body, c->tg->variant, m) && (m->type == ISUP_MT_ANM || m->type == ISUP_MT_CON);
 	if (!encap) {
@@ -904,7 +980,7 @@ static bool follow_redirect(struct gw_call *c, const char *contact)
 		why = "too many redirections";
 	if (why) {
 		LOGPFSML(c->fi, LOGL_INFO, "3xx not followed (%s): REL cause 23\n", why);
-		osmo_timer_del(&c->t11_timer);
+		t11_stop(c);
 		release_isup(c, Q850_REDIRECTED, Q850_LOC_PUB_LOCAL);	/* redirection to new destination */
 		maybe_end(c);
 		return true;
@@ -926,13 +1002,14 @@ static bool follow_redirect(struct gw_call *c, const char *contact)
 	return true;
 }
 
-static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_reason *reason,
-			    const struct sipt_body *body)
+/* The SIP half ended (the leg is gone): a failover, a 3xx followed, an RFC 3578 484 waiting for digits,
+ * or the ISUP half released with the cause the SIP side gave (s8.2.6) */
+static void on_sip_release(struct gw_call *c, const struct gw_sip_ind *ind)
 {
-	struct gw_call *c = sip_leg_user_ref(leg);
-	if (!c || c->leg != leg)
-		return;
-	c->leg = NULL;
+	struct sip_leg *leg = ind->leg;
+	int status = ind->status;
+	const struct sip_reason *reason = ind->reason;
+	const struct sipt_body *body = ind->body;
 	if (c->from_isup && c->ic && !sip_leg_provisional_seen(leg) && (status == 408 || status == 503) && try_next_peer(c, status))
 		return;
 	if (status >= 300 && status < 400 && c->from_isup && c->ic && follow_redirect(c, sip_leg_redirect_uri(leg)))
@@ -940,7 +1017,7 @@ static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_re
 	if (status == 484 && c->from_isup && c->route.overlap == GW_OVERLAP_RFC3578 && !c->complete && c->ic) {
 		/* RFC 3578 s3: address incomplete: wait for more digits (ISUP T35 guards), then a new INVITE */
 		LOGPFSML(c->fi, LOGL_INFO, "484 to %s: waiting for more digits\n", c->digits);
-		c->await_digits = true;
+		call_state(c, GW_CALL_ST_AWAIT_DIGITS);
 		return;
 	}
 	uint8_t cause = Q850_NORMAL_CLEARING, loc = Q850_LOC_PUB_LOCAL;
@@ -954,7 +1031,7 @@ static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_re
 			 enc.cause);
 		if (status >= 300 && c->peer)
 			peer_ctr_inc(c->peer, GW_PEER_CTR_FAILED);
-		osmo_timer_del(&c->t11_timer);
+		t11_stop(c);
 		release_isup_full(c, &enc);
 		maybe_end(c);
 		return;
@@ -971,18 +1048,18 @@ static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_re
 	if (status >= 300 && c->peer)
 		peer_ctr_inc(c->peer, GW_PEER_CTR_FAILED);
 	LOGPFSML(c->fi, LOGL_INFO, "SIP released (status %d): REL cause %u\n", status, cause);
-	osmo_timer_del(&c->t11_timer);
+	t11_stop(c);
 	release_isup(c, cause, loc);
 	maybe_end(c);
 }
 
-static void sip_info_ind(struct sip_leg *leg, const struct sipt_body *body)
+/* INFO with ISUP (SIP-T): the message goes to the ISUP call as it is (RFC 3372) */
+static void on_sip_info(struct gw_call *c, const struct gw_sip_ind *ind)
 {
-	struct gw_call *c = sip_leg_user_ref(leg);
-	if (!c || !c->ic)
+	if (!c->ic)
 		return;
 	struct isup_msg *m = talloc(c, struct isup_msg);
-	if (body_isup(c, body, c->tg->variant, m)) {
+	if (body_isup(c, ind->body, c->tg->variant, m)) {
 		enum isup_prim p = m->type == ISUP_MT_SUS ? ISUP_PRIM_SUSPEND : m->type == ISUP_MT_RES ? ISUP_PRIM_RESUME :
 				   m->type == ISUP_MT_SAM ? ISUP_PRIM_MORE_DIGITS : ISUP_PRIM_INFO;
 		isup_call_req(c->ic, p, m);
@@ -992,10 +1069,9 @@ static void sip_info_ind(struct sip_leg *leg, const struct sipt_body *body)
 
 /* RFC 3398 s9.2: hold from SIP -> CPG with the generic notification "remote hold" (Q.763 3.25: 0x79),
  * resume -> "remote retrieval" (0x7a) */
-static void sip_hold_ind(struct sip_leg *leg, bool hold)
+static void on_sip_hold(struct gw_call *c, bool hold)
 {
-	struct gw_call *c = sip_leg_user_ref(leg);
-	if (!c || !c->ic)
+	if (!c->ic)
 		return;
 	struct isup_msg m;
 	if (isup_msg_init(&m, c->tg->variant, ISUP_MT_CPG, 0))
@@ -1009,11 +1085,49 @@ static void sip_hold_ind(struct sip_leg *leg, bool hold)
 	isup_call_req(c->ic, ISUP_PRIM_PROGRESS, &m);
 }
 
-static void sip_sdp_ind(struct sip_leg *leg, const char *sdp, size_t len)
+/* ---- SIP callbacks: each becomes an event of the leg's call ---- */
+
+static void sip_dispatch(struct sip_leg *leg, uint32_t event, struct gw_sip_ind *ind)
 {
 	struct gw_call *c = sip_leg_user_ref(leg);
-	if (c)
-		gw_media_remote_sdp(c, sdp, len, true);
+	if (!c || c->leg != leg)
+		return;
+	ind->leg = leg;
+	if (event == GW_CALL_EV_SIP_RELEASE)
+		c->leg = NULL;	/* gone whatever the state does with it */
+	osmo_fsm_inst_dispatch(c->fi, event, ind);
+}
+
+static void sip_progress_ind(struct sip_leg *leg, int status, const struct sipt_body *body)
+{
+	sip_dispatch(leg, GW_CALL_EV_SIP_PROGRESS, &(struct gw_sip_ind){ .status = status, .body = body });
+}
+
+static void sip_answer_ind(struct sip_leg *leg, const struct sipt_body *body)
+{
+	sip_dispatch(leg, GW_CALL_EV_SIP_ANSWER, &(struct gw_sip_ind){ .body = body });
+}
+
+static void sip_release_ind(struct sip_leg *leg, int status, const struct sip_reason *reason,
+			    const struct sipt_body *body)
+{
+	sip_dispatch(leg, GW_CALL_EV_SIP_RELEASE,
+		     &(struct gw_sip_ind){ .status = status, .reason = reason, .body = body });
+}
+
+static void sip_info_ind(struct sip_leg *leg, const struct sipt_body *body)
+{
+	sip_dispatch(leg, GW_CALL_EV_SIP_INFO, &(struct gw_sip_ind){ .body = body });
+}
+
+static void sip_hold_ind(struct sip_leg *leg, bool hold)
+{
+	sip_dispatch(leg, GW_CALL_EV_SIP_HOLD, &(struct gw_sip_ind){ .hold = hold });
+}
+
+static void sip_sdp_ind(struct sip_leg *leg, const char *sdp, size_t len)
+{
+	sip_dispatch(leg, GW_CALL_EV_SIP_SDP, &(struct gw_sip_ind){ .sdp = sdp, .sdp_len = len });
 }
 
 const struct sip_leg_ops gw_sip_ops = {
@@ -1026,38 +1140,152 @@ const struct sip_leg_ops gw_sip_ops = {
 	.info_ind = sip_info_ind,
 };
 
-/* ---- T11 ---- */
+/* ---- timers ---- */
 
-static void t11_cb(void *data)
+/* RFC 3398 s8.2.8: no 18x within T11 -> an early ACM (called party status no indication) */
+static void t11_expired(struct gw_call *c)
 {
-	struct gw_call *c = data;
 	if (!c->ic || c->acm_sent)
 		return;
-	/* RFC 3398 s8.2.8: T11 expired -> early ACM (called party status no indication) */
 	LOGPFSML(c->fi, LOGL_INFO, "T11 expired: early ACM\n");
 	ctr_inc(c->gw, GW_CTR_T11_EXPIRY);
 	struct gw_backward bw = { .type = ISUP_MT_ACM, .called_status = 0 };
 	send_backward(c, &bw, ISUP_MT_ACM, 0);
 	c->acm_sent = true;
-}
-
-/* ---- the FSM ---- */
-
-static void st_any(struct osmo_fsm_inst *fi, uint32_t event, void *data)
-{
+	if (c->fi->state == GW_CALL_ST_PROCEEDING)
+		call_state(c, GW_CALL_ST_ALERTING);
 }
 
 static void release_both(struct gw_call *c, uint8_t cause);
 
+static void x1_cb(void *data)
+{
+	struct gw_call *c = data;
+	LOGPFSML(c->fi, LOGL_NOTICE, "X1 expired: no answer within %lu s, releasing (cause 102)\n",
+		 osmo_tdef_get(c->gw->tdefs, -1, OSMO_TDEF_S, 0));
+	release_both(c, Q850_RECOVERY_ON_TIMER_EXPIRY);
+}
+
 static int timer_cb(struct osmo_fsm_inst *fi)
 {
 	struct gw_call *c = fi->priv;
-	if (fi->T == -1) {
-		LOGPFSML(fi, LOGL_NOTICE, "X1 expired: no answer within %lu s, releasing (cause 102)\n",
-			 osmo_tdef_get(c->gw->tdefs, -1, OSMO_TDEF_S, 0));
-		release_both(c, Q850_RECOVERY_ON_TIMER_EXPIRY);
+	switch (fi->T) {
+	case 11:
+		t11_expired(c);
+		break;
+	case -2:
+		x2_expired(c);
+		break;
 	}
 	return 0;
+}
+
+/* ---- the FSM: one action per state ---- */
+
+/* ISUP -> SIP, overlap (collect): digits until the number is complete or X2 */
+static void st_collecting(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct gw_call *c = fi->priv;
+	switch (event) {
+	case GW_CALL_EV_ISUP_MORE_DIGITS:
+		isup_more_digits(c, ((const struct gw_isup_ind *)data)->m);
+		break;
+	case GW_CALL_EV_ISUP_RELEASE:
+		on_isup_release(c, data);
+		break;
+	default:
+		break;	/* no SIP side yet: SUS/RES/INF have nowhere to go */
+	}
+}
+
+/* Before the answer: the setup went on (PROCEEDING) or something came back (ALERTING) */
+static void st_early(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct gw_call *c = fi->priv;
+	switch (event) {
+	case GW_CALL_EV_ISUP_ALERTING:
+	case GW_CALL_EV_ISUP_PROGRESS:
+		on_isup_backward(c, data);
+		break;
+	case GW_CALL_EV_ISUP_ANSWER:
+		on_isup_answer(c, data);
+		break;
+	case GW_CALL_EV_ISUP_RELEASE:
+		on_isup_release(c, data);
+		break;
+	case GW_CALL_EV_ISUP_MORE_DIGITS:
+	case GW_CALL_EV_ISUP_SUSPEND:
+	case GW_CALL_EV_ISUP_RESUME:
+	case GW_CALL_EV_ISUP_INFO:
+		on_isup_other(c, event, data);
+		break;
+	case GW_CALL_EV_SIP_PROGRESS:
+		on_sip_progress(c, data);
+		break;
+	case GW_CALL_EV_SIP_ANSWER:
+		on_sip_answer(c, data);
+		break;
+	case GW_CALL_EV_SIP_RELEASE:
+		on_sip_release(c, data);
+		break;
+	case GW_CALL_EV_SIP_INFO:
+		on_sip_info(c, data);
+		break;
+	case GW_CALL_EV_SIP_HOLD:
+		on_sip_hold(c, ((const struct gw_sip_ind *)data)->hold);
+		break;
+	case GW_CALL_EV_SIP_SDP:
+		gw_media_remote_sdp(c, ((const struct gw_sip_ind *)data)->sdp, ((const struct gw_sip_ind *)data)->sdp_len,
+				    true);
+		break;
+	case GW_CALL_EV_SIP_MORE_DIGITS:
+		on_sip_more_digits(c, data);
+		break;
+	}
+}
+
+/* Overlap: a 484 went (SIP -> ISUP: X2 for the caller's next INVITE) or came (ISUP -> SIP, RFC 3578: the
+ * next SAM makes a new INVITE); no SIP dialog is open meanwhile */
+static void st_await_digits(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct gw_call *c = fi->priv;
+	switch (event) {
+	case GW_CALL_EV_ISUP_MORE_DIGITS:
+		on_isup_other(c, event, data);
+		break;
+	case GW_CALL_EV_ISUP_RELEASE:
+		on_isup_release(c, data);
+		break;
+	case GW_CALL_EV_SIP_MORE_DIGITS:
+		on_sip_more_digits(c, data);
+		break;
+	default:
+		break;	/* ACM/CPG/ANM with no SIP dialog to tell: the caller's next INVITE gets the call's state */
+	}
+}
+
+/* Answered: mid-call CPG (hold, RFC 3398 s9.2) and SUS/RES/INF one way, re-INVITE/UPDATE/INFO the other */
+static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct gw_call *c = fi->priv;
+	const struct gw_isup_ind *ind = data;
+	switch (event) {
+	case GW_CALL_EV_ISUP_ALERTING:
+	case GW_CALL_EV_ISUP_PROGRESS:
+		if (c->leg && ind->m)
+			isup_midcall_progress(c, ind->m);
+		break;
+	case GW_CALL_EV_SIP_PROGRESS:
+	case GW_CALL_EV_ISUP_ANSWER:
+	case GW_CALL_EV_SIP_MORE_DIGITS:
+		break;
+	case GW_CALL_EV_SIP_ANSWER:
+		on_sip_answer(c, data);	/* UAS: the ACK, which may carry the answer to a late offer */
+		break;
+	default:
+		st_early(fi, event, data);
+		break;
+	}
 }
 
 static void st_released_onenter(struct osmo_fsm_inst *fi, uint32_t prev)
@@ -1068,8 +1296,7 @@ static void st_released_onenter(struct osmo_fsm_inst *fi, uint32_t prev)
 static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 {
 	struct gw_call *c = fi->priv;
-	osmo_timer_del(&c->t11_timer);
-	osmo_timer_del(&c->t_digit);
+	osmo_timer_del(&c->x1);
 	gw_media_call_free(c);
 	if (c->leg) {
 		struct sip_leg *leg = c->leg;
@@ -1083,16 +1310,30 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 }
 
 #define S(x) (1 << (x))
+#define EV(x) (1 << (x))
+#define ISUP_EVS (EV(GW_CALL_EV_ISUP_ALERTING) | EV(GW_CALL_EV_ISUP_PROGRESS) | EV(GW_CALL_EV_ISUP_ANSWER) | \
+		  EV(GW_CALL_EV_ISUP_RELEASE) | EV(GW_CALL_EV_ISUP_MORE_DIGITS) | EV(GW_CALL_EV_ISUP_SUSPEND) | \
+		  EV(GW_CALL_EV_ISUP_RESUME) | EV(GW_CALL_EV_ISUP_INFO))
+#define SIP_EVS (EV(GW_CALL_EV_SIP_PROGRESS) | EV(GW_CALL_EV_SIP_ANSWER) | EV(GW_CALL_EV_SIP_RELEASE) | \
+		 EV(GW_CALL_EV_SIP_INFO) | EV(GW_CALL_EV_SIP_HOLD) | EV(GW_CALL_EV_SIP_SDP) | \
+		 EV(GW_CALL_EV_SIP_MORE_DIGITS))
 static const struct osmo_fsm_state states[] = {
-	[GW_CALL_ST_INIT] = { .name = "INIT", .action = st_any,
-		.out_state_mask = S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_RELEASED) },
-	[GW_CALL_ST_PROCEEDING] = { .name = "PROCEEDING", .action = st_any,
-		.out_state_mask = S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_ACTIVE) | S(GW_CALL_ST_RELEASED) },
-	[GW_CALL_ST_ALERTING] = { .name = "ALERTING", .action = st_any,
-		.out_state_mask = S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_ACTIVE) | S(GW_CALL_ST_RELEASED) },
-	[GW_CALL_ST_ACTIVE] = { .name = "ACTIVE", .action = st_any,
+	[GW_CALL_ST_INIT] = { .name = "INIT",
+		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_COLLECTING] = { .name = "COLLECTING", .action = st_collecting, .in_event_mask = ISUP_EVS,
+		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_PROCEEDING] = { .name = "PROCEEDING", .action = st_early, .in_event_mask = ISUP_EVS | SIP_EVS,
+		.out_state_mask = S(GW_CALL_ST_AWAIT_DIGITS) | S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_ACTIVE) |
+				  S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_AWAIT_DIGITS] = { .name = "AWAIT_DIGITS", .action = st_await_digits,
+		.in_event_mask = ISUP_EVS | EV(GW_CALL_EV_SIP_MORE_DIGITS),
+		.out_state_mask = S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_ALERTING] = { .name = "ALERTING", .action = st_early, .in_event_mask = ISUP_EVS | SIP_EVS,
+		.out_state_mask = S(GW_CALL_ST_AWAIT_DIGITS) | S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_ACTIVE) |
+				  S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_ACTIVE] = { .name = "ACTIVE", .action = st_active, .in_event_mask = ISUP_EVS | SIP_EVS,
 		.out_state_mask = S(GW_CALL_ST_RELEASED) },
-	[GW_CALL_ST_RELEASED] = { .name = "RELEASED", .action = st_any, .onenter = st_released_onenter },
+	[GW_CALL_ST_RELEASED] = { .name = "RELEASED", .onenter = st_released_onenter },
 };
 
 static struct osmo_fsm gw_call_fsm = {

@@ -9,15 +9,48 @@ struct media_chan;
 
 enum gw_call_state {
 	GW_CALL_ST_INIT,
-	GW_CALL_ST_PROCEEDING,		/* setup passed on, nothing back yet */
+	GW_CALL_ST_COLLECTING,		/* ISUP -> SIP overlap (collect): digits come, no INVITE yet (timer X2) */
+	GW_CALL_ST_PROCEEDING,		/* setup passed on, nothing back yet (ISUP -> SIP: T11 runs) */
+	GW_CALL_ST_AWAIT_DIGITS,	/* overlap: a 484 went or came, the number grows before the call goes on
+					 * (RFC 3578; SIP -> ISUP: timer X2 for the caller's next INVITE) */
 	GW_CALL_ST_ALERTING,		/* ACM/CPG or 18x passed back */
 	GW_CALL_ST_ACTIVE,		/* answered */
 	GW_CALL_ST_RELEASED,		/* both halves gone */
 };
 
+/* ISUP and SIP primitives reach the call as events; data: struct gw_isup_ind or struct gw_sip_ind */
 enum gw_call_event {
-	GW_CALL_EV_ISUP,
-	GW_CALL_EV_SIP,
+	GW_CALL_EV_ISUP_ALERTING,	/* ACM (or the first CPG) */
+	GW_CALL_EV_ISUP_PROGRESS,	/* CPG */
+	GW_CALL_EV_ISUP_ANSWER,		/* ANM, CON */
+	GW_CALL_EV_ISUP_RELEASE,	/* REL (the ISUP half is gone) */
+	GW_CALL_EV_ISUP_MORE_DIGITS,	/* SAM */
+	GW_CALL_EV_ISUP_SUSPEND,
+	GW_CALL_EV_ISUP_RESUME,
+	GW_CALL_EV_ISUP_INFO,		/* INF, INR, USR, FAC ... : no SIP equivalent */
+	GW_CALL_EV_SIP_PROGRESS,	/* 1xx */
+	GW_CALL_EV_SIP_ANSWER,		/* 2xx (UAC), ACK (UAS) */
+	GW_CALL_EV_SIP_RELEASE,		/* final error, BYE, CANCEL, timeout (the leg is gone) */
+	GW_CALL_EV_SIP_INFO,
+	GW_CALL_EV_SIP_HOLD,
+	GW_CALL_EV_SIP_SDP,		/* a re-INVITE's or UPDATE's offer */
+	GW_CALL_EV_SIP_MORE_DIGITS,	/* RFC 3578 s4: the caller's next INVITE of an overlap call */
+};
+
+struct gw_isup_ind {
+	const struct isup_msg *m;
+	const struct isup_cause *cause;
+};
+
+struct gw_sip_ind {
+	struct sip_leg *leg;
+	int status;
+	const struct sipt_body *body;
+	const struct sip_reason *reason;
+	bool hold;
+	const char *sdp;
+	size_t sdp_len;
+	const struct sip_invite *inv;
 };
 
 struct gw_call {
@@ -34,7 +67,6 @@ struct gw_call {
 	bool acm_sent;			/* ISUP -> SIP: an ACM (or CON) went back to the PSTN */
 	bool peer_sent_isup;		/* SIP -> ISUP: the INVITE carried ISUP (encapsulate back) */
 	uint16_t rtp_port;
-	struct osmo_timer_list t11_timer;
 	/* ISUP -> SIP: the route, and overlap state (RFC 3578) */
 	struct gw_route route;
 	struct isup_msg *iam;		/* ISUP -> SIP: the IAM as received (digits holds the called number so far);
@@ -43,19 +75,18 @@ struct gw_call {
 	bool complete;			/* ST, the length plan, or the ISUP side says so */
 	bool st_seen;			/* an ST digit came (IAM or SAM) */
 	unsigned n_sams;
-	bool await_digits;		/* RFC 3578: a 484 came, the next SAM makes a new INVITE */
 	unsigned n_invites;
 	char call_id[128], from_tag[64];	/* kept for every INVITE of the call (RFC 3578 s3); SIP -> ISUP:
 						 * what ties the caller's INVITEs of one overlap call (s4) */
-	struct osmo_timer_list t_digit;	/* collect: inter-digit timer (gw X2) */
+	struct osmo_timer_list x1;	/* guard before answer (gw X1), across PROCEEDING and ALERTING */
 	char *redirect_uri;		/* a 3xx's Contact the next INVITE goes to (RFC 3398 s8.2.5) */
 	unsigned n_redirects;
-	bool sus_in_info;
+	bool sus_in_info;		/* the SUS went in INFO: so does the RES (RFC 3398 s9.1) */
 	struct media_chan *mc;		/* the circuit's timeslot <-> RTP, or NULL (gw_media.c) */
 	struct sdp_desc offer;		/* the SIP side's offer (INVITE, re-INVITE, UPDATE) */
 	bool has_offer;
 	bool ringback;			/* we play ringback toward the PSTN (180 without SDP, RFC 3960) */
-	bool cic_retried;		/* SIP -> ISUP: the IAM went again after REL cause 44 */		/* the SUS went in INFO: so does the RES (RFC 3398 s9.1) */
+	bool cic_retried;		/* SIP -> ISUP: the IAM went again after REL cause 44 */
 };
 
 void gw_call_fsm_init(int log_cat);

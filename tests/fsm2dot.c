@@ -8,6 +8,7 @@
 #include <osmocom/core/fsm.h>
 #include <osmocom/core/talloc.h>
 
+#include "gateway/gw.h"
 #include "isup/isup.h"
 
 static void dot(const struct osmo_fsm *fsm)
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	isup_cc_init(0);
+	gw_init(0);
 	const struct osmo_fsm *fsm = osmo_fsm_find_by_name(argv[1]);
 	if (!fsm) {
 		fprintf(stderr, "no FSM '%s'\n", argv[1]);

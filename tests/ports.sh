@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Sourced by the test scripts: a block of 20 loopback ports that no other test run holds, below Linux's
+# Sourced by the test scripts: a block of 24 loopback ports that no other test run holds (20 for the test,
+# 20-23 for the harness: PORT_BASE + 20 is tshark's probe port, tests/e2e/capture.sh), below Linux's
 # ephemeral range (32768-60999 by default), so that a client socket's automatic port can never take a
 # port a test listens on. A block is claimed by creating a directory under $TMPDIR/isupgw-test-ports
 # (atomic) that records the claiming shell's pid; a block whose owner has exited is taken over. The
@@ -18,27 +19,27 @@ ports_busy() {
 		END { exit busy ? 0 : 1 }'
 }
 
-# port_block: sets PORT_BASE to the first port of a free block of 20
+# port_block: sets PORT_BASE to the first port of a free block of 24
 port_block() {
 	locks=${TMPDIR:-/tmp}/isupgw-test-ports
 	mkdir -p "$locks"
-	nblk=388	# (32760 - 25000) / 20
+	nblk=323	# (32760 - 25000) / 24
 	i=$(($$ % nblk))
 	tries=0
 	while [ $tries -lt $((nblk * 2)) ]; do
 		tries=$((tries + 1))
-		b=$((25000 + i * 20))
-		if mkdir "$locks/$b" 2>/dev/null; then
-			echo $$ >"$locks/$b/pid"
-			if ! ports_busy $b 20; then
+		b=$((25000 + i * 24))
+		if mkdir "$locks/b$b" 2>/dev/null; then
+			echo $$ >"$locks/b$b/pid"
+			if ! ports_busy $b 24; then
 				PORT_BASE=$b
 				return 0
 			fi
-			rm -rf "$locks/$b"
+			rm -rf "$locks/b$b"
 		else
-			owner=$(cat "$locks/$b/pid" 2>/dev/null)
+			owner=$(cat "$locks/b$b/pid" 2>/dev/null)
 			if [ -n "$owner" ] && ! kill -0 "$owner" 2>/dev/null; then
-				rm -rf "$locks/$b"	# its run has ended: try the same block again
+				rm -rf "$locks/b$b"	# its run has ended: try the same block again
 				continue
 			fi
 		fi

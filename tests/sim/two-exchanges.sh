@@ -10,16 +10,9 @@ mkdir -p "$out"
 port_block || exit 99
 port=$PORT_BASE
 pcap="$out/m3ua.pcap"
-capture=""
-if [ -n "$TSHARK" ] && [ "$(id -u)" = 0 ]; then
-	"$TSHARK" -q -i lo -f "tcp port $port" -F pcap -w "$pcap" -a duration:20 >/dev/null 2>"$out/tshark.err" &
-	capture=$!
-	# start the exchanges only once tshark captures (it says so on stderr)
-	for i in $(seq 50); do
-		grep -q "Capturing on" "$out/tshark.err" 2>/dev/null && break
-		sleep 0.1
-	done
-fi
+. "${srcdir:-$(dirname "$0")/..}/e2e/capture.sh"
+# the exchanges start once tshark captures
+capture_start "tcp port $port" "$pcap" 20
 $sim --name A --listen 127.0.0.1 --port $port --opc 2-2-2 --dpc 1-1-1 --script "$dir/exchange-a.script" \
 	--timeout 40 >"$out/a.out" 2>&1 &
 a=$!

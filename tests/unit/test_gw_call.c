@@ -295,8 +295,8 @@ static void sip_rx_release(struct sip_leg *leg, int status, int cause)
 	gw_sip_ops.release_ind(leg, status, &r, NULL);
 }
 
-/* an INVITE from the peer at 127.0.0.1 toward number */
-static struct sip_leg *sip_rx_invite(const char *number)
+/* an INVITE from the peer at 127.0.0.1 toward number; call_id NULL: a new call */
+static struct sip_leg *sip_rx_invite_of(const char *number, const char *call_id)
 {
 	struct sip_leg *leg = leg_new(SIP_LEG_UAS, NULL);
 	struct sip_invite *inv = talloc_zero(ctx, struct sip_invite);
@@ -304,13 +304,21 @@ static struct sip_leg *sip_rx_invite(const char *number)
 	snprintf(inv->from, sizeof(inv->from), "<sip:+4930999888@127.0.0.1>;tag=abc");
 	snprintf(inv->to, sizeof(inv->to), "<sip:%s@127.0.0.1>", number);
 	inv->max_forwards = 70;
-	snprintf(inv->call_id, sizeof(inv->call_id), "call-%u@test", leg->idx);
+	if (call_id)
+		snprintf(inv->call_id, sizeof(inv->call_id), "%s", call_id);
+	else
+		snprintf(inv->call_id, sizeof(inv->call_id), "call-%u@test", leg->idx);
 	snprintf(inv->from_tag, sizeof(inv->from_tag), "abc");
 	snprintf(inv->src_addr, sizeof(inv->src_addr), "127.0.0.1");
 	inv->src_port = 5090;
 	gw_sip_ops.invite_ind(&agent, leg, inv);
 	talloc_free(inv);
 	return leg;
+}
+
+static struct sip_leg *sip_rx_invite(const char *number)
+{
+	return sip_rx_invite_of(number, NULL);
 }
 
 /* ---- set-up ---- */
@@ -341,7 +349,9 @@ static const char cfg[] =
 	" route isup-to-sip 6 overlap rfc3578\n"
 	" route isup-to-sip 6 length 4 0\n"
 	" route isup-to-sip 7 peer far second\n"
-	" route sip-to-isup 49 trunk pstn\n";
+	" route sip-to-isup 49 trunk pstn\n"
+	" route sip-to-isup 48 trunk pstn\n"
+	" route sip-to-isup 48 length 0 8\n";
 
 static void setup(void)
 {
@@ -671,6 +681,48 @@ static void test_s2i_dual_seizure(void)
 	check_idle();
 }
 
+/* RFC 3578 s4, SIP -> ISUP with a length plan (8 digits): a short number goes out in the IAM and is answered
+ * 484; the caller's next INVITE of the same call brings the rest, which goes in a SAM */
+static void test_s2i_overlap(void)
+{
+	setup();
+	sip_rx_invite_of("+48123", "ov1@test");
+	const struct isup_msg *iam = isup_expect(ISUP_MT_IAM, 0);
+	uint16_t cic = iam->cic;
+	sip_expect("leg0 484");
+	CU_ASSERT_STRING_EQUAL(osmo_fsm_inst_state_name(((struct gw_call *)llist_first_entry(&gw->calls, struct gw_call,
+											      list))->fi),
+			       "AWAIT_DIGITS");
+	advance(3);
+	sip_rx_invite_of("+4812345678", "ov1@test");
+	const struct isup_msg *sam = isup_expect(ISUP_MT_SAM, cic);
+	struct isup_number sn;
+	CU_ASSERT_EQUAL(isup_msg_get_number(sam, ISUP_PAR_SUBSEQ, &sn), 0);
+	CU_ASSERT_STRING_EQUAL(sn.digits, "45678");
+	advance(5);	/* X2 is over: the number is complete, nothing ends the call */
+	isup_rx("ACM cic=%u bci.called_status=1", cic);
+	sip_expect("leg1 180");
+	isup_rx("ANM cic=%u", cic);
+	sip_expect("leg1 200");
+	isup_rx("REL cic=%u cause.location=0 cause.cause=16", cic);
+	sip_expect("leg1 BYE cause=16");
+	isup_expect(ISUP_MT_RLC, cic);
+	check_idle();
+}
+
+/* the same, but no further INVITE comes within X2 after the 484: REL cause 28 */
+static void test_s2i_overlap_x2(void)
+{
+	setup();
+	sip_rx_invite_of("+48123", "ov2@test");
+	uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+	sip_expect("leg0 484");
+	advance(4);
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, cic)), Q850_INVALID_NUMBER_FORMAT);
+	isup_rx("RLC cic=%u", cic);
+	check_idle();
+}
+
 /* no ISUP route for the number: 404 */
 static void test_s2i_no_route(void)
 {
@@ -757,6 +809,8 @@ int main(void)
 	CU_add_test(s, "SIP->ISUP CANCEL after ACM", test_s2i_cancel);
 	CU_add_test(s, "SIP->ISUP cause 44: IAM again once", test_s2i_cause44_retry);
 	CU_add_test(s, "SIP->ISUP dual seizure lost: the call moves", test_s2i_dual_seizure);
+	CU_add_test(s, "SIP->ISUP overlap: 484, the next INVITE -> SAM (RFC 3578 s4)", test_s2i_overlap);
+	CU_add_test(s, "SIP->ISUP overlap: no next INVITE within X2 -> REL 28", test_s2i_overlap_x2);
 	CU_add_test(s, "SIP->ISUP no route: 404", test_s2i_no_route);
 	CU_add_test(s, "release of every call (shutdown)", test_release_all);
 	int rc = cunit_run();

@@ -58,7 +58,13 @@ struct gw_media *gw_media_alloc(struct gw *gw);
 /* Start the workers and spans once the configuration is read (nothing when no span is configured). */
 int gw_media_start(struct gw_media *gm);
 void gw_media_stop(struct gw_media *gm);
-void gw_media_vty_init(struct gw_media *gm, int node_id, int log_cat);
+void gw_media_vty_init(struct gw_media *gm, int node_id, int log_cat);	/* gw_media_vty.c */
+void gw_media_set_log_cat(int cat);
+/* A configured span, or NULL */
+const struct media_span_cfg *gw_media_span_cfg(const struct gw_media *gm, unsigned id);
+/* Block (hardware CGB) the circuits of failed spans and unblock those of spans back, as span-down-blocking
+ * says (called again when it changes). */
+void gw_media_span_blocking_sync(struct gw_media *gm);
 
 /* The (span, timeslot) of a trunk group's CIC. 0 or -ENOENT. */
 int gw_media_cic_ts(const struct gw_media *gm, const char *trunk, uint16_t cic, unsigned *span, unsigned *ts);

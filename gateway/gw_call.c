@@ -280,7 +280,8 @@ static void send_invite(struct gw_call *c)
 	struct isup_number cdpn;
 	char out[ISUP_NUM_MAX_DIGITS + 1];
 	gw_route_apply(&c->route, c->digits, out, sizeof(out));
-	if (!isup_msg_get_number(m, ISUP_PAR_CALLED, &cdpn) && (c->n_sams || strcmp(out, c->digits))) {
+	bool has_cdpn = !isup_msg_get_number(m, ISUP_PAR_CALLED, &cdpn);
+	if (has_cdpn && (c->n_sams || strcmp(out, c->digits))) {
 		/* the number as collected: SAM digits appended, ST where the IAM or a SAM sent it; an IAM
 		 * whose number nothing changed stays as it came (SIP-T transparency) */
 		size_t l = strlen(out);
@@ -293,20 +294,15 @@ static void send_invite(struct gw_call *c)
 		isup_msg_put_number(m, ISUP_PAR_CALLED, &cdpn);
 	}
 	struct sip_invite_req *req = talloc_zero(c, struct sip_invite_req);
-	if (gw_map_iam_to_invite(m, &p->map, req)) {
+	/* the Request-URI from the number as collected, toward the chosen peer */
+	struct gw_map_target target = { .host = p->host, .port = p->port, .uri_params = gw_peer_transport_param(p) };
+	if (!has_cdpn || gw_map_iam_to_invite(m, &p->map, req) ||
+	    gw_map_request_uri(&cdpn, &p->map, &target, req->ruri, sizeof(req->ruri))) {
 		talloc_free(m);
 		talloc_free(req);
-		release_isup(c, Q850_INVALID_NUMBER_FORMAT, Q850_LOC_PUB_LOCAL);	/* invalid number format */
+		release_isup(c, Q850_INVALID_NUMBER_FORMAT, Q850_LOC_PUB_LOCAL);
 		maybe_end(c);
 		return;
-	}
-	/* the Request-URI goes to the peer: sip:user@peer-host:port */
-	char *at = strchr(req->ruri, '@');
-	if (!strncmp(req->ruri, "sip:", 4) && at) {
-		char user[128];
-		snprintf(user, sizeof(user), "%.*s", (int)(at - req->ruri - 4), req->ruri + 4);
-		snprintf(req->ruri, sizeof(req->ruri), "sip:%s@%s:%u;user=phone%s", user, p->host, p->port,
-			 gw_peer_transport_param(p));
 	}
 	if (c->redirect_uri)
 		snprintf(req->ruri, sizeof(req->ruri), "%s", c->redirect_uri);	/* s8.2.5: the 3xx's Contact */

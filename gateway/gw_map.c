@@ -67,6 +67,17 @@ static void user_uri(const char *user, const struct gw_map_cfg *cfg, char *out, 
 		snprintf(out, size, "sip:%s@%s;user=phone", user, cfg->host);
 }
 
+int gw_map_request_uri(const struct isup_number *cdpn, const struct gw_map_cfg *cfg, const struct gw_map_target *t,
+		       char *out, size_t size)
+{
+	char user[80];
+	if (gw_map_number_to_user(cdpn, cfg, user, sizeof(user)))
+		return -EINVAL;
+	int r = cfg->tel_uri && user[0] == '+' ? snprintf(out, size, "tel:%s", user) :
+		snprintf(out, size, "sip:%s@%s:%u;user=phone%s", user, t->host, t->port, t->uri_params ? t->uri_params : "");
+	return r < 0 || (size_t)r >= size ? -ENOSPC : 0;
+}
+
 /* RFC 4694 cpc values for Q.763 calling party's categories (RFC 3398 has no CPC mapping) */
 static const char *cpc_name(uint8_t cpc)
 {

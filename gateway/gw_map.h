@@ -29,7 +29,18 @@ void gw_map_cfg_default(struct gw_map_cfg *c);
 /* A number as URI user part: "+4930123" for international or national (with the country code),
  * the bare digits otherwise. ST and filler are dropped. Returns -EINVAL for no digits. */
 int gw_map_number_to_user(const struct isup_number *n, const struct gw_map_cfg *cfg, char *out, size_t size);
-/* IAM -> INVITE headers (s8.2.1.1, s12.1). */
+/* Where an INVITE goes: the chosen peer's address, and URI parameters such as ";transport=tcp" */
+struct gw_map_target {
+	const char *host;
+	uint16_t port;
+	const char *uri_params;
+};
+/* The Request-URI for a called number toward a target: sip:+4930123@host:port;user=phone (s12.1), or
+ * tel:+4930123 when the peer takes tel URIs. Built once, from the number as collected. */
+int gw_map_request_uri(const struct isup_number *cdpn, const struct gw_map_cfg *cfg, const struct gw_map_target *t,
+		       char *out, size_t size);
+/* IAM -> INVITE headers (s8.2.1.1, s12.1); the Request-URI names cfg->host (gw_map_request_uri() names the
+ * peer). */
 int gw_map_iam_to_invite(const struct isup_msg *iam, const struct gw_map_cfg *cfg, struct sip_invite_req *req);
 /* SDP offer for the IAM's TMR/USI (speech and 3.1 kHz: PCMA/PCMU + telephone-event; 64 kbit/s
  * unrestricted: clearmode, RFC 4040). */

@@ -105,6 +105,31 @@ static void test_iam_to_invite(void)
 	CU_ASSERT_NOT_EQUAL(gw_map_iam_to_invite(&iam, &cfg, &r), 0);
 }
 
+/* the Request-URI names the chosen peer: host, port and transport; tel: where the peer takes tel URIs */
+static void test_request_uri(void)
+{
+	struct isup_number n = { .nai = 3, .npi = 1 };
+	snprintf(n.digits, sizeof(n.digits), "301234567F");
+	n.n_digits = 10;
+	struct gw_map_target t = { .host = "192.0.2.7", .port = 5080, .uri_params = ";transport=tcp" };
+	char uri[128];
+	CU_ASSERT_EQUAL(gw_map_request_uri(&n, &cfg, &t, uri, sizeof(uri)), 0);
+	CU_ASSERT_STRING_EQUAL(uri, "sip:+49301234567@192.0.2.7:5080;user=phone;transport=tcp");
+	t.uri_params = NULL;
+	n.nai = 2;	/* unknown: the digits as they are */
+	CU_ASSERT_EQUAL(gw_map_request_uri(&n, &cfg, &t, uri, sizeof(uri)), 0);
+	CU_ASSERT_STRING_EQUAL(uri, "sip:301234567@192.0.2.7:5080;user=phone");
+	cfg.tel_uri = true;
+	n.nai = 4;
+	CU_ASSERT_EQUAL(gw_map_request_uri(&n, &cfg, &t, uri, sizeof(uri)), 0);
+	CU_ASSERT_STRING_EQUAL(uri, "tel:+301234567");
+	cfg.tel_uri = false;
+	CU_ASSERT_EQUAL(gw_map_request_uri(&n, &cfg, &t, uri, 20), -ENOSPC);
+	n.n_digits = 0;
+	n.digits[0] = 0;
+	CU_ASSERT_EQUAL(gw_map_request_uri(&n, &cfg, &t, uri, sizeof(uri)), -EINVAL);
+}
+
 static void test_provisional(void)
 {
 	/* s8.2.3, no ACM sent yet */
@@ -357,6 +382,7 @@ int main(void)
 	CU_initialize_registry();
 	CU_pSuite s = CU_add_suite("RFC 3398 mapping and SIP-T bodies", NULL, NULL);
 	CU_add_test(s, "IAM -> INVITE (s8.2.1.1, s12.1)", test_iam_to_invite);
+	CU_add_test(s, "Request-URI toward the chosen peer", test_request_uri);
 	CU_add_test(s, "cause 22 diagnostic -> 301 Contact (s7.2.4.1)", test_cause22_contact);
 	CU_add_test(s, "18x -> ACM/CPG (s8.2.3)", test_provisional);
 	CU_add_test(s, "ACM/CPG/ANM -> 18x/200 (s7.2.5-s7.2.9)", test_backward_to_status);

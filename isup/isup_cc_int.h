@@ -44,3 +44,9 @@ void isup_call_circuit_hw_blocked(struct isup_call *call);
 /* dual seizure lost: move the outgoing call to another circuit */
 void isup_call_dual_seizure(struct isup_call *call);
 bool isup_call_is_outgoing_setup(const struct isup_call *call);
+
+/* isup_grp.c: the circuit group procedures, for the trunk */
+void isup_grp_send(struct isup_trunk *tg, struct isup_grp_proc *g);
+int isup_grp_T(const struct isup_grp_proc *g, bool long_timer);
+void isup_grp_timers_setup(struct isup_trunk *tg);
+void isup_rx_group(struct isup_trunk *tg, const struct isup_msg *m);

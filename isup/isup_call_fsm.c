@@ -136,7 +136,11 @@ static void send_rel(struct isup_call *call)
 	isup_trunk_send(call->tg, &m);
 }
 
+/* the timers states own (Q.764): a state change starts its timer, leaving the state stops it */
 static const struct osmo_tdef_state_timeout call_timeouts[32] = {
+	[CALL_ST_IN_COT_WAIT] = { .T = 8 },
+	[CALL_ST_IN_COT_FAILED] = { .T = 27 },
+	[CALL_ST_IN_COT_RECHECK] = { .T = 27 },
 	[CALL_ST_OUT_WAIT_ACM] = { .T = 7 },
 	[CALL_ST_OUT_WAIT_ANM] = { .T = 9 },
 	[CALL_ST_WAIT_RLC] = { .T = 1 },
@@ -145,6 +149,15 @@ static const struct osmo_tdef_state_timeout call_timeouts[32] = {
 static int call_state_chg(struct isup_call *call, enum call_state st)
 {
 	return osmo_tdef_fsm_inst_state_chg(call->fi, st, call_timeouts, call->tg->tdefs, 0);
+}
+
+/* A state whose timer depends on what happened: T35 in IN_SETUP only while the address is incomplete, T2 or
+ * T6 in ACTIVE after a SUS (0: none). Milliseconds as configured. */
+static int call_state_chg_T(struct isup_call *call, enum call_state st, int T)
+{
+	if (!T)
+		return osmo_fsm_inst_state_chg(call->fi, st, 0, 0);
+	return osmo_fsm_inst_state_chg_ms(call->fi, st, isup_timer_ms(call->tg->tdefs, T), T);
 }
 
 static void cot_loop(struct isup_call *call, bool connect)
@@ -382,11 +395,7 @@ static void st_in_setup(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 				call->addr_complete = true;
 			user_ind(call, ISUP_PRIM_MORE_DIGITS, m, NULL);
 			/* T35 runs from the latest digit until the address is complete (Q.764 2.1.1.2) */
-			if (call->addr_complete)
-				osmo_fsm_inst_state_chg(fi, CALL_ST_IN_SETUP, 0, 0);
-			else
-				osmo_fsm_inst_state_chg(fi, CALL_ST_IN_SETUP, isup_timer_ms(call->tg->tdefs, 35) / 1000,
-							35);
+			call_state_chg_T(call, CALL_ST_IN_SETUP, call->addr_complete ? 0 : 35);
 			return;
 		}
 		if (!rx_common(call, m))
@@ -465,7 +474,7 @@ static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 			struct isup_sus_res_ind sr = { 0 };
 			isup_msg_get_bits(m, ISUP_PAR_SUS_RES_IND, &sr);
 			int T = sr.ind ? 6 : 2;
-			osmo_fsm_inst_state_chg(fi, CALL_ST_ACTIVE, isup_timer_ms(call->tg->tdefs, T) / 1000, T);
+			call_state_chg_T(call, CALL_ST_ACTIVE, T);
 			user_ind(call, ISUP_PRIM_SUSPEND, m, NULL);
 			return;
 		}
@@ -546,10 +555,7 @@ static void st_wait_rlc(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 static void deliver_setup(struct isup_call *call)
 {
 	struct isup_trunk *tg = call->tg;
-	if (call->addr_complete)
-		osmo_fsm_inst_state_chg(call->fi, CALL_ST_IN_SETUP, 0, 0);
-	else
-		osmo_fsm_inst_state_chg(call->fi, CALL_ST_IN_SETUP, isup_timer_ms(tg->tdefs, 35) / 1000, 35);
+	call_state_chg_T(call, CALL_ST_IN_SETUP, call->addr_complete ? 0 : 35);
 	if (tg->user && tg->user->call_ind) {
 		call->user_ref = call;	/* until the user sets its own */
 		tg->user->call_ind(call, ISUP_PRIM_SETUP, &call->setup_msg, NULL, tg->user_priv);
@@ -592,7 +598,7 @@ static void st_in_cot_wait(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 			deliver_setup(call);
 		} else {
 			LOGPFSML(fi, LOGL_NOTICE, "continuity check failed: waiting for CCR (T27)\n");
-			osmo_fsm_inst_state_chg(fi, CALL_ST_IN_COT_FAILED, isup_timer_ms(call->tg->tdefs, 27) / 1000, 27);
+			call_state_chg(call, CALL_ST_IN_COT_FAILED);
 		}
 		return;
 	}
@@ -618,7 +624,7 @@ static void st_in_cot_failed(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 	case ISUP_MT_CCR:
 		/* the far end rechecks: loop the circuit back until it releases it */
 		cot_loop(call, true);
-		osmo_fsm_inst_state_chg(fi, CALL_ST_IN_COT_RECHECK, isup_timer_ms(call->tg->tdefs, 27) / 1000, 27);
+		call_state_chg(call, CALL_ST_IN_COT_RECHECK);
 		return;
 	case ISUP_MT_REL:
 		rx_rel(call, m);
@@ -979,7 +985,7 @@ struct isup_call *isup_call_incoming(struct isup_trunk *tg, struct isup_circuit 
 	call->cot_ind = nci.cot_ind;
 	if (nci.cot_ind == 1 || nci.cot_ind == 2) {
 		/* Q.764 2.1.8.2: loop this circuit back (if the check is on it) and wait for COT (T8) */
-		osmo_fsm_inst_state_chg(call->fi, CALL_ST_IN_COT_WAIT, isup_timer_ms(tg->tdefs, 8) / 1000, 8);
+		call_state_chg(call, CALL_ST_IN_COT_WAIT);
 		if (nci.cot_ind == 1)
 			cot_loop(call, true);
 		return call;

@@ -411,6 +411,16 @@ static void test_t35_expiry(void)
 	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 9)), 28);
 	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 28);
 	rx("RLC cic=9");
+	/* the configured value (VTY "timer T35 17") is the one the state runs */
+	CU_ASSERT_EQUAL(osmo_tdef_set(tg->tdefs, 35, 17, OSMO_TDEF_S), 0);
+	rx(IAM_IN(9, "49"));
+	ind_expect(ISUP_PRIM_SETUP);
+	advance(16);
+	tx_none();
+	advance(1);
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 9)), 28);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 28);
+	rx("RLC cic=9");
 	check_idle_and_free();
 }
 

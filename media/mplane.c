@@ -168,6 +168,7 @@ static int plane_destructor(struct media_plane *mp)
 		struct cmd m = { .type = CMD_STOP };
 		send_cmd(w, &m);
 		pthread_join(w->thr, NULL);
+		mplane_free_dead(w);
 		struct wchan *c, *t;
 		llist_for_each_entry_safe(c, t, &w->chans, list) {
 			llist_del(&c->list);

@@ -67,6 +67,9 @@ struct mworker;
 
 struct wchan {
 	struct llist_head list;
+	/* closed by a command while epoll may still hold events for it: freed once the batch is done */
+	bool closed;
+	struct wchan *next_dead;
 	unsigned id;
 	void *owner;
 	bool local;
@@ -185,6 +188,7 @@ struct mworker {
 	struct wspan *spans[256];
 	unsigned n_spans;
 	struct llist_head chans;
+	struct wchan *dead;		/* closed in this epoll batch, freed at its end (mplane_free_dead) */
 	uint64_t ticks;
 	/* what the control plane may read: counts only, written by the worker */
 	unsigned n_chans;
@@ -245,5 +249,7 @@ void mplane_span_free(struct wspan *sp);
 /* mplane_worker.c */
 const uint8_t *mplane_chan_step(struct wchan *c);
 void mplane_chan_close(struct wchan *c);
+/* free the channels closed during the last epoll batch */
+void mplane_free_dead(struct mworker *w);
 struct media_dsp *mplane_dsp_for(struct mworker *w, struct wchan *c);
 int mplane_worker_start(struct media_plane *mp, struct mworker *w, unsigned idx);

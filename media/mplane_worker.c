@@ -167,6 +167,15 @@ void mplane_chan_close(struct wchan *c)
 	free(c);
 }
 
+void mplane_free_dead(struct mworker *w)
+{
+	while (w->dead) {
+		struct wchan *c = w->dead;
+		w->dead = c->next_dead;
+		mplane_chan_close(c);
+	}
+}
+
 struct media_dsp *mplane_dsp_for(struct mworker *w, struct wchan *c)
 {
 	const struct media_plane_cfg *cfg = &w->mp->cfg;
@@ -271,7 +280,16 @@ static void run_cmd(struct mworker *w, struct cmd *m)
 					       sizeof(c->rtcp_peer));
 			}
 		}
-		mplane_chan_close(c);
+		/* the epoll batch being handled may still hold an event for its sockets: the sockets close now
+		 * (no further events), the memory at the end of the batch */
+		if (c->fd >= 0)
+			close(c->fd);
+		if (c->rtcp_fd >= 0)
+			close(c->rtcp_fd);
+		c->fd = c->rtcp_fd = -1;
+		c->closed = true;
+		c->next_dead = w->dead;
+		w->dead = c;
 		return;
 	}
 	case CMD_REMOTE:
@@ -404,9 +422,11 @@ static void *worker_main(void *arg)
 				mplane_dahdi_readable(w, (struct dahdi_ts *)(uintptr_t)(d & ~(uint64_t)3));
 			} else {
 				struct wchan *c = (struct wchan *)(uintptr_t)(d & ~(uint64_t)1);
-				mplane_sock_read(w, c, d & 1);
+				if (!c->closed)
+					mplane_sock_read(w, c, d & 1);
 			}
 		}
+		mplane_free_dead(w);
 	}
 	return NULL;
 }

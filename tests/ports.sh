@@ -4,7 +4,7 @@
 # ephemeral range (32768-60999 by default), so that a client socket's automatic port can never take a
 # port a test listens on. A block is claimed by creating a directory under $TMPDIR/isupgw-test-ports
 # (atomic) that records the claiming shell's pid; a block whose owner has exited is taken over. The
-# range 25000-32759 leaves out the fixed ports of the unit tests (24400-24700) and of the demo.
+# range 25000-32759 leaves out the fixed ports of the unit tests (24400-24999) and of the demo.
 
 # the local ports in use on 127.0.0.1/0.0.0.0 (TCP and UDP), in hex, one per line
 ports_in_use() {

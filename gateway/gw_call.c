@@ -108,7 +108,12 @@ static void call_state(struct gw_call *c, enum gw_call_state st)
 	bool setup = fi->state == GW_CALL_ST_INIT || fi->state == GW_CALL_ST_COLLECTING;
 	switch (st) {
 	case GW_CALL_ST_COLLECTING:
-		osmo_fsm_inst_state_chg(fi, st, osmo_tdef_get(t, -2, OSMO_TDEF_S, 4), -2);
+		/* collect: X2 says when the number is complete; RFC 3578 below the route's minimum: no timer of
+		 * ours, the exchange's T35 ends a number that stops short */
+		if (c->route.overlap == GW_OVERLAP_COLLECT)
+			osmo_fsm_inst_state_chg(fi, st, osmo_tdef_get(t, -2, OSMO_TDEF_S, 4), -2);
+		else
+			osmo_fsm_inst_state_chg(fi, st, 0, 0);
 		break;
 	case GW_CALL_ST_PROCEEDING:
 		if (setup) {
@@ -369,8 +374,11 @@ static void digits_changed(struct gw_call *c)
 			call_state(c, GW_CALL_ST_COLLECTING);	/* (re)starts X2 */
 		break;
 	case GW_OVERLAP_RFC3578:
-		if (!enough_digits(c))
+		if (!enough_digits(c)) {
+			if (!c->n_invites)
+				call_state(c, GW_CALL_ST_COLLECTING);
 			break;
+		}
 		if (c->leg && c->n_invites) {
 			/* more digits while an INVITE is pending: a new INVITE, the old one CANCELled (s3) */
 			struct sip_leg *old = c->leg;
@@ -1180,7 +1188,7 @@ static int timer_cb(struct osmo_fsm_inst *fi)
 
 /* ---- the FSM: one action per state ---- */
 
-/* ISUP -> SIP, overlap (collect): digits until the number is complete or X2 */
+/* ISUP -> SIP before the first INVITE (INIT, COLLECTING): digits until the number is complete or X2 */
 static void st_collecting(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct gw_call *c = fi->priv;
@@ -1316,7 +1324,7 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 		 EV(GW_CALL_EV_SIP_INFO) | EV(GW_CALL_EV_SIP_HOLD) | EV(GW_CALL_EV_SIP_SDP) | \
 		 EV(GW_CALL_EV_SIP_MORE_DIGITS))
 static const struct osmo_fsm_state states[] = {
-	[GW_CALL_ST_INIT] = { .name = "INIT",
+	[GW_CALL_ST_INIT] = { .name = "INIT", .action = st_collecting, .in_event_mask = ISUP_EVS,
 		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_RELEASED) },
 	[GW_CALL_ST_COLLECTING] = { .name = "COLLECTING", .action = st_collecting, .in_event_mask = ISUP_EVS,
 		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_RELEASED) },
@@ -1359,9 +1367,7 @@ static void release_both(struct gw_call *c, uint8_t cause)
 		struct sip_leg *leg = c->leg;
 		c->leg = NULL;
 		struct sip_reason r = { .present = true, .cause = cause };
-		if (sip_leg_get_dir(leg) == SIP_LEG_UAS && !sip_leg_answered(leg))
-			sip_leg_reject(leg, 503, &r, NULL);
-		else
+		if (sip_leg_get_dir(leg) != SIP_LEG_UAS || sip_leg_answered(leg) || sip_leg_reject(leg, 503, &r, NULL) < 0)
 			sip_leg_release(leg, &r, NULL);
 	}
 	release_isup(c, cause, Q850_LOC_PUB_LOCAL);

@@ -75,9 +75,35 @@ static void mtp_status_ind(const struct ss7_user *u, uint32_t dpc, enum ss7_stat
 			isup_trunk_mtp_status(tg, ist, st == SS7_STATUS_CONGESTED ? info : 0);
 }
 
+/* The user belongs to the router (freed with it); either may go first. The router going first leaves the
+ * trunks without MTP; the net going first unregisters the user. */
+static int mtp_user_destructor(struct ss7_user *u)
+{
+	struct isup_net *net = u->priv;
+	if (!net)
+		return 0;
+	struct isup_trunk *tg;
+	llist_for_each_entry(tg, &net->trunks, list)
+		isup_trunk_set_mtp(tg, NULL, NULL);
+	net->mtp = NULL;
+	net->mtp_priv = NULL;
+	net->router = NULL;
+	net->mtp_user = NULL;
+	return 0;
+}
+
+static int net_destructor(struct isup_net *net)
+{
+	if (net->mtp_user) {
+		ss7_user_unregister(net->router, MTP3_SI_ISUP);
+		net->mtp_user->priv = NULL;
+	}
+	return 0;
+}
+
 int isup_net_attach_mtp(struct isup_net *net, struct ss7_router *r)
 {
-	struct ss7_user *u = talloc_zero(net, struct ss7_user);
+	struct ss7_user *u = talloc_zero(r, struct ss7_user);
 	if (!u)
 		return -ENOMEM;
 	*u = (struct ss7_user){ .name = "ISUP", .transfer_ind = mtp_transfer_ind, .pause_ind = mtp_pause_ind,
@@ -89,6 +115,8 @@ int isup_net_attach_mtp(struct isup_net *net, struct ss7_router *r)
 	}
 	net->router = r;
 	net->mtp_user = u;
+	talloc_set_destructor(u, mtp_user_destructor);
+	talloc_set_destructor(net, net_destructor);
 	net->mtp = mtp_transfer_req;
 	net->mtp_priv = r;
 	struct isup_trunk *tg;

@@ -25,7 +25,8 @@ struct isup_net {
 struct isup_net *isup_net_alloc(void *ctx);
 /* ISUP becomes the MTP user of service indicator 5 on the router: MSUs go to the trunk whose point codes
  * they carry, MTP-PAUSE/RESUME/STATUS to the trunks toward the DPC, and every trunk (those made later
- * too) sends through the router. 0 or -errno. */
+ * too) sends through the router. Either may be freed first: the net unregisters itself, the router
+ * leaves the trunks without MTP. 0 or -errno. */
 int isup_net_attach_mtp(struct isup_net *net, struct ss7_router *r);
 struct isup_trunk *isup_net_trunk_find(struct isup_net *net, const char *name);
 struct isup_trunk *isup_net_trunk_get(struct isup_net *net, const char *name);	/* find or create (ITU, PCs 0) */

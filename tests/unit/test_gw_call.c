@@ -565,6 +565,28 @@ static void test_i2s_overlap_3578(void)
 	check_idle();
 }
 
+/* RFC 3578 with fewer digits than the route's minimum (4): no INVITE yet, the call collects; a SAM that
+ * reaches the minimum sends it. A number that stops short is ended by the exchange's T35 (REL 28). */
+static void test_i2s_overlap_3578_short(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 15u, "61");
+	sip_none();
+	CU_ASSERT_STRING_EQUAL(osmo_fsm_inst_state_name(((struct gw_call *)llist_first_entry(&gw->calls, struct gw_call,
+											      list))->fi),
+			       "COLLECTING");
+	isup_rx("SAM cic=15 sn.digits=23");
+	sip_expect("leg0 INVITE sip:+496123@");
+	isup_rx("REL cic=15 cause.location=0 cause.cause=16");
+	sip_expect("leg0 CANCEL");
+	isup_expect(ISUP_MT_RLC, 15);
+	isup_rx(IAM_FMT, 16u, "61");
+	advance(15);	/* T35 */
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, 16)), Q850_INVALID_NUMBER_FORMAT);
+	isup_rx("RLC cic=16");
+	check_idle();
+}
+
 /* X1 set: no answer within it -> CANCEL toward SIP, REL 102 toward the PSTN */
 static void test_i2s_x1(void)
 {
@@ -803,6 +825,7 @@ int main(void)
 	CU_add_test(s, "ISUP->SIP overlap collect, length plan", test_i2s_overlap_collect);
 	CU_add_test(s, "ISUP->SIP overlap collect, X2", test_i2s_overlap_x2);
 	CU_add_test(s, "ISUP->SIP overlap RFC 3578: 484 then a new INVITE", test_i2s_overlap_3578);
+	CU_add_test(s, "ISUP->SIP overlap RFC 3578 below the minimum: collect, T35", test_i2s_overlap_3578_short);
 	CU_add_test(s, "ISUP->SIP X1 before answer", test_i2s_x1);
 	CU_add_test(s, "SIP->ISUP answered, SIP hangs up (RFC 3666 4.1)", test_s2i_answered);
 	CU_add_test(s, "SIP->ISUP busy: REL 17 -> 486", test_s2i_busy);

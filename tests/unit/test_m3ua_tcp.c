@@ -227,10 +227,20 @@ static void test_router_failover(void)
 	CU_ASSERT_EQUAL(as->q_dropped, 0);
 	CU_ASSERT_FALSE(tg->mtp_paused);
 
-	ss7_router_free(r);
+	ss7_router_free(r);	/* first: the trunks are left without MTP, the net frees without it */
+	CU_ASSERT_PTR_NULL(net->router);
+	CU_ASSERT_PTR_NULL(tg->mtp_transfer);
 	m3ua_sg_free(sg);
 	isup_trunk_free(tg);	/* unlinks it from the list */
 	talloc_free(net);
+	/* the other order: the net goes first and takes its registration with it */
+	r = ss7_router_alloc(ctx, false);
+	net = isup_net_alloc(ctx);
+	CU_ASSERT_EQUAL_FATAL(isup_net_attach_mtp(net, r), 0);
+	CU_ASSERT_PTR_NOT_NULL(r->users[MTP3_SI_ISUP]);
+	talloc_free(net);
+	CU_ASSERT_PTR_NULL(r->users[MTP3_SI_ISUP]);
+	ss7_router_free(r);
 }
 
 int main(void)

@@ -234,13 +234,8 @@ static void release_isup_full(struct gw_call *c, const struct isup_cause *ca)
 
 static void release_isup(struct gw_call *c, uint8_t cause, uint8_t location)
 {
-	if (!c->ic)
-		return;
 	struct isup_cause ca = isup_cause_make(location, cause);
-	struct isup_call *ic = c->ic;
-	c->ic = NULL;
-	ic->user_ref = NULL;
-	isup_call_release_req(ic, &ca);
+	release_isup_full(c, &ca);
 }
 
 static void release_sip(struct gw_call *c, const struct isup_cause *cause, const struct isup_msg *rel)
@@ -642,16 +637,20 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 	struct gw_call *c = ic->user_ref;
 	if (!c || c->ic != ic)
 		return;
-	static const uint32_t ev_of_prim[] = {
-		[ISUP_PRIM_ALERTING] = GW_CALL_EV_ISUP_ALERTING, [ISUP_PRIM_PROGRESS] = GW_CALL_EV_ISUP_PROGRESS,
-		[ISUP_PRIM_ANSWER] = GW_CALL_EV_ISUP_ANSWER, [ISUP_PRIM_RELEASE] = GW_CALL_EV_ISUP_RELEASE,
-		[ISUP_PRIM_MORE_DIGITS] = GW_CALL_EV_ISUP_MORE_DIGITS, [ISUP_PRIM_SUSPEND] = GW_CALL_EV_ISUP_SUSPEND,
-		[ISUP_PRIM_RESUME] = GW_CALL_EV_ISUP_RESUME, [ISUP_PRIM_INFO] = GW_CALL_EV_ISUP_INFO,
-	};
-	if ((unsigned)prim >= ARRAY_SIZE(ev_of_prim) || (!ev_of_prim[prim] && prim != ISUP_PRIM_ALERTING))
-		return;
+	uint32_t ev;
+	switch (prim) {
+	case ISUP_PRIM_ALERTING: ev = GW_CALL_EV_ISUP_ALERTING; break;
+	case ISUP_PRIM_PROGRESS: ev = GW_CALL_EV_ISUP_PROGRESS; break;
+	case ISUP_PRIM_ANSWER: ev = GW_CALL_EV_ISUP_ANSWER; break;
+	case ISUP_PRIM_RELEASE: ev = GW_CALL_EV_ISUP_RELEASE; break;
+	case ISUP_PRIM_MORE_DIGITS: ev = GW_CALL_EV_ISUP_MORE_DIGITS; break;
+	case ISUP_PRIM_SUSPEND: ev = GW_CALL_EV_ISUP_SUSPEND; break;
+	case ISUP_PRIM_RESUME: ev = GW_CALL_EV_ISUP_RESUME; break;
+	case ISUP_PRIM_INFO: ev = GW_CALL_EV_ISUP_INFO; break;
+	default: return;
+	}
 	struct gw_isup_ind ind = { .m = m, .cause = cause };
-	osmo_fsm_inst_dispatch(c->fi, ev_of_prim[prim], &ind);
+	osmo_fsm_inst_dispatch(c->fi, ev, &ind);
 }
 
 /* Dual seizure lost (Q.764 2.10.1.4): the ISUP call repeats its IAM on another circuit; the call's
@@ -702,7 +701,8 @@ static void maybe_incomplete(struct gw_call *c)
 }
 
 /* RFC 3578 s4: a new INVITE of an overlap call (same Call-ID and From tag, the number grown) goes to that
- * call (GW_CALL_EV_SIP_MORE_DIGITS); one whose number does not extend the call's is answered 484. */
+ * call (GW_CALL_EV_SIP_MORE_DIGITS, with the number and the SAM of its new digits); one whose number does
+ * not extend the call's is answered 484. */
 static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct sip_invite *inv)
 {
 	if (!inv->call_id[0] || !inv->from_tag[0])
@@ -726,7 +726,12 @@ static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct si
 			sip_leg_reject(leg, 484, NULL, NULL);
 			return true;
 		}
-		struct gw_sip_ind ind = { .leg = leg, .inv = inv };
+		struct isup_msg sam;
+		char line[128], err[64];
+		snprintf(line, sizeof(line), "SAM cic=0 sn.digits=%s", u + have);
+		if (isup_msg_from_line(&sam, c->tg->variant, line, err, sizeof(err)))
+			return false;
+		struct gw_sip_ind ind = { .leg = leg, .inv = inv, .number = u, .sam = &sam };
 		return osmo_fsm_inst_dispatch(c->fi, GW_CALL_EV_SIP_MORE_DIGITS, &ind) == 0;
 	}
 	return false;
@@ -736,30 +741,19 @@ static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct si
  * still open) is answered 484, the new one takes its place */
 static void on_sip_more_digits(struct gw_call *c, const struct gw_sip_ind *ind)
 {
-	char user[80];
-	gw_map_uri_user(ind->inv->ruri, user, sizeof(user));
-	const char *u = user[0] == '+' ? user + 1 : user;
-	size_t have = strlen(c->digits);
-	struct isup_msg sam;
-	char line[128], err[64];
-	snprintf(line, sizeof(line), "SAM cic=0 sn.digits=%s", u + have);
-	if (isup_msg_from_line(&sam, c->tg->variant, line, err, sizeof(err))) {
-		sip_leg_set_user_ref(ind->leg, ind->leg);
-		sip_leg_reject(ind->leg, 484, NULL, NULL);
-		return;
-	}
 	struct sip_leg *old = c->leg;
+	size_t have = strlen(c->digits);
 	c->leg = ind->leg;
 	sip_leg_set_user_ref(ind->leg, c);
-	snprintf(c->digits, sizeof(c->digits), "%.64s", u);
+	LOGPFSML(c->fi, LOGL_INFO, "overlap INVITE %s -> SAM %s\n", ind->inv->ruri, ind->number + have);
+	snprintf(c->digits, sizeof(c->digits), "%.64s", ind->number);
 	c->n_sams++;
 	if (c->fi->state == GW_CALL_ST_AWAIT_DIGITS)
 		call_state(c, GW_CALL_ST_PROCEEDING);
-	isup_call_req(c->ic, ISUP_PRIM_MORE_DIGITS, &sam);
+	isup_call_req(c->ic, ISUP_PRIM_MORE_DIGITS, ind->sam);
 	if (old)
 		sip_leg_reject(old, 484, NULL, NULL);
 	ctr_inc(c->gw, GW_CTR_OVERLAP_INVITE);
-	LOGPFSML(c->fi, LOGL_INFO, "overlap INVITE %s -> SAM %s\n", ind->inv->ruri, u + have);
 	maybe_incomplete(c);
 }
 

@@ -51,6 +51,8 @@ struct gw_sip_ind {
 	const char *sdp;
 	size_t sdp_len;
 	const struct sip_invite *inv;
+	const char *number;		/* SIP_MORE_DIGITS: the grown number, without '+' */
+	const struct isup_msg *sam;	/* SIP_MORE_DIGITS: the SAM with its new digits */
 };
 
 struct gw_call {

@@ -177,6 +177,17 @@ static void send_tone(int fd, uint16_t port, uint32_t ssrc, uint16_t seq, uint32
 	send_to(fd, port, b, sizeof(b));
 }
 
+/* an E1 span over CESoPSN between two ports of 127.0.0.1 */
+static struct media_span_cfg udp_span(unsigned id, uint16_t local_port, uint16_t remote_port)
+{
+	struct media_span_cfg sc = { .id = id, .driver = MEDIA_SPAN_UDP, .local_port = local_port,
+				     .remote_port = remote_port };
+	tdm_span_init(&sc.layout, TDM_SPAN_E1);
+	snprintf(sc.local_addr, sizeof(sc.local_addr), "127.0.0.1");
+	snprintf(sc.remote_addr, sizeof(sc.remote_addr), "127.0.0.1");
+	return sc;
+}
+
 static void test_plane(void)
 {
 	struct media_plane_cfg cfg;
@@ -189,14 +200,8 @@ static void test_plane(void)
 	mp = media_plane_create(ctx, &cfg, on_event, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
 	CU_ASSERT_EQUAL(media_plane_n_workers(mp), 2);
-	struct media_span_cfg a = { .id = 1, .driver = MEDIA_SPAN_UDP, .local_port = BASE + 1, .remote_port = BASE + 2 };
-	tdm_span_init(&a.layout, TDM_SPAN_E1);
-	snprintf(a.local_addr, sizeof(a.local_addr), "127.0.0.1");
-	snprintf(a.remote_addr, sizeof(a.remote_addr), "127.0.0.1");
-	struct media_span_cfg b = a;
-	b.id = 2;
-	b.local_port = BASE + 2;
-	b.remote_port = BASE + 1;
+	struct media_span_cfg a = udp_span(1, BASE + 1, BASE + 2);
+	struct media_span_cfg b = udp_span(2, BASE + 2, BASE + 1);
 	CU_ASSERT_EQUAL(media_plane_span_add(mp, &a), 0);
 	CU_ASSERT_EQUAL(media_plane_span_add(mp, &b), 0);
 	CU_ASSERT_EQUAL(media_plane_span_add(mp, &b), -EEXIST);
@@ -355,10 +360,7 @@ static void test_free_while_busy(void)
 	cfg.workers = 1;
 	struct media_plane *p = media_plane_create(ctx, &cfg, NULL, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	struct media_span_cfg a = { .id = 1, .driver = MEDIA_SPAN_UDP, .local_port = BASE + 3, .remote_port = BASE + 4 };
-	tdm_span_init(&a.layout, TDM_SPAN_E1);
-	snprintf(a.local_addr, sizeof(a.local_addr), "127.0.0.1");
-	snprintf(a.remote_addr, sizeof(a.remote_addr), "127.0.0.1");
+	struct media_span_cfg a = udp_span(1, BASE + 3, BASE + 4);
 	CU_ASSERT_EQUAL_FATAL(media_plane_span_add(p, &a), 0);
 	int peer = udp_sock(BASE + 12);
 	CU_ASSERT_FATAL(peer >= 0);

@@ -68,7 +68,7 @@ enum gw_peer_ctr {
 enum gw_route_dir { GW_ROUTE_ISUP_TO_SIP, GW_ROUTE_SIP_TO_ISUP };
 
 /* Overlap dialling toward SIP (RFC 3578), per route */
-enum gw_overlap {
+enum gw_overlap_mode {
 	GW_OVERLAP_NONE,	/* the INVITE goes out on the IAM with the digits it has */
 	GW_OVERLAP_COLLECT,	/* collect IAM + SAMs until ST, the length plan or the inter-digit timer: one INVITE */
 	GW_OVERLAP_RFC3578,	/* INVITE with the digits so far; on 484 or more digits a new INVITE (s3) */
@@ -84,7 +84,7 @@ struct gw_route {
 #define GW_ROUTE_MAX_ALT 3
 	char alt[GW_ROUTE_MAX_ALT][32];	/* isup-to-sip: further peers, tried in order when the first is down or fails */
 	unsigned n_alt;
-	enum gw_overlap overlap;	/* isup-to-sip */
+	enum gw_overlap_mode overlap;	/* isup-to-sip */
 	unsigned min_digits;		/* overlap: no INVITE with fewer digits */
 	unsigned max_digits;		/* number length plan: this many digits complete the number (0: no plan) */
 };

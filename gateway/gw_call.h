@@ -4,15 +4,17 @@
 
 #include "gw.h"
 #include "sip/sip.h"
+#include "gw_overlap.h"
 
 struct media_chan;
 
 enum gw_call_state {
 	GW_CALL_ST_INIT,
-	GW_CALL_ST_COLLECTING,		/* ISUP -> SIP overlap (collect): digits come, no INVITE yet (timer X2) */
+	GW_CALL_ST_COLLECTING,		/* ISUP -> SIP overlap: digits come, no INVITE yet (the overlap child
+					 * runs X2 in collect mode) */
 	GW_CALL_ST_PROCEEDING,		/* setup passed on, nothing back yet (ISUP -> SIP: T11 runs) */
 	GW_CALL_ST_AWAIT_DIGITS,	/* overlap: a 484 went or came, the number grows before the call goes on
-					 * (RFC 3578; SIP -> ISUP: timer X2 for the caller's next INVITE) */
+					 * (RFC 3578; SIP -> ISUP: the child's X2 for the caller's next INVITE) */
 	GW_CALL_ST_ALERTING,		/* ACM/CPG or 18x passed back */
 	GW_CALL_ST_ACTIVE,		/* answered */
 	GW_CALL_ST_RELEASED,		/* both halves gone */
@@ -35,6 +37,12 @@ enum gw_call_event {
 	GW_CALL_EV_SIP_HOLD,
 	GW_CALL_EV_SIP_SDP,		/* a re-INVITE's or UPDATE's offer */
 	GW_CALL_EV_SIP_MORE_DIGITS,	/* RFC 3578 s4: the caller's next INVITE of an overlap call */
+	/* from the overlap child (gw_overlap.c), no data */
+	GW_CALL_EV_OVL_COLLECTING,	/* ISUP -> SIP: the number is not ready, wait for digits */
+	GW_CALL_EV_OVL_SEND,		/* ISUP -> SIP: an INVITE for the number so far (a pending one is CANCELled) */
+	GW_CALL_EV_OVL_SHORT,		/* SIP -> ISUP: the number is short of the plan: 484, wait for the next INVITE */
+	GW_CALL_EV_OVL_INCOMPLETE,	/* X2 expired on a number too short: release, cause 28 */
+	GW_CALL_EV_OVL_GONE,		/* the child ended (only ever with the call) */
 };
 
 struct gw_isup_ind {
@@ -69,14 +77,10 @@ struct gw_call {
 	bool acm_sent;			/* ISUP -> SIP: an ACM (or CON) went back to the PSTN */
 	bool peer_sent_isup;		/* SIP -> ISUP: the INVITE carried ISUP (encapsulate back) */
 	uint16_t rtp_port;
-	/* ISUP -> SIP: the route, and overlap state (RFC 3578) */
 	struct gw_route route;
-	struct isup_msg *iam;		/* ISUP -> SIP: the IAM as received (digits holds the called number so far);
+	struct gw_overlap *ovl;		/* the called number while it grows (child FSM, lives as long as the call) */
+	struct isup_msg *iam;		/* ISUP -> SIP: the IAM as received (ovl->digits: the called number so far);
 					 * SIP -> ISUP: the IAM we sent */
-	char digits[ISUP_NUM_MAX_DIGITS + 1];
-	bool complete;			/* ST, the length plan, or the ISUP side says so */
-	bool st_seen;			/* an ST digit came (IAM or SAM) */
-	unsigned n_sams;
 	unsigned n_invites;
 	char call_id[128], from_tag[64];	/* kept for every INVITE of the call (RFC 3578 s3); SIP -> ISUP:
 						 * what ties the caller's INVITEs of one overlap call (s4) */

@@ -3,7 +3,7 @@
 # The state diagrams in docs/ must match the FSM tables in the code (make update-diagrams rewrites them).
 fail=0
 # FSM name:diagram file
-for pair in isup_call:isup_call isup_cic:isup_cic call:gw_call; do
+for pair in isup_call:isup_call isup_cic:isup_cic call:gw_call overlap:gw_overlap; do
 	fsm=${pair%%:*}
 	file=${pair#*:}
 	./fsm2dot $fsm > "$file.dot.now" || exit 1

@@ -565,6 +565,32 @@ static void test_i2s_overlap_3578(void)
 	check_idle();
 }
 
+/* overlap, RFC 3578: a SAM while the INVITE is pending CANCELs it and sends a new one (s3); once the call
+ * is answered the number is final: a SAM then reaches SIP only as SIP-T INFO (not for this peer), never
+ * as a new INVITE */
+static void test_i2s_overlap_3578_pending(void)
+{
+	setup();
+	isup_rx(IAM_FMT, 17u, "6123");
+	sip_expect("leg0 INVITE sip:+496123@");
+	isup_rx("SAM cic=17 sn.digits=45");
+	sip_expect("leg0 CANCEL");
+	sip_expect("leg1 INVITE sip:+49612345@");
+	struct gw_call *c = llist_first_entry(&gw->calls, struct gw_call, list);
+	CU_ASSERT_STRING_EQUAL(osmo_fsm_inst_state_name(c->ovl->fi), "OPEN");
+	sip_rx_progress(&legs[1], 180);
+	isup_expect(ISUP_MT_ACM, 17);
+	sip_rx_answer(&legs[1]);
+	isup_expect(ISUP_MT_ANM, 17);
+	CU_ASSERT_STRING_EQUAL(osmo_fsm_inst_state_name(c->ovl->fi), "DONE");
+	isup_rx("SAM cic=17 sn.digits=6");
+	sip_none();	/* the peer is no SIP-T peer: nothing (the code before the overlap FSM re-INVITEd) */
+	isup_rx("REL cic=17 cause.location=0 cause.cause=16");
+	sip_expect("leg1 BYE cause=16");
+	isup_expect(ISUP_MT_RLC, 17);
+	check_idle();
+}
+
 /* RFC 3578 with fewer digits than the route's minimum (4): no INVITE yet, the call collects; a SAM that
  * reaches the minimum sends it. A number that stops short is ended by the exchange's T35 (REL 28). */
 static void test_i2s_overlap_3578_short(void)
@@ -826,6 +852,8 @@ int main(void)
 	CU_add_test(s, "ISUP->SIP overlap collect, X2", test_i2s_overlap_x2);
 	CU_add_test(s, "ISUP->SIP overlap RFC 3578: 484 then a new INVITE", test_i2s_overlap_3578);
 	CU_add_test(s, "ISUP->SIP overlap RFC 3578 below the minimum: collect, T35", test_i2s_overlap_3578_short);
+	CU_add_test(s, "ISUP->SIP overlap RFC 3578: SAM while pending, SAM after answer",
+		    test_i2s_overlap_3578_pending);
 	CU_add_test(s, "ISUP->SIP X1 before answer", test_i2s_x1);
 	CU_add_test(s, "SIP->ISUP answered, SIP hangs up (RFC 3666 4.1)", test_s2i_answered);
 	CU_add_test(s, "SIP->ISUP busy: REL 17 -> 486", test_s2i_busy);

@@ -18,6 +18,7 @@ echo "==== build and test (gcc, -Werror)"
 mkdir -p build/normal && cd build/normal
 ../../configure -q --enable-werror
 make -s -j"$jobs"
+make -s check-format
 make -s check -j"$jobs" || { show_logs .; exit 1; }
 for log in tests/unit/*.log tests/oracle/*.log; do
 	[ -f "$log" ] || continue

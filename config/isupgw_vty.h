@@ -14,7 +14,7 @@ enum isupgw_vty_node {
 	ISUPGW_NODE_MEDIA,
 };
 
-#define ISUPGW_VTY_PORT 4270	/* telnet VTY, bound to 127.0.0.1 unless "line vty" says otherwise */
+#define ISUPGW_VTY_PORT 4270 /* telnet VTY, bound to 127.0.0.1 unless "line vty" says otherwise */
 
 /* The configuration isupgw runs with when started without -c: one M3UA/TCP ASP toward a signalling
  * gateway on 127.0.0.1:2905 (pstn-sim --listen), trunk CICs 1-31, SIP on 127.0.0.1:5060 with one peer

@@ -24,8 +24,11 @@ static const struct rate_ctr_desc gw_ctr_desc[] = {
 	[GW_CTR_HOLD_OUT] = { "sip:hold_out", "holds/resumes from the PSTN passed to SIP (SUS/RES/CPG)" },
 };
 static const struct rate_ctr_group_desc gw_ctrg_desc = {
-	.group_name_prefix = "gw", .group_description = "gateway calls", .class_id = OSMO_STATS_CLASS_GLOBAL,
-	.num_ctr = ARRAY_SIZE(gw_ctr_desc), .ctr_desc = gw_ctr_desc,
+	.group_name_prefix = "gw",
+	.group_description = "gateway calls",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(gw_ctr_desc),
+	.ctr_desc = gw_ctr_desc,
 };
 
 static const struct rate_ctr_desc peer_ctr_desc[] = {
@@ -39,8 +42,11 @@ static const struct rate_ctr_desc peer_ctr_desc[] = {
 	[GW_PEER_CTR_FAILOVER] = { "call:failover", "INVITEs moved from this peer to the route's next one" },
 };
 static const struct rate_ctr_group_desc peer_ctrg_desc = {
-	.group_name_prefix = "sip_peer", .group_description = "SIP peer", .class_id = OSMO_STATS_CLASS_PEER,
-	.num_ctr = ARRAY_SIZE(peer_ctr_desc), .ctr_desc = peer_ctr_desc,
+	.group_name_prefix = "sip_peer",
+	.group_description = "SIP peer",
+	.class_id = OSMO_STATS_CLASS_PEER,
+	.num_ctr = ARRAY_SIZE(peer_ctr_desc),
+	.ctr_desc = peer_ctr_desc,
 };
 
 void gw_init(int log_cat)
@@ -62,7 +68,7 @@ struct gw *gw_alloc(void *ctx)
 	snprintf(gw->media_addr, sizeof(gw->media_addr), "127.0.0.1");
 	gw->rtp_base = gw->rtp_next = 16000;
 	snprintf(gw->sip_cfg.bind_url, sizeof(gw->sip_cfg.bind_url), "sip:127.0.0.1:5060");
-	gw->sip_cfg.session_expires = 1800;	/* RFC 4028 s4 recommends 1800 s */
+	gw->sip_cfg.session_expires = 1800; /* RFC 4028 s4 recommends 1800 s */
 	gw->sip_cfg.min_se = 90;
 	return gw;
 }
@@ -120,8 +126,8 @@ static void ka_answer(int status, void *priv)
 	if (!up)
 		rate_ctr_inc(rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_OPTIONS_FAILED));
 	if (up != p->up) {
-		LOGP(DLGLOBAL, LOGL_NOTICE, "sip-peer %s (%s:%u) is %s (OPTIONS answered %d)\n", p->name, p->host, p->port,
-		     up ? "UP again" : "DOWN: no calls to it", status);
+		LOGP(DLGLOBAL, LOGL_NOTICE, "sip-peer %s (%s:%u) is %s (OPTIONS answered %d)\n", p->name, p->host,
+		     p->port, up ? "UP again" : "DOWN: no calls to it", status);
 		if (!up)
 			rate_ctr_inc(rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_WENT_DOWN));
 	}
@@ -191,12 +197,13 @@ char *gw_show_peers(void *ctx, const struct gw *gw)
 	llist_for_each_entry(p, &gw->peers, list) {
 		char addr[80];
 		snprintf(addr, sizeof(addr), "%s:%u", p->host, p->port);
-		s = talloc_asprintf_append(s, "%-12s %-22s %-5s %-15s %-5s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 "\r\n",
-					   p->name, addr, p->transport, modes[p->sipt], p->up ? "up" : "DOWN",
-					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_OUT)->current,
-					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_IN)->current,
-					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_ANSWERED)->current,
-					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_FAILED)->current);
+		s = talloc_asprintf_append(
+			s, "%-12s %-22s %-5s %-15s %-5s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 "\r\n",
+			p->name, addr, p->transport, modes[p->sipt], p->up ? "up" : "DOWN",
+			rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_OUT)->current,
+			rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_IN)->current,
+			rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_ANSWERED)->current,
+			rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_FAILED)->current);
 	}
 	return s;
 }

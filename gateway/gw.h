@@ -16,18 +16,18 @@
 #include "gw_map.h"
 
 enum gw_sipt_mode {
-	GW_SIPT_OFF,		/* plain SIP: no ISUP bodies out, ISUP bodies in are ignored */
-	GW_SIPT_OPTIONAL,	/* RFC 3372 SIP-T, ISUP parts with handling=optional */
-	GW_SIPT_REQUIRED,	/* SIP-T, handling=required: a peer that cannot read ISUP rejects the call */
+	GW_SIPT_OFF,	  /* plain SIP: no ISUP bodies out, ISUP bodies in are ignored */
+	GW_SIPT_OPTIONAL, /* RFC 3372 SIP-T, ISUP parts with handling=optional */
+	GW_SIPT_REQUIRED, /* SIP-T, handling=required: a peer that cannot read ISUP rejects the call */
 };
 
 /* RFC 3398 s8.2.5 / s8.1.6: a 3xx to our INVITE */
 enum gw_redirect {
-	GW_REDIRECT_FOLLOW,		/* a new INVITE to the first Contact */
-	GW_REDIRECT_FOLLOW_NOTIFY,	/* the same, after a CPG "call forwarded" (event 6) to the PSTN */
-	GW_REDIRECT_RELEASE,		/* REL cause 23, redirection to new destination */
+	GW_REDIRECT_FOLLOW,	   /* a new INVITE to the first Contact */
+	GW_REDIRECT_FOLLOW_NOTIFY, /* the same, after a CPG "call forwarded" (event 6) to the PSTN */
+	GW_REDIRECT_RELEASE,	   /* REL cause 23, redirection to new destination */
 };
-#define GW_MAX_REDIRECTS 3		/* 3xx followed per call, against loops */
+#define GW_MAX_REDIRECTS 3 /* 3xx followed per call, against loops */
 
 #define GW_PEER_MAX_SOURCES 8
 
@@ -36,19 +36,19 @@ struct gw_peer {
 	char name[32];
 	char host[64];
 	uint16_t port;
-	char transport[8];		/* udp, tcp, tls */
-	char proxy[128];		/* outbound proxy URI, or "" */
-	char auth_realm[64], auth_user[64], auth_pass[64];	/* digest credentials toward the peer */
+	char transport[8];				   /* udp, tcp, tls */
+	char proxy[128];				   /* outbound proxy URI, or "" */
+	char auth_realm[64], auth_user[64], auth_pass[64]; /* digest credentials toward the peer */
 	enum gw_sipt_mode sipt;
-	enum sip_100rel rel100;		/* RFC 3262 toward and from this peer */
-	enum gw_redirect redirect;	/* what a 3xx from this peer does (RFC 3398 s8.2.5) */
+	enum sip_100rel rel100;	   /* RFC 3262 toward and from this peer */
+	enum gw_redirect redirect; /* what a 3xx from this peer does (RFC 3398 s8.2.5) */
 	struct gw_map_cfg map;
-	char sources[GW_PEER_MAX_SOURCES][64];	/* addresses allowed to call us through this peer */
+	char sources[GW_PEER_MAX_SOURCES][64]; /* addresses allowed to call us through this peer */
 	unsigned n_sources;
 	struct rate_ctr_group *ctrs;
 	/* OPTIONS keepalive: a peer that does not answer is down and gets no calls */
 	struct gw *gw;
-	unsigned keepalive_s;		/* 0: no keepalive, the peer is taken as up */
+	unsigned keepalive_s; /* 0: no keepalive, the peer is taken as up */
 	bool up;
 	bool probing;
 	struct osmo_timer_list ka_timer;
@@ -65,28 +65,31 @@ enum gw_peer_ctr {
 	GW_PEER_CTR_FAILOVER,
 };
 
-enum gw_route_dir { GW_ROUTE_ISUP_TO_SIP, GW_ROUTE_SIP_TO_ISUP };
+enum gw_route_dir {
+	GW_ROUTE_ISUP_TO_SIP,
+	GW_ROUTE_SIP_TO_ISUP
+};
 
 /* Overlap dialling toward SIP (RFC 3578), per route */
 enum gw_overlap_mode {
-	GW_OVERLAP_NONE,	/* the INVITE goes out on the IAM with the digits it has */
-	GW_OVERLAP_COLLECT,	/* collect IAM + SAMs until ST, the length plan or the inter-digit timer: one INVITE */
-	GW_OVERLAP_RFC3578,	/* INVITE with the digits so far; on 484 or more digits a new INVITE (s3) */
+	GW_OVERLAP_NONE,    /* the INVITE goes out on the IAM with the digits it has */
+	GW_OVERLAP_COLLECT, /* collect IAM + SAMs until ST, the length plan or the inter-digit timer: one INVITE */
+	GW_OVERLAP_RFC3578, /* INVITE with the digits so far; on 484 or more digits a new INVITE (s3) */
 };
 
 struct gw_route {
 	struct llist_head list;
 	enum gw_route_dir dir;
-	char prefix[32];		/* called number prefix ("" matches all); longest match wins */
-	unsigned strip;			/* digits removed from the front */
-	char add[32];			/* digits put in front after stripping */
-	char target[32];		/* a SIP peer (isup-to-sip) or an ISUP trunk (sip-to-isup) */
+	char prefix[32]; /* called number prefix ("" matches all); longest match wins */
+	unsigned strip;	 /* digits removed from the front */
+	char add[32];	 /* digits put in front after stripping */
+	char target[32]; /* a SIP peer (isup-to-sip) or an ISUP trunk (sip-to-isup) */
 #define GW_ROUTE_MAX_ALT 3
-	char alt[GW_ROUTE_MAX_ALT][32];	/* isup-to-sip: further peers, tried in order when the first is down or fails */
+	char alt[GW_ROUTE_MAX_ALT][32]; /* isup-to-sip: further peers, tried in order when the first is down or fails */
 	unsigned n_alt;
-	enum gw_overlap_mode overlap;	/* isup-to-sip */
-	unsigned min_digits;		/* overlap: no INVITE with fewer digits */
-	unsigned max_digits;		/* number length plan: this many digits complete the number (0: no plan) */
+	enum gw_overlap_mode overlap; /* isup-to-sip */
+	unsigned min_digits;	      /* overlap: no INVITE with fewer digits */
+	unsigned max_digits;	      /* number length plan: this many digits complete the number (0: no plan) */
 };
 
 enum gw_ctr {
@@ -107,11 +110,11 @@ struct gw {
 	struct ss7_router *router;
 	struct sip_agent *sip;
 	struct sip_agent_cfg sip_cfg;
-	char media_addr[64];		/* the address our SDP offers/answers name */
-	struct gw_media *media;		/* the media plane (gw_media.h); no spans: SDP only, no RTP */
+	char media_addr[64];	/* the address our SDP offers/answers name */
+	struct gw_media *media; /* the media plane (gw_media.h); no spans: SDP only, no RTP */
 	uint16_t rtp_base, rtp_next;
 	struct llist_head peers, routes, calls;
-	struct osmo_tdef *tdefs;	/* group "gw": T11 and our own X timers */
+	struct osmo_tdef *tdefs; /* group "gw": T11 and our own X timers */
 	struct rate_ctr_group *ctrs;
 	unsigned n_calls;
 	bool stopping;

@@ -24,6 +24,7 @@
 static int gw_log_cat = DLGLOBAL;
 static struct osmo_fsm gw_call_fsm;
 
+/* clang-format off */
 static const struct value_string ev_names[] = {
 	OSMO_VALUE_STRING(GW_CALL_EV_ISUP_ALERTING),
 	OSMO_VALUE_STRING(GW_CALL_EV_ISUP_PROGRESS),
@@ -47,15 +48,24 @@ static const struct value_string ev_names[] = {
 	OSMO_VALUE_STRING(GW_CALL_EV_OVL_GONE),
 	{ 0, NULL }
 };
+/* clang-format on */
 
 static struct osmo_tdef gw_tdefs_default[] = {
-	{ .T = 11, .default_val = 15, .unit = OSMO_TDEF_S,
+	{ .T = 11,
+	  .default_val = 15,
+	  .unit = OSMO_TDEF_S,
 	  .desc = "interworking T11 (Q.764, RFC 3398 s8.2.8): early ACM when SIP has not answered (15-20 s)" },
-	{ .T = -1, .default_val = 0, .unit = OSMO_TDEF_S,
+	{ .T = -1,
+	  .default_val = 0,
+	  .unit = OSMO_TDEF_S,
 	  .desc = "X1: overall guard of a call before answer (0 = none; ISUP T7/T9 normally end it)" },
-	{ .T = -2, .default_val = 4, .unit = OSMO_TDEF_S, .min_val = 1, .max_val = 20,
+	{ .T = -2,
+	  .default_val = 4,
+	  .unit = OSMO_TDEF_S,
+	  .min_val = 1,
+	  .max_val = 20,
 	  .desc = "X2: overlap collection, inter-digit timeout before the number is taken as complete (below T35)" },
-	{ }
+	{}
 };
 
 struct osmo_tdef *gw_tdefs_alloc(void *ctx)
@@ -128,7 +138,7 @@ static void call_state(struct gw_call *c, enum gw_call_state st)
 			else
 				osmo_fsm_inst_state_chg(fi, st, 0, 0);
 		} else {
-			osmo_fsm_inst_state_chg_keep_timer(fi, st);	/* T11 runs on */
+			osmo_fsm_inst_state_chg_keep_timer(fi, st); /* T11 runs on */
 		}
 		break;
 	case GW_CALL_ST_AWAIT_DIGITS:
@@ -182,7 +192,8 @@ static void make_body(struct gw_call *c, const char *sdp, const struct isup_msg 
 			b->isup_len = (size_t)n;
 			b->has_isup = true;
 			b->isup_variant = m->variant == ISUP_VAR_ANSI ? SIPT_VAR_ANSI : SIPT_VAR_ITU;
-			b->isup_handling = c->peer->sipt == GW_SIPT_REQUIRED ? SIPT_HANDLING_REQUIRED : SIPT_HANDLING_OPTIONAL;
+			b->isup_handling =
+				c->peer->sipt == GW_SIPT_REQUIRED ? SIPT_HANDLING_REQUIRED : SIPT_HANDLING_OPTIONAL;
 		}
 	}
 }
@@ -249,9 +260,11 @@ static void release_sip(struct gw_call *c, const struct isup_cause *cause, const
 	if (sip_leg_get_dir(leg) == SIP_LEG_UAS && !sip_leg_answered(leg)) {
 		/* RFC 3398 s7.2.4.1: REL before the final response -> the mapped status, Reason: Q.850 (RFC 6432) */
 		char contact[256];
-		bool new_number = cause && c->peer && c->tg &&
-				  !gw_map_cause22_contact(cause, c->tg->variant, &c->peer->map, contact, sizeof(contact));
-		struct gw_sip_answer a = gw_cause_isup_to_sip(r.cause, cause ? cause->location : Q850_LOC_PUB_LOCAL, new_number, false);
+		bool new_number =
+			cause && c->peer && c->tg &&
+			!gw_map_cause22_contact(cause, c->tg->variant, &c->peer->map, contact, sizeof(contact));
+		struct gw_sip_answer a =
+			gw_cause_isup_to_sip(r.cause, cause ? cause->location : Q850_LOC_PUB_LOCAL, new_number, false);
 		int st = a.status ? a.status : 480;
 		if (new_number && st == 301 && !sip_leg_redirect(leg, 301, &r, contact)) {
 			if (c->peer)
@@ -307,7 +320,7 @@ static void send_invite(struct gw_call *c)
 		return;
 	}
 	if (c->redirect_uri)
-		snprintf(req->ruri, sizeof(req->ruri), "%s", c->redirect_uri);	/* s8.2.5: the 3xx's Contact */
+		snprintf(req->ruri, sizeof(req->ruri), "%s", c->redirect_uri); /* s8.2.5: the 3xx's Contact */
 	if (p->proxy[0])
 		snprintf(req->route, sizeof(req->route), "%s", p->proxy);
 	req->rel100 = p->rel100;
@@ -339,7 +352,7 @@ static void send_invite(struct gw_call *c)
 	talloc_free(req);
 	talloc_free(m);
 	if (!c->leg) {
-		release_isup(c, Q850_TEMPORARY_FAILURE, Q850_LOC_PUB_LOCAL);	/* temporary failure */
+		release_isup(c, Q850_TEMPORARY_FAILURE, Q850_LOC_PUB_LOCAL); /* temporary failure */
 		maybe_end(c);
 	}
 }
@@ -404,11 +417,11 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 		return;
 	}
 	c->peer = p;
-	c->route = *rt;		/* the route may be changed from the VTY while the call lasts */
+	c->route = *rt; /* the route may be changed from the VTY while the call lasts */
 	peer_ctr_inc(p, GW_PEER_CTR_CALL_OUT);
 	c->iam = talloc(c, struct isup_msg);
 	*c->iam = *iam;
-	osmo_fsm_inst_dispatch(c->ovl->fi, GW_OVL_EV_START, &c->route);	/* an INVITE now, or digits first */
+	osmo_fsm_inst_dispatch(c->ovl->fi, GW_OVL_EV_START, &c->route); /* an INVITE now, or digits first */
 }
 
 static void isup_more_digits(struct gw_call *c, const struct isup_msg *sam)
@@ -445,7 +458,8 @@ static void isup_midcall_progress(struct gw_call *c, const struct isup_msg *m)
 {
 	struct isup_gen_notif gn;
 	if (!isup_msg_get_bits(m, ISUP_PAR_GEN_NOTIF, &gn) && (gn.notification == 0x79 || gn.notification == 0x7a)) {
-		hold_to_sip(c, gn.notification == 0x79, m, gn.notification == 0x79 ? "CPG remote hold" : "CPG remote retrieval");
+		hold_to_sip(c, gn.notification == 0x79, m,
+			    gn.notification == 0x79 ? "CPG remote hold" : "CPG remote retrieval");
 		return;
 	}
 	if (sipt_out(c)) {
@@ -517,7 +531,7 @@ static void on_isup_release(struct gw_call *c, const struct gw_isup_ind *ind)
 		uint16_t old_cic = ic->circ ? ic->circ->cic : 0;
 		uint8_t why = 0;
 		c->cic_retried = true;
-		gw_media_call_free(c);	/* the next circuit has its own timeslot */
+		gw_media_call_free(c); /* the next circuit has its own timeslot */
 		ic->user_ref = NULL;
 		c->ic = isup_call_setup_avoid_req(c->tg, c->iam, c, &why, old_cic);
 		if (c->ic) {
@@ -545,7 +559,8 @@ static void on_isup_other(struct gw_call *c, uint32_t event, const struct gw_isu
 		isup_more_digits(c, ind->m);
 		return;
 	}
-	if ((event == GW_CALL_EV_ISUP_SUSPEND || event == GW_CALL_EV_ISUP_RESUME || event == GW_CALL_EV_ISUP_MORE_DIGITS) &&
+	if ((event == GW_CALL_EV_ISUP_SUSPEND || event == GW_CALL_EV_ISUP_RESUME ||
+	     event == GW_CALL_EV_ISUP_MORE_DIGITS) &&
 	    c->leg && isup_suspend_resume(c, event == GW_CALL_EV_ISUP_SUSPEND, ind->m))
 		return;
 	if (c->leg && ind->m && sipt_out(c)) {
@@ -573,15 +588,32 @@ static void isup_call_ind(struct isup_call *ic, enum isup_prim prim, const struc
 		return;
 	uint32_t ev;
 	switch (prim) {
-	case ISUP_PRIM_ALERTING: ev = GW_CALL_EV_ISUP_ALERTING; break;
-	case ISUP_PRIM_PROGRESS: ev = GW_CALL_EV_ISUP_PROGRESS; break;
-	case ISUP_PRIM_ANSWER: ev = GW_CALL_EV_ISUP_ANSWER; break;
-	case ISUP_PRIM_RELEASE: ev = GW_CALL_EV_ISUP_RELEASE; break;
-	case ISUP_PRIM_MORE_DIGITS: ev = GW_CALL_EV_ISUP_MORE_DIGITS; break;
-	case ISUP_PRIM_SUSPEND: ev = GW_CALL_EV_ISUP_SUSPEND; break;
-	case ISUP_PRIM_RESUME: ev = GW_CALL_EV_ISUP_RESUME; break;
-	case ISUP_PRIM_INFO: ev = GW_CALL_EV_ISUP_INFO; break;
-	default: return;
+	case ISUP_PRIM_ALERTING:
+		ev = GW_CALL_EV_ISUP_ALERTING;
+		break;
+	case ISUP_PRIM_PROGRESS:
+		ev = GW_CALL_EV_ISUP_PROGRESS;
+		break;
+	case ISUP_PRIM_ANSWER:
+		ev = GW_CALL_EV_ISUP_ANSWER;
+		break;
+	case ISUP_PRIM_RELEASE:
+		ev = GW_CALL_EV_ISUP_RELEASE;
+		break;
+	case ISUP_PRIM_MORE_DIGITS:
+		ev = GW_CALL_EV_ISUP_MORE_DIGITS;
+		break;
+	case ISUP_PRIM_SUSPEND:
+		ev = GW_CALL_EV_ISUP_SUSPEND;
+		break;
+	case ISUP_PRIM_RESUME:
+		ev = GW_CALL_EV_ISUP_RESUME;
+		break;
+	case ISUP_PRIM_INFO:
+		ev = GW_CALL_EV_ISUP_INFO;
+		break;
+	default:
+		return;
 	}
 	struct gw_isup_ind ind = { .m = m, .cause = cause };
 	osmo_fsm_inst_dispatch(c->fi, ev, &ind);
@@ -660,8 +692,8 @@ static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct si
 		size_t have = strlen(digits);
 		/* the digits so far in the form the first Request-URI gave them: the new number must extend them */
 		if (strlen(u) <= have || strncmp(u, digits, have)) {
-			LOGPFSML(c->fi, LOGL_NOTICE, "INVITE of the same call with %s, not an extension of %s: 484\n", u,
-				 digits);
+			LOGPFSML(c->fi, LOGL_NOTICE, "INVITE of the same call with %s, not an extension of %s: 484\n",
+				 u, digits);
 			sip_leg_set_user_ref(leg, leg);
 			sip_leg_reject(leg, 484, NULL, NULL);
 			return true;
@@ -692,7 +724,7 @@ static void on_sip_more_digits(struct gw_call *c, const struct gw_sip_ind *ind)
 	if (old)
 		sip_leg_reject(old, 484, NULL, NULL);
 	ctr_inc(c->gw, GW_CTR_OVERLAP_INVITE);
-	osmo_fsm_inst_dispatch(c->ovl->fi, GW_OVL_EV_SIP_NUMBER, (void *)ind->number);	/* short still? */
+	osmo_fsm_inst_dispatch(c->ovl->fi, GW_OVL_EV_SIP_NUMBER, (void *)ind->number); /* short still? */
 }
 
 static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struct sip_invite *inv)
@@ -709,7 +741,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	if (!p) {
 		LOGP(gw_log_cat, LOGL_NOTICE, "INVITE from %s: no SIP peer allows this source: 403\n", inv->src_addr);
 		ctr_inc(gw, GW_CTR_FORBIDDEN);
-		sip_leg_set_user_ref(leg, leg);	/* so that reject is ours */
+		sip_leg_set_user_ref(leg, leg); /* so that reject is ours */
 		sip_leg_reject(leg, 403, NULL, NULL);
 		return;
 	}
@@ -726,8 +758,8 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	/* RFC 3262: our 18x are reliable when the caller supports 100rel and the peer's setting allows, and
 	 * always when the caller requires it; a peer configured to require it must offer it */
 	if (p->rel100 == SIP_100REL_REQUIRED && !inv->supports_100rel && !inv->requires_100rel) {
-		LOGPFSML(c->fi, LOGL_NOTICE, "INVITE from %s without 100rel, which peer %s requires: 421\n", inv->src_addr,
-			 p->name);
+		LOGPFSML(c->fi, LOGL_NOTICE, "INVITE from %s without 100rel, which peer %s requires: 421\n",
+			 inv->src_addr, p->name);
 		c->leg = NULL;
 		sip_leg_reject(leg, 421, NULL, NULL);
 		maybe_end(c);
@@ -776,7 +808,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	}
 	uint8_t cause = 0;
 	c->ic = isup_call_setup_req(tg, iam, c, &cause);
-	c->iam = iam;	/* kept for a repeat attempt (cause 44) */
+	c->iam = iam; /* kept for a repeat attempt (cause 44) */
 	talloc_free(encap);
 	if (!c->ic) {
 		/* s7.2.4.1 table: 34 no circuit -> 503, 27 -> 502, 42 -> 503 */
@@ -796,7 +828,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	LOGPFSML(c->fi, LOGL_INFO, "INVITE %s -> IAM on CIC %u\n", inv->ruri, c->ic->circ ? c->ic->circ->cic : 0);
 	if (inv->body.has_sdp)
 		gw_media_remote_sdp(c, inv->body.sdp, inv->body.sdp_len, true);
-	osmo_fsm_inst_dispatch(c->ovl->fi, GW_OVL_EV_START, &c->route);	/* short of the length plan? */
+	osmo_fsm_inst_dispatch(c->ovl->fi, GW_OVL_EV_START, &c->route); /* short of the length plan? */
 }
 
 static void send_backward(struct gw_call *c, const struct gw_backward *bw, uint8_t type, uint8_t event)
@@ -919,7 +951,7 @@ static bool follow_redirect(struct gw_call *c, const char *contact)
 	if (why) {
 		LOGPFSML(c->fi, LOGL_INFO, "3xx not followed (%s): REL cause 23\n", why);
 		t11_stop(c);
-		release_isup(c, Q850_REDIRECTED, Q850_LOC_PUB_LOCAL);	/* redirection to new destination */
+		release_isup(c, Q850_REDIRECTED, Q850_LOC_PUB_LOCAL); /* redirection to new destination */
 		maybe_end(c);
 		return true;
 	}
@@ -931,7 +963,7 @@ static bool follow_redirect(struct gw_call *c, const char *contact)
 	if (p->redirect == GW_REDIRECT_FOLLOW_NOTIFY) {
 		struct isup_msg m;
 		if (!isup_msg_init(&m, c->tg->variant, ISUP_MT_CPG, 0)) {
-			struct isup_event_info ev = { .event = 6 };	/* call forwarded; unconditional */
+			struct isup_event_info ev = { .event = 6 }; /* call forwarded; unconditional */
 			isup_msg_put_bits(&m, ISUP_PAR_EVENT_INFO, &ev);
 			isup_call_req(c->ic, ISUP_PRIM_PROGRESS, &m);
 		}
@@ -948,7 +980,8 @@ static void on_sip_release(struct gw_call *c, const struct gw_sip_ind *ind)
 	int status = ind->status;
 	const struct sip_reason *reason = ind->reason;
 	const struct sipt_body *body = ind->body;
-	if (c->from_isup && c->ic && !sip_leg_provisional_seen(leg) && (status == 408 || status == 503) && try_next_peer(c, status))
+	if (c->from_isup && c->ic && !sip_leg_provisional_seen(leg) && (status == 408 || status == 503) &&
+	    try_next_peer(c, status))
 		return;
 	if (status >= 300 && status < 400 && c->from_isup && c->ic && follow_redirect(c, sip_leg_redirect_uri(leg)))
 		return;
@@ -961,7 +994,8 @@ static void on_sip_release(struct gw_call *c, const struct gw_sip_ind *ind)
 	uint8_t cause = Q850_NORMAL_CLEARING, loc = Q850_LOC_PUB_LOCAL;
 	struct isup_msg *m = c->tg ? talloc(c, struct isup_msg) : NULL;
 	struct isup_cause enc;
-	bool has_enc = m && body_isup(c, body, c->tg->variant, m) && m->type == ISUP_MT_REL && !isup_msg_get_cause(m, &enc);
+	bool has_enc =
+		m && body_isup(c, body, c->tg->variant, m) && m->type == ISUP_MT_REL && !isup_msg_get_cause(m, &enc);
 	if (has_enc && (!reason || !reason->present || reason->cause == enc.cause)) {
 		/* s8.2.6 / s10.1: the encapsulated REL's cause indicators, location and diagnostics included */
 		talloc_free(m);
@@ -978,7 +1012,7 @@ static void on_sip_release(struct gw_call *c, const struct gw_sip_ind *ind)
 		/* RFC 3398 s7.2.3: the Reason header is preferred over encapsulated ISUP */
 		cause = reason->cause;
 	} else if (status >= 300) {
-		struct gw_isup_cause ic = gw_cause_sip_to_isup(status, 0);	/* s8.2.6.1 */
+		struct gw_isup_cause ic = gw_cause_sip_to_isup(status, 0); /* s8.2.6.1 */
 		cause = ic.cause ? ic.cause : Q850_NORMAL_UNSPECIFIED;
 		loc = ic.location;
 	}
@@ -998,8 +1032,10 @@ static void on_sip_info(struct gw_call *c, const struct gw_sip_ind *ind)
 		return;
 	struct isup_msg *m = talloc(c, struct isup_msg);
 	if (body_isup(c, ind->body, c->tg->variant, m)) {
-		enum isup_prim p = m->type == ISUP_MT_SUS ? ISUP_PRIM_SUSPEND : m->type == ISUP_MT_RES ? ISUP_PRIM_RESUME :
-				   m->type == ISUP_MT_SAM ? ISUP_PRIM_MORE_DIGITS : ISUP_PRIM_INFO;
+		enum isup_prim p = m->type == ISUP_MT_SUS ? ISUP_PRIM_SUSPEND :
+				   m->type == ISUP_MT_RES ? ISUP_PRIM_RESUME :
+				   m->type == ISUP_MT_SAM ? ISUP_PRIM_MORE_DIGITS :
+							    ISUP_PRIM_INFO;
 		isup_call_req(c->ic, p, m);
 	}
 	talloc_free(m);
@@ -1014,7 +1050,7 @@ static void on_sip_hold(struct gw_call *c, bool hold)
 	struct isup_msg m;
 	if (isup_msg_init(&m, c->tg->variant, ISUP_MT_CPG, 0))
 		return;
-	struct isup_event_info ev = { .event = 2 };	/* progress */
+	struct isup_event_info ev = { .event = 2 }; /* progress */
 	struct isup_gen_notif gn = { .notification = hold ? 0x79 : 0x7a, .ext = 1 };
 	isup_msg_put_bits(&m, ISUP_PAR_EVENT_INFO, &ev);
 	isup_msg_put_bits(&m, ISUP_PAR_GEN_NOTIF, &gn);
@@ -1032,7 +1068,7 @@ static void sip_dispatch(struct sip_leg *leg, uint32_t event, struct gw_sip_ind 
 		return;
 	ind->leg = leg;
 	if (event == GW_CALL_EV_SIP_RELEASE)
-		c->leg = NULL;	/* gone whatever the state does with it */
+		c->leg = NULL; /* gone whatever the state does with it */
 	osmo_fsm_inst_dispatch(c->fi, event, ind);
 }
 
@@ -1153,7 +1189,7 @@ static void st_collecting(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		on_ovl(c, event);
 		break;
 	default:
-		break;	/* no SIP side yet: SUS/RES/INF have nowhere to go */
+		break; /* no SIP side yet: SUS/RES/INF have nowhere to go */
 	}
 }
 
@@ -1194,8 +1230,8 @@ static void st_early(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		on_sip_hold(c, ((const struct gw_sip_ind *)data)->hold);
 		break;
 	case GW_CALL_EV_SIP_SDP:
-		gw_media_remote_sdp(c, ((const struct gw_sip_ind *)data)->sdp, ((const struct gw_sip_ind *)data)->sdp_len,
-				    true);
+		gw_media_remote_sdp(c, ((const struct gw_sip_ind *)data)->sdp,
+				    ((const struct gw_sip_ind *)data)->sdp_len, true);
 		break;
 	case GW_CALL_EV_SIP_MORE_DIGITS:
 		on_sip_more_digits(c, data);
@@ -1227,7 +1263,7 @@ static void st_await_digits(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		on_ovl(c, event);
 		break;
 	default:
-		break;	/* ACM/CPG/ANM with no SIP dialog to tell: the caller's next INVITE gets the call's state */
+		break; /* ACM/CPG/ANM with no SIP dialog to tell: the caller's next INVITE gets the call's state */
 	}
 }
 
@@ -1247,7 +1283,7 @@ static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case GW_CALL_EV_SIP_MORE_DIGITS:
 		break;
 	case GW_CALL_EV_SIP_ANSWER:
-		on_sip_answer(c, data);	/* UAS: the ACK, which may carry the answer to a late offer */
+		on_sip_answer(c, data); /* UAS: the ACK, which may carry the answer to a late offer */
 		break;
 	default:
 		st_early(fi, event, data);
@@ -1276,36 +1312,48 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 	c->gw->n_calls--;
 }
 
-#define S(x) (1 << (x))
+#define S(x)  (1 << (x))
 #define EV(x) (1 << (x))
-#define ISUP_EVS (EV(GW_CALL_EV_ISUP_ALERTING) | EV(GW_CALL_EV_ISUP_PROGRESS) | EV(GW_CALL_EV_ISUP_ANSWER) | \
-		  EV(GW_CALL_EV_ISUP_RELEASE) | EV(GW_CALL_EV_ISUP_MORE_DIGITS) | EV(GW_CALL_EV_ISUP_SUSPEND) | \
-		  EV(GW_CALL_EV_ISUP_RESUME) | EV(GW_CALL_EV_ISUP_INFO))
+#define ISUP_EVS                                                                                       \
+	(EV(GW_CALL_EV_ISUP_ALERTING) | EV(GW_CALL_EV_ISUP_PROGRESS) | EV(GW_CALL_EV_ISUP_ANSWER) |    \
+	 EV(GW_CALL_EV_ISUP_RELEASE) | EV(GW_CALL_EV_ISUP_MORE_DIGITS) | EV(GW_CALL_EV_ISUP_SUSPEND) | \
+	 EV(GW_CALL_EV_ISUP_RESUME) | EV(GW_CALL_EV_ISUP_INFO))
 #define OVL_COLLECT_EVS (EV(GW_CALL_EV_OVL_COLLECTING) | EV(GW_CALL_EV_OVL_SEND) | EV(GW_CALL_EV_OVL_INCOMPLETE))
-#define OVL_EARLY_EVS (EV(GW_CALL_EV_OVL_SEND) | EV(GW_CALL_EV_OVL_SHORT))
-#define OVL_AWAIT_EVS (EV(GW_CALL_EV_OVL_SEND) | EV(GW_CALL_EV_OVL_INCOMPLETE))
-#define SIP_EVS (EV(GW_CALL_EV_SIP_PROGRESS) | EV(GW_CALL_EV_SIP_ANSWER) | EV(GW_CALL_EV_SIP_RELEASE) | \
-		 EV(GW_CALL_EV_SIP_INFO) | EV(GW_CALL_EV_SIP_HOLD) | EV(GW_CALL_EV_SIP_SDP) | \
-		 EV(GW_CALL_EV_SIP_MORE_DIGITS))
+#define OVL_EARLY_EVS	(EV(GW_CALL_EV_OVL_SEND) | EV(GW_CALL_EV_OVL_SHORT))
+#define OVL_AWAIT_EVS	(EV(GW_CALL_EV_OVL_SEND) | EV(GW_CALL_EV_OVL_INCOMPLETE))
+#define SIP_EVS                                                                                 \
+	(EV(GW_CALL_EV_SIP_PROGRESS) | EV(GW_CALL_EV_SIP_ANSWER) | EV(GW_CALL_EV_SIP_RELEASE) | \
+	 EV(GW_CALL_EV_SIP_INFO) | EV(GW_CALL_EV_SIP_HOLD) | EV(GW_CALL_EV_SIP_SDP) | EV(GW_CALL_EV_SIP_MORE_DIGITS))
 static const struct osmo_fsm_state states[] = {
-	[GW_CALL_ST_INIT] = { .name = "INIT", .action = st_collecting, .in_event_mask = ISUP_EVS | OVL_COLLECT_EVS,
-		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_RELEASED) },
-	[GW_CALL_ST_COLLECTING] = { .name = "COLLECTING", .action = st_collecting,
-		.in_event_mask = ISUP_EVS | OVL_COLLECT_EVS,
-		.out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_RELEASED) },
-	[GW_CALL_ST_PROCEEDING] = { .name = "PROCEEDING", .action = st_early,
-		.in_event_mask = ISUP_EVS | SIP_EVS | OVL_EARLY_EVS,
-		.out_state_mask = S(GW_CALL_ST_AWAIT_DIGITS) | S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_ACTIVE) |
-				  S(GW_CALL_ST_RELEASED) },
-	[GW_CALL_ST_AWAIT_DIGITS] = { .name = "AWAIT_DIGITS", .action = st_await_digits,
-		.in_event_mask = ISUP_EVS | EV(GW_CALL_EV_SIP_MORE_DIGITS) | OVL_AWAIT_EVS,
-		.out_state_mask = S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_RELEASED) },
-	[GW_CALL_ST_ALERTING] = { .name = "ALERTING", .action = st_early,
-		.in_event_mask = ISUP_EVS | SIP_EVS | OVL_EARLY_EVS,
-		.out_state_mask = S(GW_CALL_ST_AWAIT_DIGITS) | S(GW_CALL_ST_ALERTING) | S(GW_CALL_ST_ACTIVE) |
-				  S(GW_CALL_ST_RELEASED) },
-	[GW_CALL_ST_ACTIVE] = { .name = "ACTIVE", .action = st_active, .in_event_mask = ISUP_EVS | SIP_EVS,
-		.out_state_mask = S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_INIT] = { .name = "INIT",
+			      .action = st_collecting,
+			      .in_event_mask = ISUP_EVS | OVL_COLLECT_EVS,
+			      .out_state_mask =
+				      S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_COLLECTING] = { .name = "COLLECTING",
+				    .action = st_collecting,
+				    .in_event_mask = ISUP_EVS | OVL_COLLECT_EVS,
+				    .out_state_mask = S(GW_CALL_ST_COLLECTING) | S(GW_CALL_ST_PROCEEDING) |
+						      S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_PROCEEDING] = { .name = "PROCEEDING",
+				    .action = st_early,
+				    .in_event_mask = ISUP_EVS | SIP_EVS | OVL_EARLY_EVS,
+				    .out_state_mask = S(GW_CALL_ST_AWAIT_DIGITS) | S(GW_CALL_ST_ALERTING) |
+						      S(GW_CALL_ST_ACTIVE) | S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_AWAIT_DIGITS] = { .name = "AWAIT_DIGITS",
+				      .action = st_await_digits,
+				      .in_event_mask = ISUP_EVS | EV(GW_CALL_EV_SIP_MORE_DIGITS) | OVL_AWAIT_EVS,
+				      .out_state_mask = S(GW_CALL_ST_PROCEEDING) | S(GW_CALL_ST_ALERTING) |
+							S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_ALERTING] = { .name = "ALERTING",
+				  .action = st_early,
+				  .in_event_mask = ISUP_EVS | SIP_EVS | OVL_EARLY_EVS,
+				  .out_state_mask = S(GW_CALL_ST_AWAIT_DIGITS) | S(GW_CALL_ST_ALERTING) |
+						    S(GW_CALL_ST_ACTIVE) | S(GW_CALL_ST_RELEASED) },
+	[GW_CALL_ST_ACTIVE] = { .name = "ACTIVE",
+				.action = st_active,
+				.in_event_mask = ISUP_EVS | SIP_EVS,
+				.out_state_mask = S(GW_CALL_ST_RELEASED) },
 	[GW_CALL_ST_RELEASED] = { .name = "RELEASED", .onenter = st_released_onenter },
 };
 
@@ -1335,7 +1383,8 @@ static void release_both(struct gw_call *c, uint8_t cause)
 		struct sip_leg *leg = c->leg;
 		c->leg = NULL;
 		struct sip_reason r = { .present = true, .cause = cause };
-		if (sip_leg_get_dir(leg) != SIP_LEG_UAS || sip_leg_answered(leg) || sip_leg_reject(leg, 503, &r, NULL) < 0)
+		if (sip_leg_get_dir(leg) != SIP_LEG_UAS || sip_leg_answered(leg) ||
+		    sip_leg_reject(leg, 503, &r, NULL) < 0)
 			sip_leg_release(leg, &r, NULL);
 	}
 	release_isup(c, cause, Q850_LOC_PUB_LOCAL);

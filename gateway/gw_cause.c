@@ -6,6 +6,8 @@
 struct gw_sip_answer gw_cause_isup_to_sip(uint8_t cause, uint8_t location, bool new_number, bool user_6xx)
 {
 	struct gw_sip_answer a = { 0 };
+	/* the RFC's table, one row per line */
+	/* clang-format off */
 	switch (cause) {
 	case 1: case 2: case 3: case 26: a.status = 404; break;
 	case 16: break;				/* footnote (*): BYE or CANCEL, no status */
@@ -30,6 +32,7 @@ struct gw_sip_answer gw_cause_isup_to_sip(uint8_t cause, uint8_t location, bool 
 	case 111: case 127: a.status = 500; break;
 	default: a.status = 500; break;		/* unlisted: 500 (SHOULD) */
 	}
+	/* clang-format on */
 	return a;
 }
 
@@ -44,6 +47,8 @@ struct gw_isup_cause gw_cause_sip_to_isup(int status, int warning)
 	struct gw_isup_cause c = { .cause = Q850_NORMAL_UNSPECIFIED };
 	/* s8.2.6.1: 6xx from the user, 4xx/5xx from the network */
 	c.location = status >= 600 ? Q850_LOC_USER : Q850_LOC_BEYOND_IWP;
+	/* the RFC's table, one row per line */
+	/* clang-format off */
 	switch (status) {
 	case 400: case 481: case 500: case 503: c.cause = Q850_TEMPORARY_FAILURE; break;
 	case 401: case 402: case 403: case 407: case 603: c.cause = Q850_CALL_REJECTED; break;
@@ -62,5 +67,6 @@ struct gw_isup_cause gw_cause_sip_to_isup(int status, int warning)
 	case 502: c.cause = Q850_NETWORK_OUT_OF_ORDER; break;
 	default: c.cause = Q850_NORMAL_UNSPECIFIED; break;		/* unlisted: 31 */
 	}
+	/* clang-format on */
 	return c;
 }

@@ -7,11 +7,10 @@
 
 #include "isup/q850.h"
 
-
 struct gw_sip_answer {
-	int status;		/* 0: no SIP response (cause 16: BYE/CANCEL; cause 44: retry on another CIC) */
-	bool retry_cic;		/* cause 44: re-send the IAM on another circuit (RFC 3398 s7.2.4.1) */
-	bool retry_after;	/* resource unavailable causes MAY carry Retry-After */
+	int status;	  /* 0: no SIP response (cause 16: BYE/CANCEL; cause 44: retry on another CIC) */
+	bool retry_cic;	  /* cause 44: re-send the IAM on another circuit (RFC 3398 s7.2.4.1) */
+	bool retry_after; /* resource unavailable causes MAY carry Retry-After */
 };
 
 /* RFC 3398 s7.2.4.1. new_number: cause 22's diagnostic carries the new number (-> 301, the caller adds
@@ -19,7 +18,7 @@ struct gw_sip_answer {
 struct gw_sip_answer gw_cause_isup_to_sip(uint8_t cause, uint8_t location, bool new_number, bool user_6xx);
 
 struct gw_isup_cause {
-	uint8_t cause;		/* 0: no mapping (487) */
+	uint8_t cause; /* 0: no mapping (487) */
 	uint8_t location;
 };
 

@@ -32,7 +32,7 @@ int gw_map_number_to_user(const struct isup_number *n, const struct gw_map_cfg *
 	for (unsigned i = 0; i < n->n_digits && k < sizeof(d) - 1; i++) {
 		char c = n->digits[i];
 		if (c == 'F')
-			break;	/* ST: end of pulsing */
+			break; /* ST: end of pulsing */
 		if (isdigit((unsigned char)c))
 			d[k++] = c;
 		else if (c == 'B')
@@ -45,13 +45,14 @@ int gw_map_number_to_user(const struct isup_number *n, const struct gw_map_cfg *
 		return -EINVAL;
 	int r;
 	switch (n->nai) {
-	case ISUP_NAI_INTERNATIONAL:	/* s12.1: international -> "+" and the digits */
+	case ISUP_NAI_INTERNATIONAL: /* s12.1: international -> "+" and the digits */
 		r = snprintf(out, size, "+%s", d);
 		break;
-	case ISUP_NAI_NATIONAL:		/* s12.1: national -> the country code MUST be prefixed */
-		r = cfg->country_code[0] ? snprintf(out, size, "+%s%s", cfg->country_code, d) : snprintf(out, size, "%s", d);
+	case ISUP_NAI_NATIONAL: /* s12.1: national -> the country code MUST be prefixed */
+		r = cfg->country_code[0] ? snprintf(out, size, "+%s%s", cfg->country_code, d) :
+					   snprintf(out, size, "%s", d);
 		break;
-	default:			/* subscriber, unknown, network specific: digits as they are, user=phone */
+	default: /* subscriber, unknown, network specific: digits as they are, user=phone */
 		r = snprintf(out, size, "%s", d);
 		break;
 	}
@@ -74,7 +75,8 @@ int gw_map_request_uri(const struct isup_number *cdpn, const struct gw_map_cfg *
 	if (gw_map_number_to_user(cdpn, cfg, user, sizeof(user)))
 		return -EINVAL;
 	int r = cfg->tel_uri && user[0] == '+' ? snprintf(out, size, "tel:%s", user) :
-		snprintf(out, size, "sip:%s@%s:%u;user=phone%s", user, t->host, t->port, t->uri_params ? t->uri_params : "");
+						 snprintf(out, size, "sip:%s@%s:%u;user=phone%s", user, t->host,
+							  t->port, t->uri_params ? t->uri_params : "");
 	return r < 0 || (size_t)r >= size ? -ENOSPC : 0;
 }
 
@@ -82,22 +84,38 @@ int gw_map_request_uri(const struct isup_number *cdpn, const struct gw_map_cfg *
 static const char *cpc_name(uint8_t cpc)
 {
 	switch (cpc) {
-	case 1: case 2: case 3: case 4: case 5: case 9: return "operator";
-	case 11: return "priority";
-	case 12: return "data";
-	case 13: return "test";
-	case 15: return "payphone";
-	default: return NULL;	/* 10 ordinary, and the rest: no parameter */
+	case 1:
+	case 2:
+	case 3:
+	case 4:
+	case 5:
+	case 9:
+		return "operator";
+	case 11:
+		return "priority";
+	case 12:
+		return "data";
+	case 13:
+		return "test";
+	case 15:
+		return "payphone";
+	default:
+		return NULL; /* 10 ordinary, and the rest: no parameter */
 	}
 }
 
 static uint8_t cpc_value(const char *name)
 {
-	if (!strcasecmp(name, "operator")) return 5;
-	if (!strcasecmp(name, "priority")) return 11;
-	if (!strcasecmp(name, "data")) return 12;
-	if (!strcasecmp(name, "test")) return 13;
-	if (!strcasecmp(name, "payphone")) return 15;
+	if (!strcasecmp(name, "operator"))
+		return 5;
+	if (!strcasecmp(name, "priority"))
+		return 11;
+	if (!strcasecmp(name, "data"))
+		return 12;
+	if (!strcasecmp(name, "test"))
+		return 13;
+	if (!strcasecmp(name, "payphone"))
+		return 15;
 	return 10;
 }
 
@@ -123,7 +141,8 @@ int gw_map_iam_to_invite(const struct isup_msg *iam, const struct gw_map_cfg *cf
 		return -EINVAL;
 	user_uri(user, cfg, req->ruri, sizeof(req->ruri));
 	snprintf(req->to, sizeof(req->to), "<%s>", req->ruri);
-	if (!isup_msg_get_number(iam, ISUP_PAR_ORIG_CALLED, &on) && !gw_map_number_to_user(&on, cfg, user, sizeof(user))) {
+	if (!isup_msg_get_number(iam, ISUP_PAR_ORIG_CALLED, &on) &&
+	    !gw_map_number_to_user(&on, cfg, user, sizeof(user))) {
 		/* s8.2.1.1: with an original called number, To SHOULD be built from it */
 		user_uri(user, cfg, uri, sizeof(uri));
 		snprintf(req->to, sizeof(req->to), "<%s>", uri);
@@ -157,11 +176,12 @@ int gw_map_iam_to_invite(const struct isup_msg *iam, const struct gw_map_cfg *cf
 
 	/* redirecting number -> Diversion (RFC 5806) or History-Info (RFC 7044); not in RFC 3398 */
 	struct isup_number rn;
-	if (!isup_msg_get_number(iam, ISUP_PAR_REDIRECTING, &rn) && !gw_map_number_to_user(&rn, cfg, user, sizeof(user))) {
+	if (!isup_msg_get_number(iam, ISUP_PAR_REDIRECTING, &rn) &&
+	    !gw_map_number_to_user(&rn, cfg, user, sizeof(user))) {
 		struct isup_redir_info ri = { 0 };
 		bool has_ri = !isup_msg_get_bits(iam, ISUP_PAR_REDIR_INFO, &ri);
-		static const char *const reasons[16] = { "unknown", "user-busy", "no-answer", "unconditional", "deflection",
-							 "deflection", "unavailable" };
+		static const char *const reasons[16] = { "unknown",    "user-busy",  "no-answer",  "unconditional",
+							 "deflection", "deflection", "unavailable" };
 		const char *why = has_ri && reasons[ri.reason & 15] ? reasons[ri.reason & 15] : "unknown";
 		user_uri(user, cfg, uri, sizeof(uri));
 		if (cfg->diversion)
@@ -193,12 +213,16 @@ int gw_map_sdp_offer(const struct isup_msg *iam, const char *addr, uint16_t port
 	}
 	int n;
 	if (clear)
-		n = snprintf(out, size, "v=0\r\no=isupgw 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
-			     "m=audio %u RTP/AVP 97\r\na=rtpmap:97 CLEARMODE/8000\r\na=ptime:20\r\n", addr, addr, port);
+		n = snprintf(out, size,
+			     "v=0\r\no=isupgw 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
+			     "m=audio %u RTP/AVP 97\r\na=rtpmap:97 CLEARMODE/8000\r\na=ptime:20\r\n",
+			     addr, addr, port);
 	else
-		n = snprintf(out, size, "v=0\r\no=isupgw 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
+		n = snprintf(out, size,
+			     "v=0\r\no=isupgw 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
 			     "m=audio %u RTP/AVP %s 101\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\n"
-			     "a=ptime:20\r\n", addr, addr, port, mulaw ? "0 8" : "8 0");
+			     "a=ptime:20\r\n",
+			     addr, addr, port, mulaw ? "0 8" : "8 0");
 	return n < 0 || (size_t)n >= size ? -ENOSPC : n;
 }
 
@@ -208,19 +232,19 @@ struct gw_backward gw_map_provisional(int status, bool has_sdp, bool acm_sent)
 {
 	struct gw_backward b = { 0 };
 	if (status <= 100 || status >= 200)
-		return b;	/* s8.2.2: 100 triggers nothing */
+		return b; /* s8.2.2: 100 triggers nothing */
 	b.inband = has_sdp && status == 183;
 	if (!acm_sent) {
 		b.type = ISUP_MT_ACM;
-		b.called_status = status == 180 ? 1 : 0;	/* 180 subscriber free, else no indication */
-		b.then_cpg = status == 181;			/* early ACM and CPG event 6 */
+		b.called_status = status == 180 ? 1 : 0; /* 180 subscriber free, else no indication */
+		b.then_cpg = status == 181;		 /* early ACM and CPG event 6 */
 		b.event = 6;
 		return b;
 	}
 	b.type = ISUP_MT_CPG;
-	b.event = status == 180 ? 1 : status == 181 ? 6 : 2;	/* alerting, forwarding, progress */
+	b.event = status == 180 ? 1 : status == 181 ? 6 : 2; /* alerting, forwarding, progress */
 	if (b.inband)
-		b.event = 3;	/* in-band information available */
+		b.event = 3; /* in-band information available */
 	return b;
 }
 
@@ -231,8 +255,9 @@ int gw_map_build_backward(const struct gw_backward *b, enum isup_variant v, uint
 		return -EINVAL;
 	if (type == ISUP_MT_ACM) {
 		/* s8.2.3 table: the BCI an ACM carries when no encapsulated ACM is available */
-		struct isup_bci bci = { .charge = 2, .called_status = b->called_status, .called_category = 1,
-					.isup_ind = 1 };
+		struct isup_bci bci = {
+			.charge = 2, .called_status = b->called_status, .called_category = 1, .isup_ind = 1
+		};
 		if (isup_msg_put_bits(out, ISUP_PAR_BCI, &bci))
 			return -EINVAL;
 		if (b->inband) {
@@ -264,13 +289,13 @@ int gw_map_uri_user(const char *uri, char *out, size_t size)
 	size_t k = 0;
 	for (; *p && *p != ';' && *p != '@' && *p != '>' && *p != '?'; p++) {
 		if (*p == '-' || *p == '.' || *p == '(' || *p == ')')
-			continue;	/* RFC 3966 visual separators */
+			continue; /* RFC 3966 visual separators */
 		if (k + 1 >= size)
 			return -ENOSPC;
 		if (isdigit((unsigned char)*p) || (*p == '+' && k == 0) || *p == '*' || *p == '#')
 			out[k++] = *p;
 		else
-			return -EINVAL;	/* not a telephone number */
+			return -EINVAL; /* not a telephone number */
 	}
 	out[k] = 0;
 	return k && !(k == 1 && out[0] == '+') ? 0 : -EINVAL;
@@ -340,7 +365,7 @@ int gw_map_invite_to_iam(const struct sip_invite *inv, const struct isup_msg *en
 	char user[80], ubuf[256];
 	struct isup_number n;
 	if (gw_map_uri_user(inv->ruri, user, sizeof(user)) || user_to_number(user, cfg, &n))
-		return 484;	/* s12.2: a Request-URI that cannot become a called number */
+		return 484; /* s12.2: a Request-URI that cannot become a called number */
 
 	if (encap && encap->type == ISUP_MT_IAM && encap->variant == v) {
 		/* s7.2.1.1: reuse the encapsulated IAM; SIP header values overwrite what they carry */
@@ -381,8 +406,9 @@ int gw_map_invite_to_iam(const struct sip_invite *inv, const struct isup_msg *en
 	const char *src = cfg->trusted && inv->pai[0] ? inv->pai : inv->from;
 	bool restricted = strcasestr(inv->privacy, "id") != NULL || is_anonymous(inv->from);
 	struct isup_number cg;
-	if (!gw_map_uri_user(addr_uri(src, ubuf, sizeof(ubuf)), user, sizeof(user)) && !user_to_number(user, cfg, &cg)) {
-		cg.si = 3;	/* s12.2: network provided */
+	if (!gw_map_uri_user(addr_uri(src, ubuf, sizeof(ubuf)), user, sizeof(user)) &&
+	    !user_to_number(user, cfg, &cg)) {
+		cg.si = 3; /* s12.2: network provided */
 		cg.apri = restricted ? 1 : 0;
 		/* transparency: the encapsulated calling number stays when the headers name the same number
 		 * with the same presentation (its screening and NI are not in SIP) */
@@ -407,7 +433,8 @@ int gw_map_invite_to_iam(const struct sip_invite *inv, const struct isup_msg *en
 	char tuser[80], ruser[80];
 	struct isup_number oc;
 	if (inv->to[0] && !gw_map_uri_user(addr_uri(inv->to, ubuf, sizeof(ubuf)), tuser, sizeof(tuser)) &&
-	    !gw_map_uri_user(inv->ruri, ruser, sizeof(ruser)) && strcmp(ruser, tuser) && !user_to_number(tuser, cfg, &oc))
+	    !gw_map_uri_user(inv->ruri, ruser, sizeof(ruser)) && strcmp(ruser, tuser) &&
+	    !user_to_number(tuser, cfg, &oc))
 		isup_msg_put_number(iam, ISUP_PAR_ORIG_CALLED, &oc);
 
 	/* Diversion -> redirecting number (not in RFC 3398) */
@@ -419,8 +446,9 @@ int gw_map_invite_to_iam(const struct sip_invite *inv, const struct isup_msg *en
 	/* Max-Forwards -> hop counter (not in RFC 3398; ITU only). With an encapsulated IAM only a hop
 	 * counter it carried is updated: transparency adds no parameter the originating exchange left out. */
 	if (v == ISUP_VAR_ITU && (!encap || isup_msg_get(encap, ISUP_PAR_HOP_COUNTER))) {
-		struct isup_hop_counter hc = { .count = inv->max_forwards >= 0 ? gw_map_max_forwards_to_hop(inv->max_forwards)
-									       : cfg->hop_counter };
+		struct isup_hop_counter hc = { .count = inv->max_forwards >= 0 ?
+								gw_map_max_forwards_to_hop(inv->max_forwards) :
+								cfg->hop_counter };
 		isup_msg_put_bits(iam, ISUP_PAR_HOP_COUNTER, &hc);
 	}
 	return 0;
@@ -444,15 +472,20 @@ int gw_map_backward_to_status(const struct isup_msg *m)
 		struct isup_event_info ev = { 0 };
 		if (isup_msg_get_bits(m, ISUP_PAR_EVENT_INFO, &ev))
 			return 183;
-		switch (ev.event) {	/* s7.2.9 table */
-		case 1: return 180;
-		case 4: case 5: case 6: return 181;
-		default: return 183;
+		switch (ev.event) { /* s7.2.9 table */
+		case 1:
+			return 180;
+		case 4:
+		case 5:
+		case 6:
+			return 181;
+		default:
+			return 183;
 		}
 	}
 	case ISUP_MT_ANM:
 	case ISUP_MT_CON:
-		return 200;	/* s7.2.7 */
+		return 200; /* s7.2.7 */
 	}
 	return 0;
 }
@@ -472,7 +505,7 @@ int gw_map_cause22_contact(const struct isup_cause *ca, enum isup_variant v, con
 			return -EINVAL;
 		/* Q.931 4.5.8 called party number: type and plan, then IA5 digits */
 		uint8_t ton = (d[2] >> 4) & 7;
-		n.nai = ton == 1 ? 4 : ton == 2 ? 3 : 2;	/* international / national / unknown -> subscriber */
+		n.nai = ton == 1 ? 4 : ton == 2 ? 3 : 2; /* international / national / unknown -> subscriber */
 		size_t k = 0;
 		for (size_t i = 3; i < (size_t)d[1] + 2 && k < ISUP_NUM_MAX_DIGITS; i++) {
 			if (d[i] < '0' || d[i] > '9')

@@ -11,16 +11,16 @@
 
 /* How numbers are written toward one SIP peer and read from it. */
 struct gw_map_cfg {
-	char country_code[8];		/* "49": national numbers get +CC (RFC 3398 s12.1), +CC... becomes national */
-	char host[64];			/* host part of sip: URIs we build ("gw.example.net" or an address) */
-	bool tel_uri;			/* tel: URIs instead of sip:...;user=phone */
-	bool trusted;			/* the peer is trusted: P-Asserted-Identity out, believed in */
-	bool diversion;			/* redirecting/original called number as Diversion (else History-Info) */
-	uint8_t in_nai;			/* NAI for numbers without '+' from SIP: national (default) or unknown */
+	char country_code[8]; /* "49": national numbers get +CC (RFC 3398 s12.1), +CC... becomes national */
+	char host[64];	      /* host part of sip: URIs we build ("gw.example.net" or an address) */
+	bool tel_uri;	      /* tel: URIs instead of sip:...;user=phone */
+	bool trusted;	      /* the peer is trusted: P-Asserted-Identity out, believed in */
+	bool diversion;	      /* redirecting/original called number as Diversion (else History-Info) */
+	uint8_t in_nai;	      /* NAI for numbers without '+' from SIP: national (default) or unknown */
 	/* defaults for mandatory IAM parameters SIP cannot give (RFC 3398 s7.2.1.1) */
-	uint8_t cpc;			/* 10 ordinary */
-	uint8_t tmr;			/* 3 = 3.1 kHz audio */
-	uint8_t hop_counter;		/* when the INVITE has no Max-Forwards */
+	uint8_t cpc;	     /* 10 ordinary */
+	uint8_t tmr;	     /* 3 = 3.1 kHz audio */
+	uint8_t hop_counter; /* when the INVITE has no Max-Forwards */
 };
 void gw_map_cfg_default(struct gw_map_cfg *c);
 
@@ -48,11 +48,11 @@ int gw_map_sdp_offer(const struct isup_msg *iam, const char *addr, uint16_t port
 
 /* A SIP provisional response -> ACM or CPG (s8.2.3). acm_sent: an ACM (or CON) already went back. */
 struct gw_backward {
-	uint8_t type;			/* ISUP_MT_ACM, ISUP_MT_CPG, or 0: nothing to send */
-	uint8_t called_status;		/* ACM: BCI called party's status (1 subscriber free, 0 no indication) */
-	uint8_t event;			/* CPG: event indicator */
-	bool inband;			/* in-band information available (183 with SDP) */
-	bool then_cpg;			/* 181 before any ACM: early ACM then CPG event 6 */
+	uint8_t type;	       /* ISUP_MT_ACM, ISUP_MT_CPG, or 0: nothing to send */
+	uint8_t called_status; /* ACM: BCI called party's status (1 subscriber free, 0 no indication) */
+	uint8_t event;	       /* CPG: event indicator */
+	bool inband;	       /* in-band information available (183 with SDP) */
+	bool then_cpg;	       /* 181 before any ACM: early ACM then CPG event 6 */
 };
 struct gw_backward gw_map_provisional(int status, bool has_sdp, bool acm_sent);
 /* Build that ACM or CPG with the s8.2.3 table of default BCI values. */

@@ -167,7 +167,7 @@ void gw_media_cot_test(struct isup_trunk *tg, uint16_t cic, struct isup_call *ca
 	}
 	k->timer = talloc_zero(k, struct osmo_timer_list);
 	osmo_timer_setup(k->timer, cot_timeout, k);
-	osmo_timer_schedule(k->timer, 1, 500000);	/* Q.724: well inside T24 (< 2 s) */
+	osmo_timer_schedule(k->timer, 1, 500000); /* Q.724: well inside T24 (< 2 s) */
 }
 
 /* ---- a failed span blocks its circuits ---- */
@@ -220,14 +220,15 @@ void gw_media_span_blocking_sync(struct gw_media *gm)
 				t->hw_blocked[k] = want;
 				continue;
 			}
-			int rc = want ? isup_group_block(tg, first, range, true) : isup_group_unblock(tg, first, range, true);
+			int rc = want ? isup_group_block(tg, first, range, true) :
+					isup_group_unblock(tg, first, range, true);
 			if (rc == -EBUSY) {
 				retry = true;
 				continue;
 			}
 			t->hw_blocked[k] = want;
-			LOGP(g_cat, rc ? LOGL_ERROR : LOGL_NOTICE, "trunk %s CIC %u-%u (span %u): %s%s\n", t->trunk, first,
-			     first + range, t->spans[k],
+			LOGP(g_cat, rc ? LOGL_ERROR : LOGL_NOTICE, "trunk %s CIC %u-%u (span %u): %s%s\n", t->trunk,
+			     first, first + range, t->spans[k],
 			     want ? "hardware blocked (CGB), the span failed" : "unblocked (CGU), the span is back",
 			     rc ? ": not sent" : "");
 		}
@@ -356,8 +357,8 @@ struct media_chan *gw_media_call_chan(struct gw_call *c)
 	if (c->from_isup && c->iam && !isup_msg_get_bits(c->iam, ISUP_PAR_NCI, &nci) && nci.echo_dev)
 		ec = false;
 	media_chan_ec(c->mc, ec);
-	LOGPFSML(c->fi, LOGL_INFO, "media: CIC %u = span %u TS %u, RTP port %u, echo canceller %s\n",
-		 c->ic->circ->cic, span, ts, media_chan_port(c->mc), ec ? "on" : "off");
+	LOGPFSML(c->fi, LOGL_INFO, "media: CIC %u = span %u TS %u, RTP port %u, echo canceller %s\n", c->ic->circ->cic,
+		 span, ts, media_chan_port(c->mc), ec ? "on" : "off");
 	return c->mc;
 }
 
@@ -368,8 +369,14 @@ int gw_media_sdp(struct gw_call *c, char *out, size_t size)
 		return -ENOENT;
 	int pref = prefer_pt(c->gw->media, c);
 	uint8_t pts[2];
-	struct sdp_out o = { .addr = c->gw->media_addr, .port = media_chan_port(mc), .sess_id = 1000u + c->id,
-			     .version = 1, .pts = pts, .ptime = 20, .dir = SDP_SENDRECV, .te_pt = 101 };
+	struct sdp_out o = { .addr = c->gw->media_addr,
+			     .port = media_chan_port(mc),
+			     .sess_id = 1000u + c->id,
+			     .version = 1,
+			     .pts = pts,
+			     .ptime = 20,
+			     .dir = SDP_SENDRECV,
+			     .te_pt = 101 };
 	if (c->has_offer) {
 		int pt = sdp_oa_choose(&c->offer, pref, true);
 		if (pt < 0)
@@ -398,13 +405,19 @@ static void apply(struct gw_call *c, const struct sdp_desc *dp, bool is_offer)
 		LOGPFSML(c->fi, LOGL_NOTICE, "SDP lists neither PCMA nor PCMU: media not connected\n");
 		return;
 	}
-	struct media_remote r = { .port = d.port, .pt = (uint8_t)pt, .te_pt = d.te_pt, .ptime = d.ptime ? d.ptime : 20,
+	struct media_remote r = { .port = d.port,
+				  .pt = (uint8_t)pt,
+				  .te_pt = d.te_pt,
+				  .ptime = d.ptime ? d.ptime : 20,
 				  .dir = (enum media_dir)sdp_oa_mirror(d.dir) };
 	snprintf(r.addr, sizeof(r.addr), "%s", d.addr);
 	media_chan_remote(mc, &r);
 	LOGPFSML(c->fi, LOGL_INFO, "media: RTP to %s:%u %s ptime %u%s, %s\n", r.addr, r.port, pt ? "PCMA" : "PCMU",
-		 r.ptime, r.te_pt >= 0 ? ", telephone-event" : "", r.dir == MEDIA_SENDRECV ? "sendrecv" :
-		 r.dir == MEDIA_SENDONLY ? "sendonly" : r.dir == MEDIA_RECVONLY ? "recvonly" : "inactive");
+		 r.ptime, r.te_pt >= 0 ? ", telephone-event" : "",
+		 r.dir == MEDIA_SENDRECV ? "sendrecv" :
+		 r.dir == MEDIA_SENDONLY ? "sendonly" :
+		 r.dir == MEDIA_RECVONLY ? "recvonly" :
+					   "inactive");
 }
 
 void gw_media_remote_sdp(struct gw_call *c, const char *sdp, size_t len, bool is_offer)

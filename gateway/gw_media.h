@@ -17,8 +17,8 @@ struct isup_trunk;
 struct isup_call;
 struct vty;
 
-#define GW_MEDIA_MAX_SPANS 64
-#define GW_MEDIA_MAX_TRUNKS 16
+#define GW_MEDIA_MAX_SPANS   64
+#define GW_MEDIA_MAX_TRUNKS  16
 #define GW_MEDIA_TRUNK_SPANS 16
 
 struct gw_media_trunk {
@@ -26,8 +26,8 @@ struct gw_media_trunk {
 	uint16_t cic_base;
 	unsigned spans[GW_MEDIA_TRUNK_SPANS];
 	unsigned n_spans;
-	bool hw_blocked[GW_MEDIA_TRUNK_SPANS];	/* a hardware oriented CGB went out for this span's CICs */
-	int ec;				/* echo canceller on this trunk's calls: -1 the media node's default, 0, 1 */
+	bool hw_blocked[GW_MEDIA_TRUNK_SPANS]; /* a hardware oriented CGB went out for this span's CICs */
+	int ec; /* echo canceller on this trunk's calls: -1 the media node's default, 0, 1 */
 };
 
 struct gw_media_cot {
@@ -49,8 +49,8 @@ struct gw_media {
 	unsigned n_trunks;
 	struct media_plane *mp;
 	struct gw_media_cot *cots;
-	bool span_blocking;		/* a span that fails blocks its circuits (hardware oriented CGB) */
-	bool span_lost[256];		/* by span number: was up, is down now */
+	bool span_blocking;  /* a span that fails blocks its circuits (hardware oriented CGB) */
+	bool span_lost[256]; /* by span number: was up, is down now */
 	struct osmo_timer_list blk_retry;
 };
 
@@ -58,7 +58,7 @@ struct gw_media *gw_media_alloc(struct gw *gw);
 /* Start the workers and spans once the configuration is read (nothing when no span is configured). */
 int gw_media_start(struct gw_media *gm);
 void gw_media_stop(struct gw_media *gm);
-void gw_media_vty_init(struct gw_media *gm, int node_id, int log_cat);	/* gw_media_vty.c */
+void gw_media_vty_init(struct gw_media *gm, int node_id, int log_cat); /* gw_media_vty.c */
 void gw_media_set_log_cat(int cat);
 /* A configured span, or NULL */
 const struct media_span_cfg *gw_media_span_cfg(const struct gw_media *gm, unsigned id);

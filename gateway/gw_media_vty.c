@@ -16,7 +16,6 @@
 #include "gw_call.h"
 #include "gw_media.h"
 
-
 static struct gw_media *g_gm;
 static struct cmd_node media_node = { .node = 0, .prompt = "%s(config-media)# ", .vtysh = 1 };
 static const char *plan_names[] = { "itu", "north-america", "uk", "germany" };
@@ -27,14 +26,18 @@ DEFUN(cfg_media, cfg_media_cmd, "media", "Configure the media plane (RTP, spans,
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_m_addr, cfg_m_addr_cmd, "rtp-address A.B.C.D", "Address RTP sockets bind to\n" "IPv4 address\n")
+DEFUN(cfg_m_addr, cfg_m_addr_cmd, "rtp-address A.B.C.D",
+      "Address RTP sockets bind to\n"
+      "IPv4 address\n")
 {
 	snprintf(g_gm->cfg.rtp_addr, sizeof(g_gm->cfg.rtp_addr), "%s", argv[0]);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_m_ports, cfg_m_ports_cmd, "rtp-port-range <1024-65534> <1025-65535>",
-      "RTP/RTCP port pairs\n" "First (even)\n" "Last\n")
+      "RTP/RTCP port pairs\n"
+      "First (even)\n"
+      "Last\n")
 {
 	unsigned a = (unsigned)atoi(argv[0]) & ~1u, b = (unsigned)atoi(argv[1]);
 	if (b <= a) {
@@ -46,15 +49,20 @@ DEFUN(cfg_m_ports, cfg_m_ports_cmd, "rtp-port-range <1024-65534> <1025-65535>",
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_m_workers, cfg_m_workers_cmd, "workers <0-64>", "Media worker threads\n" "Count (0: one per core)\n")
+DEFUN(cfg_m_workers, cfg_m_workers_cmd, "workers <0-64>",
+      "Media worker threads\n"
+      "Count (0: one per core)\n")
 {
 	g_gm->cfg.workers = (unsigned)atoi(argv[0]);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_m_plan, cfg_m_plan_cmd, "tone-plan (itu|north-america|uk|germany)",
-      "Call progress tones played toward the PSTN\n" "ITU-T E.180 (Europe)\n" "North America\n"
-      "United Kingdom\n" "Germany\n")
+      "Call progress tones played toward the PSTN\n"
+      "ITU-T E.180 (Europe)\n"
+      "North America\n"
+      "United Kingdom\n"
+      "Germany\n")
 {
 	for (unsigned i = 0; i < 4; i++)
 		if (!strcmp(argv[0], plan_names[i]))
@@ -63,7 +71,9 @@ DEFUN(cfg_m_plan, cfg_m_plan_cmd, "tone-plan (itu|north-america|uk|germany)",
 }
 
 DEFUN(cfg_m_ec_tail, cfg_m_ec_tail_cmd, "echo-canceller tail <32-128>",
-      "Line echo canceller (G.168) facing the PSTN\n" "Tail length\n" "Milliseconds\n")
+      "Line echo canceller (G.168) facing the PSTN\n"
+      "Tail length\n"
+      "Milliseconds\n")
 {
 	g_gm->cfg.ec_tail_ms = (unsigned)atoi(argv[0]);
 	return CMD_SUCCESS;
@@ -71,14 +81,17 @@ DEFUN(cfg_m_ec_tail, cfg_m_ec_tail_cmd, "echo-canceller tail <32-128>",
 
 DEFUN(cfg_m_ec, cfg_m_ec_cmd, "echo-canceller (on|off)",
       "Line echo canceller (G.168) facing the PSTN\n"
-      "On for every call unless its IAM says an echo control device is already included\n" "Off\n")
+      "On for every call unless its IAM says an echo control device is already included\n"
+      "Off\n")
 {
 	g_gm->cfg.ec_default = !strcmp(argv[0], "on");
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_m_jb, cfg_m_jb_cmd, "jitter-buffer <10-200> <20-600>",
-      "Adaptive jitter buffer\n" "Least delay (ms)\n" "Most delay (ms)\n")
+      "Adaptive jitter buffer\n"
+      "Least delay (ms)\n"
+      "Most delay (ms)\n")
 {
 	g_gm->cfg.jb_min_ms = (unsigned)atoi(argv[0]);
 	g_gm->cfg.jb_max_ms = (unsigned)atoi(argv[1]);
@@ -86,14 +99,16 @@ DEFUN(cfg_m_jb, cfg_m_jb_cmd, "jitter-buffer <10-200> <20-600>",
 }
 
 DEFUN(cfg_m_span_to, cfg_m_span_to_cmd, "span-timeout <10-10000>",
-      "A span whose CESoPSN stream stops this long is down\n" "Milliseconds\n")
+      "A span whose CESoPSN stream stops this long is down\n"
+      "Milliseconds\n")
 {
 	g_gm->cfg.span_timeout_ms = (unsigned)atoi(argv[0]);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_m_span_jb, cfg_m_span_jb_cmd, "span-jitter-buffer <1-32>",
-      "CESoPSN spans: frames held before playout, against the packet network's jitter\n" "Milliseconds\n")
+      "CESoPSN spans: frames held before playout, against the packet network's jitter\n"
+      "Milliseconds\n")
 {
 	g_gm->cfg.span_jb_ms = (unsigned)atoi(argv[0]);
 	return CMD_SUCCESS;
@@ -101,16 +116,18 @@ DEFUN(cfg_m_span_jb, cfg_m_span_jb_cmd, "span-jitter-buffer <1-32>",
 
 DEFUN(cfg_m_span_blk, cfg_m_span_blk_cmd, "span-down-blocking (on|off)",
       "Circuits of a failed span: hardware oriented blocking toward the far exchange (CGB, Q.764 2.8.2)\n"
-      "Block them while the span is down, unblock when it is back (default)\n" "Leave them as they are\n")
+      "Block them while the span is down, unblock when it is back (default)\n"
+      "Leave them as they are\n")
 {
 	g_gm->span_blocking = !strcmp(argv[0], "on");
 	if (g_gm->mp)
-		gw_media_span_blocking_sync(g_gm);	/* failed spans now: blocked, or unblocked */
+		gw_media_span_blocking_sync(g_gm); /* failed spans now: blocked, or unblocked */
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_m_learn, cfg_m_learn_cmd, "rtp-learning <0-60000>",
-      "Symmetric RTP: how long after an SDP a new source address may be learned (0: never)\n" "Milliseconds\n")
+      "Symmetric RTP: how long after an SDP a new source address may be learned (0: never)\n"
+      "Milliseconds\n")
 {
 	g_gm->cfg.learn_ms = (unsigned)atoi(argv[0]);
 	return CMD_SUCCESS;
@@ -148,8 +165,18 @@ static void span_apply(struct vty *vty, const struct media_span_cfg *sc)
 
 DEFUN(cfg_m_span, cfg_m_span_cmd,
       "span <0-255> (e1|t1) (alaw|ulaw) udp local A.B.C.D <1-65535> remote A.B.C.D <1-65535>",
-      "A TDM span\n" "Span number\n" "E1: 31 timeslots\n" "T1: 24 timeslots\n" "A-law\n" "mu-law\n"
-      "Virtual span over UDP, CESoPSN (RFC 5086)\n" "Local end\n" "Address\n" "Port\n" "Far end\n" "Address\n"
+      "A TDM span\n"
+      "Span number\n"
+      "E1: 31 timeslots\n"
+      "T1: 24 timeslots\n"
+      "A-law\n"
+      "mu-law\n"
+      "Virtual span over UDP, CESoPSN (RFC 5086)\n"
+      "Local end\n"
+      "Address\n"
+      "Port\n"
+      "Far end\n"
+      "Address\n"
       "Port\n")
 {
 	struct media_span_cfg *sc = span_slot(vty, argv);
@@ -165,8 +192,15 @@ DEFUN(cfg_m_span, cfg_m_span_cmd,
 }
 
 DEFUN(cfg_m_span_dahdi, cfg_m_span_dahdi_cmd, "span <0-255> (e1|t1) (alaw|ulaw) dahdi base <1-4096>",
-      "A TDM span\n" "Span number\n" "E1: 31 timeslots\n" "T1: 24 timeslots\n" "A-law\n" "mu-law\n"
-      "DAHDI card: /dev/dahdi/channel, 160-octet blocks\n" "DAHDI channel number of timeslot 1\n" "Channel\n")
+      "A TDM span\n"
+      "Span number\n"
+      "E1: 31 timeslots\n"
+      "T1: 24 timeslots\n"
+      "A-law\n"
+      "mu-law\n"
+      "DAHDI card: /dev/dahdi/channel, 160-octet blocks\n"
+      "DAHDI channel number of timeslot 1\n"
+      "Channel\n")
 {
 	struct media_span_cfg *sc = span_slot(vty, argv);
 	if (!sc)
@@ -194,7 +228,10 @@ static struct gw_media_trunk *trunk_entry(struct gw_media *gm, const char *name)
 
 DEFUN(cfg_m_trunk, cfg_m_trunk_cmd, "trunk-spans NAME cic-base <0-16383> .SPANS",
       "Which spans carry an ISUP trunk group's circuits (E1: CIC = base + 32 x span index + TS)\n"
-      "Trunk group name\n" "CIC of timeslot 0 of the first span\n" "CIC\n" "Span numbers, in CIC order\n")
+      "Trunk group name\n"
+      "CIC of timeslot 0 of the first span\n"
+      "CIC\n"
+      "Span numbers, in CIC order\n")
 {
 	struct gw_media_trunk *t = trunk_entry(g_gm, argv[0]);
 	if (!t) {
@@ -211,7 +248,11 @@ DEFUN(cfg_m_trunk, cfg_m_trunk_cmd, "trunk-spans NAME cic-base <0-16383> .SPANS"
 
 DEFUN(cfg_m_trunk_ec, cfg_m_trunk_ec_cmd, "trunk-echo-canceller NAME (on|off|default)",
       "Echo canceller on one ISUP trunk group's calls (an IAM saying an echo control device is already\n"
-      "included still switches it off)\n" "Trunk group name\n" "On\n" "Off\n" "As `echo-canceller on|off`\n")
+      "included still switches it off)\n"
+      "Trunk group name\n"
+      "On\n"
+      "Off\n"
+      "As `echo-canceller on|off`\n")
 {
 	struct gw_media_trunk *t = trunk_entry(g_gm, argv[0]);
 	if (!t) {
@@ -278,15 +319,15 @@ DEFUN(show_media, show_media_cmd, "show media", SHOW_STR "Media plane: spans and
 	}
 	for (unsigned i = 0; i < gm->n_spans; i++) {
 		const struct media_span_cfg *sc = &gm->spans[i];
-		const char *st = !media_plane_span_known(gm->mp, sc->id) ? "NOT STARTED"
-				 : media_plane_span_up(gm->mp, sc->id)  ? "up"
-									 : "DOWN";
+		const char *st = !media_plane_span_known(gm->mp, sc->id) ? "NOT STARTED" :
+				 media_plane_span_up(gm->mp, sc->id)	 ? "up" :
+									   "DOWN";
 		if (sc->driver == MEDIA_SPAN_DAHDI)
 			vty_out(vty, "span %u: %s, DAHDI channels %u-%u%s", sc->id, st, sc->dahdi_base,
 				sc->dahdi_base + tdm_span_n_ts(&sc->layout) - 1, VTY_NEWLINE);
 		else
-			vty_out(vty, "span %u: %s, CESoPSN %s:%u <-> %s:%u%s", sc->id, st, sc->local_addr, sc->local_port,
-				sc->remote_addr, sc->remote_port, VTY_NEWLINE);
+			vty_out(vty, "span %u: %s, CESoPSN %s:%u <-> %s:%u%s", sc->id, st, sc->local_addr,
+				sc->local_port, sc->remote_addr, sc->remote_port, VTY_NEWLINE);
 	}
 	vty_out(vty, "%-10s %-5s %-8s %-6s %-21s %8s %8s %6s %6s %7s %5s%s", "call", "CIC", "span/TS", "port", "remote",
 		"rx", "tx", "lost", "jit-ms", "foreign", "dtmf", VTY_NEWLINE);

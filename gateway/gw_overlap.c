@@ -24,6 +24,7 @@
 
 static struct osmo_fsm gw_overlap_fsm;
 
+/* clang-format off */
 static const struct value_string ev_names[] = {
 	OSMO_VALUE_STRING(GW_OVL_EV_START),
 	OSMO_VALUE_STRING(GW_OVL_EV_ISUP_DIGITS),
@@ -32,6 +33,7 @@ static const struct value_string ev_names[] = {
 	OSMO_VALUE_STRING(GW_OVL_EV_END),
 	{ 0, NULL }
 };
+/* clang-format on */
 
 struct gw_overlap *gw_overlap_alloc(struct gw_call *c, bool from_isup)
 {
@@ -99,7 +101,7 @@ static void tell_call(struct gw_overlap *o, uint32_t event)
 static void isup_decide(struct gw_overlap *o)
 {
 	if (o->max_digits && strlen(o->digits) >= o->max_digits)
-		o->complete = true;	/* the number length plan says so */
+		o->complete = true; /* the number length plan says so */
 	switch (o->mode) {
 	case GW_OVERLAP_NONE:
 		ovl_state(o, GW_OVL_ST_DONE);
@@ -110,7 +112,7 @@ static void isup_decide(struct gw_overlap *o)
 			ovl_state(o, GW_OVL_ST_DONE);
 			tell_call(o, GW_CALL_EV_OVL_SEND);
 		} else {
-			ovl_state(o, GW_OVL_ST_COLLECTING);	/* (re)starts X2 */
+			ovl_state(o, GW_OVL_ST_COLLECTING); /* (re)starts X2 */
 			tell_call(o, GW_CALL_EV_OVL_COLLECTING);
 		}
 		return;
@@ -136,7 +138,7 @@ static void sip_decide(struct gw_overlap *o)
 	}
 	LOGPFSML(o->fi, LOGL_INFO, "%s is shorter than the plan's %u digits: 484, waiting for more\n", o->digits,
 		 o->max_digits);
-	ovl_state(o, GW_OVL_ST_WAIT_MORE);	/* X2 for the caller's next INVITE */
+	ovl_state(o, GW_OVL_ST_WAIT_MORE); /* X2 for the caller's next INVITE */
 	tell_call(o, GW_CALL_EV_OVL_SHORT);
 }
 
@@ -168,7 +170,7 @@ static void st_any(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case GW_OVL_EV_484:
 		LOGPFSML(fi, LOGL_INFO, "484 to %s: waiting for more digits\n", o->digits);
-		ovl_state(o, GW_OVL_ST_WAIT_MORE);	/* no timer: the exchange's T35 guards */
+		ovl_state(o, GW_OVL_ST_WAIT_MORE); /* no timer: the exchange's T35 guards */
 		break;
 	case GW_OVL_EV_END:
 		ovl_state(o, GW_OVL_ST_DONE);
@@ -200,10 +202,11 @@ static int timer_cb(struct osmo_fsm_inst *fi)
 	return 0;
 }
 
-#define S(x) (1 << (x))
+#define S(x)  (1 << (x))
 #define EV(x) (1 << (x))
-#define ALL_EVS (EV(GW_OVL_EV_START) | EV(GW_OVL_EV_ISUP_DIGITS) | EV(GW_OVL_EV_SIP_NUMBER) | EV(GW_OVL_EV_484) | \
-		 EV(GW_OVL_EV_END))
+#define ALL_EVS                                                                                           \
+	(EV(GW_OVL_EV_START) | EV(GW_OVL_EV_ISUP_DIGITS) | EV(GW_OVL_EV_SIP_NUMBER) | EV(GW_OVL_EV_484) | \
+	 EV(GW_OVL_EV_END))
 static const struct osmo_fsm_state states[] = {
 	[GW_OVL_ST_COLLECTING] = {
 		.name = "COLLECTING",

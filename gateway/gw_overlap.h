@@ -10,31 +10,31 @@
 struct gw_call;
 
 enum gw_overlap_state {
-	GW_OVL_ST_COLLECTING,	/* ISUP -> SIP: digits come, nothing has gone on (collect mode: X2 runs) */
-	GW_OVL_ST_OPEN,		/* the setup went on with the number so far, more digits may follow */
-	GW_OVL_ST_WAIT_MORE,	/* a 484 came (ISUP -> SIP: the next SAM goes on) or went (SIP -> ISUP: X2
-				 * runs for the caller's next INVITE) */
-	GW_OVL_ST_DONE,		/* the number is final */
+	GW_OVL_ST_COLLECTING, /* ISUP -> SIP: digits come, nothing has gone on (collect mode: X2 runs) */
+	GW_OVL_ST_OPEN,	      /* the setup went on with the number so far, more digits may follow */
+	GW_OVL_ST_WAIT_MORE,  /* a 484 came (ISUP -> SIP: the next SAM goes on) or went (SIP -> ISUP: X2
+			       * runs for the caller's next INVITE) */
+	GW_OVL_ST_DONE,	      /* the number is final */
 };
 
 enum gw_overlap_event {
-	GW_OVL_EV_START,	/* the route is known; data: const struct gw_route * */
-	GW_OVL_EV_ISUP_DIGITS,	/* ISUP -> SIP: a SAM's subsequent number; data: const struct isup_number * */
-	GW_OVL_EV_SIP_NUMBER,	/* SIP -> ISUP: the caller's next INVITE, its number (no '+'); data: const char * */
-	GW_OVL_EV_484,		/* ISUP -> SIP: the INVITE was answered 484 */
-	GW_OVL_EV_END,		/* the call is answered: whatever comes now does not change the number */
+	GW_OVL_EV_START,       /* the route is known; data: const struct gw_route * */
+	GW_OVL_EV_ISUP_DIGITS, /* ISUP -> SIP: a SAM's subsequent number; data: const struct isup_number * */
+	GW_OVL_EV_SIP_NUMBER,  /* SIP -> ISUP: the caller's next INVITE, its number (no '+'); data: const char * */
+	GW_OVL_EV_484,	       /* ISUP -> SIP: the INVITE was answered 484 */
+	GW_OVL_EV_END,	       /* the call is answered: whatever comes now does not change the number */
 };
 
 struct gw_overlap {
 	struct osmo_fsm_inst *fi;
 	struct gw_call *call;
 	bool from_isup;
-	enum gw_overlap_mode mode;		/* ISUP -> SIP: the route's; SIP -> ISUP: only the length plan applies */
+	enum gw_overlap_mode mode; /* ISUP -> SIP: the route's; SIP -> ISUP: only the length plan applies */
 	unsigned min_digits, max_digits;
-	char digits[ISUP_NUM_MAX_DIGITS + 1];	/* the called number so far, as received (no ST) */
-	bool complete;			/* ST, the length plan, or the ISUP side says so */
-	bool st_seen;			/* an ST digit came (IAM or SAM): the INVITE's number keeps it */
-	unsigned n_sams;		/* digits that came after the first message */
+	char digits[ISUP_NUM_MAX_DIGITS + 1]; /* the called number so far, as received (no ST) */
+	bool complete;			      /* ST, the length plan, or the ISUP side says so */
+	bool st_seen;			      /* an ST digit came (IAM or SAM): the INVITE's number keeps it */
+	unsigned n_sams;		      /* digits that came after the first message */
 };
 
 /* The child of call c; its digits are empty until gw_overlap_take() or gw_overlap_set() */

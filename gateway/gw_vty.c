@@ -38,20 +38,24 @@ DEFUN(cfg_sip, cfg_sip_cmd, "sip", "Configure the SIP agent\n")
 }
 
 DEFUN(cfg_sip_local, cfg_sip_local_cmd, "local URL",
-      "Where the agent listens (UDP and TCP)\n" "A SIP URI such as sip:127.0.0.1:5060\n")
+      "Where the agent listens (UDP and TCP)\n"
+      "A SIP URI such as sip:127.0.0.1:5060\n")
 {
 	snprintf(g_gw->sip_cfg.bind_url, sizeof(g_gw->sip_cfg.bind_url), "%s", argv[0]);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_sip_media, cfg_sip_media_cmd, "media-address A.B.C.D",
-      "Address our SDP names for media\n" "IPv4 address\n")
+      "Address our SDP names for media\n"
+      "IPv4 address\n")
 {
 	snprintf(g_gw->media_addr, sizeof(g_gw->media_addr), "%s", argv[0]);
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_sip_rtp, cfg_sip_rtp_cmd, "rtp-base <1024-64000>", "First RTP port of the range\n" "Port (even)\n")
+DEFUN(cfg_sip_rtp, cfg_sip_rtp_cmd, "rtp-base <1024-64000>",
+      "First RTP port of the range\n"
+      "Port (even)\n")
 {
 	g_gw->rtp_base = g_gw->rtp_next = (uint16_t)(atoi(argv[0]) & ~1);
 	return CMD_SUCCESS;
@@ -79,33 +83,40 @@ DEFUN(cfg_sip_st, cfg_sip_st_cmd, "session-timer <0-86400>",
 }
 
 DEFUN(cfg_sip_minse, cfg_sip_minse_cmd, "min-se <90-86400>",
-      "RFC 4028: the smallest session interval we accept (smaller: 422)\n" "Seconds (default 90)\n")
+      "RFC 4028: the smallest session interval we accept (smaller: 422)\n"
+      "Seconds (default 90)\n")
 {
 	g_gw->sip_cfg.min_se = (unsigned)atoi(argv[0]);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_sip_refresher, cfg_sip_refresher_cmd, "session-refresher (any|local|remote)",
-      "RFC 4028: who refreshes a session when the choice is ours\n" "Leave it to the UAC (default)\n"
-      "We refresh\n" "The peer refreshes\n")
+      "RFC 4028: who refreshes a session when the choice is ours\n"
+      "Leave it to the UAC (default)\n"
+      "We refresh\n"
+      "The peer refreshes\n")
 {
-	g_gw->sip_cfg.refresher = argv[0][0] == 'l' ? SIP_REFRESHER_LOCAL : argv[0][0] == 'r' ? SIP_REFRESHER_REMOTE :
-				  SIP_REFRESHER_ANY;
+	g_gw->sip_cfg.refresher = argv[0][0] == 'l' ? SIP_REFRESHER_LOCAL :
+				  argv[0][0] == 'r' ? SIP_REFRESHER_REMOTE :
+						      SIP_REFRESHER_ANY;
 	return CMD_SUCCESS;
 }
 
 #define TLS_STR "TLS transport (RFC 3261 26.2; sofia's tport_tls over OpenSSL)\n"
 
 DEFUN(cfg_sip_tls_local, cfg_sip_tls_local_cmd, "tls local URL",
-      TLS_STR "Where the agent listens for TLS\n" "A sips: URI such as sips:127.0.0.1:5061\n")
+      TLS_STR "Where the agent listens for TLS\n"
+	      "A sips: URI such as sips:127.0.0.1:5061\n")
 {
 	snprintf(g_gw->sip_cfg.tls_url, sizeof(g_gw->sip_cfg.tls_url), "%s", argv[0]);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_sip_tls_file, cfg_sip_tls_file_cmd, "tls (certificate|private-key|ca-file) FILE",
-      TLS_STR "Our certificate (PEM, chain allowed)\n" "Its private key (PEM)\n"
-      "CA certificates the peers' certificates are checked against (PEM)\n" "File name\n")
+      TLS_STR "Our certificate (PEM, chain allowed)\n"
+	      "Its private key (PEM)\n"
+	      "CA certificates the peers' certificates are checked against (PEM)\n"
+	      "File name\n")
 {
 	struct sip_agent_cfg *c = &g_gw->sip_cfg;
 	char *dst = argv[0][0] == 'c' && argv[0][1] == 'e' ? c->tls_cert : argv[0][0] == 'p' ? c->tls_key : c->tls_ca;
@@ -114,8 +125,9 @@ DEFUN(cfg_sip_tls_file, cfg_sip_tls_file_cmd, "tls (certificate|private-key|ca-f
 }
 
 DEFUN(cfg_sip_tls_verify, cfg_sip_tls_verify_cmd, "tls verify (none|peer)",
-      TLS_STR "Certificate checks\n" "Accept any certificate (default)\n"
-      "The peer's certificate must chain to the ca-file, both directions\n")
+      TLS_STR "Certificate checks\n"
+	      "Accept any certificate (default)\n"
+	      "The peer's certificate must chain to the ca-file, both directions\n")
 {
 	g_gw->sip_cfg.tls_verify = argv[0][0] == 'p';
 	return CMD_SUCCESS;
@@ -155,7 +167,9 @@ static int config_write_sip(struct vty *vty)
 
 /* ---- sip-peer ---- */
 
-DEFUN(cfg_peer, cfg_peer_cmd, "sip-peer NAME", "Configure a SIP peer (trunk)\n" "Peer name\n")
+DEFUN(cfg_peer, cfg_peer_cmd, "sip-peer NAME",
+      "Configure a SIP peer (trunk)\n"
+      "Peer name\n")
 {
 	struct gw_peer *p = gw_peer_get(g_gw, argv[0]);
 	if (!p)
@@ -166,7 +180,12 @@ DEFUN(cfg_peer, cfg_peer_cmd, "sip-peer NAME", "Configure a SIP peer (trunk)\n" 
 }
 
 DEFUN(cfg_peer_remote, cfg_peer_remote_cmd, "remote HOST <1-65535> (udp|tcp|tls)",
-      "The peer's address\n" "Host or IPv4 address\n" "Port\n" "UDP\n" "TCP\n" "TLS (needs 'tls local' in the sip node)\n")
+      "The peer's address\n"
+      "Host or IPv4 address\n"
+      "Port\n"
+      "UDP\n"
+      "TCP\n"
+      "TLS (needs 'tls local' in the sip node)\n")
 {
 	struct gw_peer *p = vty->index;
 	snprintf(p->host, sizeof(p->host), "%s", argv[0]);
@@ -175,7 +194,9 @@ DEFUN(cfg_peer_remote, cfg_peer_remote_cmd, "remote HOST <1-65535> (udp|tcp|tls)
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_peer_proxy, cfg_peer_proxy_cmd, "outbound-proxy URI", "Send requests through a proxy\n" "SIP URI\n")
+DEFUN(cfg_peer_proxy, cfg_peer_proxy_cmd, "outbound-proxy URI",
+      "Send requests through a proxy\n"
+      "SIP URI\n")
 {
 	struct gw_peer *p = vty->index;
 	snprintf(p->proxy, sizeof(p->proxy), "%s", argv[0]);
@@ -190,7 +211,9 @@ DEFUN(cfg_peer_no_proxy, cfg_peer_no_proxy_cmd, "no outbound-proxy", NO_STR "Sen
 }
 
 DEFUN(cfg_peer_sipt, cfg_peer_sipt_cmd, "sip-t (off|optional|required)",
-      "ISUP bodies (RFC 3372 SIP-T, RFC 3204)\n" "Plain SIP\n" "ISUP parts with handling=optional\n"
+      "ISUP bodies (RFC 3372 SIP-T, RFC 3204)\n"
+      "Plain SIP\n"
+      "ISUP parts with handling=optional\n"
       "ISUP parts with handling=required\n")
 {
 	struct gw_peer *p = vty->index;
@@ -199,7 +222,8 @@ DEFUN(cfg_peer_sipt, cfg_peer_sipt_cmd, "sip-t (off|optional|required)",
 }
 
 DEFUN(cfg_peer_cc, cfg_peer_cc_cmd, "country-code <1-999>",
-      "Country code: national numbers get +CC, +CC numbers become national (RFC 3398 s12)\n" "Code\n")
+      "Country code: national numbers get +CC, +CC numbers become national (RFC 3398 s12)\n"
+      "Code\n")
 {
 	struct gw_peer *p = vty->index;
 	snprintf(p->map.country_code, sizeof(p->map.country_code), "%s", argv[0]);
@@ -207,14 +231,18 @@ DEFUN(cfg_peer_cc, cfg_peer_cc_cmd, "country-code <1-999>",
 }
 
 DEFUN(cfg_peer_uri, cfg_peer_uri_cmd, "uri-format (tel|sip)",
-      "How telephone numbers are written\n" "tel:+number\n" "sip:number@host;user=phone\n")
+      "How telephone numbers are written\n"
+      "tel:+number\n"
+      "sip:number@host;user=phone\n")
 {
 	struct gw_peer *p = vty->index;
 	p->map.tel_uri = argv[0][0] == 't';
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_peer_host, cfg_peer_host_cmd, "uri-host NAME", "Host part of the SIP URIs we build\n" "Name or address\n")
+DEFUN(cfg_peer_host, cfg_peer_host_cmd, "uri-host NAME",
+      "Host part of the SIP URIs we build\n"
+      "Name or address\n")
 {
 	struct gw_peer *p = vty->index;
 	snprintf(p->map.host, sizeof(p->map.host), "%s", argv[0]);
@@ -237,7 +265,9 @@ DEFUN(cfg_peer_no_trusted, cfg_peer_no_trusted_cmd, "no trusted", NO_STR "The pe
 }
 
 DEFUN(cfg_peer_redir, cfg_peer_redir_cmd, "redirection (diversion|history-info)",
-      "How a redirecting number is carried\n" "Diversion header (RFC 5806)\n" "History-Info header (RFC 7044)\n")
+      "How a redirecting number is carried\n"
+      "Diversion header (RFC 5806)\n"
+      "History-Info header (RFC 7044)\n")
 {
 	struct gw_peer *p = vty->index;
 	p->map.diversion = argv[0][0] == 'd';
@@ -245,7 +275,8 @@ DEFUN(cfg_peer_redir, cfg_peer_redir_cmd, "redirection (diversion|history-info)"
 }
 
 DEFUN(cfg_peer_source, cfg_peer_source_cmd, "allow-source A.B.C.D",
-      "An address that may send calls for this peer (default: the peer's own)\n" "IPv4 address\n")
+      "An address that may send calls for this peer (default: the peer's own)\n"
+      "IPv4 address\n")
 {
 	struct gw_peer *p = vty->index;
 	if (p->n_sources >= GW_PEER_MAX_SOURCES) {
@@ -270,8 +301,10 @@ DEFUN(cfg_peer_keepalive, cfg_peer_keepalive_cmd, "options-keepalive <0-3600>",
 }
 
 DEFUN(cfg_peer_auth, cfg_peer_auth_cmd, "auth-credentials REALM USER PASSWORD",
-      "Digest credentials for challenges (401/407) from the peer\n" "Realm, or * for whatever the challenge names\n"
-      "User name\n" "Password\n")
+      "Digest credentials for challenges (401/407) from the peer\n"
+      "Realm, or * for whatever the challenge names\n"
+      "User name\n"
+      "Password\n")
 {
 	struct gw_peer *p = vty->index;
 	snprintf(p->auth_realm, sizeof(p->auth_realm), "%s", strcmp(argv[0], "*") ? argv[0] : "");
@@ -288,7 +321,8 @@ DEFUN(cfg_peer_no_auth, cfg_peer_no_auth_cmd, "no auth-credentials", NO_STR "Dig
 }
 
 DEFUN(cfg_peer_100rel, cfg_peer_100rel_cmd, "100rel (off|supported|required)",
-      "RFC 3262 reliable provisional responses (PRACK)\n" "Not offered\n"
+      "RFC 3262 reliable provisional responses (PRACK)\n"
+      "Not offered\n"
       "Offered; our 18x are reliable when the caller supports it (default)\n"
       "Asked for; a caller without 100rel gets 421\n")
 {
@@ -298,13 +332,15 @@ DEFUN(cfg_peer_100rel, cfg_peer_100rel_cmd, "100rel (off|supported|required)",
 }
 
 DEFUN(cfg_peer_redirect, cfg_peer_redirect_cmd, "redirect-response (follow|follow-notify|release)",
-      "A 3xx to our INVITE (RFC 3398 s8.2.5)\n" "A new INVITE to the first Contact (default)\n"
+      "A 3xx to our INVITE (RFC 3398 s8.2.5)\n"
+      "A new INVITE to the first Contact (default)\n"
       "The same, after a CPG 'call forwarded' to the PSTN (s8.1.6; not every switch takes a CPG before ACM)\n"
       "REL cause 23 (redirection to new destination)\n")
 {
 	struct gw_peer *p = vty->index;
-	p->redirect = !strcmp(argv[0], "follow") ? GW_REDIRECT_FOLLOW :
-		      !strcmp(argv[0], "release") ? GW_REDIRECT_RELEASE : GW_REDIRECT_FOLLOW_NOTIFY;
+	p->redirect = !strcmp(argv[0], "follow")  ? GW_REDIRECT_FOLLOW :
+		      !strcmp(argv[0], "release") ? GW_REDIRECT_RELEASE :
+						    GW_REDIRECT_FOLLOW_NOTIFY;
 	return CMD_SUCCESS;
 }
 
@@ -333,8 +369,8 @@ static int config_write_peer(struct vty *vty)
 		if (p->keepalive_s)
 			vty_out(vty, " options-keepalive %u%s", p->keepalive_s, VTY_NEWLINE);
 		if (p->auth_user[0])
-			vty_out(vty, " auth-credentials %s %s %s%s", p->auth_realm[0] ? p->auth_realm : "*", p->auth_user,
-				p->auth_pass, VTY_NEWLINE);
+			vty_out(vty, " auth-credentials %s %s %s%s", p->auth_realm[0] ? p->auth_realm : "*",
+				p->auth_user, p->auth_pass, VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }
@@ -375,7 +411,10 @@ static int route_set(struct vty *vty, enum gw_route_dir dir, const char *prefix,
 }
 
 DEFUN(cfg_gw_route_sip, cfg_gw_route_sip_cmd, "route isup-to-sip PREFIX peer .NAMES",
-      "A route\n" "Calls from ISUP, by called number\n" "Number prefix, or * for all\n" "To SIP peers\n"
+      "A route\n"
+      "Calls from ISUP, by called number\n"
+      "Number prefix, or * for all\n"
+      "To SIP peers\n"
       "Peer names, tried in order: a peer that is down is skipped, one that fails the INVITE (408, 503) is left\n")
 {
 	if (argc - 1 > 1 + GW_ROUTE_MAX_ALT) {
@@ -393,15 +432,27 @@ DEFUN(cfg_gw_route_sip, cfg_gw_route_sip_cmd, "route isup-to-sip PREFIX peer .NA
 }
 
 DEFUN(cfg_gw_route_isup, cfg_gw_route_isup_cmd, "route sip-to-isup PREFIX trunk NAME",
-      "A route\n" "Calls from SIP, by Request-URI number\n" "Number prefix, or * for all\n" "To an ISUP trunk group\n"
+      "A route\n"
+      "Calls from SIP, by Request-URI number\n"
+      "Number prefix, or * for all\n"
+      "To an ISUP trunk group\n"
       "Trunk name\n")
 {
 	return route_set(vty, GW_ROUTE_SIP_TO_ISUP, argv[0], argv[1]);
 }
 
-DEFUN(cfg_gw_route_digits, cfg_gw_route_digits_cmd, "route (isup-to-sip|sip-to-isup) PREFIX digits strip <0-31> add (DIGITS|none)",
-      "A route\n" "Calls from ISUP\n" "Calls from SIP\n" "Its prefix, or *\n" "Digit manipulation\n"
-      "Remove digits from the front\n" "How many\n" "Put digits in front\n" "Digits\n" "Nothing\n")
+DEFUN(cfg_gw_route_digits, cfg_gw_route_digits_cmd,
+      "route (isup-to-sip|sip-to-isup) PREFIX digits strip <0-31> add (DIGITS|none)",
+      "A route\n"
+      "Calls from ISUP\n"
+      "Calls from SIP\n"
+      "Its prefix, or *\n"
+      "Digit manipulation\n"
+      "Remove digits from the front\n"
+      "How many\n"
+      "Put digits in front\n"
+      "Digits\n"
+      "Nothing\n")
 {
 	enum gw_route_dir dir = argv[0][0] == 'i' ? GW_ROUTE_ISUP_TO_SIP : GW_ROUTE_SIP_TO_ISUP;
 	struct gw_route *r = route_find(dir, strcmp(argv[1], "*") ? argv[1] : "");
@@ -415,8 +466,12 @@ DEFUN(cfg_gw_route_digits, cfg_gw_route_digits_cmd, "route (isup-to-sip|sip-to-i
 }
 
 DEFUN(cfg_gw_route_overlap, cfg_gw_route_overlap_cmd, "route isup-to-sip PREFIX overlap (none|collect|rfc3578)",
-      "A route\n" "Calls from ISUP\n" "Its prefix, or *\n" "Overlap dialling toward SIP\n"
-      "INVITE on the IAM\n" "Collect SAMs until ST, the length plan or the inter-digit timer (gw X2), then one INVITE\n"
+      "A route\n"
+      "Calls from ISUP\n"
+      "Its prefix, or *\n"
+      "Overlap dialling toward SIP\n"
+      "INVITE on the IAM\n"
+      "Collect SAMs until ST, the length plan or the inter-digit timer (gw X2), then one INVITE\n"
       "RFC 3578: INVITE with the digits so far, a new INVITE on 484 or more digits\n")
 {
 	struct gw_route *r = route_find(GW_ROUTE_ISUP_TO_SIP, strcmp(argv[0], "*") ? argv[0] : "");
@@ -429,7 +484,11 @@ DEFUN(cfg_gw_route_overlap, cfg_gw_route_overlap_cmd, "route isup-to-sip PREFIX 
 }
 
 DEFUN(cfg_gw_route_length, cfg_gw_route_length_cmd, "route (isup-to-sip|sip-to-isup) PREFIX length <0-32> <0-32>",
-      "A route\n" "Calls from ISUP\n" "Calls from SIP\n" "Its prefix, or *\n" "Number length plan for overlap\n"
+      "A route\n"
+      "Calls from ISUP\n"
+      "Calls from SIP\n"
+      "Its prefix, or *\n"
+      "Number length plan for overlap\n"
       "Fewest digits an INVITE may carry (isup-to-sip)\n"
       "Digits that make the number complete (0: no plan); sip-to-isup: shorter numbers get 484 and more INVITEs\n")
 {
@@ -446,7 +505,10 @@ DEFUN(cfg_gw_route_length, cfg_gw_route_length_cmd, "route (isup-to-sip|sip-to-i
 }
 
 DEFUN(cfg_gw_no_route, cfg_gw_no_route_cmd, "no route (isup-to-sip|sip-to-isup) PREFIX",
-      NO_STR "A route\n" "Calls from ISUP\n" "Calls from SIP\n" "Its prefix, or *\n")
+      NO_STR "A route\n"
+	     "Calls from ISUP\n"
+	     "Calls from SIP\n"
+	     "Its prefix, or *\n")
 {
 	enum gw_route_dir dir = argv[0][0] == 'i' ? GW_ROUTE_ISUP_TO_SIP : GW_ROUTE_SIP_TO_ISUP;
 	struct gw_route *r = route_find(dir, strcmp(argv[1], "*") ? argv[1] : "");
@@ -469,11 +531,11 @@ static int config_write_gw(struct vty *vty)
 			vty_out(vty, " %s", r->alt[i]);
 		vty_out(vty, "%s", VTY_NEWLINE);
 		if (r->strip || r->add[0])
-			vty_out(vty, " route %s %s digits strip %u add %s%s", d, pf, r->strip, r->add[0] ? r->add : "none",
-				VTY_NEWLINE);
+			vty_out(vty, " route %s %s digits strip %u add %s%s", d, pf, r->strip,
+				r->add[0] ? r->add : "none", VTY_NEWLINE);
 		if (r->overlap != GW_OVERLAP_NONE)
-			vty_out(vty, " route %s %s overlap %s%s", d, pf, r->overlap == GW_OVERLAP_COLLECT ? "collect" : "rfc3578",
-				VTY_NEWLINE);
+			vty_out(vty, " route %s %s overlap %s%s", d, pf,
+				r->overlap == GW_OVERLAP_COLLECT ? "collect" : "rfc3578", VTY_NEWLINE);
 		if (r->min_digits || r->max_digits)
 			vty_out(vty, " route %s %s length %u %u%s", d, pf, r->min_digits, r->max_digits, VTY_NEWLINE);
 	}
@@ -483,22 +545,23 @@ static int config_write_gw(struct vty *vty)
 
 /* ---- show ---- */
 
-DEFUN(show_gw_calls, show_gw_calls_cmd, "show gateway calls", SHOW_STR "Interworking\n" "Calls through the gateway\n")
+DEFUN(show_gw_calls, show_gw_calls_cmd, "show gateway calls",
+      SHOW_STR "Interworking\n"
+	       "Calls through the gateway\n")
 {
 	out_text(vty, gw_show_calls(NULL, g_gw));
 	return CMD_SUCCESS;
 }
 
-DEFUN(show_sip_peers, show_sip_peers_cmd, "show sip peers", SHOW_STR "SIP\n" "Peers with their counters\n")
+DEFUN(show_sip_peers, show_sip_peers_cmd, "show sip peers",
+      SHOW_STR "SIP\n"
+	       "Peers with their counters\n")
 {
 	out_text(vty, gw_show_peers(NULL, g_gw));
 	return CMD_SUCCESS;
 }
 
-static struct osmo_tdef_group gw_tdef_groups[] = {
-	{ .name = "gw", .desc = "interworking timers", .tdefs = NULL },
-	{ }
-};
+static struct osmo_tdef_group gw_tdef_groups[] = { { .name = "gw", .desc = "interworking timers", .tdefs = NULL }, {} };
 
 void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_id)
 {

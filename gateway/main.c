@@ -96,17 +96,30 @@ int main(int argc, char **argv)
 {
 	const char *cfg_file = NULL;
 	static const struct option lo[] = {
-		{ "config", required_argument, NULL, 'c' }, { "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' }, { "dump-default", no_argument, NULL, 'D' }, { NULL, 0, NULL, 0 },
+		{ "config", required_argument, NULL, 'c' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "dump-default", no_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int o;
 	while ((o = getopt_long(argc, argv, "c:Vh", lo, NULL)) != -1) {
 		switch (o) {
-		case 'c': cfg_file = optarg; break;
-		case 'V': printf("isupgw %s\n", isupgw_vty_info.version); return 0;
-		case 'D': fputs(isupgw_default_config, stdout); return 0;
-		case 'h': usage(); return 0;
-		default: usage(); return 2;
+		case 'c':
+			cfg_file = optarg;
+			break;
+		case 'V':
+			printf("isupgw %s\n", isupgw_vty_info.version);
+			return 0;
+		case 'D':
+			fputs(isupgw_default_config, stdout);
+			return 0;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			usage();
+			return 2;
 		}
 	}
 

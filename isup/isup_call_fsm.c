@@ -14,32 +14,33 @@
 #include "isup_cc_int.h"
 
 enum call_state {
-	CALL_ST_NULL,		/* just allocated */
-	CALL_ST_OUT_WAIT_ACM,	/* IAM (and SAMs) sent: T7 */
-	CALL_ST_OUT_WAIT_ANM,	/* ACM received: T9 */
-	CALL_ST_IN_SETUP,	/* IAM received, user deciding; T35 while the address is incomplete */
-	CALL_ST_IN_ALERTED,	/* ACM sent */
+	CALL_ST_NULL,	      /* just allocated */
+	CALL_ST_OUT_WAIT_ACM, /* IAM (and SAMs) sent: T7 */
+	CALL_ST_OUT_WAIT_ANM, /* ACM received: T9 */
+	CALL_ST_IN_SETUP,     /* IAM received, user deciding; T35 while the address is incomplete */
+	CALL_ST_IN_ALERTED,   /* ACM sent */
 	CALL_ST_ACTIVE,
 	CALL_ST_WAIT_RLC,	/* REL sent: T1 repeats within T5 */
 	CALL_ST_IN_COT_WAIT,	/* IAM asked for a continuity check: T8 until COT (setup held back) */
 	CALL_ST_IN_COT_FAILED,	/* COT failure received: T27 until CCR */
-	CALL_ST_IN_COT_RECHECK,	/* CCR received, loop connected: REL ends it, T27 guards */
+	CALL_ST_IN_COT_RECHECK, /* CCR received, loop connected: REL ends it, T27 guards */
 };
 
 enum call_event {
-	CALL_EV_RX,		/* data: const struct isup_msg * */
-	CALL_EV_USER_REQ,	/* data: struct call_req * */
-	CALL_EV_USER_RELEASE,	/* data: const struct isup_cause * */
-	CALL_EV_CIRCUIT_RESET,	/* data: bool *remote */
+	CALL_EV_RX,	       /* data: const struct isup_msg * */
+	CALL_EV_USER_REQ,      /* data: struct call_req * */
+	CALL_EV_USER_RELEASE,  /* data: const struct isup_cause * */
+	CALL_EV_CIRCUIT_RESET, /* data: bool *remote */
 	CALL_EV_CIRCUIT_BLOCKED,
 	CALL_EV_CIRCUIT_HW_BLOCKED,
 	CALL_EV_DUAL_SEIZURE,
 	CALL_EV_T5,
 	CALL_EV_T33,
-	CALL_EV_COT_RESULT,	/* data: bool * */
+	CALL_EV_COT_RESULT, /* data: bool * */
 	CALL_EV_T24,
 };
 
+/* clang-format off */
 static const struct value_string call_event_names[] = {
 	{ CALL_EV_RX, "RX" },
 	{ CALL_EV_USER_REQ, "USER_REQ" },
@@ -54,6 +55,7 @@ static const struct value_string call_event_names[] = {
 	{ CALL_EV_T24, "T24" },
 	{}
 };
+/* clang-format on */
 
 struct call_req {
 	enum isup_prim prim;
@@ -61,6 +63,7 @@ struct call_req {
 	int rc;
 };
 
+/* clang-format off */
 static const struct value_string prim_names[] = {
 	{ ISUP_PRIM_SETUP, "SETUP" },
 	{ ISUP_PRIM_MORE_DIGITS, "MORE_DIGITS" },
@@ -73,6 +76,7 @@ static const struct value_string prim_names[] = {
 	{ ISUP_PRIM_INFO, "INFO" },
 	{}
 };
+/* clang-format on */
 
 const char *isup_prim_name(enum isup_prim p)
 {
@@ -86,7 +90,7 @@ static void user_ind(struct isup_call *call, enum isup_prim prim, const struct i
 {
 	struct isup_trunk *tg = call->tg;
 	if (!call->user_ref && prim != ISUP_PRIM_SETUP)
-		return;	/* the user has let go of this call (it asked for the release) */
+		return; /* the user has let go of this call (it asked for the release) */
 	if (tg->user && tg->user->call_ind)
 		tg->user->call_ind(call, prim, m, cause, tg->user_priv);
 }
@@ -95,7 +99,7 @@ static void user_ind(struct isup_call *call, enum isup_prim prim, const struct i
 static void user_release(struct isup_call *call, const struct isup_msg *m, uint8_t cause)
 {
 	struct isup_cause c = isup_cause_make(Q850_LOC_PUB_LOCAL, cause);
-	call->released = true;	/* a release request from inside the indication is moot */
+	call->released = true; /* a release request from inside the indication is moot */
 	if (m && isup_msg_get_cause(m, &c))
 		c = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_NORMAL_UNSPECIFIED);
 	user_ind(call, ISUP_PRIM_RELEASE, m, &c);
@@ -139,6 +143,7 @@ static void send_rel(struct isup_call *call)
 }
 
 /* the timers states own (Q.764): a state change starts its timer, leaving the state stops it */
+/* clang-format off */
 static const struct osmo_tdef_state_timeout call_timeouts[32] = {
 	[CALL_ST_IN_COT_WAIT] = { .T = 8 },
 	[CALL_ST_IN_COT_FAILED] = { .T = 27 },
@@ -147,6 +152,7 @@ static const struct osmo_tdef_state_timeout call_timeouts[32] = {
 	[CALL_ST_OUT_WAIT_ANM] = { .T = 9 },
 	[CALL_ST_WAIT_RLC] = { .T = 1 },
 };
+/* clang-format on */
 
 static int call_state_chg(struct isup_call *call, enum call_state st)
 {
@@ -261,7 +267,7 @@ static bool rx_common(struct isup_call *call, const struct isup_msg *m)
 	case ISUP_MT_APM:
 	case ISUP_MT_INF:
 		if (m->type == ISUP_MT_INF)
-			osmo_timer_del(&call->t33);	/* Q.764 2.1.6: the information arrived */
+			osmo_timer_del(&call->t33); /* Q.764 2.1.6: the information arrived */
 		user_ind(call, ISUP_PRIM_INFO, m, NULL);
 		return true;
 	case ISUP_MT_INR:
@@ -318,7 +324,7 @@ static void st_out_wait_acm(struct osmo_fsm_inst *fi, uint32_t event, void *data
 			user_ind(call, ISUP_PRIM_ALERTING, m, NULL);
 			return;
 		case ISUP_MT_CON:
-		case ISUP_MT_ANM:	/* answer before ACM (Q.764 2.1.7) */
+		case ISUP_MT_ANM: /* answer before ACM (Q.764 2.1.7) */
 			call->acm_seen = true;
 			isup_ctr_inc(call->tg, ISUP_CTR_CALL_ANSWERED);
 			call_state_chg(call, CALL_ST_ACTIVE);
@@ -524,7 +530,8 @@ static void st_wait_rlc(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 			call->rlc_received = true;
 			osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
 		} else if (m->type == ISUP_MT_REL) {
-			/* Q.764 2.3.1 e): REL crossed ours: answer RLC, the circuit is idle when ours is answered too */
+			/* Q.764 2.3.1 e): REL crossed ours: answer RLC, the circuit is idle when ours is answered too
+			 */
 			call->rel_received = true;
 			isup_send_simple(call->tg, ISUP_MT_RLC, call->circ->cic);
 		}
@@ -559,7 +566,7 @@ static void deliver_setup(struct isup_call *call)
 	struct isup_trunk *tg = call->tg;
 	call_state_chg_T(call, CALL_ST_IN_SETUP, call->addr_complete ? 0 : 35);
 	if (tg->user && tg->user->call_ind) {
-		call->user_ref = call;	/* until the user sets its own */
+		call->user_ref = call; /* until the user sets its own */
 		tg->user->call_ind(call, ISUP_PRIM_SETUP, &call->setup_msg, NULL, tg->user_priv);
 	} else {
 		/* nobody to take the call: reject as a switch without a route would */
@@ -571,8 +578,7 @@ static void deliver_setup(struct isup_call *call)
 static void fold_sam(struct isup_call *call, const struct isup_msg *m)
 {
 	struct isup_number cd, sn;
-	if (isup_msg_get_number(&call->setup_msg, ISUP_PAR_CALLED, &cd) ||
-	    isup_msg_get_number(m, ISUP_PAR_SUBSEQ, &sn))
+	if (isup_msg_get_number(&call->setup_msg, ISUP_PAR_CALLED, &cd) || isup_msg_get_number(m, ISUP_PAR_SUBSEQ, &sn))
 		return;
 	if (cd.n_digits + sn.n_digits > ISUP_NUM_MAX_DIGITS)
 		return;
@@ -659,8 +665,7 @@ static void cot_result(struct isup_call *call, bool ok)
 	}
 	/* failed: recheck this circuit (T25, then CCR every T26) and repeat the call elsewhere */
 	struct isup_circuit *c = call->circ;
-	LOGPFSML(call->fi, LOGL_NOTICE, "continuity check failed on CIC %u: repeating the call, rechecking\n",
-		 c->cic);
+	LOGPFSML(call->fi, LOGL_NOTICE, "continuity check failed on CIC %u: repeating the call, rechecking\n", c->cic);
 	c->cot_recheck = true;
 	c->cot_failures = 1;
 	isup_timer_start(&c->t_cot, call->tg->tdefs, 25);
@@ -718,7 +723,8 @@ static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 			repeat_attempt(call);
 		return;
 	case CALL_EV_COT_RESULT:
-		if (call->dir == ISUP_CALL_OUT && call->cot_ind == 1 && !call->cot_done && fi->state == CALL_ST_OUT_WAIT_ACM)
+		if (call->dir == ISUP_CALL_OUT && call->cot_ind == 1 && !call->cot_done &&
+		    fi->state == CALL_ST_OUT_WAIT_ACM)
 			cot_result(call, *(bool *)data);
 		return;
 	case CALL_EV_T24:
@@ -823,7 +829,7 @@ static void call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause caus
 	llist_del(&call->list);
 }
 
-#define S(x) (1 << (x))
+#define S(x)	  (1 << (x))
 #define RX_EVENTS (S(CALL_EV_RX) | S(CALL_EV_USER_REQ))
 static const struct osmo_fsm_state call_states[] = {
 	[CALL_ST_NULL] = {
@@ -929,8 +935,7 @@ static struct isup_call *call_alloc(struct isup_trunk *tg, struct isup_circuit *
 	return call;
 }
 
-struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref,
-				      uint8_t *cause)
+struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref, uint8_t *cause)
 {
 	return isup_call_setup_avoid_req(tg, iam, user_ref, cause, 0);
 }
@@ -941,7 +946,7 @@ struct isup_call *isup_call_setup_avoid_req(struct isup_trunk *tg, const struct 
 	uint8_t dummy;
 	if (!cause)
 		cause = &dummy;
-	*cause = Q850_PROTOCOL_ERROR;	/* protocol error: not an IAM of this variant */
+	*cause = Q850_PROTOCOL_ERROR; /* protocol error: not an IAM of this variant */
 	if (iam->type != ISUP_MT_IAM || iam->variant != tg->variant)
 		return NULL;
 	isup_ctr_inc(tg, ISUP_CTR_CALL_OUT);

@@ -24,58 +24,58 @@ struct isup_call;
 struct isup_circuit;
 
 enum isup_sel_policy {
-	ISUP_SEL_SEQUENTIAL,	/* lowest idle CIC */
-	ISUP_SEL_CONTROLLED,	/* CICs we control for dual seizure first (Q.764 2.9.1.3), then the others */
-	ISUP_SEL_LRU,		/* the circuit idle for longest */
+	ISUP_SEL_SEQUENTIAL, /* lowest idle CIC */
+	ISUP_SEL_CONTROLLED, /* CICs we control for dual seizure first (Q.764 2.9.1.3), then the others */
+	ISUP_SEL_LRU,	     /* the circuit idle for longest */
 };
 
 /* Blocking flags: they survive calls (a circuit blocked during a call stays blocked after release). */
-#define ISUP_BLK_LOCAL_MAINT 0x01
-#define ISUP_BLK_LOCAL_HW 0x02
+#define ISUP_BLK_LOCAL_MAINT  0x01
+#define ISUP_BLK_LOCAL_HW     0x02
 #define ISUP_BLK_REMOTE_MAINT 0x04
-#define ISUP_BLK_REMOTE_HW 0x08
-#define ISUP_BLK_LOCAL (ISUP_BLK_LOCAL_MAINT | ISUP_BLK_LOCAL_HW)
-#define ISUP_BLK_REMOTE (ISUP_BLK_REMOTE_MAINT | ISUP_BLK_REMOTE_HW)
+#define ISUP_BLK_REMOTE_HW    0x08
+#define ISUP_BLK_LOCAL	      (ISUP_BLK_LOCAL_MAINT | ISUP_BLK_LOCAL_HW)
+#define ISUP_BLK_REMOTE	      (ISUP_BLK_REMOTE_MAINT | ISUP_BLK_REMOTE_HW)
 
 enum isup_cic_state {
 	ISUP_CIC_ST_IDLE,
 	ISUP_CIC_ST_BUSY_OUT,
 	ISUP_CIC_ST_BUSY_IN,
-	ISUP_CIC_ST_RESET,	/* we sent RSC or a GRS covering it: waiting for RLC / GRA */
+	ISUP_CIC_ST_RESET, /* we sent RSC or a GRS covering it: waiting for RLC / GRA */
 	ISUP_CIC_ST_UNEQUIPPED,
 };
 
 struct isup_circuit {
 	struct isup_trunk *tg;
 	uint16_t cic;
-	struct osmo_fsm_inst *fi;	/* cic_fsm */
-	uint8_t blk;			/* ISUP_BLK_* */
+	struct osmo_fsm_inst *fi; /* cic_fsm */
+	uint8_t blk;		  /* ISUP_BLK_* */
 	struct isup_call *call;
-	uint64_t idle_since;		/* for LRU selection */
+	uint64_t idle_since; /* for LRU selection */
 	/* outstanding single-circuit maintenance procedures, with their short and long timers */
 	bool blo_pending, ubl_pending, rsc_pending;
-	struct osmo_timer_list t_short, t_long;	/* T12/T13, T14/T15 or T16/T17 */
+	struct osmo_timer_list t_short, t_long; /* T12/T13, T14/T15 or T16/T17 */
 	int t_short_T, t_long_T;
-	bool remote_unequipped;		/* UCIC received */
+	bool remote_unequipped; /* UCIC received */
 	/* continuity recheck after a failed test of ours: T25 then CCR every T26 (Q.764 2.1.8) */
 	bool cot_recheck;
 	bool cot_retest_running;
-	bool cot_rel_sent;		/* recheck passed: REL sent, RLC makes the circuit idle */
+	bool cot_rel_sent; /* recheck passed: REL sent, RLC makes the circuit idle */
 	unsigned cot_failures;
 	struct osmo_timer_list t_cot;
 };
 
 /* Call primitives between ISUP and its user */
 enum isup_prim {
-	ISUP_PRIM_SETUP,	/* IAM */
-	ISUP_PRIM_MORE_DIGITS,	/* SAM */
-	ISUP_PRIM_ALERTING,	/* ACM */
-	ISUP_PRIM_PROGRESS,	/* CPG */
-	ISUP_PRIM_ANSWER,	/* ANM or CON */
-	ISUP_PRIM_RELEASE,	/* REL (indication: the call is gone and the circuit handled) */
-	ISUP_PRIM_SUSPEND,	/* SUS */
-	ISUP_PRIM_RESUME,	/* RES */
-	ISUP_PRIM_INFO,		/* other call messages passed through (FAC, INF, USR, APM, ...) */
+	ISUP_PRIM_SETUP,       /* IAM */
+	ISUP_PRIM_MORE_DIGITS, /* SAM */
+	ISUP_PRIM_ALERTING,    /* ACM */
+	ISUP_PRIM_PROGRESS,    /* CPG */
+	ISUP_PRIM_ANSWER,      /* ANM or CON */
+	ISUP_PRIM_RELEASE,     /* REL (indication: the call is gone and the circuit handled) */
+	ISUP_PRIM_SUSPEND,     /* SUS */
+	ISUP_PRIM_RESUME,      /* RES */
+	ISUP_PRIM_INFO,	       /* other call messages passed through (FAC, INF, USR, APM, ...) */
 };
 const char *isup_prim_name(enum isup_prim p);
 
@@ -137,31 +137,31 @@ struct isup_trunk {
 	uint32_t opc, dpc;
 	uint8_t ni;
 	enum isup_sel_policy sel;
-	bool send_ucic;			/* answer messages for CICs we do not have with UCIC (else discard) */
+	bool send_ucic; /* answer messages for CICs we do not have with UCIC (else discard) */
 	struct isup_cic_range ranges[ISUP_TG_MAX_RANGES];
 	unsigned n_ranges;
-	struct isup_circuit **circuits;	/* one per CIC of every range, in range order */
+	struct isup_circuit **circuits; /* one per CIC of every range, in range order */
 	unsigned n_circuits;
-	struct osmo_tdef *tdefs;	/* this trunk's Q.764 timers */
+	struct osmo_tdef *tdefs; /* this trunk's Q.764 timers */
 	struct rate_ctr_group *ctrs;
 	struct llist_head calls;
 	uint32_t next_call_id;
 	/* group procedures we started: one GRS, CGB, CGU each outstanding at a time per trunk */
 	struct isup_grp_proc {
 		bool active;
-		uint8_t type;			/* ISUP_MT_GRS, ISUP_MT_CGB, ISUP_MT_CGU */
-		uint16_t cic;			/* first CIC of the range */
+		uint8_t type; /* ISUP_MT_GRS, ISUP_MT_CGB, ISUP_MT_CGU */
+		uint16_t cic; /* first CIC of the range */
 		struct isup_range_status rs;
-		uint8_t cgsmt;			/* CGB/CGU: 0 maintenance, 1 hardware */
+		uint8_t cgsmt; /* CGB/CGU: 0 maintenance, 1 hardware */
 		struct osmo_timer_list t_short, t_long;
 	} grs, cgb, cgu;
-	bool reset_all;			/* isup_trunk_reset_all() in progress: each GRA starts the next GRS */
-	bool reset_on_resume;		/* reset every circuit when the signalling relation comes back */
-	bool reset_on_start;		/* reset every circuit when the signalling relation first comes up */
-	bool mtp_up_once;		/* an MTP-RESUME has been seen */
+	bool reset_all;	      /* isup_trunk_reset_all() in progress: each GRA starts the next GRS */
+	bool reset_on_resume; /* reset every circuit when the signalling relation comes back */
+	bool reset_on_start;  /* reset every circuit when the signalling relation first comes up */
+	bool mtp_up_once;     /* an MTP-RESUME has been seen */
 	/* signalling relation towards the DPC (Q.764 2.13, 2.14) */
-	bool mtp_paused;		/* MTP-PAUSE: destination inaccessible */
-	bool up_unavailable;		/* MTP-STATUS user part unavailable: UPT every T4 until answered */
+	bool mtp_paused;     /* MTP-PAUSE: destination inaccessible */
+	bool up_unavailable; /* MTP-STATUS user part unavailable: UPT every T4 until answered */
 	struct osmo_timer_list t4;
 	/* automatic congestion control (Q.764 2.11): level 0-2, T29 masks repeats, T30 steps it down */
 	uint8_t acc_level;
@@ -179,10 +179,13 @@ struct isup_trunk {
 	void *mtp_priv;
 	const struct isup_user_ops *user;
 	void *user_priv;
-	uint64_t seq;			/* monotonic counter for LRU */
+	uint64_t seq; /* monotonic counter for LRU */
 };
 
-enum isup_call_dir { ISUP_CALL_OUT, ISUP_CALL_IN };
+enum isup_call_dir {
+	ISUP_CALL_OUT,
+	ISUP_CALL_IN
+};
 
 struct isup_call {
 	struct llist_head list;
@@ -191,21 +194,21 @@ struct isup_call {
 	struct isup_circuit *circ;
 	struct osmo_fsm_inst *fi;
 	enum isup_call_dir dir;
-	void *user_ref;			/* the gateway's call object */
-	struct isup_msg iam;		/* outgoing: the IAM as sent (for repeat attempts) */
-	bool addr_complete;		/* incoming: ST received or ACM sent */
-	bool acm_seen;			/* any backward message received (outgoing) */
-	bool rel_received;		/* REL crossed ours */
+	void *user_ref;	     /* the gateway's call object */
+	struct isup_msg iam; /* outgoing: the IAM as sent (for repeat attempts) */
+	bool addr_complete;  /* incoming: ST received or ACM sent */
+	bool acm_seen;	     /* any backward message received (outgoing) */
+	bool rel_received;   /* REL crossed ours */
 	bool rlc_received;
-	bool released;			/* the user has been told the call is gone */
+	bool released; /* the user has been told the call is gone */
 	struct isup_cause rel_cause;
-	struct osmo_timer_list t5;	/* runs beside T1 while waiting for RLC */
-	struct osmo_timer_list t33;	/* INR sent, waiting for INF */
-	uint8_t cot_ind;		/* NCI continuity check indicator of the IAM: 0 none, 1 this circuit, 2 previous */
-	bool cot_done;			/* continuity confirmed (or not required) */
-	bool loop;			/* our loopback is connected on the circuit */
-	struct isup_msg setup_msg;	/* incoming IAM held until the continuity check passed */
-	struct osmo_timer_list t24;	/* guards the user's continuity test of an outgoing call */
+	struct osmo_timer_list t5;  /* runs beside T1 while waiting for RLC */
+	struct osmo_timer_list t33; /* INR sent, waiting for INF */
+	uint8_t cot_ind;	    /* NCI continuity check indicator of the IAM: 0 none, 1 this circuit, 2 previous */
+	bool cot_done;		    /* continuity confirmed (or not required) */
+	bool loop;		    /* our loopback is connected on the circuit */
+	struct isup_msg setup_msg;  /* incoming IAM held until the continuity check passed */
+	struct osmo_timer_list t24; /* guards the user's continuity test of an outgoing call */
 	struct osmo_timer_list t_cot_req; /* asks the user for the test from the main loop, not from a transition */
 };
 
@@ -228,13 +231,13 @@ int isup_trunk_send(struct isup_trunk *tg, const struct isup_msg *m);
 
 /* ---- circuit maintenance (operator or start-up) ---- */
 
-int isup_circuit_block(struct isup_trunk *tg, uint16_t cic);		/* BLO, T12/T13 */
-int isup_circuit_unblock(struct isup_trunk *tg, uint16_t cic);		/* UBL, T14/T15 */
-int isup_circuit_reset(struct isup_trunk *tg, uint16_t cic);		/* RSC, T16/T17 */
+int isup_circuit_block(struct isup_trunk *tg, uint16_t cic);   /* BLO, T12/T13 */
+int isup_circuit_unblock(struct isup_trunk *tg, uint16_t cic); /* UBL, T14/T15 */
+int isup_circuit_reset(struct isup_trunk *tg, uint16_t cic);   /* RSC, T16/T17 */
 /* Group procedures over first..first+range (range <= 31). hw: hardware oriented CGB/CGU. */
-int isup_group_reset(struct isup_trunk *tg, uint16_t first, uint8_t range);	/* GRS, T22/T23 */
-int isup_group_block(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw);	/* CGB, T18/T19 */
-int isup_group_unblock(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw);	/* CGU, T20/T21 */
+int isup_group_reset(struct isup_trunk *tg, uint16_t first, uint8_t range);	       /* GRS, T22/T23 */
+int isup_group_block(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw);   /* CGB, T18/T19 */
+int isup_group_unblock(struct isup_trunk *tg, uint16_t first, uint8_t range, bool hw); /* CGU, T20/T21 */
 /* Reset every circuit with GRS in ranges of at most 32 (start-up, signalling relation restored). */
 int isup_trunk_reset_all(struct isup_trunk *tg);
 const char *isup_cic_state_name(enum isup_cic_state st);
@@ -266,8 +269,8 @@ void isup_cc_init(int log_cat);
 /* ---- MTP primitives from the signalling transport ---- */
 
 enum isup_mtp_status {
-	ISUP_MTP_STATUS_CONGESTED,		/* signalling network congestion, with a level 1-3 */
-	ISUP_MTP_STATUS_UP_UNAVAILABLE,		/* remote ISUP unavailable (Q.704 UPU) */
+	ISUP_MTP_STATUS_CONGESTED,	/* signalling network congestion, with a level 1-3 */
+	ISUP_MTP_STATUS_UP_UNAVAILABLE, /* remote ISUP unavailable (Q.704 UPU) */
 	ISUP_MTP_STATUS_UP_UNEQUIPPED,
 };
 void isup_trunk_mtp_pause(struct isup_trunk *tg);

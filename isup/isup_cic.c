@@ -10,6 +10,7 @@
 #include "isup_cc.h"
 #include "isup_cc_int.h"
 
+/* clang-format off */
 static const struct value_string cic_event_names[] = {
 	{ ISUP_CIC_EV_SEIZE_OUT, "SEIZE_OUT" },
 	{ ISUP_CIC_EV_SEIZE_IN, "SEIZE_IN" },
@@ -18,6 +19,7 @@ static const struct value_string cic_event_names[] = {
 	{ ISUP_CIC_EV_RESET_DONE, "RESET_DONE" },
 	{}
 };
+/* clang-format on */
 
 static void cic_fsm_idle(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
@@ -218,7 +220,9 @@ static void t_short_cb(void *data)
 {
 	struct isup_circuit *c = data;
 	LOGPFSML(c->fi, LOGL_NOTICE, "T%d expired: repeating %s\n", c->t_short_T,
-		 c->blo_pending ? "BLO" : c->ubl_pending ? "UBL" : "RSC");
+		 c->blo_pending ? "BLO" :
+		 c->ubl_pending ? "UBL" :
+				  "RSC");
 	proc_resend(c);
 	isup_timer_start(&c->t_short, c->tg->tdefs, c->t_short_T);
 }
@@ -229,7 +233,10 @@ static void t_long_cb(void *data)
 	const char *what = c->blo_pending ? "BLO" : c->ubl_pending ? "UBL" : "RSC";
 	LOGPFSML(c->fi, LOGL_ERROR, "T%d expired: no answer to %s, alerting maintenance, repeating every T%d\n",
 		 c->t_long_T, what, c->t_long_T);
-	isup_alert(c->tg, c->cic, c->blo_pending ? "no BLA (T13)" : c->ubl_pending ? "no UBA (T15)" : "no RLC to RSC (T17)");
+	isup_alert(c->tg, c->cic,
+		   c->blo_pending ? "no BLA (T13)" :
+		   c->ubl_pending ? "no UBA (T15)" :
+				    "no RLC to RSC (T17)");
 	/* from now on only the long timer paces repetitions */
 	osmo_timer_del(&c->t_short);
 	proc_resend(c);
@@ -388,13 +395,20 @@ void isup_cic_rx(struct isup_circuit *c, const struct isup_msg *m)
 uint8_t isup_cic_state_octet(const struct isup_circuit *c)
 {
 	if (!c)
-		return 0x03;	/* DC = 00, BA = 11: unequipped */
+		return 0x03; /* DC = 00, BA = 11: unequipped */
 	uint8_t dc, ba, fe;
 	switch (isup_cic_state(c)) {
-	case ISUP_CIC_ST_BUSY_IN: dc = 1; break;
-	case ISUP_CIC_ST_BUSY_OUT: dc = 2; break;
-	case ISUP_CIC_ST_IDLE: dc = 3; break;
-	default: return 0x00;	/* transient */
+	case ISUP_CIC_ST_BUSY_IN:
+		dc = 1;
+		break;
+	case ISUP_CIC_ST_BUSY_OUT:
+		dc = 2;
+		break;
+	case ISUP_CIC_ST_IDLE:
+		dc = 3;
+		break;
+	default:
+		return 0x00; /* transient */
 	}
 	ba = (c->blk & ISUP_BLK_LOCAL_MAINT ? 1 : 0) | (c->blk & ISUP_BLK_REMOTE_MAINT ? 2 : 0);
 	fe = (c->blk & ISUP_BLK_LOCAL_HW ? 1 : 0) | (c->blk & ISUP_BLK_REMOTE_HW ? 2 : 0);

@@ -30,26 +30,29 @@ void isup_grp_send(struct isup_trunk *tg, struct isup_grp_proc *g)
 int isup_grp_T(const struct isup_grp_proc *g, bool long_timer)
 {
 	switch (g->type) {
-	case ISUP_MT_GRS: return long_timer ? 23 : 22;
-	case ISUP_MT_CGB: return long_timer ? 19 : 18;
-	default: return long_timer ? 21 : 20;
+	case ISUP_MT_GRS:
+		return long_timer ? 23 : 22;
+	case ISUP_MT_CGB:
+		return long_timer ? 19 : 18;
+	default:
+		return long_timer ? 21 : 20;
 	}
 }
 
 static struct isup_trunk *grp_trunk(struct isup_grp_proc *g)
 {
 	/* the three procedures live in the trunk struct: find it from the member */
-	return g->type == ISUP_MT_GRS ? container_of(g, struct isup_trunk, grs)
-	       : g->type == ISUP_MT_CGB ? container_of(g, struct isup_trunk, cgb)
-					: container_of(g, struct isup_trunk, cgu);
+	return g->type == ISUP_MT_GRS ? container_of(g, struct isup_trunk, grs) :
+	       g->type == ISUP_MT_CGB ? container_of(g, struct isup_trunk, cgb) :
+					container_of(g, struct isup_trunk, cgu);
 }
 
 static void grp_short_cb(void *data)
 {
 	struct isup_grp_proc *g = data;
 	struct isup_trunk *tg = grp_trunk(g);
-	LOGP(isup_log_cat, LOGL_NOTICE, "%s CIC %u: T%d expired: repeating %s\n", tg->name, g->cic, isup_grp_T(g, false),
-	     isup_msg_abbr(tg->variant, g->type));
+	LOGP(isup_log_cat, LOGL_NOTICE, "%s CIC %u: T%d expired: repeating %s\n", tg->name, g->cic,
+	     isup_grp_T(g, false), isup_msg_abbr(tg->variant, g->type));
 	isup_grp_send(tg, g);
 	isup_timer_start(&g->t_short, tg->tdefs, isup_grp_T(g, false));
 }
@@ -170,7 +173,7 @@ int isup_group_unblock(struct isup_trunk *tg, uint16_t first, uint8_t range, boo
 	for (unsigned i = 0; i <= range; i++) {
 		struct isup_circuit *c = isup_trunk_circuit(tg, (uint16_t)(first + i));
 		if (c)
-			c->blk &= (uint8_t)~(hw ? ISUP_BLK_LOCAL_HW : ISUP_BLK_LOCAL_MAINT);
+			c->blk &= (uint8_t) ~(hw ? ISUP_BLK_LOCAL_HW : ISUP_BLK_LOCAL_MAINT);
 	}
 	return 0;
 }
@@ -195,7 +198,7 @@ static void reset_all_continue(struct isup_trunk *tg, uint16_t done_first, uint8
 	uint16_t next = (uint16_t)(done_first + done_range + 1);
 	if (!tg->reset_all)
 		return;
-	tg->reset_all = false;	/* set again below if there is more to do */
+	tg->reset_all = false; /* set again below if there is more to do */
 	for (unsigned r = 0; r < tg->n_ranges; r++) {
 		uint16_t first = tg->ranges[r].first, last = tg->ranges[r].last;
 		if (done_first >= first && done_first <= last) {
@@ -383,13 +386,23 @@ void isup_rx_group(struct isup_trunk *tg, const struct isup_msg *m)
 		return;
 	}
 	switch (m->type) {
-	case ISUP_MT_GRS: rx_grs(tg, m, &rs); break;
-	case ISUP_MT_GRA: rx_gra(tg, m, &rs); break;
+	case ISUP_MT_GRS:
+		rx_grs(tg, m, &rs);
+		break;
+	case ISUP_MT_GRA:
+		rx_gra(tg, m, &rs);
+		break;
 	case ISUP_MT_CGB:
-	case ISUP_MT_CGU: rx_cgb_cgu(tg, m, &rs); break;
+	case ISUP_MT_CGU:
+		rx_cgb_cgu(tg, m, &rs);
+		break;
 	case ISUP_MT_CGBA:
-	case ISUP_MT_CGUA: rx_cgba_cgua(tg, m, &rs); break;
-	case ISUP_MT_CQM: rx_cqm(tg, m, &rs); break;
+	case ISUP_MT_CGUA:
+		rx_cgba_cgua(tg, m, &rs);
+		break;
+	case ISUP_MT_CQM:
+		rx_cqm(tg, m, &rs);
+		break;
 	case ISUP_MT_CQR: {
 		const struct isup_param *p = isup_msg_get(m, ISUP_PAR_CIRC_STATE);
 		if (!tg->cqm.pending || tg->cqm.cic != m->cic || !p) {
@@ -401,6 +414,7 @@ void isup_rx_group(struct isup_trunk *tg, const struct isup_msg *m)
 		isup_csi_decode(isup_msg_pdata(m, p), (uint8_t)p->len, &tg->cqm.cs);
 		break;
 	}
-	default: break;
+	default:
+		break;
 	}
 }

@@ -8,11 +8,19 @@
 #include "isup_param.h"
 
 #define P(x) ISUP_PAR_##x
-#define FMT(t, vm, ab, nm, nf, fx, nv, vr, o) \
-	{ .type = ISUP_MT_##t, .variants = vm, .abbr = ab, .name = nm, .n_fixed = nf, .fixed = fx, \
-	  .n_var = nv, .var = vr, .opt = o }
-#define L(...) { __VA_ARGS__ }
-#define NONE { 0 }
+#define FMT(t, vm, ab, nm, nf, fx, nv, vr, o)                                                                         \
+	{                                                                                                             \
+		.type = ISUP_MT_##t, .variants = vm, .abbr = ab, .name = nm, .n_fixed = nf, .fixed = fx, .n_var = nv, \
+		.var = vr, .opt = o                                                                                   \
+	}
+#define L(...)              \
+	{                   \
+		__VA_ARGS__ \
+	}
+#define NONE      \
+	{         \
+		0 \
+	}
 
 /* Q.763 Tables 32-53 (ITU) and T1.113.3 (ANSI). Where the variants differ, two rows. */
 static const struct isup_msg_fmt fmts[] = {
@@ -40,8 +48,8 @@ static const struct isup_msg_fmt fmts[] = {
 	FMT(GRS, ISUP_VM_BOTH, "GRS", "Circuit group reset", 0, NONE, 1, L(P(RANGE_STATUS)), false),
 	FMT(CGB, ISUP_VM_BOTH, "CGB", "Circuit group blocking", 1, L(P(CGSMT)), 1, L(P(RANGE_STATUS)), false),
 	FMT(CGU, ISUP_VM_BOTH, "CGU", "Circuit group unblocking", 1, L(P(CGSMT)), 1, L(P(RANGE_STATUS)), false),
-	FMT(CGBA, ISUP_VM_BOTH, "CGBA", "Circuit group blocking acknowledgement", 1, L(P(CGSMT)), 1,
-	    L(P(RANGE_STATUS)), false),
+	FMT(CGBA, ISUP_VM_BOTH, "CGBA", "Circuit group blocking acknowledgement", 1, L(P(CGSMT)), 1, L(P(RANGE_STATUS)),
+	    false),
 	FMT(CGUA, ISUP_VM_BOTH, "CGUA", "Circuit group unblocking acknowledgement", 1, L(P(CGSMT)), 1,
 	    L(P(RANGE_STATUS)), false),
 	FMT(FAR, ISUP_VM_BOTH, "FAR", "Facility request", 1, L(P(FACILITY_IND)), 0, NONE, true),
@@ -125,19 +133,32 @@ int isup_msg_type_by_abbr(enum isup_variant v, const char *abbr)
 const char *isup_err_str(int err)
 {
 	switch (err) {
-	case ISUP_OK: return "ok";
-	case ISUP_ERR_SHORT: return "message too short";
-	case ISUP_ERR_UNKNOWN_MSG: return "unrecognized message type";
-	case ISUP_ERR_FIXED_SHORT: return "mandatory fixed part truncated";
-	case ISUP_ERR_BAD_POINTER: return "pointer outside the message";
-	case ISUP_ERR_MISSING_MANDATORY: return "mandatory parameter missing";
-	case ISUP_ERR_BAD_LENGTH: return "bad parameter length";
-	case ISUP_ERR_NO_EOP: return "optional part not terminated";
-	case ISUP_ERR_TOO_MANY_PARAMS: return "too many parameters";
-	case ISUP_ERR_NO_OPT_PTR: return "optional part pointer missing";
-	case ISUP_ERR_NOSPACE: return "buffer too small";
-	case ISUP_ERR_BAD_VALUE: return "bad parameter value";
-	default: return "unknown error";
+	case ISUP_OK:
+		return "ok";
+	case ISUP_ERR_SHORT:
+		return "message too short";
+	case ISUP_ERR_UNKNOWN_MSG:
+		return "unrecognized message type";
+	case ISUP_ERR_FIXED_SHORT:
+		return "mandatory fixed part truncated";
+	case ISUP_ERR_BAD_POINTER:
+		return "pointer outside the message";
+	case ISUP_ERR_MISSING_MANDATORY:
+		return "mandatory parameter missing";
+	case ISUP_ERR_BAD_LENGTH:
+		return "bad parameter length";
+	case ISUP_ERR_NO_EOP:
+		return "optional part not terminated";
+	case ISUP_ERR_TOO_MANY_PARAMS:
+		return "too many parameters";
+	case ISUP_ERR_NO_OPT_PTR:
+		return "optional part pointer missing";
+	case ISUP_ERR_NOSPACE:
+		return "buffer too small";
+	case ISUP_ERR_BAD_VALUE:
+		return "bad parameter value";
+	default:
+		return "unknown error";
 	}
 }
 
@@ -509,8 +530,7 @@ bool isup_msg_equal(const struct isup_msg *a, const struct isup_msg *b)
 		return false;
 	for (unsigned i = 0; i < a->n_params; i++) {
 		const struct isup_param *pa = &a->params[i], *pb = &b->params[i];
-		if (pa->code != pb->code || pa->len != pb->len ||
-		    memcmp(a->data + pa->off, b->data + pb->off, pa->len))
+		if (pa->code != pb->code || pa->len != pb->len || memcmp(a->data + pa->off, b->data + pb->off, pa->len))
 			return false;
 	}
 	return true;

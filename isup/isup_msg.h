@@ -11,9 +11,9 @@ enum isup_variant {
 	ISUP_VAR_ANSI = 1,
 };
 #define ISUP_VAR_MASK(v) (1u << (v))
-#define ISUP_VM_ITU ISUP_VAR_MASK(ISUP_VAR_ITU)
-#define ISUP_VM_ANSI ISUP_VAR_MASK(ISUP_VAR_ANSI)
-#define ISUP_VM_BOTH (ISUP_VM_ITU | ISUP_VM_ANSI)
+#define ISUP_VM_ITU	 ISUP_VAR_MASK(ISUP_VAR_ITU)
+#define ISUP_VM_ANSI	 ISUP_VAR_MASK(ISUP_VAR_ANSI)
+#define ISUP_VM_BOTH	 (ISUP_VM_ITU | ISUP_VM_ANSI)
 
 /* Q.763 Table 4 message type codes; the 0xE9-0xED block is ANSI T1.113 only. */
 enum isup_msg_type {
@@ -77,39 +77,39 @@ enum isup_msg_type {
 /* Decoder/encoder results. Each is specific enough for Q.764 2.9.5 handling or a SIP 400. */
 enum isup_err {
 	ISUP_OK = 0,
-	ISUP_ERR_SHORT = -1,		/* shorter than CIC + message type */
-	ISUP_ERR_UNKNOWN_MSG = -2,	/* message type not defined for this variant (msg holds a best-effort parse) */
-	ISUP_ERR_FIXED_SHORT = -3,	/* mandatory fixed part truncated */
-	ISUP_ERR_BAD_POINTER = -4,	/* pointer beyond the message or into the pointer area */
+	ISUP_ERR_SHORT = -1,		 /* shorter than CIC + message type */
+	ISUP_ERR_UNKNOWN_MSG = -2,	 /* message type not defined for this variant (msg holds a best-effort parse) */
+	ISUP_ERR_FIXED_SHORT = -3,	 /* mandatory fixed part truncated */
+	ISUP_ERR_BAD_POINTER = -4,	 /* pointer beyond the message or into the pointer area */
 	ISUP_ERR_MISSING_MANDATORY = -5, /* mandatory variable parameter absent (zero pointer or zero length) */
-	ISUP_ERR_BAD_LENGTH = -6,	/* length runs past the end, or outside the parameter's allowed range */
-	ISUP_ERR_NO_EOP = -7,		/* optional part not closed by end-of-optional-parameters */
+	ISUP_ERR_BAD_LENGTH = -6,	 /* length runs past the end, or outside the parameter's allowed range */
+	ISUP_ERR_NO_EOP = -7,		 /* optional part not closed by end-of-optional-parameters */
 	ISUP_ERR_TOO_MANY_PARAMS = -8,
-	ISUP_ERR_NO_OPT_PTR = -9,	/* message type has an optional part but the pointer is missing */
-	ISUP_ERR_NOSPACE = -10,		/* encoder: output buffer too small */
-	ISUP_ERR_BAD_VALUE = -11,	/* typed encode/decode: value out of range or malformed content */
+	ISUP_ERR_NO_OPT_PTR = -9, /* message type has an optional part but the pointer is missing */
+	ISUP_ERR_NOSPACE = -10,	  /* encoder: output buffer too small */
+	ISUP_ERR_BAD_VALUE = -11, /* typed encode/decode: value out of range or malformed content */
 };
 
 const char *isup_err_str(int err);
 
-#define ISUP_MAX_PARAMS 64
-#define ISUP_MSG_MAX_DATA 512	/* parameter bytes; an MTP3 SIF carries at most 272 octets */
+#define ISUP_MAX_PARAMS	  64
+#define ISUP_MSG_MAX_DATA 512 /* parameter bytes; an MTP3 SIF carries at most 272 octets */
 /* Longest input the decoder takes: more than the canonical encoding of any message whose parameters
  * fit ISUP_MSG_MAX_DATA (pointers, codes and lengths add at most 2 octets a parameter), so whatever
  * decodes re-encodes to something that decodes again. */
 #define ISUP_MSG_MAX_WIRE 1024
 
 struct isup_param {
-	uint8_t code;	/* Q.763 parameter name code (implied by position for mandatory ones) */
-	uint16_t len;	/* at most 255 except for a raw body */
-	uint16_t off;	/* into isup_msg.data */
+	uint8_t code; /* Q.763 parameter name code (implied by position for mandatory ones) */
+	uint16_t len; /* at most 255 except for a raw body */
+	uint16_t off; /* into isup_msg.data */
 };
 
-#define ISUP_MSGF_UNKNOWN 0x01	/* message type not in the variant's table: parsed as optional-part only */
-#define ISUP_MSGF_UNPARSED 0x02 /* unknown type whose body could not be parsed: data holds it raw in params[0] */
-#define ISUP_MSGF_RAW_BODY 0x04 /* whole body kept in params[0] (PAM, national-format messages) */
+#define ISUP_MSGF_UNKNOWN	0x01 /* message type not in the variant's table: parsed as optional-part only */
+#define ISUP_MSGF_UNPARSED	0x02 /* unknown type whose body could not be parsed: data holds it raw in params[0] */
+#define ISUP_MSGF_RAW_BODY	0x04 /* whole body kept in params[0] (PAM, national-format messages) */
 #define ISUP_MSGF_OPT_EMPTY_EOP 0x08 /* optional part present but holds only the end octet */
-#define ISUP_MSGF_NO_OPT_PTR 0x10 /* sender left out the (empty) optional part's pointer at the end */
+#define ISUP_MSGF_NO_OPT_PTR	0x10 /* sender left out the (empty) optional part's pointer at the end */
 /* wire-level quirks kept for exact re-encoding; they carry no information */
 #define ISUP_MSGF_WIRE_QUIRKS (ISUP_MSGF_OPT_EMPTY_EOP | ISUP_MSGF_NO_OPT_PTR)
 
@@ -131,15 +131,15 @@ struct isup_msg {
 /* Format of one message type (Q.763 Tables 32-53, T1.113 Section 4). */
 struct isup_msg_fmt {
 	uint8_t type;
-	uint8_t variants;	/* ISUP_VM_* */
+	uint8_t variants; /* ISUP_VM_* */
 	const char *abbr;
 	const char *name;
 	uint8_t n_fixed;
 	uint8_t n_var;
-	uint8_t fixed[4];	/* parameter codes of the mandatory fixed part */
-	uint8_t var[3];		/* parameter codes of the mandatory variable part */
-	bool opt;		/* has an optional part */
-	bool raw_body;		/* body is kept as one raw blob (PAM) */
+	uint8_t fixed[4]; /* parameter codes of the mandatory fixed part */
+	uint8_t var[3];	  /* parameter codes of the mandatory variable part */
+	bool opt;	  /* has an optional part */
+	bool raw_body;	  /* body is kept as one raw blob (PAM) */
 };
 
 const struct isup_msg_fmt *isup_msg_fmt(enum isup_variant v, uint8_t type);

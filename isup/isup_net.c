@@ -67,9 +67,9 @@ static void mtp_status_ind(const struct ss7_user *u, uint32_t dpc, enum ss7_stat
 {
 	struct isup_net *net = u->priv;
 	struct isup_trunk *tg;
-	enum isup_mtp_status ist = st == SS7_STATUS_CONGESTED	     ? ISUP_MTP_STATUS_CONGESTED :
+	enum isup_mtp_status ist = st == SS7_STATUS_CONGESTED	  ? ISUP_MTP_STATUS_CONGESTED :
 				   st == SS7_STATUS_UP_UNEQUIPPED ? ISUP_MTP_STATUS_UP_UNEQUIPPED :
-								      ISUP_MTP_STATUS_UP_UNAVAILABLE;
+								    ISUP_MTP_STATUS_UP_UNAVAILABLE;
 	llist_for_each_entry(tg, &net->trunks, list)
 		if (tg->dpc == dpc)
 			isup_trunk_mtp_status(tg, ist, st == SS7_STATUS_CONGESTED ? info : 0);
@@ -106,8 +106,12 @@ int isup_net_attach_mtp(struct isup_net *net, struct ss7_router *r)
 	struct ss7_user *u = talloc_zero(r, struct ss7_user);
 	if (!u)
 		return -ENOMEM;
-	*u = (struct ss7_user){ .name = "ISUP", .transfer_ind = mtp_transfer_ind, .pause_ind = mtp_pause_ind,
-				.resume_ind = mtp_resume_ind, .status_ind = mtp_status_ind, .priv = net };
+	*u = (struct ss7_user){ .name = "ISUP",
+				.transfer_ind = mtp_transfer_ind,
+				.pause_ind = mtp_pause_ind,
+				.resume_ind = mtp_resume_ind,
+				.status_ind = mtp_status_ind,
+				.priv = net };
 	int rc = ss7_user_register(r, MTP3_SI_ISUP, u);
 	if (rc < 0) {
 		talloc_free(u);
@@ -175,10 +179,12 @@ char *isup_show_trunk(void *ctx, const struct isup_trunk *tg)
 	struct isup_call *call;
 	llist_for_each_entry(call, &((struct isup_trunk *)tg)->calls, list)
 		calls++;
-	char *s = talloc_asprintf(ctx, "trunk %s: %s, OPC %s DPC %s NI %u, %u circuits (%u idle, %u busy, %u blocked), "
-				  "%u calls\n", tg->name, ansi ? "ANSI" : "ITU",
-				  ss7_pc_str(tg->opc, ansi, opc, sizeof(opc)), ss7_pc_str(tg->dpc, ansi, dpc, sizeof(dpc)),
-				  tg->ni, tg->n_circuits, idle, busy, blocked, calls);
+	char *s = talloc_asprintf(ctx,
+				  "trunk %s: %s, OPC %s DPC %s NI %u, %u circuits (%u idle, %u busy, %u blocked), "
+				  "%u calls\n",
+				  tg->name, ansi ? "ANSI" : "ITU", ss7_pc_str(tg->opc, ansi, opc, sizeof(opc)),
+				  ss7_pc_str(tg->dpc, ansi, dpc, sizeof(dpc)), tg->ni, tg->n_circuits, idle, busy,
+				  blocked, calls);
 	s = talloc_asprintf_append(s, "  signalling: %s%s, congestion level %u\n",
 				   tg->mtp_paused ? "destination inaccessible" : "destination accessible",
 				   tg->up_unavailable ? ", remote ISUP unavailable" : "", tg->acc_level);
@@ -193,10 +199,10 @@ char *isup_show_circuits(void *ctx, const struct isup_trunk *tg)
 	for (unsigned i = 0; i < tg->n_circuits; i++) {
 		const struct isup_circuit *c = tg->circuits[i];
 		char b[64];
-		s = talloc_asprintf_append(s, "  %-5u %-11s %-24s %s%s\n", c->cic,
-					   isup_cic_state_name((enum isup_cic_state)c->fi->state),
-					   blk_str(c->blk, b, sizeof(b)), c->call ? osmo_fsm_inst_name(c->call->fi) : "-",
-					   c->remote_unequipped ? " (unequipped at far end)" : "");
+		s = talloc_asprintf_append(
+			s, "  %-5u %-11s %-24s %s%s\n", c->cic, isup_cic_state_name((enum isup_cic_state)c->fi->state),
+			blk_str(c->blk, b, sizeof(b)), c->call ? osmo_fsm_inst_name(c->call->fi) : "-",
+			c->remote_unequipped ? " (unequipped at far end)" : "");
 	}
 	return s;
 }

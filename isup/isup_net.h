@@ -11,15 +11,15 @@ struct ss7_user;
 
 struct isup_net {
 	void *ctx;
-	struct llist_head trunks;		/* struct isup_trunk.list */
-	isup_mtp_transfer_fn mtp;		/* given to every trunk */
+	struct llist_head trunks; /* struct isup_trunk.list */
+	isup_mtp_transfer_fn mtp; /* given to every trunk */
 	void *mtp_priv;
 	const struct isup_user_ops *user;
 	void *user_priv;
-	bool reset_on_start;			/* GRS every circuit when the application starts */
-	struct ss7_router *router;		/* the MTP the trunks use (isup_net_attach_mtp) */
-	struct ss7_user *mtp_user;		/* ISUP, service indicator 5, on that MTP */
-	uint64_t rx_no_trunk;			/* ISUP MSUs whose point codes name none of the trunks */
+	bool reset_on_start;	   /* GRS every circuit when the application starts */
+	struct ss7_router *router; /* the MTP the trunks use (isup_net_attach_mtp) */
+	struct ss7_user *mtp_user; /* ISUP, service indicator 5, on that MTP */
+	uint64_t rx_no_trunk;	   /* ISUP MSUs whose point codes name none of the trunks */
 };
 
 struct isup_net *isup_net_alloc(void *ctx);
@@ -29,7 +29,7 @@ struct isup_net *isup_net_alloc(void *ctx);
  * leaves the trunks without MTP. 0 or -errno. */
 int isup_net_attach_mtp(struct isup_net *net, struct ss7_router *r);
 struct isup_trunk *isup_net_trunk_find(struct isup_net *net, const char *name);
-struct isup_trunk *isup_net_trunk_get(struct isup_net *net, const char *name);	/* find or create (ITU, PCs 0) */
+struct isup_trunk *isup_net_trunk_get(struct isup_net *net, const char *name); /* find or create (ITU, PCs 0) */
 /* Text for show commands (talloc'd from ctx). */
 char *isup_show_trunk(void *ctx, const struct isup_trunk *tg);
 char *isup_show_circuits(void *ctx, const struct isup_trunk *tg);

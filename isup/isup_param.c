@@ -7,8 +7,14 @@
 
 #include "isup_param.h"
 
-#define BF(S, m, o, s, w, ws) { #m, offsetof(struct S, m), sizeof(((struct S *)0)->m), o, s, w, false, ws }
-#define BFBE(S, m, o, w, ws) { #m, offsetof(struct S, m), sizeof(((struct S *)0)->m), o, 0, w, true, ws }
+#define BF(S, m, o, s, w, ws)                                                             \
+	{                                                                                 \
+#m, offsetof(struct S, m), sizeof(((struct S *)0)->m), o, s, w, false, ws \
+	}
+#define BFBE(S, m, o, w, ws)                                                             \
+	{                                                                                \
+#m, offsetof(struct S, m), sizeof(((struct S *)0)->m), o, 0, w, true, ws \
+	}
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Q.763 3.35 */
@@ -28,10 +34,10 @@ static const struct isup_bits_field f_fci[] = {
 	BF(isup_fci, isup_pref, 0, 6, 2, "isup.forw_call_preferences_indicator"),
 	BF(isup_fci, isdn_access, 1, 0, 1, "isup.forw_call_isdn_access_indicator"),
 	BF(isup_fci, sccp_method, 1, 1, 2, "isup.forw_call_sccp_method_indicator"),
-	BF(isup_fci, spare, 1, 3, 1, NULL),	/* bit L */
-	BF(isup_fci, ported_num, 1, 4, 1, "isup.forw_call_ported_num_trans_indicator"),	/* bit M */
+	BF(isup_fci, spare, 1, 3, 1, NULL),						/* bit L */
+	BF(isup_fci, ported_num, 1, 4, 1, "isup.forw_call_ported_num_trans_indicator"), /* bit M */
 	BF(isup_fci, qor_attempt, 1, 5, 1, "isup.forw_call_qor_attempt_indicator"),	/* bit N */
-	BF(isup_fci, national, 1, 6, 2, NULL),	/* bits O-P, reserved for national use */
+	BF(isup_fci, national, 1, 6, 2, NULL), /* bits O-P, reserved for national use */
 };
 /* Q.763 3.5 */
 static const struct isup_bits_field f_bci[] = {
@@ -123,10 +129,8 @@ static const struct isup_bits_field f_hop[] = {
 };
 /* Q.763 3.60 */
 static const struct isup_bits_field f_uu_ind[] = {
-	BF(isup_uu_ind, type, 0, 0, 1, "isup.UUI_type"),
-	BF(isup_uu_ind, service1, 0, 1, 2, NULL),
-	BF(isup_uu_ind, service2, 0, 3, 2, NULL),
-	BF(isup_uu_ind, service3, 0, 5, 2, NULL),
+	BF(isup_uu_ind, type, 0, 0, 1, "isup.UUI_type"), BF(isup_uu_ind, service1, 0, 1, 2, NULL),
+	BF(isup_uu_ind, service2, 0, 3, 2, NULL),	 BF(isup_uu_ind, service3, 0, 5, 2, NULL),
 	BF(isup_uu_ind, discard, 0, 7, 1, NULL),
 };
 /* Q.763 3.19 */
@@ -162,10 +166,8 @@ static const struct isup_bits_field f_cug[] = {
 };
 /* Q.763 3.8 */
 static const struct isup_bits_field f_call_ref[] = {
-	BF(isup_call_ref, id0, 0, 0, 8, NULL),
-	BF(isup_call_ref, id1, 1, 0, 8, NULL),
-	BF(isup_call_ref, id2, 2, 0, 8, NULL),
-	BF(isup_call_ref, pc, 3, 0, 14, NULL),
+	BF(isup_call_ref, id0, 0, 0, 8, NULL),	 BF(isup_call_ref, id1, 1, 0, 8, NULL),
+	BF(isup_call_ref, id2, 2, 0, 8, NULL),	 BF(isup_call_ref, pc, 3, 0, 14, NULL),
 	BF(isup_call_ref, spare, 4, 6, 2, NULL),
 };
 /* Q.763 3.34 */
@@ -221,14 +223,24 @@ static const struct isup_bits_field f_conn_req[] = {
 #define B ISUP_VM_BOTH
 #define I ISUP_VM_ITU
 #define A ISUP_VM_ANSI
-#define PRAW(c, vm, ab, nm, mn, mx) { .code = c, .variants = vm, .kind = ISUP_PK_RAW, .abbr = ab, .name = nm, \
-				       .min_len = mn, .max_len = mx }
-#define PBITS(c, vm, ab, nm, len, f) { .code = c, .variants = vm, .kind = ISUP_PK_BITS, .abbr = ab, .name = nm, \
-				        .min_len = len, .max_len = len, .fields = f, .n_fields = NF(f) }
-#define PNUM(c, vm, k, ab, nm, mn, flg, ws) { .code = c, .variants = vm, .kind = k, .abbr = ab, .name = nm, \
-					      .min_len = mn, .max_len = 255, .num_flags = flg, .ws_digits = ws }
-#define PK(c, vm, k, ab, nm, mn, mx) { .code = c, .variants = vm, .kind = k, .abbr = ab, .name = nm, \
-				       .min_len = mn, .max_len = mx }
+#define PRAW(c, vm, ab, nm, mn, mx)                                                                                  \
+	{                                                                                                            \
+		.code = c, .variants = vm, .kind = ISUP_PK_RAW, .abbr = ab, .name = nm, .min_len = mn, .max_len = mx \
+	}
+#define PBITS(c, vm, ab, nm, len, f)                                                                     \
+	{                                                                                                \
+		.code = c, .variants = vm, .kind = ISUP_PK_BITS, .abbr = ab, .name = nm, .min_len = len, \
+		.max_len = len, .fields = f, .n_fields = NF(f)                                           \
+	}
+#define PNUM(c, vm, k, ab, nm, mn, flg, ws)                                                                  \
+	{                                                                                                    \
+		.code = c, .variants = vm, .kind = k, .abbr = ab, .name = nm, .min_len = mn, .max_len = 255, \
+		.num_flags = flg, .ws_digits = ws                                                            \
+	}
+#define PK(c, vm, k, ab, nm, mn, mx)                                                                       \
+	{                                                                                                  \
+		.code = c, .variants = vm, .kind = k, .abbr = ab, .name = nm, .min_len = mn, .max_len = mx \
+	}
 
 static const struct isup_par_desc pars[] = {
 	PBITS(0x01, B, "callref", "Call reference", 5, f_call_ref),
@@ -356,7 +368,7 @@ static const struct isup_par_desc pars[] = {
 	PRAW(0xef, A, "nt", "Network transport", 1, 255),
 };
 
-static uint8_t par_index[2][256];	/* code -> index+1 into pars */
+static uint8_t par_index[2][256]; /* code -> index+1 into pars */
 
 __attribute__((constructor)) static void isup_par_index_init(void)
 {

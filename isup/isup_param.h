@@ -103,7 +103,7 @@ enum isup_par_code {
 	ISUP_PAR_REDIRECT_FWD = 0x8b,
 	ISUP_PAR_REDIRECT_BWD = 0x8c,
 	ISUP_PAR_NP_FWD_INFO = 0x8d,
-	ISUP_PAR_GENERIC_NUM = 0xc0,	/* ANSI: generic address */
+	ISUP_PAR_GENERIC_NUM = 0xc0, /* ANSI: generic address */
 	ISUP_PAR_GENERIC_DIGITS = 0xc1,
 	/* ANSI T1.113 */
 	ISUP_PAR_ANSI_OPER_SERVICES = 0xc2,
@@ -127,25 +127,25 @@ enum isup_par_code {
 };
 
 enum isup_par_kind {
-	ISUP_PK_RAW,	/* opaque octets (Q.931 IEs, national formats) */
-	ISUP_PK_BITS,	/* fixed layout of bit fields, see isup_bits_field */
-	ISUP_PK_NUMBER,	/* O/E + NAI, indicator octet, BCD digits (Q.763 3.9 and relatives) */
-	ISUP_PK_GENNUM,	/* number qualifier octet + NUMBER (Q.763 3.26) */
-	ISUP_PK_SUBSEQ,	/* O/E + spare, digits (Q.763 3.51) */
-	ISUP_PK_CAUSE,	/* Q.850 cause indicators */
-	ISUP_PK_RANGE,	/* range and status */
-	ISUP_PK_USI,	/* user service information (Q.931 bearer capability) */
-	ISUP_PK_GDIGITS, /* generic digits */
-	ISUP_PK_MCI,	/* message compatibility information */
-	ISUP_PK_PCI,	/* parameter compatibility information */
+	ISUP_PK_RAW,	    /* opaque octets (Q.931 IEs, national formats) */
+	ISUP_PK_BITS,	    /* fixed layout of bit fields, see isup_bits_field */
+	ISUP_PK_NUMBER,	    /* O/E + NAI, indicator octet, BCD digits (Q.763 3.9 and relatives) */
+	ISUP_PK_GENNUM,	    /* number qualifier octet + NUMBER (Q.763 3.26) */
+	ISUP_PK_SUBSEQ,	    /* O/E + spare, digits (Q.763 3.51) */
+	ISUP_PK_CAUSE,	    /* Q.850 cause indicators */
+	ISUP_PK_RANGE,	    /* range and status */
+	ISUP_PK_USI,	    /* user service information (Q.931 bearer capability) */
+	ISUP_PK_GDIGITS,    /* generic digits */
+	ISUP_PK_MCI,	    /* message compatibility information */
+	ISUP_PK_PCI,	    /* parameter compatibility information */
 	ISUP_PK_CIRC_STATE, /* circuit state indicator: one octet per circuit */
 };
 
 /* Flags for number parameters: which bits of the indicator octet mean something. */
-#define ISUP_NF_INN 0x01
-#define ISUP_NF_NI 0x02
+#define ISUP_NF_INN  0x01
+#define ISUP_NF_NI   0x02
 #define ISUP_NF_APRI 0x04
-#define ISUP_NF_SI 0x08
+#define ISUP_NF_SI   0x08
 
 struct isup_bits_field {
 	const char *name;
@@ -155,20 +155,20 @@ struct isup_bits_field {
 	uint8_t shift;	/* bit position of the field's LSB in that octet (0 = bit A) */
 	uint8_t width;	/* in bits; fields wider than the rest of the octet continue LSB-first, or MSB-first if be */
 	bool be;	/* big-endian multi-octet integer */
-	const char *ws;	/* Wireshark field carrying the same value, for the oracle test (NULL: none) */
+	const char *ws; /* Wireshark field carrying the same value, for the oracle test (NULL: none) */
 };
 
 struct isup_par_desc {
 	uint8_t code;
-	uint8_t variants;	/* ISUP_VM_*: where the code is defined */
+	uint8_t variants; /* ISUP_VM_*: where the code is defined */
 	enum isup_par_kind kind;
-	const char *abbr;	/* short name for the tool's text language, e.g. "cdpn" */
+	const char *abbr; /* short name for the tool's text language, e.g. "cdpn" */
 	const char *name;
-	uint8_t min_len, max_len; /* allowed length of the parameter content */
-	uint8_t num_flags;	/* ISUP_NF_* for numbers */
+	uint8_t min_len, max_len;	      /* allowed length of the parameter content */
+	uint8_t num_flags;		      /* ISUP_NF_* for numbers */
 	const struct isup_bits_field *fields; /* ISUP_PK_BITS */
 	uint8_t n_fields;
-	const char *ws_digits;	/* Wireshark field with the digit string (numbers) */
+	const char *ws_digits; /* Wireshark field with the digit string (numbers) */
 };
 
 const struct isup_par_desc *isup_par_desc(enum isup_variant v, uint8_t code);
@@ -185,11 +185,11 @@ bool isup_par_known(enum isup_variant v, uint8_t code);
 struct isup_number {
 	uint8_t nqi;	/* generic number only: number qualifier indicator */
 	uint8_t nai;	/* nature of address indicator (7 bits); SUBSEQ: the 7 spare bits */
-	uint8_t inn_ni;	/* INN (called, redirection, location) or NI (calling, generic); spare elsewhere */
+	uint8_t inn_ni; /* INN (called, redirection, location) or NI (calling, generic); spare elsewhere */
 	uint8_t npi;	/* numbering plan indicator (3 bits) */
 	uint8_t apri;	/* address presentation restricted indicator (2 bits) */
 	uint8_t si;	/* screening indicator (2 bits) */
-	uint8_t filler;	/* the filler nibble after an odd number of digits (0 when well formed) */
+	uint8_t filler; /* the filler nibble after an odd number of digits (0 when well formed) */
 	uint8_t n_digits;
 	char digits[ISUP_NUM_MAX_DIGITS + 1];
 };
@@ -204,20 +204,20 @@ enum isup_nai {
 
 #define ISUP_CAUSE_MAX_DIAG 32
 struct isup_cause {
-	uint8_t coding_std;	/* 0 ITU-T, 2 national (ANSI uses 2 for ANSI-specific causes) */
+	uint8_t coding_std; /* 0 ITU-T, 2 national (ANSI uses 2 for ANSI-specific causes) */
 	uint8_t location;
-	uint8_t spare;		/* bit 5 of octet 1 */
-	bool has_rec;		/* octet 1a (recommendation) present */
+	uint8_t spare; /* bit 5 of octet 1 */
+	bool has_rec;  /* octet 1a (recommendation) present */
 	uint8_t rec;
-	uint8_t cause;		/* Q.850 cause value, 7 bits */
+	uint8_t cause; /* Q.850 cause value, 7 bits */
 	uint8_t diag_len;
 	uint8_t diag[ISUP_CAUSE_MAX_DIAG];
 };
 
 #define ISUP_RS_MAX_STATUS 32
 struct isup_range_status {
-	uint8_t range;		/* number of circuits - 1 (ITU 0..31 where status is present) */
-	uint8_t status_len;	/* 0: no status field (GRS, CQM) */
+	uint8_t range;	    /* number of circuits - 1 (ITU 0..31 where status is present) */
+	uint8_t status_len; /* 0: no status field (GRS, CQM) */
 	uint8_t status[ISUP_RS_MAX_STATUS];
 };
 static inline bool isup_rs_bit(const struct isup_range_status *rs, unsigned i)
@@ -242,39 +242,39 @@ static inline uint8_t isup_rs_status_len(uint8_t range)
 #define ISUP_USI_MAX_REST 16
 /* User service information / USI prime: Q.931 bearer capability octets 3 onward. */
 struct isup_usi {
-	uint8_t coding_std;	/* octet 3 */
-	uint8_t itc;		/* information transfer capability: 0 speech, 8 unrestricted digital, 16 3.1 kHz */
-	uint8_t mode;		/* octet 4: transfer mode */
-	uint8_t rate;		/* information transfer rate: 16 = 64 kbit/s, 24 = multirate */
-	bool has_mult;		/* octet 4.1 */
+	uint8_t coding_std; /* octet 3 */
+	uint8_t itc;	    /* information transfer capability: 0 speech, 8 unrestricted digital, 16 3.1 kHz */
+	uint8_t mode;	    /* octet 4: transfer mode */
+	uint8_t rate;	    /* information transfer rate: 16 = 64 kbit/s, 24 = multirate */
+	bool has_mult;	    /* octet 4.1 */
 	uint8_t mult;
-	bool has_l1;		/* octet 5 */
-	uint8_t l1;		/* user information layer 1 protocol: 2 mu-law, 3 A-law */
-	uint8_t l1_ext;		/* octet 5 extension bit */
-	uint8_t rest_len;	/* octets after those: kept raw */
+	bool has_l1;	  /* octet 5 */
+	uint8_t l1;	  /* user information layer 1 protocol: 2 mu-law, 3 A-law */
+	uint8_t l1_ext;	  /* octet 5 extension bit */
+	uint8_t rest_len; /* octets after those: kept raw */
 	uint8_t rest[ISUP_USI_MAX_REST];
 };
 
 #define ISUP_GD_MAX 32
 struct isup_generic_digits {
-	uint8_t encoding;	/* 0 BCD even, 1 BCD odd, 2 IA5, 3 binary */
-	uint8_t type;		/* type of digits */
+	uint8_t encoding; /* 0 BCD even, 1 BCD odd, 2 IA5, 3 binary */
+	uint8_t type;	  /* type of digits */
 	uint8_t len;
 	uint8_t data[ISUP_GD_MAX];
 };
 
 struct isup_instr {
-	uint8_t n;		/* instruction indicator octets (extension bit chains them) */
+	uint8_t n; /* instruction indicator octets (extension bit chains them) */
 	uint8_t oct[3];
 };
 /* Fields of the first instruction octet (Q.763 3.33 message, 3.41 parameter compatibility). */
-#define ISUP_II_TRANSIT(o) ((o) & 0x01)
-#define ISUP_II_RELEASE(o) (((o) >> 1) & 0x01)
-#define ISUP_II_NOTIFY(o) (((o) >> 2) & 0x01)
-#define ISUP_II_DISCARD_MSG(o) (((o) >> 3) & 0x01)
-#define ISUP_II_MCI_PASS_ON_NP(o) (((o) >> 4) & 0x01)	/* message: E = pass on not possible */
-#define ISUP_II_PCI_DISCARD_PAR(o) (((o) >> 4) & 0x01)	/* parameter: E = discard parameter */
-#define ISUP_II_PCI_PASS_ON_NP(o) (((o) >> 5) & 0x03)	/* parameter: GF = pass on not possible */
+#define ISUP_II_TRANSIT(o)	   ((o)&0x01)
+#define ISUP_II_RELEASE(o)	   (((o) >> 1) & 0x01)
+#define ISUP_II_NOTIFY(o)	   (((o) >> 2) & 0x01)
+#define ISUP_II_DISCARD_MSG(o)	   (((o) >> 3) & 0x01)
+#define ISUP_II_MCI_PASS_ON_NP(o)  (((o) >> 4) & 0x01) /* message: E = pass on not possible */
+#define ISUP_II_PCI_DISCARD_PAR(o) (((o) >> 4) & 0x01) /* parameter: E = discard parameter */
+#define ISUP_II_PCI_PASS_ON_NP(o)  (((o) >> 5) & 0x03) /* parameter: GF = pass on not possible */
 
 #define ISUP_PCI_MAX 16
 struct isup_par_compat {
@@ -290,9 +290,9 @@ struct isup_circ_state {
 	uint8_t n;
 	uint8_t st[ISUP_CSI_MAX];
 };
-#define ISUP_CSI_MAINT(o) ((o) & 0x03)
+#define ISUP_CSI_MAINT(o)    ((o)&0x03)
 #define ISUP_CSI_CALLPROC(o) (((o) >> 2) & 0x03)
-#define ISUP_CSI_HW(o) (((o) >> 4) & 0x03)
+#define ISUP_CSI_HW(o)	     (((o) >> 4) & 0x03)
 
 /* Bit-field parameters: every member below is one named field of Q.763; "spare" members keep the
  * spare bits so nothing is lost. */
@@ -334,7 +334,7 @@ struct isup_sus_res_ind {
 struct isup_cgsmt {
 	uint8_t type, spare;
 };
-struct isup_u8 {	/* single octet values: CPC, TMR, facility indicator, ACL, OLI, ... */
+struct isup_u8 { /* single octet values: CPC, TMR, facility indicator, ACL, OLI, ... */
 	uint8_t value;
 };
 struct isup_hop_counter {
@@ -349,7 +349,7 @@ struct isup_echo_ctrl_info {
 struct isup_gen_notif {
 	uint8_t notification, ext;
 };
-struct isup_u16 {	/* two-octet integers: propagation delay, call history */
+struct isup_u16 { /* two-octet integers: propagation delay, call history */
 	uint16_t value;
 };
 struct isup_spc {
@@ -378,10 +378,10 @@ struct isup_mcid {
 struct isup_loop_prev {
 	uint8_t type, response, spare;
 };
-struct isup_cvr_resp {	/* ANSI circuit validation response indicator */
+struct isup_cvr_resp { /* ANSI circuit validation response indicator */
 	uint8_t response, spare;
 };
-struct isup_cg_char {	/* ANSI circuit group characteristic indicator */
+struct isup_cg_char { /* ANSI circuit group characteristic indicator */
 	uint8_t carrier, double_seizure, alarm_carrier, cot_check;
 };
 struct isup_conn_req {

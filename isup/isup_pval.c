@@ -108,12 +108,12 @@ int isup_cause_decode(const uint8_t *d, uint8_t len, struct isup_cause *c)
 		if (len < 3)
 			return ISUP_ERR_BAD_LENGTH;
 		if (!(d[i] & 0x80))
-			return ISUP_ERR_BAD_VALUE;	/* Q.850: octet 3a is the last of its group */
+			return ISUP_ERR_BAD_VALUE; /* Q.850: octet 3a is the last of its group */
 		c->has_rec = true;
 		c->rec = d[i++] & 0x7f;
 	}
 	if (!(d[i] & 0x80))
-		return ISUP_ERR_BAD_VALUE;		/* Q.850: the cause value octet ends its group */
+		return ISUP_ERR_BAD_VALUE; /* Q.850: the cause value octet ends its group */
 	c->cause = d[i++] & 0x7f;
 	unsigned nd = len - i;
 	if (nd > ISUP_CAUSE_MAX_DIAG)

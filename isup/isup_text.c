@@ -318,12 +318,12 @@ static int kv_bytes(const struct isup_kv *kv, uint8_t *out, size_t size, uint8_t
 	return ISUP_OK;
 }
 
-#define U(field, maxv)                                                   \
-	do {                                                              \
-		unsigned _u;                                              \
-		if ((rc = kv_uint(&kv[i], maxv, &_u, err, es)))           \
-			return rc;                                        \
-		field = (uint8_t)_u;                                      \
+#define U(field, maxv)                                          \
+	do {                                                    \
+		unsigned _u;                                    \
+		if ((rc = kv_uint(&kv[i], maxv, &_u, err, es))) \
+			return rc;                              \
+		field = (uint8_t)_u;                            \
 	} while (0)
 
 static int unknown_key(const struct isup_kv *kv, const struct isup_par_desc *pd, char *err, size_t es)
@@ -512,8 +512,9 @@ int isup_par_from_kv(enum isup_variant v, uint8_t code, const struct isup_kv *kv
 				memset(g.data, 0, sizeof(g.data));
 				for (size_t d = 0; d < l; d++) {
 					char c = kv[i].val[d];
-					int h = isxdigit((unsigned char)c) ? (isdigit((unsigned char)c) ? c - '0'
-									     : toupper(c) - 'A' + 10) : -1;
+					int h = isxdigit((unsigned char)c) ?
+							(isdigit((unsigned char)c) ? c - '0' : toupper(c) - 'A' + 10) :
+							-1;
 					if (h < 0) {
 						snprintf(err, es, "gd: digits must be 0-9 or A-F");
 						return ISUP_ERR_BAD_VALUE;
@@ -732,8 +733,7 @@ static int resolve_code(enum isup_variant v, const char *name, uint8_t *code)
 	return 0;
 }
 
-static int parse_line(struct isup_msg *m, enum isup_variant v, char *work, char *err, size_t es,
-		      struct build_par *bp);
+static int parse_line(struct isup_msg *m, enum isup_variant v, char *work, char *err, size_t es, struct build_par *bp);
 
 static int from_line(struct isup_msg *m, enum isup_variant v, const char *line, char *err, size_t es,
 		     struct build_par *bp)
@@ -754,8 +754,7 @@ static int from_line(struct isup_msg *m, enum isup_variant v, const char *line, 
 	return rc;
 }
 
-static int parse_line(struct isup_msg *m, enum isup_variant v, char *work, char *err, size_t es,
-		      struct build_par *bp)
+static int parse_line(struct isup_msg *m, enum isup_variant v, char *work, char *err, size_t es, struct build_par *bp)
 {
 	char *save = NULL;
 	char *tok = strtok_r(work, " \t\r\n", &save);
@@ -871,7 +870,8 @@ static int parse_line(struct isup_msg *m, enum isup_variant v, char *work, char 
 				b = &bp[k];
 		uint8_t buf[255];
 		char perr[96];
-		int rc = isup_par_from_kv(v, code, b ? b->kv : NULL, b ? b->n : 0, buf, sizeof(buf), perr, sizeof(perr));
+		int rc =
+			isup_par_from_kv(v, code, b ? b->kv : NULL, b ? b->n : 0, buf, sizeof(buf), perr, sizeof(perr));
 		if (rc < 0) {
 			snprintf(err, es, "%s", perr);
 			return rc;
@@ -882,7 +882,7 @@ static int parse_line(struct isup_msg *m, enum isup_variant v, char *work, char 
 		}
 		isup_msg_set(m, code, buf, (uint8_t)rc);
 		if (b)
-			b->code = 0, b->inst = 0;	/* consumed */
+			b->code = 0, b->inst = 0; /* consumed */
 	}
 	for (unsigned k = 0; k < nbp; k++) {
 		struct build_par *b = &bp[k];

@@ -10,11 +10,11 @@
 
 #include "isup_msg.h"
 
-#define ISUP_KV_MAX 16	/* the most fields any parameter has is 11 */
+#define ISUP_KV_MAX 16 /* the most fields any parameter has is 11 */
 struct isup_kv {
 	char key[24];
-	char val[2 * 255 + 2];	/* a whole parameter in hex fits */
-	bool num;	/* value is a number (JSON without quotes) */
+	char val[2 * 255 + 2]; /* a whole parameter in hex fits */
+	bool num;	       /* value is a number (JSON without quotes) */
 };
 
 /* Typed fields of one parameter. Returns the number of entries; on a typed decode failure the

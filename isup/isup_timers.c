@@ -10,8 +10,11 @@
 
 #include "isup_timers.h"
 
-#define TD(t, def, u, mn, mx, d) { .T = t, .default_val = def, .unit = u, .desc = d, .min_val = mn, .max_val = mx }
-#define S OSMO_TDEF_S
+#define TD(t, def, u, mn, mx, d)                                                               \
+	{                                                                                      \
+		.T = t, .default_val = def, .unit = u, .desc = d, .min_val = mn, .max_val = mx \
+	}
+#define S  OSMO_TDEF_S
 #define MS OSMO_TDEF_MS
 
 const struct osmo_tdef isup_tdefs_template[] = {
@@ -87,7 +90,7 @@ struct osmo_tdef *isup_tdefs_alloc(void *ctx, int ansi)
 		for (const struct osmo_tdef *o = ansi_overrides; o->T; o++)
 			for (struct osmo_tdef *d = t; d->T; d++)
 				if (d->T == o->T)
-					memcpy((void *)d, o, sizeof(*d));	/* the table is ours: const only for users */
+					memcpy((void *)d, o, sizeof(*d)); /* the table is ours: const only for users */
 	}
 	osmo_tdefs_reset(t);
 	return t;

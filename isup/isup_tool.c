@@ -9,12 +9,16 @@
 
 #include "isup.h"
 
-enum out_fmt { OUT_TEXT, OUT_JSON, OUT_LINE };
+enum out_fmt {
+	OUT_TEXT,
+	OUT_JSON,
+	OUT_LINE
+};
 
 struct opts {
 	enum isup_variant v;
 	enum out_fmt out;
-	bool mtp3;		/* hex input/output includes SIO + routing label */
+	bool mtp3; /* hex input/output includes SIO + routing label */
 	struct mtp3_label lbl;
 	const char *pcap_out;
 };
@@ -138,7 +142,8 @@ static int cmd_pcap(const struct opts *o, const char *path)
 	while ((rc = ss7_pcap_next(&p, buf, sizeof(buf), &len, NULL)) != 0) {
 		frame++;
 		if (rc < 0) {
-			fprintf(stderr, "frame %u: %s\n", frame, rc == -EMSGSIZE ? "too long, skipped" : "damaged file");
+			fprintf(stderr, "frame %u: %s\n", frame,
+				rc == -EMSGSIZE ? "too long, skipped" : "damaged file");
 			fails++;
 			if (rc != -EMSGSIZE)
 				break;
@@ -224,31 +229,59 @@ static void cmd_list(const struct opts *o, bool params)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .v = ISUP_VAR_ITU, .out = OUT_TEXT,
+	struct opts o = { .v = ISUP_VAR_ITU,
+			  .out = OUT_TEXT,
 			  .lbl = { .si = MTP3_SI_ISUP, .ni = MTP3_NI_NATIONAL, .opc = 1, .dpc = 2 } };
 	static const struct option lo[] = {
-		{ "ansi", no_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
-		{ "line", no_argument, NULL, 'l' }, { "mtp3", no_argument, NULL, 'm' },
-		{ "pcap", required_argument, NULL, 'w' }, { "opc", required_argument, NULL, 1 },
-		{ "dpc", required_argument, NULL, 2 }, { "sls", required_argument, NULL, 3 },
-		{ "ni", required_argument, NULL, 4 }, { "help", no_argument, NULL, 'h' },
+		{ "ansi", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "line", no_argument, NULL, 'l' },
+		{ "mtp3", no_argument, NULL, 'm' },
+		{ "pcap", required_argument, NULL, 'w' },
+		{ "opc", required_argument, NULL, 1 },
+		{ "dpc", required_argument, NULL, 2 },
+		{ "sls", required_argument, NULL, 3 },
+		{ "ni", required_argument, NULL, 4 },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *opc = NULL, *dpc = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "ajlmw:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'a': o.v = ISUP_VAR_ANSI; break;
-		case 'j': o.out = OUT_JSON; break;
-		case 'l': o.out = OUT_LINE; break;
-		case 'm': o.mtp3 = true; break;
-		case 'w': o.pcap_out = optarg; break;
-		case 1: opc = optarg; break;
-		case 2: dpc = optarg; break;
-		case 3: o.lbl.sls = (uint8_t)strtoul(optarg, NULL, 0); break;
-		case 4: o.lbl.ni = (uint8_t)strtoul(optarg, NULL, 0); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'a':
+			o.v = ISUP_VAR_ANSI;
+			break;
+		case 'j':
+			o.out = OUT_JSON;
+			break;
+		case 'l':
+			o.out = OUT_LINE;
+			break;
+		case 'm':
+			o.mtp3 = true;
+			break;
+		case 'w':
+			o.pcap_out = optarg;
+			break;
+		case 1:
+			opc = optarg;
+			break;
+		case 2:
+			dpc = optarg;
+			break;
+		case 3:
+			o.lbl.sls = (uint8_t)strtoul(optarg, NULL, 0);
+			break;
+		case 4:
+			o.lbl.ni = (uint8_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	bool ansi = o.v == ISUP_VAR_ANSI;

@@ -36,7 +36,8 @@ static const struct rate_ctr_desc trunk_ctr_desc[] = {
 	[ISUP_CTR_RSC_RX] = { "isup:rx:rsc", "circuit resets received" },
 	[ISUP_CTR_GRS_RX] = { "isup:rx:grs", "group resets received" },
 	[ISUP_CTR_UCIC_TX] = { "isup:tx:ucic", "UCIC sent for unknown circuits" },
-	[ISUP_CTR_CALL_REJECT_MTP] = { "call:reject:inaccessible", "calls refused: destination or its ISUP unavailable" },
+	[ISUP_CTR_CALL_REJECT_MTP] = { "call:reject:inaccessible",
+				       "calls refused: destination or its ISUP unavailable" },
 	[ISUP_CTR_CALL_REJECT_ACC] = { "call:reject:congestion", "calls refused by automatic congestion control" },
 	[ISUP_CTR_ACC_INDICATION] = { "acc:indication", "congestion indications acted on (ACL, MTP)" },
 	[ISUP_CTR_UPT_TX] = { "isup:tx:upt", "user part tests sent" },
@@ -126,7 +127,6 @@ bool isup_trunk_offer_allowed(struct isup_trunk *tg, uint8_t *cause)
 	}
 	return true;
 }
-
 
 /* Blocking or unblocking started while the destination was inaccessible went nowhere: sent again at
  * MTP-RESUME rather than at the next T18/T20. (With a reset on resume, the GRA does it instead.) */
@@ -241,7 +241,6 @@ struct isup_trunk *isup_trunk_alloc(void *ctx, const char *name, enum isup_varia
 	}
 	return tg;
 }
-
 
 int isup_trunk_add_range(struct isup_trunk *tg, uint16_t first, uint16_t last)
 {
@@ -449,7 +448,7 @@ static bool rx_unrecognized_params(struct isup_trunk *tg, struct isup_circuit *c
 			isup_msg_del(m, code);
 			if (ISUP_II_NOTIFY(o))
 				notify[n_notify++] = code;
-			continue;	/* the next parameter moved into slot i */
+			continue; /* the next parameter moved into slot i */
 		} else if (ISUP_II_NOTIFY(o)) {
 			notify[n_notify++] = code;
 		}
@@ -489,7 +488,8 @@ int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 	if (!c) {
 		/* Q.764 2.12: a CIC we do not have: UCIC (ITU, if configured) or discard */
 		isup_ctr_inc(tg, ISUP_CTR_RX_UNKNOWN_CIC);
-		LOGP(isup_log_cat, LOGL_NOTICE, "%s: message type 0x%02x for unknown CIC %u\n", tg->name, m.type, m.cic);
+		LOGP(isup_log_cat, LOGL_NOTICE, "%s: message type 0x%02x for unknown CIC %u\n", tg->name, m.type,
+		     m.cic);
 		if (tg->send_ucic && tg->variant == ISUP_VAR_ITU && m.type != ISUP_MT_UCIC) {
 			isup_ctr_inc(tg, ISUP_CTR_UCIC_TX);
 			isup_send_simple(tg, ISUP_MT_UCIC, m.cic);
@@ -590,7 +590,8 @@ int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 			/* Q.764 2.9.1.4: dual seizure; the controlling exchange keeps its call */
 			isup_ctr_inc(tg, ISUP_CTR_DUAL_SEIZURE);
 			if (isup_trunk_controls(tg, c->cic)) {
-				LOGPFSML(c->fi, LOGL_NOTICE, "dual seizure: we control this CIC, incoming IAM ignored\n");
+				LOGPFSML(c->fi, LOGL_NOTICE,
+					 "dual seizure: we control this CIC, incoming IAM ignored\n");
 				return 0;
 			}
 			LOGPFSML(c->fi, LOGL_NOTICE, "dual seizure: the far end controls this CIC, backing off\n");
@@ -642,4 +643,3 @@ int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 		return 0;
 	}
 }
-

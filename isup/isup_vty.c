@@ -15,22 +15,24 @@
 #include "isup_cc_int.h"
 #include "isup_net.h"
 
-static struct isup_net *g_net;	/* the application's ISUP context, for the VTY callbacks */
+static struct isup_net *g_net; /* the application's ISUP context, for the VTY callbacks */
 static struct cmd_node isup_node = { .prompt = "%s(config-isup)# ", .vtysh = 1 };
 static struct cmd_node trunk_node = { .prompt = "%s(config-isup-trunk)# ", .vtysh = 1 };
 
+/* clang-format off */
 static const struct value_string sel_names[] = {
 	{ ISUP_SEL_SEQUENTIAL, "sequential" },
 	{ ISUP_SEL_CONTROLLED, "controlled" },
 	{ ISUP_SEL_LRU, "lru" },
 	{}
 };
+/* clang-format on */
 
 static const char *const ni_names[] = { "international", "spare", "national", "reserved" };
 
-#define ISUP_STR "ISDN user part\n"
+#define ISUP_STR  "ISDN user part\n"
 #define TRUNK_STR "ISUP trunk group\nName of the trunk group\n"
-#define CIC_STR "Circuit identification code\n"
+#define CIC_STR	  "Circuit identification code\n"
 
 static void out_text(struct vty *vty, char *s)
 {
@@ -197,8 +199,7 @@ DEFUN(cfg_trunk_no_reset_on_resume, cfg_trunk_no_reset_on_resume_cmd, "no reset-
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_trunk_timer, cfg_trunk_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET,
-      "Q.764 timer\n" OSMO_TDEF_VTY_DOC_SET)
+DEFUN(cfg_trunk_timer, cfg_trunk_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET, "Q.764 timer\n" OSMO_TDEF_VTY_DOC_SET)
 {
 	struct isup_trunk *tg = vty->index;
 	return osmo_tdef_vty_set_cmd(vty, tg->tdefs, argv);
@@ -234,8 +235,7 @@ static int config_write_trunk(struct vty *vty)
 
 /* ---- show ---- */
 
-DEFUN(show_isup_trunk, show_isup_trunk_cmd, "show isup trunk [NAME]",
-      SHOW_STR ISUP_STR TRUNK_STR)
+DEFUN(show_isup_trunk, show_isup_trunk_cmd, "show isup trunk [NAME]", SHOW_STR ISUP_STR TRUNK_STR)
 {
 	struct isup_trunk *tg;
 	llist_for_each_entry(tg, &g_net->trunks, list)
@@ -254,8 +254,7 @@ DEFUN(show_isup_circuits, show_isup_circuits_cmd, "show isup circuits NAME",
 	return CMD_SUCCESS;
 }
 
-DEFUN(show_isup_calls, show_isup_calls_cmd, "show isup calls",
-      SHOW_STR ISUP_STR "ISUP calls in progress\n")
+DEFUN(show_isup_calls, show_isup_calls_cmd, "show isup calls", SHOW_STR ISUP_STR "ISUP calls in progress\n")
 {
 	struct isup_trunk *tg;
 	llist_for_each_entry(tg, &g_net->trunks, list)
@@ -297,9 +296,10 @@ static int result(struct vty *vty, int rc)
 {
 	if (rc == 0)
 		return CMD_SUCCESS;
-	vty_out(vty, "%% Failed: %s%s", rc == -EBUSY ? "a procedure of this kind is already running"
-					: rc == -ENODEV ? "no such CIC in the trunk"
-							: "invalid CIC or range",
+	vty_out(vty, "%% Failed: %s%s",
+		rc == -EBUSY  ? "a procedure of this kind is already running" :
+		rc == -ENODEV ? "no such CIC in the trunk" :
+				"invalid CIC or range",
 		VTY_NEWLINE);
 	return CMD_WARNING;
 }
@@ -312,16 +312,19 @@ DEFUN(isup_cic_maint, isup_cic_maint_cmd, "isup trunk NAME (block|unblock|reset)
 		return CMD_WARNING;
 	uint16_t cic = (uint16_t)atoi(argv[2]);
 	switch (argv[1][0]) {
-	case 'b': return result(vty, isup_circuit_block(tg, cic));
-	case 'u': return result(vty, isup_circuit_unblock(tg, cic));
-	default: return result(vty, isup_circuit_reset(tg, cic));
+	case 'b':
+		return result(vty, isup_circuit_block(tg, cic));
+	case 'u':
+		return result(vty, isup_circuit_unblock(tg, cic));
+	default:
+		return result(vty, isup_circuit_reset(tg, cic));
 	}
 }
 
 DEFUN(isup_grp_block, isup_grp_block_cmd,
       "isup trunk NAME (block|unblock) group <0-16383> <1-31> (maintenance|hardware)",
       ISUP_STR TRUNK_STR "Block a group (CGB)\nUnblock a group (CGU)\nCircuit group\nFirst CIC\n"
-      "Range: circuits after the first\nMaintenance oriented\nHardware failure oriented\n")
+			 "Range: circuits after the first\nMaintenance oriented\nHardware failure oriented\n")
 {
 	struct isup_trunk *tg = trunk_or_err(vty, argv[0]);
 	if (!tg)
@@ -329,8 +332,8 @@ DEFUN(isup_grp_block, isup_grp_block_cmd,
 	uint16_t cic = (uint16_t)atoi(argv[2]);
 	uint8_t range = (uint8_t)atoi(argv[3]);
 	bool hw = argv[4][0] == 'h';
-	return result(vty, argv[1][0] == 'b' ? isup_group_block(tg, cic, range, hw)
-					      : isup_group_unblock(tg, cic, range, hw));
+	return result(vty, argv[1][0] == 'b' ? isup_group_block(tg, cic, range, hw) :
+					       isup_group_unblock(tg, cic, range, hw));
 }
 
 DEFUN(isup_grp_reset, isup_grp_reset_cmd, "isup trunk NAME reset group <0-16383> <1-31>",

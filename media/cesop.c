@@ -9,9 +9,9 @@ int cesop_parse(const uint8_t *buf, size_t len, unsigned n_ts, struct cesop_hdr 
 		unsigned *frames)
 {
 	if (len < CESOP_CW_LEN || !n_ts || (buf[0] & 0xf0))
-		return -EBADMSG;	/* the first nibble is 0 for a PW control word (RFC 4385) */
+		return -EBADMSG; /* the first nibble is 0 for a PW control word (RFC 4385) */
 	if (buf[1] & 0xc0)
-		return -EBADMSG;	/* FRG: structured CESoPSN never fragments a frame */
+		return -EBADMSG; /* FRG: structured CESoPSN never fragments a frame */
 	unsigned lenf = buf[1] & 0x3f;
 	size_t pl = len - CESOP_CW_LEN;
 	if (lenf) {

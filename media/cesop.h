@@ -10,9 +10,9 @@
 #define CESOP_CW_LEN 4
 
 struct cesop_hdr {
-	bool l;		/* local TDM failure: the payload may be absent */
-	bool r;		/* remote: the sender is not receiving our packets */
-	uint8_t m;	/* modifier bits (RFC 5086 s5.2) */
+	bool l;	   /* local TDM failure: the payload may be absent */
+	bool r;	   /* remote: the sender is not receiving our packets */
+	uint8_t m; /* modifier bits (RFC 5086 s5.2) */
 	uint16_t seq;
 };
 

@@ -40,8 +40,10 @@ static int open_channel(unsigned chan, enum tdm_law law)
 		return -errno;
 	int ch = (int)chan, bs = DAHDI_TS_BLOCK, linear = 0;
 	int dlaw = law == TDM_LAW_ALAW ? DAHDI_LAW_ALAW : DAHDI_LAW_MULAW;
-	struct dahdi_bufferinfo bi = { .txbufpolicy = DAHDI_POLICY_IMMEDIATE, .rxbufpolicy = DAHDI_POLICY_IMMEDIATE,
-				       .numbufs = 4, .bufsize = DAHDI_TS_BLOCK };
+	struct dahdi_bufferinfo bi = { .txbufpolicy = DAHDI_POLICY_IMMEDIATE,
+				       .rxbufpolicy = DAHDI_POLICY_IMMEDIATE,
+				       .numbufs = 4,
+				       .bufsize = DAHDI_TS_BLOCK };
 	if (ioctl(fd, DAHDI_SPECIFY, &ch) < 0 || ioctl(fd, DAHDI_SET_BLOCKSIZE, &bs) < 0 ||
 	    ioctl(fd, DAHDI_SET_BUFINFO, &bi) < 0 || ioctl(fd, DAHDI_SETLINEAR, &linear) < 0 ||
 	    ioctl(fd, DAHDI_SETLAW, &dlaw) < 0) {
@@ -130,7 +132,7 @@ enum dahdi_rx_result dahdi_ts_rx(struct dahdi_span *ds, struct dahdi_ts *t)
 			continue;
 		}
 #endif
-		return DAHDI_RX_FAILED;		/* closed or broken: the span goes down */
+		return DAHDI_RX_FAILED; /* closed or broken: the span goes down */
 	}
 	return DAHDI_RX_OK;
 }
@@ -138,7 +140,7 @@ enum dahdi_rx_result dahdi_ts_rx(struct dahdi_span *ds, struct dahdi_ts *t)
 bool dahdi_ts_take(struct dahdi_span *ds, struct dahdi_ts *t, uint8_t *out, unsigned n)
 {
 	if (!t->playing && t->rx_n >= DAHDI_TS_BLOCK)
-		t->playing = true;	/* a block of margin against the card's 20 ms bursts */
+		t->playing = true; /* a block of margin against the card's 20 ms bursts */
 	if (!t->playing || t->rx_n < n) {
 		if (t->playing)
 			t->underruns++;

@@ -14,25 +14,25 @@
 
 #include "tdm_span.h"
 
-#define DAHDI_TS_BLOCK 160			/* octets per read/write: 20 ms */
-#define DAHDI_RX_RING (4 * DAHDI_TS_BLOCK)	/* up to 80 ms of received audio waiting */
+#define DAHDI_TS_BLOCK 160		    /* octets per read/write: 20 ms */
+#define DAHDI_RX_RING  (4 * DAHDI_TS_BLOCK) /* up to 80 ms of received audio waiting */
 
 struct dahdi_ts {
-	int fd;				/* -1: not open (signalling timeslot, or closed) */
+	int fd; /* -1: not open (signalling timeslot, or closed) */
 	unsigned ts;
 	uint8_t rx[DAHDI_RX_RING];
 	unsigned rx_head, rx_n;
 	uint8_t tx[DAHDI_TS_BLOCK];
 	unsigned tx_n;
-	bool playing;			/* the ring held a block since the last underrun */
+	bool playing; /* the ring held a block since the last underrun */
 	uint32_t rx_blocks, tx_blocks, underruns, slips, write_errors;
 };
 
 struct dahdi_span {
 	unsigned n_ts;
-	uint8_t idle;			/* the law's idle code, played when nothing was received */
-	bool alarm;			/* the card reported a red/yellow/blue alarm and not its end yet */
-	struct dahdi_ts ts[32];		/* by timeslot number, 1..n_ts */
+	uint8_t idle;		/* the law's idle code, played when nothing was received */
+	bool alarm;		/* the card reported a red/yellow/blue alarm and not its end yet */
+	struct dahdi_ts ts[32]; /* by timeslot number, 1..n_ts */
 };
 
 void dahdi_span_init(struct dahdi_span *ds, const struct tdm_span *layout);
@@ -43,7 +43,12 @@ void dahdi_span_close(struct dahdi_span *ds);
 /* Uses fd (non-blocking, datagrams) for timeslot ts instead of a DAHDI channel. */
 void dahdi_ts_attach(struct dahdi_span *ds, unsigned ts, int fd);
 
-enum dahdi_rx_result { DAHDI_RX_OK, DAHDI_RX_ALARM, DAHDI_RX_ALARM_CLEARED, DAHDI_RX_FAILED };
+enum dahdi_rx_result {
+	DAHDI_RX_OK,
+	DAHDI_RX_ALARM,
+	DAHDI_RX_ALARM_CLEARED,
+	DAHDI_RX_FAILED
+};
 /* The timeslot's descriptor is readable: its blocks go into the ring; DAHDI events are reported. */
 enum dahdi_rx_result dahdi_ts_rx(struct dahdi_span *ds, struct dahdi_ts *t);
 /* n octets (n <= DAHDI_TS_BLOCK) toward the media channel: from the ring, or idle code after an underrun

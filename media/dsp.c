@@ -10,34 +10,34 @@
 #include "dsp.h"
 #include "echo.h"
 
-#define COT_BLOCK 80		/* 10 ms Goertzel blocks */
-#define COT_NEED_BLOCKS 6	/* 60 ms of tone */
+#define COT_BLOCK	80 /* 10 ms Goertzel blocks */
+#define COT_NEED_BLOCKS 6  /* 60 ms of tone */
 
 struct media_dsp {
 	struct media_dsp_cfg cfg;
 	media_dsp_dtmf_cb cb;
 	void *priv;
-	uint32_t ts;			/* samples taken from TDM so far */
+	uint32_t ts; /* samples taken from TDM so far */
 	/* from TDM */
 	struct echo_can *ec;
 	bool ec_on;
 	modem_connect_tones_rx_state_t *ans;
 	bool ans_seen;
 	dtmf_rx_state_t *dtmf_rx;
-	char digit;			/* the digit on now, 0: none */
+	char digit; /* the digit on now, 0: none */
 	uint32_t digit_start;
-	goertzel_state_t cot_g, cot_ref;	/* 2010 Hz and a reference band (1400 Hz) */
+	goertzel_state_t cot_g, cot_ref; /* 2010 Hz and a reference band (1400 Hz) */
 	goertzel_descriptor_t cot_desc, ref_desc;
 	unsigned cot_fill, cot_blocks;
 	int64_t cot_energy;
 	bool cot_seen;
-	bool cot_armed;			/* the Goertzel filters run only while a continuity check is on */
+	bool cot_armed; /* the Goertzel filters run only while a continuity check is on */
 	/* toward TDM */
 	struct tone_player tone;
 	enum tone_id tone_id;
 	dtmf_tx_state_t *dtmf_tx;
-	uint32_t dtmf_left;		/* samples of the digit still to play */
-	uint32_t dtmf_played;		/* samples of the digit played so far */
+	uint32_t dtmf_left;   /* samples of the digit still to play */
+	uint32_t dtmf_played; /* samples of the digit played so far */
 	plc_state_t *plc;
 	/* Our own copy of the last PLC_HISTORY_LEN good samples, in order. spandsp 0.0.6 rotates its circular
 	 * history in place with an overlapping memcpy when a gap starts at an unaligned position (undefined
@@ -76,7 +76,8 @@ static void dtmf_report(void *user_data, int code, int level, int delay)
 			d->cb(d->priv, d->digit, false, d->ts, 0);
 	} else if (d->digit) {
 		if (d->cb)
-			d->cb(d->priv, d->digit, true, d->digit_start, delay > 0 ? (uint32_t)delay : d->ts - d->digit_start);
+			d->cb(d->priv, d->digit, true, d->digit_start,
+			      delay > 0 ? (uint32_t)delay : d->ts - d->digit_start);
 		d->digit = 0;
 	}
 }
@@ -161,7 +162,7 @@ static void cot_watch(struct media_dsp *d, const int16_t *in, unsigned n)
 		n -= k;
 		if (d->cot_fill < COT_BLOCK)
 			continue;
-		float tone = goertzel_result(&d->cot_g);	/* resets the filter */
+		float tone = goertzel_result(&d->cot_g); /* resets the filter */
 		float ref = goertzel_result(&d->cot_ref);
 		float total = (float)d->cot_energy;
 		/* a pure tone puts about total * N / 2 into its bin */
@@ -314,7 +315,7 @@ void media_dsp_plc_good(struct media_dsp *d, int16_t *amp, unsigned n)
 		d->plc = plc_init(NULL);
 	if (!d->plc)
 		return;
-	plc_rx(d->plc, amp, (int)n);	/* after a gap this smooths amp into the synthetic signal */
+	plc_rx(d->plc, amp, (int)n); /* after a gap this smooths amp into the synthetic signal */
 	d->plc_gap = false;
 	plc_hist_push(d, amp, n);
 }

@@ -15,7 +15,7 @@
 
 struct media_dsp_cfg {
 	bool dtmf_detect;
-	unsigned ec_tail_ms;		/* 0: no echo canceller; else 32..128 */
+	unsigned ec_tail_ms; /* 0: no echo canceller; else 32..128 */
 	enum tone_plan plan;
 };
 

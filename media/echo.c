@@ -14,24 +14,24 @@
 
 #include "echo.h"
 
-#define MU 0.4f			/* NLMS step */
-#define BLK 32			/* block of the far-end peak tracker */
-#define DT_HANG 240		/* 30 ms of hangover after double talk */
-#define GEIGEL 0.5f		/* near above half the far peak: the near end talks (6 dB hybrid loss assumed) */
-#define FAR_MIN 30.0f		/* about -60 dBm0: below, the far end is silent, nothing to learn */
+#define MU	0.4f  /* NLMS step */
+#define BLK	32    /* block of the far-end peak tracker */
+#define DT_HANG 240   /* 30 ms of hangover after double talk */
+#define GEIGEL	0.5f  /* near above half the far peak: the near end talks (6 dB hybrid loss assumed) */
+#define FAR_MIN 30.0f /* about -60 dBm0: below, the far end is silent, nothing to learn */
 
 struct echo_can {
-	unsigned n;		/* taps */
-	float *h;		/* the echo path estimate */
-	float *x;		/* far-end history, twice over: x[p .. p+n) is newest .. oldest */
+	unsigned n; /* taps */
+	float *h;   /* the echo path estimate */
+	float *x;   /* far-end history, twice over: x[p .. p+n) is newest .. oldest */
 	unsigned p;
-	double px;		/* energy of the window */
-	float *bmax;		/* peak |far| of each block of the window */
+	double px;   /* energy of the window */
+	float *bmax; /* peak |far| of each block of the window */
 	unsigned nb, bpos, bfill;
 	float far_peak;
 	unsigned dt_hang;
 	bool nlp;
-	float res_pow, far_pow, near_pow;	/* smoothed powers for the NLP */
+	float res_pow, far_pow, near_pow; /* smoothed powers for the NLP */
 	uint32_t rng;
 };
 
@@ -86,7 +86,7 @@ int16_t echo_can_sample(struct echo_can *ec, int16_t far_s, int16_t near_s)
 	float far = far_s, near = near_s;
 	/* the window moves one sample: the oldest leaves, far enters at the front */
 	ec->p = ec->p ? ec->p - 1 : n - 1;
-	float old = ec->x[ec->p + n];	/* x[p+n] held the sample now n back: it leaves the window */
+	float old = ec->x[ec->p + n]; /* x[p+n] held the sample now n back: it leaves the window */
 	ec->px += (double)far * far - (double)old * old;
 	if (ec->px < 0)
 		ec->px = 0;

@@ -43,7 +43,7 @@ static void set_target(struct jbuf *j, uint32_t jitter)
 	if (t > j->max_target)
 		t = j->max_target;
 	j->want = t;
-	if (t > j->target)	/* grow at once; shrink one slot every 5 s (jbuf_get) */
+	if (t > j->target) /* grow at once; shrink one slot every 5 s (jbuf_get) */
 		j->target = t;
 }
 
@@ -57,7 +57,7 @@ void jbuf_put(struct jbuf *j, uint32_t ts, const int16_t *s, unsigned n, uint32_
 	if (!j->started || (int32_t)(ts - j->play_ts) >= (JB_SLOTS - 2) * JB_SLOT ||
 	    (int32_t)(ts - j->play_ts) < -(int32_t)(8 * JB_SLOT) || (int32_t)(ts - j->play_ts) % JB_SLOT) {
 		if (j->started)
-			j->resyncs++;	/* a new talkspurt far away, a restarted sender or a misaligned clock */
+			j->resyncs++; /* a new talkspurt far away, a restarted sender or a misaligned clock */
 		jbuf_reset(j);
 		j->started = true;
 		j->base = ts;

@@ -9,20 +9,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define JB_SLOT 80
+#define JB_SLOT	 80
 #define JB_SLOTS 64
 
 struct jbuf {
 	int16_t s[JB_SLOTS][JB_SLOT];
 	bool filled[JB_SLOTS];
 	bool started;
-	uint32_t base;		/* timestamp slots are counted from */
-	uint32_t play_ts;	/* timestamp of the next slot played */
-	uint32_t newest;	/* end of the newest slot held */
-	unsigned target, want, min_target, max_target;	/* samples, multiples of JB_SLOT */
+	uint32_t base;				       /* timestamp slots are counted from */
+	uint32_t play_ts;			       /* timestamp of the next slot played */
+	uint32_t newest;			       /* end of the newest slot held */
+	unsigned target, want, min_target, max_target; /* samples, multiples of JB_SLOT */
 	unsigned gets;
-	unsigned above;		/* consecutive gets with the buffer above target + 2 slots */
-	bool stall;		/* next get conceals without advancing (a late packet asked for depth) */
+	unsigned above; /* consecutive gets with the buffer above target + 2 slots */
+	bool stall;	/* next get conceals without advancing (a late packet asked for depth) */
 	/* counters */
 	uint32_t late, resyncs, dropped, concealed, played;
 };

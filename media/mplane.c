@@ -35,7 +35,7 @@ struct media_chan {
 	uint16_t port;
 	unsigned span, ts;
 	void *owner;
-	bool local;			/* a test channel: its analysis windows are reported (MEDIA_EV_STATS) */
+	bool local; /* a test channel: its analysis windows are reported (MEDIA_EV_STATS) */
 	bool has_remote;
 	struct media_remote rem;
 	struct media_stats st;
@@ -44,7 +44,7 @@ struct media_chan {
 /* events toward the control plane */
 struct mev {
 	struct llist_head list;
-	unsigned chan_id;		/* ~0u: none */
+	unsigned chan_id; /* ~0u: none */
 	struct media_event ev;
 };
 
@@ -243,7 +243,7 @@ struct media_plane *media_plane_create(void *ctx, const struct media_plane_cfg *
 		talloc_free(mp);
 		return NULL;
 	}
-	log_enable_multithread();	/* workers log (span state, learned sources, channel totals) */
+	log_enable_multithread(); /* workers log (span state, learned sources, channel totals) */
 	for (unsigned i = 0; i < n; i++) {
 		mp->n_w = i + 1;
 		if (mplane_worker_start(mp, &mp->w[i], i) < 0) {
@@ -299,7 +299,7 @@ static int bind_udp(const char *addr, uint16_t port)
 		close(fd);
 		return e;
 	}
-	int tos = 0xb8;	/* DSCP EF */
+	int tos = 0xb8; /* DSCP EF */
 	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
 	return fd;
 }

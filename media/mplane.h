@@ -15,55 +15,67 @@
 #include "tones.h"
 
 struct media_plane_cfg {
-	char rtp_addr[64];		/* RTP sockets bind here */
-	uint16_t port_min, port_max;	/* even RTP ports, RTCP on the next odd one */
-	unsigned workers;		/* 0: one per core */
+	char rtp_addr[64];	     /* RTP sockets bind here */
+	uint16_t port_min, port_max; /* even RTP ports, RTCP on the next odd one */
+	unsigned workers;	     /* 0: one per core */
 	enum tone_plan plan;
-	unsigned ec_tail_ms;		/* 32..128 */
-	bool ec_default;		/* canceller on unless the call says otherwise */
+	unsigned ec_tail_ms; /* 32..128 */
+	bool ec_default;     /* canceller on unless the call says otherwise */
 	unsigned jb_min_ms, jb_max_ms;
-	unsigned span_timeout_ms;	/* no CESoPSN packet for this long: the span is down */
-	unsigned span_jb_ms;		/* CESoPSN: received frames held before playout starts (1..32 ms) */
-	unsigned learn_ms;		/* symmetric RTP: a new source may be learned this long after the SDP */
-	uint8_t dtmf_volume;		/* RFC 4733 volume we send (-dBm0) */
+	unsigned span_timeout_ms; /* no CESoPSN packet for this long: the span is down */
+	unsigned span_jb_ms;	  /* CESoPSN: received frames held before playout starts (1..32 ms) */
+	unsigned learn_ms;	  /* symmetric RTP: a new source may be learned this long after the SDP */
+	uint8_t dtmf_volume;	  /* RFC 4733 volume we send (-dBm0) */
 };
 void media_plane_cfg_default(struct media_plane_cfg *cfg);
 
-enum media_span_driver { MEDIA_SPAN_UDP, MEDIA_SPAN_DAHDI };
+enum media_span_driver {
+	MEDIA_SPAN_UDP,
+	MEDIA_SPAN_DAHDI
+};
 
 struct media_span_cfg {
 	unsigned id;
 	struct tdm_span layout;
 	enum media_span_driver driver;
-	char local_addr[64];		/* udp: CESoPSN, one packet per 1 ms frame period (8 frames) */
-	uint16_t local_port;		/* spans may share a local port: told apart by the remote port */
+	char local_addr[64]; /* udp: CESoPSN, one packet per 1 ms frame period (8 frames) */
+	uint16_t local_port; /* spans may share a local port: told apart by the remote port */
 	char remote_addr[64];
 	uint16_t remote_port;
-	unsigned dahdi_base;		/* dahdi: channel number of timeslot 1 */
+	unsigned dahdi_base; /* dahdi: channel number of timeslot 1 */
 };
 
 /* What we do, as in SDP: bit 0 we send, bit 1 we receive */
-enum media_dir { MEDIA_INACTIVE = 0, MEDIA_SENDONLY = 1, MEDIA_RECVONLY = 2, MEDIA_SENDRECV = 3 };
+enum media_dir {
+	MEDIA_INACTIVE = 0,
+	MEDIA_SENDONLY = 1,
+	MEDIA_RECVONLY = 2,
+	MEDIA_SENDRECV = 3
+};
 
 struct media_remote {
 	char addr[64];
 	uint16_t port;
-	uint8_t pt;		/* 0 PCMU, 8 PCMA */
-	int te_pt;		/* telephone-event payload type, -1: none (DTMF stays in the audio) */
-	unsigned ptime;		/* 10, 20 or 30 */
+	uint8_t pt;	/* 0 PCMU, 8 PCMA */
+	int te_pt;	/* telephone-event payload type, -1: none (DTMF stays in the audio) */
+	unsigned ptime; /* 10, 20 or 30 */
 	enum media_dir dir;
 };
 
-enum media_cot { MEDIA_COT_OFF, MEDIA_COT_CHECK, MEDIA_COT_LOOP };
+enum media_cot {
+	MEDIA_COT_OFF,
+	MEDIA_COT_CHECK,
+	MEDIA_COT_LOOP
+};
 
 struct media_stats {
 	uint32_t rx_packets, tx_packets, rx_octets, tx_octets;
-	int32_t lost;			/* RFC 3550 cumulative, of the source we receive */
+	int32_t lost; /* RFC 3550 cumulative, of the source we receive */
 	uint32_t jitter_ms;
-	uint32_t foreign;		/* packets from a source that is not the peer: dropped */
+	uint32_t foreign; /* packets from a source that is not the peer: dropped */
 	uint32_t malformed, wrong_pt, late, concealed;
-	uint32_t events_rx, events_tx;	/* RFC 4733 digits */
-	bool learned;			/* the peer's address was learned (symmetric RTP), not taken from SDP */
+	uint32_t events_rx, events_tx; /* RFC 4733 digits */
+	bool learned;		       /* the peer's address was learned (symmetric RTP), not taken from SDP */
 	/* what the peer's RTCP said about our stream */
 	uint8_t remote_fraction;
 	int32_t remote_lost;
@@ -73,14 +85,20 @@ struct media_stats {
 	int level_dbm0;
 };
 
-enum media_event_type { MEDIA_EV_COT, MEDIA_EV_SPAN, MEDIA_EV_STATS, MEDIA_EV_DTMF, MEDIA_EV_ANSWER_TONE };
+enum media_event_type {
+	MEDIA_EV_COT,
+	MEDIA_EV_SPAN,
+	MEDIA_EV_STATS,
+	MEDIA_EV_DTMF,
+	MEDIA_EV_ANSWER_TONE
+};
 
 struct media_event {
 	enum media_event_type type;
-	void *owner;		/* the channel's owner (NULL for span events) */
+	void *owner; /* the channel's owner (NULL for span events) */
 	unsigned span;
-	bool ok;		/* COT passed; span up */
-	char digit;		/* DTMF digit heard on a local channel */
+	bool ok;    /* COT passed; span up */
+	char digit; /* DTMF digit heard on a local channel */
 	struct media_stats st;
 };
 typedef void (*media_event_cb)(void *priv, const struct media_event *ev);

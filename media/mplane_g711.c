@@ -10,7 +10,7 @@
 
 /* ---- G.711 ---- */
 
-static int16_t dec_tab[2][256];	/* [TDM_LAW_ALAW / TDM_LAW_ULAW] */
+static int16_t dec_tab[2][256]; /* [TDM_LAW_ALAW / TDM_LAW_ULAW] */
 
 void mplane_g711_init(void)
 {

@@ -24,13 +24,13 @@
  * which also frees them. The control plane keeps its own handle (struct media_chan) with the last
  * statistics the worker reported. */
 
-#define BLK 80			/* DSP block: 10 ms */
-#define MAX_PTIME 30
-#define SPAN_RING 512		/* frames buffered from a CESoPSN peer (64 ms) */
-#define SPAN_MAX_TS 32
-#define FRAMES_PER_PKT 8	/* 1 ms */
-#define MAX_SOCKS 64
-#define QCAP 4096
+#define BLK	       80 /* DSP block: 10 ms */
+#define MAX_PTIME      30
+#define SPAN_RING      512 /* frames buffered from a CESoPSN peer (64 ms) */
+#define SPAN_MAX_TS    32
+#define FRAMES_PER_PKT 8 /* 1 ms */
+#define MAX_SOCKS      64
+#define QCAP	       4096
 
 /* the application's log category (media_plane_set_log_cat()) */
 extern int media_log_cat;
@@ -82,7 +82,7 @@ struct wchan {
 	bool remote_set;
 	struct media_remote rem;
 	struct sockaddr_in sdp_addr, peer, rtcp_peer;
-	bool locked;			/* the peer is fixed until the next SDP */
+	bool locked; /* the peer is fixed until the next SDP */
 	uint64_t learn_until;
 	struct sockaddr_in cand;
 	uint32_t cand_ssrc;
@@ -93,12 +93,12 @@ struct wchan {
 	uint32_t rx_ssrc;
 	struct rtp_rx_stats rx;
 	struct jbuf jb;
-	uint32_t ev_rx_ts;		/* timestamp of the RFC 4733 event playing (or played) */
+	uint32_t ev_rx_ts; /* timestamp of the RFC 4733 event playing (or played) */
 	bool ev_rx_active, ev_rx_done;
 	/* send */
 	uint32_t ssrc, tx_ts;
 	uint16_t tx_seq;
-	uint32_t tx_ts0;		/* RTP timestamp of the DSP's sample 0 */
+	uint32_t tx_ts0; /* RTP timestamp of the DSP's sample 0 */
 	uint8_t pkt[RTP_HDR_LEN + MAX_PTIME * 8];
 	unsigned pkt_fill;
 	bool marker;
@@ -110,18 +110,18 @@ struct wchan {
 	unsigned in_n;
 	uint8_t tdm_out[BLK];
 	unsigned out_pos;
-	int16_t ref[BLK];		/* linear of the block playing toward TDM: the echo reference */
+	int16_t ref[BLK]; /* linear of the block playing toward TDM: the echo reference */
 	enum media_cot cot;
 	bool cot_reported, ans_reported;
-	char dial[32];			/* local: digits still to dial in-band */
-	unsigned dial_gap;		/* blocks of silence before the next digit */
+	char dial[32];	   /* local: digits still to dial in-band */
+	unsigned dial_gap; /* blocks of silence before the next digit */
 	/* local channels */
 	double gen_phase, gen_step, gen_amp;
 	double an_energy;
-	unsigned an_cross, an_n;	/* crossings and samples of the window's blocks that carry a signal */
+	unsigned an_cross, an_n; /* crossings and samples of the window's blocks that carry a signal */
 	unsigned an_total;
 	int16_t an_prev;
-	uint64_t ntp_lsr_us;		/* when the last SR of the peer arrived (for DLSR) */
+	uint64_t ntp_lsr_us; /* when the last SR of the peer arrived (for DLSR) */
 	uint32_t lsr;
 	struct media_stats st;
 };
@@ -129,9 +129,9 @@ struct wchan {
 struct wspan {
 	struct media_span_cfg cfg;
 	struct mworker *w;
-	int sock;			/* index into the worker's sockets */
+	int sock; /* index into the worker's sockets */
 	struct sockaddr_in remote;
-	unsigned n_ts;			/* timeslots carried: 1..31 (E1) or 1..24 (T1) */
+	unsigned n_ts; /* timeslots carried: 1..31 (E1) or 1..24 (T1) */
 	struct wchan *chan[SPAN_MAX_TS];
 	uint8_t ring[SPAN_RING][SPAN_MAX_TS];
 	unsigned r_head, r_count;
@@ -141,8 +141,8 @@ struct wspan {
 	uint16_t tx_seq;
 	uint32_t underruns, slips, rx_packets, tx_packets, malformed;
 	uint8_t txbuf[CESOP_CW_LEN + FRAMES_PER_PKT * SPAN_MAX_TS];
-	struct dahdi_span *dahdi;	/* DAHDI driver: the timeslots' channels (NULL: CESoPSN over UDP) */
-	bool tx_off;			/* CESoPSN: nothing sent (the far end sees the span fail) */
+	struct dahdi_span *dahdi; /* DAHDI driver: the timeslots' channels (NULL: CESoPSN over UDP) */
+	bool tx_off;		  /* CESoPSN: nothing sent (the far end sees the span fail) */
 };
 
 struct wsock {
@@ -154,7 +154,16 @@ struct wsock {
 };
 
 enum cmd_type {
-	CMD_SPAN_ADD, CMD_CHAN_ADD, CMD_CHAN_DEL, CMD_REMOTE, CMD_TONE, CMD_EC, CMD_COT, CMD_GEN, CMD_DIAL, CMD_SPAN_TX,
+	CMD_SPAN_ADD,
+	CMD_CHAN_ADD,
+	CMD_CHAN_DEL,
+	CMD_REMOTE,
+	CMD_TONE,
+	CMD_EC,
+	CMD_COT,
+	CMD_GEN,
+	CMD_DIAL,
+	CMD_SPAN_TX,
 	CMD_STOP
 };
 
@@ -182,17 +191,17 @@ struct mworker {
 	pthread_mutex_t qlock;
 	struct cmd *q;
 	unsigned q_head, q_n;
-	void *tctx;			/* talloc root for this thread's DSP state */
+	void *tctx; /* talloc root for this thread's DSP state */
 	struct wsock socks[MAX_SOCKS];
 	unsigned n_socks;
 	struct wspan *spans[256];
 	unsigned n_spans;
 	struct llist_head chans;
-	struct wchan *dead;		/* closed in this epoll batch, freed at its end (mplane_free_dead) */
+	struct wchan *dead; /* closed in this epoll batch, freed at its end (mplane_free_dead) */
 	uint64_t ticks;
 	/* what the control plane may read: counts only, written by the worker */
 	unsigned n_chans;
-	uint64_t late_ticks;		/* 1 ms ticks that came late (the timer had expired more than once) */
+	uint64_t late_ticks; /* 1 ms ticks that came late (the timer had expired more than once) */
 };
 
 struct media_plane {
@@ -207,12 +216,12 @@ struct media_plane {
 	struct osmo_fd evfd;
 	struct mworker *w;
 	unsigned n_w;
-	struct media_chan **slot;	/* by channel id */
+	struct media_chan **slot; /* by channel id */
 	unsigned n_slots, next_slot;
 	struct {
 		unsigned id;
 		struct mworker *w;
-		struct wspan *sp;	/* a handle for commands: the worker's, never read here */
+		struct wspan *sp; /* a handle for commands: the worker's, never read here */
 		unsigned n_ts;
 		char local_addr[64];
 		uint16_t local_port;

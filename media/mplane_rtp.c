@@ -12,7 +12,7 @@
 
 #include "mplane_priv.h"
 
-#define LEARN_PKTS 3		/* sequential packets from a new source before it is learned */
+#define LEARN_PKTS 3 /* sequential packets from a new source before it is learned */
 
 /* ---- RTP sending ---- */
 
@@ -29,10 +29,12 @@ static void chan_send(struct wchan *c, const uint8_t *buf, size_t len)
 static void send_event(struct wchan *c, bool end, bool marker)
 {
 	uint8_t b[RTP_HDR_LEN + 4];
-	struct rtp_hdr h = { .pt = (uint8_t)c->rem.te_pt, .marker = marker, .seq = c->tx_seq++, .ts = c->ev_tx_ts,
-			     .ssrc = c->ssrc };
+	struct rtp_hdr h = {
+		.pt = (uint8_t)c->rem.te_pt, .marker = marker, .seq = c->tx_seq++, .ts = c->ev_tx_ts, .ssrc = c->ssrc
+	};
 	rtp_write_hdr(b, &h);
-	struct rtp_event e = { .event = (uint8_t)media_dtmf_to_event(c->ev_tx_digit), .end = end,
+	struct rtp_event e = { .event = (uint8_t)media_dtmf_to_event(c->ev_tx_digit),
+			       .end = end,
 			       .volume = c->span ? c->span->w->mp->cfg.dtmf_volume : 10,
 			       .duration = (uint16_t)(c->ev_tx_dur > 0xffff ? 0xffff : c->ev_tx_dur) };
 	rtp_event_write(b + RTP_HDR_LEN, &e);
@@ -83,13 +85,14 @@ void mplane_packetize(struct wchan *c, const uint8_t *enc)
 			c->marker = false;
 		}
 	} else if (c->remote_set) {
-		struct rtp_hdr h = { .pt = c->rem.pt, .marker = c->marker, .seq = c->tx_seq++, .ts = c->tx_ts,
-				     .ssrc = c->ssrc };
+		struct rtp_hdr h = {
+			.pt = c->rem.pt, .marker = c->marker, .seq = c->tx_seq++, .ts = c->tx_ts, .ssrc = c->ssrc
+		};
 		c->marker = false;
 		rtp_write_hdr(c->pkt, &h);
 		chan_send(c, c->pkt, RTP_HDR_LEN + c->pkt_fill);
 	}
-	c->tx_ts += c->pkt_fill;	/* the clock runs on whether we sent or not */
+	c->tx_ts += c->pkt_fill; /* the clock runs on whether we sent or not */
 	c->pkt_fill = 0;
 }
 
@@ -209,7 +212,7 @@ static void rtp_in(struct mworker *w, struct wchan *c, const uint8_t *buf, size_
 			c->ev_rx_active = false;
 		}
 		if (c->ev_rx_done)
-			return;		/* the end's repeats */
+			return; /* the end's repeats */
 		if (!c->ev_rx_active) {
 			c->ev_rx_active = true;
 			media_dsp_dtmf_play(c->dsp, media_event_to_dtmf(e.event),

@@ -44,7 +44,9 @@ static void span_set_up(struct wspan *sp, bool up)
 	if (sp->dahdi)
 		LOGP(media_log_cat, up ? LOGL_NOTICE : LOGL_ERROR, "span %u: DAHDI channels %u-%u %s\n", sp->cfg.id,
 		     sp->cfg.dahdi_base, sp->cfg.dahdi_base + sp->n_ts - 1,
-		     up ? "up" : sp->dahdi->alarm ? "in alarm: span down" : "silent: span down");
+		     up		      ? "up" :
+		     sp->dahdi->alarm ? "in alarm: span down" :
+					"silent: span down");
 	else
 		LOGP(media_log_cat, up ? LOGL_NOTICE : LOGL_ERROR, "span %u: CESoPSN stream from %s:%u %s\n",
 		     sp->cfg.id, sp->cfg.remote_addr, sp->cfg.remote_port, up ? "up" : "stopped: span down");
@@ -161,7 +163,7 @@ void mplane_dahdi_tick(struct wspan *sp)
 {
 	struct dahdi_span *ds = sp->dahdi;
 	if (sp->up && sp->w->ticks - sp->last_rx_tick > sp->w->mp->cfg.span_timeout_ms)
-		span_set_up(sp, false);	/* the card stopped delivering blocks */
+		span_set_up(sp, false); /* the card stopped delivering blocks */
 	for (unsigned k = 0; k < sp->n_ts; k++) {
 		struct dahdi_ts *t = &ds->ts[k + 1];
 		if (t->fd < 0)

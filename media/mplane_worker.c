@@ -48,7 +48,8 @@ static void analyse(struct wchan *c, const int16_t *s, unsigned n)
 		double rms = sqrt(c->an_energy / c->an_total);
 		/* 0 dBm0: a sine of RMS 3.14 dB below the overload point of 32768/sqrt(2) */
 		c->st.level_dbm0 = rms < 1 ? -99 : (int)lround(20 * log10(rms / (32768.0 / sqrt(2))) + 3.14);
-		c->st.freq_hz = c->st.level_dbm0 > -50 && c->an_n ? (unsigned)(c->an_cross * 8000u / (2u * c->an_n)) : 0;
+		c->st.freq_hz =
+			c->st.level_dbm0 > -50 && c->an_n ? (unsigned)(c->an_cross * 8000u / (2u * c->an_n)) : 0;
 		c->an_energy = 0;
 		c->an_cross = 0;
 		c->an_n = 0;
@@ -115,7 +116,7 @@ static void block_to_tdm(struct wchan *c)
 	} else if (c->local && c->dsp && c->dial[0]) {
 		media_dsp_dtmf_play(c->dsp, c->dial[0], 100);
 		memmove(c->dial, c->dial + 1, strlen(c->dial));
-		c->dial_gap = 10 + 10;	/* blocks: the digit's 100 ms, then 100 ms off */
+		c->dial_gap = 10 + 10; /* blocks: the digit's 100 ms, then 100 ms off */
 	}
 	if (c->local) {
 		for (unsigned i = 0; i < BLK; i++) {
@@ -179,7 +180,8 @@ void mplane_free_dead(struct mworker *w)
 struct media_dsp *mplane_dsp_for(struct mworker *w, struct wchan *c)
 {
 	const struct media_plane_cfg *cfg = &w->mp->cfg;
-	struct media_dsp_cfg dc = { .dtmf_detect = c->dtmf_detect, .ec_tail_ms = c->local ? 0 : cfg->ec_tail_ms,
+	struct media_dsp_cfg dc = { .dtmf_detect = c->dtmf_detect,
+				    .ec_tail_ms = c->local ? 0 : cfg->ec_tail_ms,
 				    .plan = cfg->plan };
 	struct media_dsp *d = media_dsp_alloc(w->tctx, &dc, mplane_on_dsp_dtmf, c);
 	if (d && !c->local)
@@ -276,8 +278,8 @@ static void run_cmd(struct mworker *w, struct cmd *m)
 				uint8_t buf[256];
 				int n = rtcp_build(buf, sizeof(buf), &b);
 				if (n > 0)
-					sendto(c->rtcp_fd, buf, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&c->rtcp_peer,
-					       sizeof(c->rtcp_peer));
+					sendto(c->rtcp_fd, buf, (size_t)n, MSG_DONTWAIT,
+					       (struct sockaddr *)&c->rtcp_peer, sizeof(c->rtcp_peer));
 			}
 		}
 		/* the epoll batch being handled may still hold an event for its sockets: the sockets close now
@@ -375,7 +377,7 @@ static void *worker_main(void *arg)
 		int n = epoll_wait(w->epfd, evs, 128, 100);
 		for (int i = 0; i < n; i++) {
 			uint64_t d = evs[i].data.u64;
-			if (d == 1) {	/* timerfd */
+			if (d == 1) { /* timerfd */
 				uint64_t exp = 0;
 				if (read(w->tfd, &exp, sizeof(exp)) != sizeof(exp))
 					continue;
@@ -386,7 +388,7 @@ static void *worker_main(void *arg)
 					/* behind: what the spans' peers sent meanwhile is played before catching up */
 					for (unsigned k = 0; k < w->n_socks; k++)
 						mplane_sock_read_span(w, &w->socks[k]);
-				}	/* after a stall: catch up at most 20 ms */
+				} /* after a stall: catch up at most 20 ms */
 				for (uint64_t t = 0; t < exp; t++) {
 					w->ticks++;
 					memset(n_out, 0, sizeof(n_out));

@@ -42,7 +42,7 @@ int rtp_parse(const uint8_t *buf, size_t len, struct rtp_hdr *h, const uint8_t *
 	size_t off = RTP_HDR_LEN + 4 * (size_t)cc;
 	if (off > len)
 		return -EBADMSG;
-	if (buf[0] & 0x10) {	/* header extension: profile(16) length(16) in words */
+	if (buf[0] & 0x10) { /* header extension: profile(16) length(16) in words */
 		if (off + 4 > len)
 			return -EBADMSG;
 		off += 4 + 4 * (size_t)rd16(buf + off + 2);
@@ -50,7 +50,7 @@ int rtp_parse(const uint8_t *buf, size_t len, struct rtp_hdr *h, const uint8_t *
 			return -EBADMSG;
 	}
 	size_t end = len;
-	if (buf[0] & 0x20) {	/* padding: the last octet counts itself too */
+	if (buf[0] & 0x20) { /* padding: the last octet counts itself too */
 		uint8_t pad = buf[len - 1];
 		if (pad == 0 || pad > end - off)
 			return -EBADMSG;
@@ -95,8 +95,8 @@ void rtp_event_write(uint8_t *pl, const struct rtp_event *e)
 
 /* ---- receiver statistics, RFC 3550 appendix A ---- */
 
-#define SEQ_MOD (1u << 16)
-#define MAX_DROPOUT 3000
+#define SEQ_MOD	     (1u << 16)
+#define MAX_DROPOUT  3000
 #define MAX_MISORDER 100
 
 static void seq_init(struct rtp_rx_stats *s, uint16_t seq)
@@ -138,7 +138,7 @@ int rtp_stats_update(struct rtp_rx_stats *s, uint16_t seq, uint32_t ts, uint32_t
 			return -1;
 		}
 	} else {
-		s->duplicates_or_late++;	/* duplicate or reordered: still counted as received (A.3) */
+		s->duplicates_or_late++; /* duplicate or reordered: still counted as received (A.3) */
 	}
 	s->received++;
 	/* A.8: interarrival jitter */
@@ -148,7 +148,7 @@ int rtp_stats_update(struct rtp_rx_stats *s, uint16_t seq, uint32_t ts, uint32_t
 	if (d < 0)
 		d = -d;
 	if (d > 1 << 20)
-		d = 1 << 20;	/* a timestamp jump is not jitter */
+		d = 1 << 20; /* a timestamp jump is not jitter */
 	s->jitter_q4 += (uint32_t)d - ((s->jitter_q4 + 8) >> 4);
 	return 0;
 }
@@ -193,7 +193,12 @@ uint32_t rtp_stats_jitter(const struct rtp_rx_stats *s)
 
 /* ---- RTCP ---- */
 
-enum { RTCP_SR = 200, RTCP_RR = 201, RTCP_SDES = 202, RTCP_BYE = 203 };
+enum {
+	RTCP_SR = 200,
+	RTCP_RR = 201,
+	RTCP_SDES = 202,
+	RTCP_BYE = 203
+};
 
 static void rb_parse(const uint8_t *p, struct rtcp_rb *rb)
 {
@@ -240,7 +245,7 @@ int rtcp_parse(const uint8_t *buf, size_t len, struct rtcp_info *out)
 			return -EBADMSG;
 		bool padded = p[0] & 0x20;
 		if (padded && off + plen != len)
-			return -EBADMSG;	/* padding only on the last packet of a compound */
+			return -EBADMSG; /* padding only on the last packet of a compound */
 		size_t body = plen;
 		if (padded) {
 			uint8_t pad = p[plen - 1];

@@ -26,10 +26,10 @@ void rtp_write_hdr(uint8_t *buf, const struct rtp_hdr *h);
 
 /* RFC 4733 s2.3 named event payload (4 octets). */
 struct rtp_event {
-	uint8_t event;		/* 0-9, 10 '*', 11 '#', 12-15 A-D, 16 flash */
+	uint8_t event; /* 0-9, 10 '*', 11 '#', 12-15 A-D, 16 flash */
 	bool end;
-	uint8_t volume;		/* -dBm0, 0..63 */
-	uint16_t duration;	/* in timestamp units since the event's timestamp */
+	uint8_t volume;	   /* -dBm0, 0..63 */
+	uint16_t duration; /* in timestamp units since the event's timestamp */
 };
 int rtp_event_parse(const uint8_t *pl, size_t len, struct rtp_event *e);
 void rtp_event_write(uint8_t *pl, const struct rtp_event *e);
@@ -38,15 +38,15 @@ void rtp_event_write(uint8_t *pl, const struct rtp_event *e);
 struct rtp_rx_stats {
 	bool init;
 	uint16_t max_seq;
-	uint32_t cycles;		/* shifted count of sequence number cycles */
+	uint32_t cycles; /* shifted count of sequence number cycles */
 	uint32_t base_seq;
 	uint32_t bad_seq;
-	uint32_t probation;		/* sequential packets still needed before the source is valid */
+	uint32_t probation; /* sequential packets still needed before the source is valid */
 	uint32_t received;
 	uint32_t expected_prior, received_prior;
 	int64_t transit;
-	uint32_t jitter_q4;		/* interarrival jitter in timestamp units, times 16 (A.8) */
-	uint32_t duplicates_or_late;	/* packets not counted because they were out of the valid window */
+	uint32_t jitter_q4;	     /* interarrival jitter in timestamp units, times 16 (A.8) */
+	uint32_t duplicates_or_late; /* packets not counted because they were out of the valid window */
 };
 
 /* A packet with sequence seq, RTP timestamp ts, arriving at arrival (same clock as ts: samples).
@@ -63,7 +63,7 @@ uint32_t rtp_stats_jitter(const struct rtp_rx_stats *s);
 struct rtcp_rb {
 	uint32_t ssrc;
 	uint8_t fraction;
-	int32_t lost;		/* 24-bit signed */
+	int32_t lost; /* 24-bit signed */
 	uint32_t ext_max_seq;
 	uint32_t jitter;
 	uint32_t lsr;
@@ -75,11 +75,11 @@ struct rtcp_rb {
 struct rtcp_info {
 	bool has_sr, has_rr, bye;
 	uint32_t ssrc;
-	uint64_t ntp;		/* SR: NTP timestamp */
+	uint64_t ntp; /* SR: NTP timestamp */
 	uint32_t rtp_ts, packets, octets;
 	unsigned n_rb;
 	struct rtcp_rb rb[RTCP_MAX_RB];
-	char cname[64];		/* SDES CNAME when present */
+	char cname[64]; /* SDES CNAME when present */
 };
 
 /* A compound RTCP packet: RFC 3550 A.2 validity (version 2, first packet SR or RR, lengths adding up to

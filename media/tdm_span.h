@@ -5,13 +5,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum tdm_span_type { TDM_SPAN_E1, TDM_SPAN_T1 };
-enum tdm_law { TDM_LAW_ALAW, TDM_LAW_ULAW };
+enum tdm_span_type {
+	TDM_SPAN_E1,
+	TDM_SPAN_T1
+};
+enum tdm_law {
+	TDM_LAW_ALAW,
+	TDM_LAW_ULAW
+};
 
 struct tdm_span {
 	enum tdm_span_type type;
 	enum tdm_law law;
-	uint32_t sig_mask;	/* timeslots (bit n = TS n) carrying signalling, not bearers */
+	uint32_t sig_mask; /* timeslots (bit n = TS n) carrying signalling, not bearers */
 };
 
 /* E1: timeslots 1-31, TS16 signalling by default, A-law. T1: timeslots 1-24, mu-law. */

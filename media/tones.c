@@ -8,9 +8,18 @@
 
 #include "tones.h"
 
-#define S1(f, l, ms) { (f), 0, (l), (ms) }
-#define S2(f1, f2, l, ms) { (f1), (f2), (l), (ms) }
-#define OFF(ms) { 0, 0, 0, (ms) }
+#define S1(f, l, ms)              \
+	{                         \
+		(f), 0, (l), (ms) \
+	}
+#define S2(f1, f2, l, ms)             \
+	{                             \
+		(f1), (f2), (l), (ms) \
+	}
+#define OFF(ms)               \
+	{                     \
+		0, 0, 0, (ms) \
+	}
 
 /* Levels: single frequencies at -13 dBm0, pairs at -16 dBm0 each (about -13 dBm0 together). */
 static const struct tone_def plans[TONE_PLAN__COUNT][TONE__COUNT] = {
@@ -112,6 +121,6 @@ void tone_player_gen(struct tone_player *p, int16_t *out, unsigned n)
 			v += (dds(&p->ph2, p->rate2) * p->amp2) >> 15;
 		out[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
 		if (p->left && !--p->left)
-			seg_enter(p, (p->seg + 1) % p->def->n_seg);	/* cadences repeat */
+			seg_enter(p, (p->seg + 1) % p->def->n_seg); /* cadences repeat */
 	}
 }

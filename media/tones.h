@@ -6,7 +6,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum tone_plan { TONE_PLAN_ITU, TONE_PLAN_NA, TONE_PLAN_UK, TONE_PLAN_DE, TONE_PLAN__COUNT };
+enum tone_plan {
+	TONE_PLAN_ITU,
+	TONE_PLAN_NA,
+	TONE_PLAN_UK,
+	TONE_PLAN_DE,
+	TONE_PLAN__COUNT
+};
 
 enum tone_id {
 	TONE_NONE,
@@ -14,8 +20,8 @@ enum tone_id {
 	TONE_RINGBACK,
 	TONE_BUSY,
 	TONE_CONGESTION,
-	TONE_SIT,		/* special information tone (E.180 s8): three rising frequencies, then silence */
-	TONE_COT,		/* continuity check tone (Q.724): 2010 Hz, steady */
+	TONE_SIT, /* special information tone (E.180 s8): three rising frequencies, then silence */
+	TONE_COT, /* continuity check tone (Q.724): 2010 Hz, steady */
 	TONE__COUNT,
 };
 
@@ -23,7 +29,7 @@ enum tone_id {
 struct tone_seg {
 	uint16_t f1, f2;
 	int8_t level;
-	uint16_t ms;		/* 0: forever */
+	uint16_t ms; /* 0: forever */
 };
 
 #define TONE_MAX_SEGS 6
@@ -33,14 +39,14 @@ struct tone_def {
 };
 
 const char *tone_plan_name(enum tone_plan p);
-int tone_plan_from_name(const char *name);	/* -1 when unknown */
+int tone_plan_from_name(const char *name); /* -1 when unknown */
 const char *tone_name(enum tone_id t);
 const struct tone_def *tone_get(enum tone_plan p, enum tone_id t);
 
 struct tone_player {
 	const struct tone_def *def;
-	unsigned seg;		/* current segment */
-	uint32_t left;		/* samples left in it (0 with ms = 0: forever) */
+	unsigned seg;  /* current segment */
+	uint32_t left; /* samples left in it (0 with ms = 0: forever) */
 	uint32_t ph1, ph2;
 	int32_t rate1, rate2;
 	int16_t amp1, amp2;

@@ -36,7 +36,7 @@ int sdp_oa_parse(const char *sdp, size_t len, struct sdp_desc *d)
 		snprintf(d->addr, sizeof(d->addr), "%s", c->c_address);
 		d->port = m->m_rejected ? 0 : (uint16_t)m->m_port;
 		d->dir = (enum sdp_dir)m->m_mode;
-		if (!strcmp(d->addr, "0.0.0.0"))	/* RFC 2543 hold */
+		if (!strcmp(d->addr, "0.0.0.0")) /* RFC 2543 hold */
 			d->dir = (enum sdp_dir)(d->dir & SDP_SENDONLY);
 		for (sdp_rtpmap_t *r = m->m_rtpmaps; r; r = r->rm_next) {
 			if (!r->rm_encoding || r->rm_rate != 8000)
@@ -111,13 +111,13 @@ int sdp_oa_build(char *out, size_t size, const struct sdp_out *o)
 	}
 	if (o->te_pt >= 0) {
 		fl += (size_t)snprintf(fmts + fl, sizeof(fmts) - fl, " %d", o->te_pt);
-		ml += (size_t)snprintf(maps + ml, sizeof(maps) - ml, "a=rtpmap:%d telephone-event/8000\r\na=fmtp:%d 0-15\r\n",
-				       o->te_pt, o->te_pt);
+		ml += (size_t)snprintf(maps + ml, sizeof(maps) - ml,
+				       "a=rtpmap:%d telephone-event/8000\r\na=fmtp:%d 0-15\r\n", o->te_pt, o->te_pt);
 	}
 	int n = snprintf(out, size,
 			 "v=0\r\no=isupgw %llu %llu IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
 			 "m=audio %u RTP/AVP%s\r\n%sa=ptime:%u\r\na=%s\r\n",
-			 (unsigned long long)o->sess_id, (unsigned long long)o->version, o->addr, o->addr, o->port, fmts,
-			 maps, o->ptime ? o->ptime : 20, dir_name(o->dir));
+			 (unsigned long long)o->sess_id, (unsigned long long)o->version, o->addr, o->addr, o->port,
+			 fmts, maps, o->ptime ? o->ptime : 20, dir_name(o->dir));
 	return n < 0 || (size_t)n >= size ? -ENOSPC : n;
 }

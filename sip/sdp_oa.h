@@ -9,19 +9,24 @@
 #include <stdint.h>
 
 /* as in SDP, from the author's side: bit 0 it sends, bit 1 it receives */
-enum sdp_dir { SDP_INACTIVE = 0, SDP_SENDONLY = 1, SDP_RECVONLY = 2, SDP_SENDRECV = 3 };
+enum sdp_dir {
+	SDP_INACTIVE = 0,
+	SDP_SENDONLY = 1,
+	SDP_RECVONLY = 2,
+	SDP_SENDRECV = 3
+};
 
 struct sdp_desc {
 	char addr[64];
-	uint16_t port;		/* 0: the stream is rejected/disabled */
-	uint8_t pts[8];		/* G.711 payload types (0 PCMU, 8 PCMA) in the m= line's order */
+	uint16_t port;	/* 0: the stream is rejected/disabled */
+	uint8_t pts[8]; /* G.711 payload types (0 PCMU, 8 PCMA) in the m= line's order */
 	unsigned n_pts;
-	int te_pt;		/* telephone-event/8000, -1: none */
-	bool clearmode;		/* CLEARMODE (RFC 4040) offered */
+	int te_pt;	/* telephone-event/8000, -1: none */
+	bool clearmode; /* CLEARMODE (RFC 4040) offered */
 	int clearmode_pt;
-	unsigned ptime;		/* 0: not given */
+	unsigned ptime; /* 0: not given */
 	enum sdp_dir dir;
-	uint64_t version;	/* o= version */
+	uint64_t version; /* o= version */
 };
 
 /* 0, or -EBADMSG (not SDP, or no audio stream over RTP/AVP). */
@@ -36,9 +41,9 @@ struct sdp_out {
 	const char *addr;
 	uint16_t port;
 	uint64_t sess_id, version;
-	const uint8_t *pts;	/* G.711 payload types to list */
+	const uint8_t *pts; /* G.711 payload types to list */
 	unsigned n_pts;
-	int te_pt;		/* -1: none */
+	int te_pt; /* -1: none */
 	unsigned ptime;
 	enum sdp_dir dir;
 };

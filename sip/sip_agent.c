@@ -143,7 +143,7 @@ static bool accepts_sdp(const sip_t *sip)
 		return true;
 	for (const sip_accept_t *ac = sip->sip_accept; ac; ac = ac->ac_next) {
 		if (!ac->ac_type)
-			return true;	/* an empty Accept header: treat as none given */
+			return true; /* an empty Accept header: treat as none given */
 		if (!strcasecmp(ac->ac_type, "application/sdp") || !strcasecmp(ac->ac_type, "*/*") ||
 		    !strcasecmp(ac->ac_type, "application/*"))
 			return true;
@@ -156,8 +156,8 @@ static void rx_invite(struct sip_agent *a, nua_handle_t *nh, const sip_t *sip)
 	if (!accepts_sdp(sip)) {
 		LOGP(sip_log_cat, LOGL_NOTICE, "INVITE whose Accept excludes application/sdp: 406\n");
 		rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_REJECT_BODY));
-		nua_respond(nh, 406, "Not Acceptable", SIPTAG_WARNING_STR("399 isupgw \"we answer with application/sdp\""),
-			    TAG_END());
+		nua_respond(nh, 406, "Not Acceptable",
+			    SIPTAG_WARNING_STR("399 isupgw \"we answer with application/sdp\""), TAG_END());
 		nua_handle_destroy(nh);
 		return;
 	}
@@ -215,8 +215,8 @@ static void rx_invite(struct sip_agent *a, nua_handle_t *nh, const sip_t *sip)
 	talloc_free(inv);
 }
 
-static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua, struct sip_agent *a,
-		   nua_handle_t *nh, struct sip_leg *leg, sip_t const *sip, tagi_t tags[])
+static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua, struct sip_agent *a, nua_handle_t *nh,
+		   struct sip_leg *leg, sip_t const *sip, tagi_t tags[])
 {
 	LOGP(sip_log_cat, LOGL_DEBUG, "nua %s %d %s leg %u\n", nua_event_name(event), status, phrase ? phrase : "",
 	     leg ? leg->id : 0);
@@ -308,17 +308,18 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
 		break;
 	case nua_r_bye:
 		if (leg->fi->state != SIP_LEG_ST_TERMINATING) {
-			/* nobody asked for this BYE: sofia ends the dialog itself (RFC 4028 session expiry, or no ACK) */
+			/* nobody asked for this BYE: sofia ends the dialog itself (RFC 4028 session expiry, or no ACK)
+			 */
 			rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_SESSION_EXPIRED));
-			LOGPFSML(leg->fi, LOGL_NOTICE, "sofia ended the dialog (session timer expired or no ACK): BYE %d\n",
-				 status);
+			LOGPFSML(leg->fi, LOGL_NOTICE,
+				 "sofia ended the dialog (session timer expired or no ACK): BYE %d\n", status);
 			leg->last_status = 408;
 		}
 		break;
 	case nua_r_update:
 	case nua_r_cancel:
 	case nua_r_info:
-		break;	/* RFC 3398 s5.6: 405/501 to INFO is not fatal; BYE/CANCEL outcomes end in nua_i_state */
+		break; /* RFC 3398 s5.6: 405/501 to INFO is not fatal; BYE/CANCEL outcomes end in nua_i_state */
 	case nua_i_state: {
 		int cs = -1;
 		tl_gets(tags, NUTAG_CALLSTATE_REF(cs), TAG_END());
@@ -371,8 +372,7 @@ void sip_agent_init(int log_cat)
 	su_log_redirect(tport_log, su_logger, NULL);
 }
 
-struct sip_agent *sip_agent_alloc(void *ctx, const struct sip_agent_cfg *cfg, const struct sip_leg_ops *ops,
-				  void *priv)
+struct sip_agent *sip_agent_alloc(void *ctx, const struct sip_agent_cfg *cfg, const struct sip_leg_ops *ops, void *priv)
 {
 	struct sip_agent *a = talloc_zero(ctx, struct sip_agent);
 	if (!a)
@@ -447,8 +447,8 @@ static char *tls_dir_make(struct sip_agent *a)
 	}
 	umask(old);
 	if (rc) {
-		LOGP(sip_log_cat, LOGL_ERROR, "TLS: cannot read the key %s / certificate %s / CA %s: %s\n", a->cfg.tls_key,
-		     a->cfg.tls_cert, a->cfg.tls_ca, strerror(-rc));
+		LOGP(sip_log_cat, LOGL_ERROR, "TLS: cannot read the key %s / certificate %s / CA %s: %s\n",
+		     a->cfg.tls_key, a->cfg.tls_cert, a->cfg.tls_ca, strerror(-rc));
 		tls_dir_remove(dir);
 		return NULL;
 	}
@@ -476,32 +476,32 @@ int sip_agent_start(struct sip_agent *a)
 		if (!tls_dir)
 			return -EIO;
 	}
-	a->nua = nua_create(p->root, nua_cb, a, NUTAG_URL(a->cfg.bind_url), NUTAG_MEDIA_ENABLE(0),
-			    TAG_IF(tls_dir, NUTAG_SIPS_URL(a->cfg.tls_url)), TAG_IF(tls_dir, NUTAG_CERTIFICATE_DIR(tls_dir)),
-			    TAG_IF(tls_dir, TPTAG_TLS_VERIFY_POLICY(a->cfg.tls_verify ? TPTLS_VERIFY_ALL : TPTLS_VERIFY_NONE)),
-			    NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1),
-			    NUTAG_AUTO302(0),	/* 3xx: the gateway decides (RFC 3398 s8.2.5) */
-			    SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO"),
-			    NUTAG_APPL_METHOD("INFO, UPDATE"),
-			    SIPTAG_SUPPORTED_STR("timer, 100rel"),
-			    /* RFC 4028: refreshes go as UPDATE without a body, so no offer/answer round is needed */
-			    NUTAG_SESSION_TIMER(a->cfg.session_expires), NUTAG_MIN_SE(a->cfg.min_se ? a->cfg.min_se : 90),
-			    NUTAG_SESSION_REFRESHER(a->cfg.refresher == SIP_REFRESHER_LOCAL ? nua_local_refresher :
-						    a->cfg.refresher == SIP_REFRESHER_REMOTE ? nua_remote_refresher :
-						    nua_any_refresher),
-			    NUTAG_UPDATE_REFRESH(1),
-			    TAG_IF(a->cfg.t1x64_ms, NTATAG_SIP_T1X64(a->cfg.t1x64_ms)),
-			    SIPTAG_ACCEPT_STR("application/sdp, application/isup, multipart/mixed"),
-			    SIPTAG_USER_AGENT_STR(a->cfg.user_agent[0] ? a->cfg.user_agent : "isupgw"), TAG_END());
-	tls_dir_remove(tls_dir);	/* sofia has loaded the credentials into its SSL context */
+	a->nua = nua_create(
+		p->root, nua_cb, a, NUTAG_URL(a->cfg.bind_url), NUTAG_MEDIA_ENABLE(0),
+		TAG_IF(tls_dir, NUTAG_SIPS_URL(a->cfg.tls_url)), TAG_IF(tls_dir, NUTAG_CERTIFICATE_DIR(tls_dir)),
+		TAG_IF(tls_dir, TPTAG_TLS_VERIFY_POLICY(a->cfg.tls_verify ? TPTLS_VERIFY_ALL : TPTLS_VERIFY_NONE)),
+		NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1),
+		NUTAG_AUTO302(0), /* 3xx: the gateway decides (RFC 3398 s8.2.5) */
+		SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO"),
+		NUTAG_APPL_METHOD("INFO, UPDATE"), SIPTAG_SUPPORTED_STR("timer, 100rel"),
+		/* RFC 4028: refreshes go as UPDATE without a body, so no offer/answer round is needed */
+		NUTAG_SESSION_TIMER(a->cfg.session_expires), NUTAG_MIN_SE(a->cfg.min_se ? a->cfg.min_se : 90),
+		NUTAG_SESSION_REFRESHER(a->cfg.refresher == SIP_REFRESHER_LOCAL	 ? nua_local_refresher :
+					a->cfg.refresher == SIP_REFRESHER_REMOTE ? nua_remote_refresher :
+										   nua_any_refresher),
+		NUTAG_UPDATE_REFRESH(1), TAG_IF(a->cfg.t1x64_ms, NTATAG_SIP_T1X64(a->cfg.t1x64_ms)),
+		SIPTAG_ACCEPT_STR("application/sdp, application/isup, multipart/mixed"),
+		SIPTAG_USER_AGENT_STR(a->cfg.user_agent[0] ? a->cfg.user_agent : "isupgw"), TAG_END());
+	tls_dir_remove(tls_dir); /* sofia has loaded the credentials into its SSL context */
 	if (!a->nua) {
-		LOGP(sip_log_cat, LOGL_ERROR, "cannot start SIP on %s%s%s\n", a->cfg.bind_url, a->cfg.tls_url[0] ? " and " : "",
-		     a->cfg.tls_url);
+		LOGP(sip_log_cat, LOGL_ERROR, "cannot start SIP on %s%s%s\n", a->cfg.bind_url,
+		     a->cfg.tls_url[0] ? " and " : "", a->cfg.tls_url);
 		return -EADDRINUSE;
 	}
 	a->root_priv = p;
 	LOGP(sip_log_cat, LOGL_NOTICE, "SIP listening on %s%s%s%s\n", a->cfg.bind_url, a->cfg.tls_url[0] ? " and " : "",
-	     a->cfg.tls_url, a->cfg.tls_url[0] ? (a->cfg.tls_verify ? " (TLS, peers verified)" : " (TLS, peers not verified)") : "");
+	     a->cfg.tls_url,
+	     a->cfg.tls_url[0] ? (a->cfg.tls_verify ? " (TLS, peers verified)" : " (TLS, peers not verified)") : "");
 	return 0;
 }
 

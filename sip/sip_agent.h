@@ -19,45 +19,45 @@ struct sip_leg;
 /* An INVITE as the gateway sees it: header values in text, the body split by type. */
 struct sip_invite {
 	char ruri[256];
-	char from[256];			/* whole header value (name-addr with tag) */
+	char from[256]; /* whole header value (name-addr with tag) */
 	char to[256];
-	char pai[256];			/* P-Asserted-Identity, "" when absent */
-	char privacy[64];		/* Privacy, "" when absent */
-	char diversion[256];		/* first Diversion, "" when absent */
-	char history_info[512];		/* History-Info, "" when absent */
-	int max_forwards;		/* -1 when absent */
+	char pai[256];		/* P-Asserted-Identity, "" when absent */
+	char privacy[64];	/* Privacy, "" when absent */
+	char diversion[256];	/* first Diversion, "" when absent */
+	char history_info[512]; /* History-Info, "" when absent */
+	int max_forwards;	/* -1 when absent */
 	char call_id[128];
-	char from_tag[64];		/* with the Call-ID, ties the INVITEs of an RFC 3578 overlap call together */
-	char src_addr[64];		/* where it came from (peer check) */
+	char from_tag[64]; /* with the Call-ID, ties the INVITEs of an RFC 3578 overlap call together */
+	char src_addr[64]; /* where it came from (peer check) */
 	uint16_t src_port;
-	bool supports_100rel;		/* RFC 3262: 100rel in Supported */
-	bool requires_100rel;		/* 100rel in Require */
+	bool supports_100rel; /* RFC 3262: 100rel in Supported */
+	bool requires_100rel; /* 100rel in Require */
 	struct sipt_body body;
 };
 
 /* RFC 3262 reliable provisional responses, per peer */
 enum sip_100rel {
-	SIP_100REL_OFF,		/* not offered; a peer that requires it still gets PRACKed responses */
-	SIP_100REL_SUPPORTED,	/* offered (Supported: 100rel); our 18x are reliable when the caller supports it */
-	SIP_100REL_REQUIRED,	/* asked for (Require: 100rel); a caller without it gets 421 */
+	SIP_100REL_OFF,	      /* not offered; a peer that requires it still gets PRACKed responses */
+	SIP_100REL_SUPPORTED, /* offered (Supported: 100rel); our 18x are reliable when the caller supports it */
+	SIP_100REL_REQUIRED,  /* asked for (Require: 100rel); a caller without it gets 421 */
 };
 
 /* What the gateway asks an outgoing INVITE to carry. Empty strings are left out. */
 struct sip_invite_req {
 	char ruri[240];
-	char from[300];			/* name-addr without tag */
+	char from[300]; /* name-addr without tag */
 	char to[300];
 	char pai[300];
 	char privacy[64];
 	char diversion[300];
 	char history_info[512];
-	int max_forwards;		/* -1: sofia's default (70) */
-	char route[256];		/* outbound proxy as a Route URI, or "" */
-	char call_id[128];		/* "": a new one; RFC 3578: the same for every INVITE of one call */
-	char from_tag[64];		/* "": a new one; RFC 3578: the same for every INVITE of one call */
-	char auth_user[64];		/* digest credentials for a 401/407 from the peer ("": none) */
+	int max_forwards;   /* -1: sofia's default (70) */
+	char route[256];    /* outbound proxy as a Route URI, or "" */
+	char call_id[128];  /* "": a new one; RFC 3578: the same for every INVITE of one call */
+	char from_tag[64];  /* "": a new one; RFC 3578: the same for every INVITE of one call */
+	char auth_user[64]; /* digest credentials for a 401/407 from the peer ("": none) */
 	char auth_pass[64];
-	char auth_realm[64];		/* "": answer whatever realm the challenge names */
+	char auth_realm[64]; /* "": answer whatever realm the challenge names */
 	enum sip_100rel rel100;
 };
 
@@ -67,7 +67,10 @@ struct sip_reason {
 	uint8_t cause;
 };
 
-enum sip_leg_dir { SIP_LEG_UAC, SIP_LEG_UAS };
+enum sip_leg_dir {
+	SIP_LEG_UAC,
+	SIP_LEG_UAS
+};
 
 /* The user (the gateway core) of legs. Each callback gets the leg and the user's reference. */
 struct sip_leg_ops {
@@ -106,33 +109,37 @@ enum sip_agent_ctr {
 };
 
 /* Who refreshes a session (RFC 4028) when the choice is ours */
-enum sip_refresher { SIP_REFRESHER_ANY, SIP_REFRESHER_LOCAL, SIP_REFRESHER_REMOTE };
+enum sip_refresher {
+	SIP_REFRESHER_ANY,
+	SIP_REFRESHER_LOCAL,
+	SIP_REFRESHER_REMOTE
+};
 
 struct sip_agent_cfg {
-	char bind_url[128];		/* "sip:127.0.0.1:5060" (UDP and TCP) */
+	char bind_url[128]; /* "sip:127.0.0.1:5060" (UDP and TCP) */
 	char user_agent[64];
-	unsigned t1x64_ms;		/* transaction timeout (RFC 3261 64*T1, Timer B/F), 0: sofia's 32 s */
-	unsigned session_expires;	/* RFC 4028 Session-Expires we ask for (s), 0: we ask for none */
-	unsigned min_se;		/* the smallest Session-Expires we accept (s, >= 90); smaller: 422 */
+	unsigned t1x64_ms;	  /* transaction timeout (RFC 3261 64*T1, Timer B/F), 0: sofia's 32 s */
+	unsigned session_expires; /* RFC 4028 Session-Expires we ask for (s), 0: we ask for none */
+	unsigned min_se;	  /* the smallest Session-Expires we accept (s, >= 90); smaller: 422 */
 	enum sip_refresher refresher;
 	/* TLS (sofia's tport_tls over OpenSSL): a sips: URI to listen on, "" for none */
 	char tls_url[128];
-	char tls_cert[256];		/* PEM certificate (chain) file */
-	char tls_key[256];		/* PEM private key file */
-	char tls_ca[256];		/* PEM CA file the peers' certificates are checked against, or "" */
-	bool tls_verify;		/* check the peers' certificates (both directions) */
+	char tls_cert[256]; /* PEM certificate (chain) file */
+	char tls_key[256];  /* PEM private key file */
+	char tls_ca[256];   /* PEM CA file the peers' certificates are checked against, or "" */
+	bool tls_verify;    /* check the peers' certificates (both directions) */
 };
 
 struct sip_agent {
 	void *ctx;
 	struct sip_agent_cfg cfg;
 	struct sip_loop *loop;
-	void *root_priv;		/* sofia's root, private to sip_agent.c */
-	void *nua;			/* nua_t */
+	void *root_priv; /* sofia's root, private to sip_agent.c */
+	void *nua;	 /* nua_t */
 	const struct sip_leg_ops *ops;
 	void *priv;
 	struct llist_head legs;
-	struct llist_head probes;	/* OPTIONS sent with sip_agent_options, waiting for an answer */
+	struct llist_head probes; /* OPTIONS sent with sip_agent_options, waiting for an answer */
 	struct rate_ctr_group *ctrs;
 	bool shutting_down, shut_down;
 	unsigned next_id;

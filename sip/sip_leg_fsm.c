@@ -14,13 +14,14 @@
 
 #include "sip_priv.h"
 
-#define SIPT_BOUNDARY "isupgw-sipt-part"
-#define TERMINATING_GUARD_S 40	/* longer than a whole INVITE client transaction (64 x T1) */
+#define SIPT_BOUNDARY	    "isupgw-sipt-part"
+#define TERMINATING_GUARD_S 40 /* longer than a whole INVITE client transaction (64 x T1) */
 
 static struct osmo_fsm sip_leg_fsm;
 static void glare_cb(void *data);
 static void send_answer(struct sip_leg *leg, const struct sipt_body *body);
 
+/* clang-format off */
 static const struct value_string ev_names[] = {
 	OSMO_VALUE_STRING(SIP_LEG_EV_RX_INVITE),
 	OSMO_VALUE_STRING(SIP_LEG_EV_RX_PROVISIONAL),
@@ -37,6 +38,7 @@ static const struct value_string ev_names[] = {
 	OSMO_VALUE_STRING(SIP_LEG_EV_TERMINATED),
 	{ 0, NULL }
 };
+/* clang-format on */
 
 struct sip_leg *sip_leg_alloc(struct sip_agent *a, enum sip_leg_dir dir, void *nh)
 {
@@ -80,9 +82,8 @@ static void body_out(struct sip_leg *leg, const struct sipt_body *b, struct out_
 		talloc_free(leg->local_sdp);
 		leg->local_sdp = talloc_strdup(leg, b->sdp);
 	}
-	int n = sipt_body_build(b->has_sdp ? b->sdp : NULL, b->has_isup ? b->isup : NULL, b->isup_len,
-				b->isup_variant, b->isup_handling, SIPT_BOUNDARY, o->ctype, sizeof(o->ctype), o->data,
-				sizeof(o->data));
+	int n = sipt_body_build(b->has_sdp ? b->sdp : NULL, b->has_isup ? b->isup : NULL, b->isup_len, b->isup_variant,
+				b->isup_handling, SIPT_BOUNDARY, o->ctype, sizeof(o->ctype), o->data, sizeof(o->data));
 	if (n < 0) {
 		LOGPFSML(leg->fi, LOGL_ERROR, "cannot build the message body\n");
 		return;
@@ -94,8 +95,8 @@ static void body_out(struct sip_leg *leg, const struct sipt_body *b, struct out_
 	o->present = true;
 }
 
-#define BODY_TAGS(o) TAG_IF((o)->present, SIPTAG_CONTENT_TYPE_STR((o)->ctype)), \
-	TAG_IF((o)->present, SIPTAG_PAYLOAD(&(o)->pl))
+#define BODY_TAGS(o) \
+	TAG_IF((o)->present, SIPTAG_CONTENT_TYPE_STR((o)->ctype)), TAG_IF((o)->present, SIPTAG_PAYLOAD(&(o)->pl))
 
 static void reason_str(const struct sip_reason *r, char *buf, size_t size)
 {
@@ -114,7 +115,7 @@ static void user_release(struct sip_leg *leg, int status, const struct sip_reaso
 	struct sipt_body *b = talloc_zero(leg, struct sipt_body);
 	if (b && sip)
 		sip_agent_body(sip, b);
-	leg->user_ref = ref;	/* the user sees its own reference during the callback */
+	leg->user_ref = ref; /* the user sees its own reference during the callback */
 	a->ops->release_ind(leg, status, reason, b);
 	leg->user_ref = NULL;
 	talloc_free(b);
@@ -193,7 +194,7 @@ static void offer_dir(const char *offer, bool *peer_sends, bool *peer_receives)
 		*peer_sends = false;
 	else if (strstr(offer, "a=inactive"))
 		*peer_sends = *peer_receives = false;
-	if (strstr(offer, "c=IN IP4 0.0.0.0"))	/* RFC 2543 hold */
+	if (strstr(offer, "c=IN IP4 0.0.0.0")) /* RFC 2543 hold */
 		*peer_receives = false;
 }
 
@@ -236,7 +237,8 @@ static void rx_offer(struct sip_leg *leg, const struct sip_leg_event *ev, bool i
 		snprintf(o->ctype, sizeof(o->ctype), "application/sdp");
 		o->present = true;
 	}
-	nua_respond(leg->nh, 200, "OK", NUTAG_WITH_THIS(a->nua), TAG_IF(o && o->present, SIPTAG_CONTENT_TYPE_STR(o->ctype)),
+	nua_respond(leg->nh, 200, "OK", NUTAG_WITH_THIS(a->nua),
+		    TAG_IF(o && o->present, SIPTAG_CONTENT_TYPE_STR(o->ctype)),
 		    TAG_IF(o && o->present, SIPTAG_PAYLOAD(&o->pl)), TAG_END());
 	talloc_free(o);
 	talloc_free(sdp);
@@ -270,7 +272,8 @@ static void send_reinvite(struct sip_leg *leg)
 {
 	bool hold = leg->hold_wanted;
 	/* RFC 3264 s8.4: hold asks the peer to stop sending; what it asks of us stays as it was */
-	const char *dir = hold ? (leg->remote_hold ? "inactive" : "sendonly") : (leg->remote_hold ? "recvonly" : "sendrecv");
+	const char *dir =
+		hold ? (leg->remote_hold ? "inactive" : "sendonly") : (leg->remote_hold ? "recvonly" : "sendrecv");
 	char *sdp = sdp_with_dir(leg, dir);
 	struct sipt_body *b = talloc_zero(leg, struct sipt_body);
 	struct out_body *o = talloc_zero(leg, struct out_body);
@@ -287,7 +290,7 @@ static void send_reinvite(struct sip_leg *leg)
 	talloc_free(sdp);
 	body_out(leg, b, o);
 	leg->reinvite_pending = true;
-	leg->local_hold = hold;	/* what we asked for; put back if the peer refuses */
+	leg->local_hold = hold; /* what we asked for; put back if the peer refuses */
 	rate_ctr_inc(rate_ctr_group_get_ctr(leg->agent->ctrs, SIP_CTR_REINVITE_TX));
 	LOGPFSML(leg->fi, LOGL_INFO, "re-INVITE: %s (%s)\n", hold ? "hold" : "resume", dir);
 	nua_invite(leg->nh, BODY_TAGS(o), TAG_END());
@@ -313,7 +316,8 @@ static void rx_reinvite_result(struct sip_leg *leg, const struct sip_leg_event *
 		leg->local_hold = !leg->local_hold;
 		if (ev->status == 491 && leg->glare_retries < 3 && leg->fi->state == SIP_LEG_ST_CONFIRMED) {
 			/* RFC 3261 14.1: the Call-ID's owner waits 2.1-4 s, the other side 0-2 s */
-			unsigned ms = leg->dir == SIP_LEG_UAC ? 2100 + (unsigned)(random() % 1900) : (unsigned)(random() % 2000);
+			unsigned ms = leg->dir == SIP_LEG_UAC ? 2100 + (unsigned)(random() % 1900) :
+								(unsigned)(random() % 2000);
 			leg->glare_retries++;
 			LOGPFSML(leg->fi, LOGL_INFO, "re-INVITE crossed the peer's (491): again in %u ms\n", ms);
 			osmo_timer_schedule(&leg->glare_timer, ms / 1000, (ms % 1000) * 1000);
@@ -350,15 +354,16 @@ static bool authenticate(struct sip_leg *leg, const sip_t *sip)
 	char want[80];
 	snprintf(want, sizeof(want), "\"%s\"", leg->auth_realm ? leg->auth_realm : "");
 	if (leg->auth_realm && leg->auth_realm[0] && strcmp(realm, want) && strcmp(realm, leg->auth_realm)) {
-		LOGPFSML(leg->fi, LOGL_NOTICE, "challenge for realm %s, we have credentials for %s only\n", realm, want);
+		LOGPFSML(leg->fi, LOGL_NOTICE, "challenge for realm %s, we have credentials for %s only\n", realm,
+			 want);
 		return false;
 	}
 	char cred[256];
 	snprintf(cred, sizeof(cred), "%s:%s%s%s:%s:%s", au->au_scheme, realm[0] == '"' ? "" : "\"", realm,
 		 realm[0] == '"' ? "" : "\"", leg->auth_user, leg->auth_pass ? leg->auth_pass : "");
 	leg->auth_tried = true;
-	LOGPFSML(leg->fi, LOGL_INFO, "%d: authenticating as %s in realm %s\n", sip->sip_status ? sip->sip_status->st_status : 0,
-		 leg->auth_user, realm);
+	LOGPFSML(leg->fi, LOGL_INFO, "%d: authenticating as %s in realm %s\n",
+		 sip->sip_status ? sip->sip_status->st_status : 0, leg->auth_user, realm);
 	nua_authenticate(leg->nh, NUTAG_AUTH(cred), TAG_END());
 	return true;
 }
@@ -537,7 +542,8 @@ static void st_terminating(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	char reason[48];
 	switch (event) {
 	case SIP_LEG_EV_RX_REINVITE:
-		nua_respond(leg->nh, 481, "Call/Transaction Does Not Exist", NUTAG_WITH_THIS(leg->agent->nua), TAG_END());
+		nua_respond(leg->nh, 481, "Call/Transaction Does Not Exist", NUTAG_WITH_THIS(leg->agent->nua),
+			    TAG_END());
 		break;
 	case SIP_LEG_EV_RX_PROVISIONAL:
 		/* released before any provisional: CANCEL now that one came (RFC 3398 erratum 2580) */
@@ -570,7 +576,7 @@ static void st_terminating(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 static int timer_cb(struct osmo_fsm_inst *fi)
 {
 	LOGPFSML(fi, LOGL_NOTICE, "sofia did not finish the dialog in %d s: dropping it\n", TERMINATING_GUARD_S);
-	return 1;	/* terminate */
+	return 1; /* terminate */
 }
 
 static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
@@ -590,10 +596,11 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 }
 
 #define S(x) (1 << (x))
-#define ALL_RX (S(SIP_LEG_EV_RX_PROVISIONAL) | S(SIP_LEG_EV_RX_2XX) | S(SIP_LEG_EV_RX_FAILURE) | S(SIP_LEG_EV_RX_ACK) | \
-		S(SIP_LEG_EV_RX_BYE) | S(SIP_LEG_EV_RX_CANCEL) | S(SIP_LEG_EV_RX_INFO) | S(SIP_LEG_EV_TERMINATED) | \
-		S(SIP_LEG_EV_RX_REINVITE) | S(SIP_LEG_EV_RX_UPDATE) | S(SIP_LEG_EV_RX_REINVITE_RESULT) | \
-		S(SIP_LEG_EV_RX_PRACK))
+#define ALL_RX                                                                                                   \
+	(S(SIP_LEG_EV_RX_PROVISIONAL) | S(SIP_LEG_EV_RX_2XX) | S(SIP_LEG_EV_RX_FAILURE) | S(SIP_LEG_EV_RX_ACK) | \
+	 S(SIP_LEG_EV_RX_BYE) | S(SIP_LEG_EV_RX_CANCEL) | S(SIP_LEG_EV_RX_INFO) | S(SIP_LEG_EV_TERMINATED) |     \
+	 S(SIP_LEG_EV_RX_REINVITE) | S(SIP_LEG_EV_RX_UPDATE) | S(SIP_LEG_EV_RX_REINVITE_RESULT) |                \
+	 S(SIP_LEG_EV_RX_PRACK))
 
 static const struct osmo_fsm_state states[] = {
 	[SIP_LEG_ST_INIT] = {
@@ -701,7 +708,7 @@ struct sip_leg *sip_leg_invite(struct sip_agent *a, const struct sip_invite_req 
 	if (req->history_info[0] && n < sizeof(extra))
 		n += (size_t)snprintf(extra + n, sizeof(extra) - n, "History-Info: %s\r\n", req->history_info);
 	if (n >= 2 && n < sizeof(extra))
-		extra[n - 2] = 0;	/* sofia adds the last line end */
+		extra[n - 2] = 0; /* sofia adds the last line end */
 	char mf[12];
 	snprintf(mf, sizeof(mf), "%d", req->max_forwards);
 	if (o)
@@ -817,8 +824,8 @@ int sip_leg_redirect(struct sip_leg *leg, int status, const struct sip_reason *r
 	reason_str(reason, r, sizeof(r));
 	snprintf(ct, sizeof(ct), "<%s>", contact);
 	LOGPFSML(leg->fi, LOGL_INFO, "redirecting with %d to %s\n", status, contact);
-	nua_respond(leg->nh, status, sip_status_phrase(status), SIPTAG_CONTACT_STR(ct), TAG_IF(r[0], SIPTAG_REASON_STR(r)),
-		    TAG_END());
+	nua_respond(leg->nh, status, sip_status_phrase(status), SIPTAG_CONTACT_STR(ct),
+		    TAG_IF(r[0], SIPTAG_REASON_STR(r)), TAG_END());
 	leg->last_status = status;
 	leg->user_ref = NULL;
 	to_terminating(leg);

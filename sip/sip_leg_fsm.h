@@ -6,13 +6,13 @@
 
 enum sip_leg_state {
 	SIP_LEG_ST_INIT,
-	SIP_LEG_ST_CALLING,		/* UAC: INVITE sent, nothing above 100 yet */
-	SIP_LEG_ST_EARLY_OUT,		/* UAC: a provisional response came */
-	SIP_LEG_ST_INCOMING,		/* UAS: INVITE received, no provisional sent */
-	SIP_LEG_ST_EARLY_IN,		/* UAS: 18x sent */
-	SIP_LEG_ST_ANSWERED_IN,		/* UAS: 200 sent, waiting for the ACK */
+	SIP_LEG_ST_CALLING,	/* UAC: INVITE sent, nothing above 100 yet */
+	SIP_LEG_ST_EARLY_OUT,	/* UAC: a provisional response came */
+	SIP_LEG_ST_INCOMING,	/* UAS: INVITE received, no provisional sent */
+	SIP_LEG_ST_EARLY_IN,	/* UAS: 18x sent */
+	SIP_LEG_ST_ANSWERED_IN, /* UAS: 200 sent, waiting for the ACK */
 	SIP_LEG_ST_CONFIRMED,
-	SIP_LEG_ST_TERMINATING,		/* released; sofia finishes the transactions */
+	SIP_LEG_ST_TERMINATING, /* released; sofia finishes the transactions */
 };
 
 enum sip_leg_event_id {
@@ -26,15 +26,15 @@ enum sip_leg_event_id {
 	SIP_LEG_EV_RX_INFO,
 	SIP_LEG_EV_RX_REINVITE,
 	SIP_LEG_EV_RX_UPDATE,
-	SIP_LEG_EV_RX_REINVITE_RESULT,	/* the final response to our re-INVITE */
+	SIP_LEG_EV_RX_REINVITE_RESULT, /* the final response to our re-INVITE */
 	SIP_LEG_EV_RX_PRACK,
 	SIP_LEG_EV_TERMINATED,
 };
 
 struct sip_leg_event {
 	int status;
-	const void *sip;	/* sip_t */
-	const void *tags;	/* tagi_t[] */
+	const void *sip;  /* sip_t */
+	const void *tags; /* tagi_t[] */
 };
 
 extern int sip_log_cat;

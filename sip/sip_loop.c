@@ -25,7 +25,7 @@ struct sip_loop {
 	int n_fds;
 	struct osmo_fd ofds[SIP_LOOP_MAX_FDS];
 	int n_ofds;
-	struct osmo_timer_list wake;	/* glib's timeout: ends the select round in time */
+	struct osmo_timer_list wake; /* glib's timeout: ends the select round in time */
 };
 
 static int ofd_cb(struct osmo_fd *ofd, unsigned int what)
@@ -71,7 +71,7 @@ struct sip_loop *sip_loop_alloc(void *ctx, GMainContext *gctx)
 	struct sip_loop *l = talloc_zero(ctx, struct sip_loop);
 	if (!l)
 		return NULL;
-	l->gctx = g_main_context_ref(gctx);	/* sources do not keep their context alive */
+	l->gctx = g_main_context_ref(gctx); /* sources do not keep their context alive */
 	g_main_context_acquire(gctx);
 	osmo_timer_setup(&l->wake, wake_cb, l);
 	return l;
@@ -101,7 +101,7 @@ void sip_loop_prepare(struct sip_loop *l)
 	g_main_context_prepare(l->gctx, &l->prio);
 	int n = g_main_context_query(l->gctx, l->prio, &timeout, l->fds, SIP_LOOP_MAX_FDS);
 	if (n > SIP_LOOP_MAX_FDS)
-		n = SIP_LOOP_MAX_FDS;	/* sofia uses a handful: its sockets and the wakeup pipe */
+		n = SIP_LOOP_MAX_FDS; /* sofia uses a handful: its sockets and the wakeup pipe */
 	l->n_fds = n;
 	unregister_all(l);
 	for (int i = 0; i < n; i++) {

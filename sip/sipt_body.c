@@ -14,11 +14,16 @@
 const char *sipt_body_err_str(int err)
 {
 	switch (err) {
-	case SIPT_BODY_OK: return "ok";
-	case SIPT_BODY_ERR_CTYPE: return "unsupported content type";
-	case SIPT_BODY_ERR_MULTIPART: return "malformed multipart body";
-	case SIPT_BODY_ERR_TOO_BIG: return "body part too large";
-	case SIPT_BODY_ERR_ISUP: return "unusable ISUP part";
+	case SIPT_BODY_OK:
+		return "ok";
+	case SIPT_BODY_ERR_CTYPE:
+		return "unsupported content type";
+	case SIPT_BODY_ERR_MULTIPART:
+		return "malformed multipart body";
+	case SIPT_BODY_ERR_TOO_BIG:
+		return "body part too large";
+	case SIPT_BODY_ERR_ISUP:
+		return "unusable ISUP part";
 	}
 	return "?";
 }
@@ -50,7 +55,7 @@ static int get_boundary(const char *ct, char *out, size_t size)
 			out[n++] = *p++;
 	}
 	out[n] = 0;
-	return n >= 1 && n <= 70 ? 0 : -1;	/* RFC 2046: 1 to 70 characters */
+	return n >= 1 && n <= 70 ? 0 : -1; /* RFC 2046: 1 to 70 characters */
 }
 
 /* One part: its content is typed by ctype (a header value, not NUL terminated: ctlen). */
@@ -83,7 +88,7 @@ static int take_part(struct sipt_body *b, const char *ct, size_t ctlen, const ch
 		enum sipt_variant v = ok ? sipt_ctype_variant(&t) : SIPT_VAR_UNKNOWN;
 		if (!ok || v == SIPT_VAR_UNKNOWN) {
 			if (d.handling == SIPT_HANDLING_OPTIONAL)
-				return 0;	/* RFC 3204 s3.2: an optional part we cannot use is ignored */
+				return 0; /* RFC 3204 s3.2: an optional part we cannot use is ignored */
 			return SIPT_BODY_ERR_ISUP;
 		}
 		memcpy(b->isup, data, len);
@@ -138,7 +143,7 @@ static int parse_multipart(const char *ctype, const uint8_t *data, size_t len, s
 	for (;;) {
 		p += dl;
 		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
-			break;	/* close delimiter */
+			break; /* close delimiter */
 		/* rest of the delimiter line (transport padding), then the part */
 		const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
@@ -212,8 +217,8 @@ int sipt_body_parse(const char *ctype, const uint8_t *data, size_t len, struct s
 }
 
 int sipt_body_build(const char *sdp, const uint8_t *isup, size_t isup_len, enum sipt_variant v,
-		    enum sipt_handling handling, const char *boundary, char *ctype, size_t ctype_size,
-		    uint8_t *out, size_t out_size)
+		    enum sipt_handling handling, const char *boundary, char *ctype, size_t ctype_size, uint8_t *out,
+		    size_t out_size)
 {
 	char isup_ct[96];
 	if (isup && sipt_ctype_format(v, isup_ct, sizeof(isup_ct)) < 0)
@@ -234,7 +239,8 @@ int sipt_body_build(const char *sdp, const uint8_t *isup, size_t isup_len, enum 
 	}
 	if (snprintf(ctype, ctype_size, "multipart/mixed;boundary=%s", boundary) >= (int)ctype_size)
 		return -ENOSPC;
-	int n = snprintf((char *)out, out_size, "--%s\r\nContent-Type: application/sdp\r\n\r\n%s\r\n--%s\r\n"
+	int n = snprintf((char *)out, out_size,
+			 "--%s\r\nContent-Type: application/sdp\r\n\r\n%s\r\n--%s\r\n"
 			 "Content-Type: %s\r\nContent-Disposition: signal;handling=%s\r\n\r\n",
 			 boundary, sdp, boundary, isup_ct, hd);
 	if (n < 0 || (size_t)n + isup_len + strlen(boundary) + 8 > out_size)

@@ -8,8 +8,8 @@
 
 #include "sipt_mime.h"
 
-#define SIPT_ISUP_MAX 300	/* an MTP3 SIF is at most 272 octets */
-#define SIPT_SDP_MAX 2048
+#define SIPT_ISUP_MAX 300 /* an MTP3 SIF is at most 272 octets */
+#define SIPT_SDP_MAX  2048
 
 /* What a SIP message body carried, split by type. */
 struct sipt_body {
@@ -19,17 +19,17 @@ struct sipt_body {
 	bool has_isup;
 	uint8_t isup[SIPT_ISUP_MAX];
 	size_t isup_len;
-	enum sipt_variant isup_variant;		/* from version/base; SIPT_VAR_UNKNOWN if neither is known */
-	enum sipt_handling isup_handling;	/* Content-Disposition handling (required when absent) */
-	unsigned n_other;			/* parts of other types, ignored */
+	enum sipt_variant isup_variant;	  /* from version/base; SIPT_VAR_UNKNOWN if neither is known */
+	enum sipt_handling isup_handling; /* Content-Disposition handling (required when absent) */
+	unsigned n_other;		  /* parts of other types, ignored */
 };
 
 enum sipt_body_err {
 	SIPT_BODY_OK = 0,
-	SIPT_BODY_ERR_CTYPE = -1,	/* Content-Type missing or not one we take: 415 */
-	SIPT_BODY_ERR_MULTIPART = -2,	/* no boundary, parts not delimited, part headers broken: 400 */
-	SIPT_BODY_ERR_TOO_BIG = -3,	/* a part larger than we keep: 400 (SDP) */
-	SIPT_BODY_ERR_ISUP = -4,	/* application/ISUP with a bad version or too long: 415 when required */
+	SIPT_BODY_ERR_CTYPE = -1,     /* Content-Type missing or not one we take: 415 */
+	SIPT_BODY_ERR_MULTIPART = -2, /* no boundary, parts not delimited, part headers broken: 400 */
+	SIPT_BODY_ERR_TOO_BIG = -3,   /* a part larger than we keep: 400 (SDP) */
+	SIPT_BODY_ERR_ISUP = -4,      /* application/ISUP with a bad version or too long: 415 when required */
 };
 
 /* Parse a body by its Content-Type header value. An empty body parses to nothing. Unknown part types
@@ -41,5 +41,5 @@ const char *sipt_body_err_str(int err);
 /* Build a body: SDP alone, ISUP alone, or both as multipart/mixed with the given boundary.
  * ctype gets the Content-Type value. Returns the body length or -ENOSPC. */
 int sipt_body_build(const char *sdp, const uint8_t *isup, size_t isup_len, enum sipt_variant v,
-		    enum sipt_handling handling, const char *boundary, char *ctype, size_t ctype_size,
-		    uint8_t *out, size_t out_size);
+		    enum sipt_handling handling, const char *boundary, char *ctype, size_t ctype_size, uint8_t *out,
+		    size_t out_size);

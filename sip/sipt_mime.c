@@ -15,9 +15,9 @@ static const struct {
 	enum sipt_variant v;
 } symbols[] = {
 	{ "itu-t88", SIPT_VAR_ITU }, { "itu-t92+", SIPT_VAR_ITU }, { "itu-t", SIPT_VAR_ITU },
-	{ "etsi121", SIPT_VAR_ITU }, { "etsi356", SIPT_VAR_ITU }, { "ttc87", SIPT_VAR_ITU },
-	{ "ttc93+", SIPT_VAR_ITU }, { "ansi88", SIPT_VAR_ANSI }, { "ansi92", SIPT_VAR_ANSI },
-	{ "ansi95", SIPT_VAR_ANSI }, { "ansi00", SIPT_VAR_ANSI }, { "ansi", SIPT_VAR_ANSI },
+	{ "etsi121", SIPT_VAR_ITU }, { "etsi356", SIPT_VAR_ITU },  { "ttc87", SIPT_VAR_ITU },
+	{ "ttc93+", SIPT_VAR_ITU },  { "ansi88", SIPT_VAR_ANSI },  { "ansi92", SIPT_VAR_ANSI },
+	{ "ansi95", SIPT_VAR_ANSI }, { "ansi00", SIPT_VAR_ANSI },  { "ansi", SIPT_VAR_ANSI },
 	{ "gr317", SIPT_VAR_ANSI },
 };
 
@@ -71,7 +71,7 @@ static int walk_params(const char *p, int (*fn)(const char *name, const char *va
 			return -EINVAL;
 		p = skip_ws(p + 1);
 		if (!*p)
-			return 0;	/* tolerate a trailing ';' as seen in RFC 3204's own example */
+			return 0; /* tolerate a trailing ';' as seen in RFC 3204's own example */
 		char name[32], val[64];
 		size_t n = 0;
 		while (is_tchar(*p)) {
@@ -115,7 +115,7 @@ int sipt_ctype_parse(const char *value, struct sipt_ctype *ct)
 		return -EINVAL;
 	p += sizeof(mt) - 1;
 	if (is_tchar(*p))
-		return -EINVAL;	/* application/isupx */
+		return -EINVAL; /* application/isupx */
 	if (walk_params(p, ctype_param, ct))
 		return -EINVAL;
 	return ct->version[0] ? 0 : -EINVAL;

@@ -7,23 +7,23 @@
 
 enum sipt_variant {
 	SIPT_VAR_UNKNOWN = -1,
-	SIPT_VAR_ITU = 0,	/* same values as enum isup_variant */
+	SIPT_VAR_ITU = 0, /* same values as enum isup_variant */
 	SIPT_VAR_ANSI = 1,
 };
 
 struct sipt_ctype {
-	char version[48];	/* required by RFC 3204 s3.1 */
-	char base[48];		/* optional: a Table 1 symbol a receiver may fall back to */
+	char version[48]; /* required by RFC 3204 s3.1 */
+	char base[48];	  /* optional: a Table 1 symbol a receiver may fall back to */
 };
 
 enum sipt_handling {
-	SIPT_HANDLING_REQUIRED = 0,	/* RFC 3204 s3.1: assumed when absent */
+	SIPT_HANDLING_REQUIRED = 0, /* RFC 3204 s3.1: assumed when absent */
 	SIPT_HANDLING_OPTIONAL = 1,
 	SIPT_HANDLING_OTHER = 2,
 };
 
 struct sipt_disposition {
-	bool signal;			/* disposition-type is "signal" */
+	bool signal; /* disposition-type is "signal" */
 	enum sipt_handling handling;
 };
 

@@ -6,10 +6,11 @@
 # sip-tester: SIPp, the SIP peer of the end-to-end gateway tests; kamailio: its sipt module reads our
 # SIP-T bodies independently in make check, and it is the reference of the call-rate benchmark.
 # openssl: the command that makes the test CA and certificates of the SIP over TLS test.
+# clang-format-14: make check-format (the version is pinned: another formats differently).
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config
       libosmocore-dev libtalloc-dev libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libspandsp-dev libssl-dev
-      libcunit1-dev tshark clang python3 sip-tester kamailio openssl
+      libcunit1-dev tshark clang clang-format-14 python3 sip-tester kamailio openssl
       libss7-dev dahdi-source"
 missing=""
 for p in $PKGS; do

@@ -15,22 +15,27 @@
 enum asp_event {
 	ASP_EV_TRANSPORT_UP,
 	ASP_EV_TRANSPORT_DOWN,
-	ASP_EV_RX,		/* data: const struct m3ua_msg * */
+	ASP_EV_RX, /* data: const struct m3ua_msg * */
 };
 
+/* clang-format off */
 static const struct value_string asp_event_names[] = {
 	{ ASP_EV_TRANSPORT_UP, "TRANSPORT_UP" },
 	{ ASP_EV_TRANSPORT_DOWN, "TRANSPORT_DOWN" },
 	{ ASP_EV_RX, "RX" },
 	{}
 };
+/* clang-format on */
 
 /* Our own timers (negative numbers: not from the RFC, which leaves them to implementations) */
 const struct osmo_tdef m3ua_tdefs_template[] = {
-	{ .T = -1, .default_val = 2, .unit = OSMO_TDEF_S, .desc = "ASPUP/ASPAC repeat while unanswered",
-	  .min_val = 1, .max_val = 60 },
-	{ .T = -2, .default_val = 10, .unit = OSMO_TDEF_S, .desc = "BEAT interval (0: no heartbeat)",
-	  .max_val = 300 },
+	{ .T = -1,
+	  .default_val = 2,
+	  .unit = OSMO_TDEF_S,
+	  .desc = "ASPUP/ASPAC repeat while unanswered",
+	  .min_val = 1,
+	  .max_val = 60 },
+	{ .T = -2, .default_val = 10, .unit = OSMO_TDEF_S, .desc = "BEAT interval (0: no heartbeat)", .max_val = 300 },
 	{}
 };
 
@@ -172,7 +177,8 @@ static void rx_common(struct m3ua_asp *asp, const struct m3ua_msg *m)
 			asp->beat_outstanding = false;
 		} else if (asp->cfg.ipsp_de && (m->type == M3UA_ASPSM_UP || m->type == M3UA_ASPSM_DOWN)) {
 			/* IPSP double exchange: the peer's own ASPUP/ASPDN gets its acknowledgement */
-			send_simple(asp, M3UA_CL_ASPSM, m->type == M3UA_ASPSM_UP ? M3UA_ASPSM_UP_ACK : M3UA_ASPSM_DOWN_ACK);
+			send_simple(asp, M3UA_CL_ASPSM,
+				    m->type == M3UA_ASPSM_UP ? M3UA_ASPSM_UP_ACK : M3UA_ASPSM_DOWN_ACK);
 		} else if (m->type == M3UA_ASPSM_DOWN_ACK) {
 			/* the SG took us down (RFC 4666 4.3.4.2): start over */
 			osmo_fsm_inst_state_chg(asp->fi, M3UA_ASP_ST_WAIT_UP_ACK, (int)T(asp, -1), -1);
@@ -203,8 +209,12 @@ static void rx_common(struct m3ua_asp *asp, const struct m3ua_msg *m)
 		unsigned info = 0;
 		uint32_t v;
 		switch (m->type) {
-		case M3UA_SSNM_DUNA: st = M3UA_PC_UNAVAILABLE; break;
-		case M3UA_SSNM_DAVA: st = M3UA_PC_AVAILABLE; break;
+		case M3UA_SSNM_DUNA:
+			st = M3UA_PC_UNAVAILABLE;
+			break;
+		case M3UA_SSNM_DAVA:
+			st = M3UA_PC_AVAILABLE;
+			break;
 		case M3UA_SSNM_SCON:
 			st = M3UA_PC_CONGESTED;
 			if (!m3ua_param_u32(m, M3UA_TAG_CONGESTION_IND, &v))
@@ -216,7 +226,7 @@ static void rx_common(struct m3ua_asp *asp, const struct m3ua_msg *m)
 				info = v;
 			break;
 		default:
-			return;	/* DAUD, DRST: SG side only */
+			return; /* DAUD, DRST: SG side only */
 		}
 		for (unsigned i = 0; i + 4 <= p->len; i += 4) {
 			uint32_t pc = (uint32_t)p->val[i + 1] << 16 | (uint32_t)p->val[i + 2] << 8 | p->val[i + 3];

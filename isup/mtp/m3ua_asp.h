@@ -18,21 +18,21 @@ struct m3ua_asp;
 enum m3ua_asp_state {
 	M3UA_ASP_ST_DOWN,
 	M3UA_ASP_ST_WAIT_UP_ACK,
-	M3UA_ASP_ST_WAIT_AC_ACK,	/* ASP-INACTIVE, asking to become active */
+	M3UA_ASP_ST_WAIT_AC_ACK, /* ASP-INACTIVE, asking to become active */
 	M3UA_ASP_ST_ACTIVE,
 };
 
 enum m3ua_pc_status {
-	M3UA_PC_UNAVAILABLE,	/* DUNA: MTP-PAUSE */
-	M3UA_PC_AVAILABLE,	/* DAVA: MTP-RESUME */
-	M3UA_PC_CONGESTED,	/* SCON: MTP-STATUS congestion, level in info */
+	M3UA_PC_UNAVAILABLE,	  /* DUNA: MTP-PAUSE */
+	M3UA_PC_AVAILABLE,	  /* DAVA: MTP-RESUME */
+	M3UA_PC_CONGESTED,	  /* SCON: MTP-STATUS congestion, level in info */
 	M3UA_PC_USER_UNAVAILABLE, /* DUPU: MTP-STATUS user part unavailable, cause in info */
 };
 
 struct m3ua_asp_cfg {
 	bool has_rc;
 	uint32_t routing_ctx;
-	uint32_t traffic_mode;		/* M3UA_TMT_* */
+	uint32_t traffic_mode; /* M3UA_TMT_* */
 	bool has_asp_id;
 	uint32_t asp_id;
 	bool has_na;
@@ -59,7 +59,7 @@ enum m3ua_asp_ctr {
 	M3UA_CTR_TX_DATA,
 	M3UA_CTR_RX_ERR,
 	M3UA_CTR_TX_ERR,
-	M3UA_CTR_TX_DROPPED,	/* DATA asked for while not active */
+	M3UA_CTR_TX_DROPPED, /* DATA asked for while not active */
 	M3UA_CTR_BEAT_LOST,
 };
 
@@ -69,7 +69,7 @@ struct m3ua_asp {
 	struct m3ua_asp_cfg cfg;
 	const struct m3ua_asp_ops *ops;
 	void *priv;
-	struct osmo_tdef *tdefs;	/* X1 retry, X2 BEAT interval, X3 BEAT answer */
+	struct osmo_tdef *tdefs; /* X1 retry, X2 BEAT interval, X3 BEAT answer */
 	struct rate_ctr_group *ctrs;
 	struct osmo_timer_list beat_timer;
 	bool beat_outstanding;

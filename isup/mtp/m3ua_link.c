@@ -60,7 +60,7 @@ static uint16_t sctp_outstreams(int fd)
 	struct sctp_status st = { 0 };
 	socklen_t l = sizeof(st);
 	if (getsockopt(fd, IPPROTO_SCTP, SCTP_STATUS, &st, &l) < 0)
-		return 2;	/* unknown: management on 0, all DATA on 1 */
+		return 2; /* unknown: management on 0, all DATA on 1 */
 	return st.sstat_outstrms;
 }
 
@@ -75,8 +75,9 @@ static int sock_send(struct osmo_fd *ofd, struct m3ua_txq *q, enum m3ua_transpor
 		sinfo.sinfo_stream = m3ua_sctp_stream(buf, len, q->sctp_outstreams);
 		char cbuf[CMSG_SPACE(sizeof(sinfo))] = { 0 };
 		struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-				     .msg_controllen = sizeof(cbuf) };
+		struct msghdr mh = {
+			.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)
+		};
 		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 		c->cmsg_level = IPPROTO_SCTP;
 		c->cmsg_type = SCTP_SNDRCV;
@@ -175,7 +176,7 @@ static int link_fd_cb(struct osmo_fd *ofd, unsigned int what)
 			return 0;
 		}
 		if (m3ua_asp_rx(link->asp, buf, (size_t)n) < 0)
-			return 0;	/* the failed callback has closed and rescheduled */
+			return 0; /* the failed callback has closed and rescheduled */
 	}
 	if ((what & OSMO_FD_WRITE) && link->connected) {
 		if (txq_flush(ofd, &link->txq) < 0)
@@ -247,8 +248,10 @@ struct m3ua_link *m3ua_link_alloc(void *ctx, const char *name, enum m3ua_transpo
 	link->remote_port = remote_port;
 	link->user_ops = user_ops;
 	link->user_priv = user_priv;
-	link->asp_ops = (struct m3ua_asp_ops){ .send = link_asp_send, .failed = link_asp_failed,
-					       .active_ind = fwd_active, .transfer_ind = fwd_transfer,
+	link->asp_ops = (struct m3ua_asp_ops){ .send = link_asp_send,
+					       .failed = link_asp_failed,
+					       .active_ind = fwd_active,
+					       .transfer_ind = fwd_transfer,
 					       .pc_status_ind = fwd_pc_status };
 	link->ofd.fd = -1;
 	link->backoff_s = 1;
@@ -271,8 +274,9 @@ int m3ua_link_start(struct m3ua_link *link)
 	int fd;
 	if (link->transport == M3UA_TRANSPORT_SCTP && (link->n_remote_extra || link->n_local_extra)) {
 		/* multi-homed association: all addresses of both ends */
-		const char *rem[1 + M3UA_MAX_EXTRA_ADDRS] = { link->remote_host }, *loc[1 + M3UA_MAX_EXTRA_ADDRS] = {
-			link->local_host[0] ? link->local_host : "0.0.0.0" };
+		const char *rem[1 + M3UA_MAX_EXTRA_ADDRS] = { link->remote_host },
+				    *loc[1 + M3UA_MAX_EXTRA_ADDRS] = { link->local_host[0] ? link->local_host :
+											     "0.0.0.0" };
 		for (unsigned i = 0; i < link->n_remote_extra; i++)
 			rem[1 + i] = link->remote_extra[i];
 		for (unsigned i = 0; i < link->n_local_extra; i++)
@@ -286,7 +290,8 @@ int m3ua_link_start(struct m3ua_link *link)
 				     link->remote_port, flags);
 	}
 	if (fd < 0) {
-		link_retry(link, link->transport == M3UA_TRANSPORT_SCTP ? "cannot open an SCTP socket" : "cannot connect");
+		link_retry(link,
+			   link->transport == M3UA_TRANSPORT_SCTP ? "cannot open an SCTP socket" : "cannot connect");
 		return fd;
 	}
 	sock_nodelay(fd, link->transport);

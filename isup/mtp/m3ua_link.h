@@ -15,16 +15,16 @@ enum m3ua_transport {
 	M3UA_TRANSPORT_SCTP,
 };
 
-#define M3UA_PORT 2905
-#define M3UA_SCTP_PPID 3
-#define M3UA_TXQ 65536
-#define M3UA_MAX_EXTRA_ADDRS 3
-#define M3UA_LINK_BACKOFF_MAX_DEFAULT 30	/* s: the longest wait between connection attempts */
+#define M3UA_PORT		      2905
+#define M3UA_SCTP_PPID		      3
+#define M3UA_TXQ		      65536
+#define M3UA_MAX_EXTRA_ADDRS	      3
+#define M3UA_LINK_BACKOFF_MAX_DEFAULT 30 /* s: the longest wait between connection attempts */
 
 struct m3ua_txq {
 	uint8_t buf[M3UA_TXQ];
 	size_t len;
-	uint16_t sctp_outstreams;	/* SCTP: outbound streams negotiated at association setup */
+	uint16_t sctp_outstreams; /* SCTP: outbound streams negotiated at association setup */
 };
 
 /* SCTP stream for one M3UA message (RFC 4666 1.4.7): management on stream 0, DATA spread over
@@ -43,17 +43,17 @@ struct m3ua_link {
 	/* SCTP multi-homing: further addresses of each end (osmo_sock_init2_multiaddr) */
 	char remote_extra[M3UA_MAX_EXTRA_ADDRS][64], local_extra[M3UA_MAX_EXTRA_ADDRS][64];
 	unsigned n_remote_extra, n_local_extra;
-	bool ipsp;				/* IPSP role (shown and written back; DE is in the ASP's cfg) */
+	bool ipsp; /* IPSP role (shown and written back; DE is in the ASP's cfg) */
 	struct osmo_fd ofd;
 	bool connecting, connected;
 	struct m3ua_asp *asp;
-	struct m3ua_asp_ops asp_ops;		/* ours: send and failed, the rest forwarded */
+	struct m3ua_asp_ops asp_ops; /* ours: send and failed, the rest forwarded */
 	const struct m3ua_asp_ops *user_ops;
 	void *user_priv;
 	struct osmo_timer_list reconnect;
-	unsigned backoff_s;			/* 1, 2, 4 ... backoff_max_s between attempts */
-	unsigned backoff_max_s;			/* the longest wait (VTY reconnect-backoff, default 30 s) */
-	unsigned connects;			/* associations established, for show and tests */
+	unsigned backoff_s;	/* 1, 2, 4 ... backoff_max_s between attempts */
+	unsigned backoff_max_s; /* the longest wait (VTY reconnect-backoff, default 30 s) */
+	unsigned connects;	/* associations established, for show and tests */
 	struct m3ua_txq txq;
 };
 
@@ -93,7 +93,7 @@ struct m3ua_sg_peer {
 struct m3ua_sg {
 	enum m3ua_transport transport;
 	struct osmo_fd lfd;
-	uint16_t port;			/* the port actually bound (0 asks the kernel for one) */
+	uint16_t port; /* the port actually bound (0 asks the kernel for one) */
 	struct llist_head peers;
 	const struct m3ua_sg_ops *ops;
 	void *priv;

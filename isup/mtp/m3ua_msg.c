@@ -77,25 +77,44 @@ const char *m3ua_msg_name(uint8_t cls, uint8_t type)
 const char *m3ua_err_name(unsigned code)
 {
 	switch (code) {
-	case M3UA_ERR_INVALID_VERSION: return "invalid version";
-	case M3UA_ERR_UNSUPP_MSG_CLASS: return "unsupported message class";
-	case M3UA_ERR_UNSUPP_MSG_TYPE: return "unsupported message type";
-	case M3UA_ERR_UNSUPP_TRAFFIC_MODE: return "unsupported traffic mode type";
-	case M3UA_ERR_UNEXPECTED_MSG: return "unexpected message";
-	case M3UA_ERR_PROTOCOL_ERROR: return "protocol error";
-	case M3UA_ERR_INVALID_STREAM_ID: return "invalid stream identifier";
-	case M3UA_ERR_REFUSED_MGMT_BLOCKING: return "refused - management blocking";
-	case M3UA_ERR_ASP_ID_REQUIRED: return "ASP identifier required";
-	case M3UA_ERR_INVALID_ASP_ID: return "invalid ASP identifier";
-	case M3UA_ERR_INVALID_PARAM_VALUE: return "invalid parameter value";
-	case M3UA_ERR_PARAM_FIELD_ERROR: return "parameter field error";
-	case M3UA_ERR_UNEXPECTED_PARAM: return "unexpected parameter";
-	case M3UA_ERR_DEST_STATUS_UNKNOWN: return "destination status unknown";
-	case M3UA_ERR_INVALID_NETWORK_APPEARANCE: return "invalid network appearance";
-	case M3UA_ERR_MISSING_PARAM: return "missing parameter";
-	case M3UA_ERR_INVALID_ROUTING_CTX: return "invalid routing context";
-	case M3UA_ERR_NO_CONFGD_AS_FOR_ASP: return "no configured AS for ASP";
-	default: return "unknown error";
+	case M3UA_ERR_INVALID_VERSION:
+		return "invalid version";
+	case M3UA_ERR_UNSUPP_MSG_CLASS:
+		return "unsupported message class";
+	case M3UA_ERR_UNSUPP_MSG_TYPE:
+		return "unsupported message type";
+	case M3UA_ERR_UNSUPP_TRAFFIC_MODE:
+		return "unsupported traffic mode type";
+	case M3UA_ERR_UNEXPECTED_MSG:
+		return "unexpected message";
+	case M3UA_ERR_PROTOCOL_ERROR:
+		return "protocol error";
+	case M3UA_ERR_INVALID_STREAM_ID:
+		return "invalid stream identifier";
+	case M3UA_ERR_REFUSED_MGMT_BLOCKING:
+		return "refused - management blocking";
+	case M3UA_ERR_ASP_ID_REQUIRED:
+		return "ASP identifier required";
+	case M3UA_ERR_INVALID_ASP_ID:
+		return "invalid ASP identifier";
+	case M3UA_ERR_INVALID_PARAM_VALUE:
+		return "invalid parameter value";
+	case M3UA_ERR_PARAM_FIELD_ERROR:
+		return "parameter field error";
+	case M3UA_ERR_UNEXPECTED_PARAM:
+		return "unexpected parameter";
+	case M3UA_ERR_DEST_STATUS_UNKNOWN:
+		return "destination status unknown";
+	case M3UA_ERR_INVALID_NETWORK_APPEARANCE:
+		return "invalid network appearance";
+	case M3UA_ERR_MISSING_PARAM:
+		return "missing parameter";
+	case M3UA_ERR_INVALID_ROUTING_CTX:
+		return "invalid routing context";
+	case M3UA_ERR_NO_CONFGD_AS_FOR_ASP:
+		return "no configured AS for ASP";
+	default:
+		return "unknown error";
 	}
 }
 

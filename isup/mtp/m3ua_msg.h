@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define M3UA_VERSION 1
-#define M3UA_HDR_LEN 8
-#define M3UA_MAX_MSG 4096	/* larger messages are refused (an MSU is at most 272 octets) */
+#define M3UA_VERSION	1
+#define M3UA_HDR_LEN	8
+#define M3UA_MAX_MSG	4096 /* larger messages are refused (an MSU is at most 272 octets) */
 #define M3UA_MAX_PARAMS 24
 
 enum m3ua_class {
@@ -22,29 +22,29 @@ enum m3ua_class {
 };
 
 /* message types per class */
-#define M3UA_MGMT_ERR 0
-#define M3UA_MGMT_NTFY 1
-#define M3UA_XFER_DATA 1
-#define M3UA_SSNM_DUNA 1
-#define M3UA_SSNM_DAVA 2
-#define M3UA_SSNM_DAUD 3
-#define M3UA_SSNM_SCON 4
-#define M3UA_SSNM_DUPU 5
-#define M3UA_SSNM_DRST 6
-#define M3UA_ASPSM_UP 1
-#define M3UA_ASPSM_DOWN 2
-#define M3UA_ASPSM_BEAT 3
-#define M3UA_ASPSM_UP_ACK 4
-#define M3UA_ASPSM_DOWN_ACK 5
-#define M3UA_ASPSM_BEAT_ACK 6
-#define M3UA_ASPTM_ACTIVE 1
-#define M3UA_ASPTM_INACTIVE 2
-#define M3UA_ASPTM_ACTIVE_ACK 3
+#define M3UA_MGMT_ERR		0
+#define M3UA_MGMT_NTFY		1
+#define M3UA_XFER_DATA		1
+#define M3UA_SSNM_DUNA		1
+#define M3UA_SSNM_DAVA		2
+#define M3UA_SSNM_DAUD		3
+#define M3UA_SSNM_SCON		4
+#define M3UA_SSNM_DUPU		5
+#define M3UA_SSNM_DRST		6
+#define M3UA_ASPSM_UP		1
+#define M3UA_ASPSM_DOWN		2
+#define M3UA_ASPSM_BEAT		3
+#define M3UA_ASPSM_UP_ACK	4
+#define M3UA_ASPSM_DOWN_ACK	5
+#define M3UA_ASPSM_BEAT_ACK	6
+#define M3UA_ASPTM_ACTIVE	1
+#define M3UA_ASPTM_INACTIVE	2
+#define M3UA_ASPTM_ACTIVE_ACK	3
 #define M3UA_ASPTM_INACTIVE_ACK 4
-#define M3UA_RKM_REG_REQ 1
-#define M3UA_RKM_REG_RSP 2
-#define M3UA_RKM_DEREG_REQ 3
-#define M3UA_RKM_DEREG_RSP 4
+#define M3UA_RKM_REG_REQ	1
+#define M3UA_RKM_REG_RSP	2
+#define M3UA_RKM_DEREG_REQ	3
+#define M3UA_RKM_DEREG_RSP	4
 
 /* parameter tags (RFC 4666 3.2: common 0x0001-0x00ff, M3UA specific 0x0200-) */
 enum m3ua_tag {
@@ -98,23 +98,23 @@ enum m3ua_err_code {
 };
 
 /* NTFY status (RFC 4666 3.8.2) */
-#define M3UA_NTFY_TYPE_AS_STATE_CHG 1
-#define M3UA_NTFY_TYPE_OTHER 2
-#define M3UA_NTFY_AS_INACTIVE 2
-#define M3UA_NTFY_AS_ACTIVE 3
-#define M3UA_NTFY_AS_PENDING 4
-#define M3UA_NTFY_OTHER_INSUFF_ASP 1
+#define M3UA_NTFY_TYPE_AS_STATE_CHG    1
+#define M3UA_NTFY_TYPE_OTHER	       2
+#define M3UA_NTFY_AS_INACTIVE	       2
+#define M3UA_NTFY_AS_ACTIVE	       3
+#define M3UA_NTFY_AS_PENDING	       4
+#define M3UA_NTFY_OTHER_INSUFF_ASP     1
 #define M3UA_NTFY_OTHER_ALT_ASP_ACTIVE 2
-#define M3UA_NTFY_OTHER_ASP_FAILURE 3
+#define M3UA_NTFY_OTHER_ASP_FAILURE    3
 
-#define M3UA_TMT_OVERRIDE 1
+#define M3UA_TMT_OVERRIDE  1
 #define M3UA_TMT_LOADSHARE 2
 #define M3UA_TMT_BROADCAST 3
 
 struct m3ua_param {
 	uint16_t tag;
-	uint16_t len;		/* value length, without the 4-octet TLV header and padding */
-	const uint8_t *val;	/* points into the decoded buffer */
+	uint16_t len;	    /* value length, without the 4-octet TLV header and padding */
+	const uint8_t *val; /* points into the decoded buffer */
 };
 
 /* A decoded message. Parameters point into the buffer it was decoded from. */

@@ -41,11 +41,13 @@ void mtp2_cfg_defaults(struct mtp2_cfg *cfg, bool ansi)
 		cfg->t_ms[i] = ansi ? mtp2_timer_defs[i].ansi_ms : mtp2_timer_defs[i].itu_ms;
 }
 
+/* clang-format off */
 static const struct value_string state_names[] = {
 	{ MTP2_ST_OUT_OF_SERVICE, "OUT_OF_SERVICE" }, { MTP2_ST_NOT_ALIGNED, "NOT_ALIGNED" },
 	{ MTP2_ST_ALIGNED, "ALIGNED" }, { MTP2_ST_PROVING, "PROVING" },
 	{ MTP2_ST_ALIGNED_READY, "ALIGNED_READY" }, { MTP2_ST_IN_SERVICE, "IN_SERVICE" }, { 0, NULL }
 };
+/* clang-format on */
 const char *mtp2_state_name(enum mtp2_state st)
 {
 	return get_value_string(state_names, st);
@@ -85,7 +87,7 @@ static void su_header(struct mtp2_link *l, uint8_t *h, uint8_t fsn, unsigned li)
 static void tx_su(struct mtp2_link *l, const uint8_t *su, size_t len)
 {
 	l->st.tx_su++;
-	l->ack_pending = false;	/* every signal unit carries the current BSN */
+	l->ack_pending = false; /* every signal unit carries the current BSN */
 	l->ops->tx(l, su, len, l->priv);
 }
 
@@ -107,7 +109,7 @@ static void tx_status(struct mtp2_link *l)
 		break;
 	case MTP2_ST_ALIGNED_READY:
 	case MTP2_ST_IN_SERVICE:
-		break;	/* FISU */
+		break; /* FISU */
 	}
 	su_header(l, su, l->fsnt, sf < 0 ? 0 : 1);
 	if (sf >= 0)
@@ -362,7 +364,8 @@ static void rx_lssu(struct mtp2_link *l, unsigned sf)
 		return;
 	case MTP2_ST_ALIGNED_READY:
 		if (sf == MTP2_SIO || sf == MTP2_SIOS)
-			link_failure(l, sf == MTP2_SIO ? "SIO received in aligned ready" : "SIOS received in aligned ready");
+			link_failure(l, sf == MTP2_SIO ? "SIO received in aligned ready" :
+							 "SIOS received in aligned ready");
 		/* SIN/SIE: the peer is still proving */
 		return;
 	case MTP2_ST_IN_SERVICE:
@@ -376,10 +379,12 @@ static void rx_lssu(struct mtp2_link *l, unsigned sf)
 			return;
 		}
 		if (sf == MTP2_SIPO)
-			return;	/* processor outage of the peer: we keep the link, MTP3 sees no acks */
+			return; /* processor outage of the peer: we keep the link, MTP3 sees no acks */
 		static const char *const reasons[] = {
-			[MTP2_SIO] = "SIO received in service", [MTP2_SIN] = "SIN received in service",
-			[MTP2_SIE] = "SIE received in service", [MTP2_SIOS] = "SIOS received in service",
+			[MTP2_SIO] = "SIO received in service",
+			[MTP2_SIN] = "SIN received in service",
+			[MTP2_SIE] = "SIE received in service",
+			[MTP2_SIOS] = "SIOS received in service",
 		};
 		link_failure(l, sf <= MTP2_SIOS ? reasons[sf] : "unknown status received in service");
 		return;
@@ -449,7 +454,7 @@ static void rx_seq(struct mtp2_link *l, uint8_t fsn, uint8_t fib, const uint8_t 
 {
 	if (fib != l->bib) {
 		if (l->nack_pending)
-			return;	/* the peer has not started the retransmission we asked for */
+			return; /* the peer has not started the retransmission we asked for */
 		abnormal(l, &l->abnormal_fib, "abnormal FIB received twice in three");
 		return;
 	}
@@ -525,7 +530,7 @@ int mtp2_rx(struct mtp2_link *l, const uint8_t *su, size_t len)
 	case MTP2_ST_IN_SERVICE:
 		break;
 	default:
-		return 0;	/* FISU/MSU while aligning: ignored */
+		return 0; /* FISU/MSU while aligning: ignored */
 	}
 	if (!rx_ack(l, bsn, bib))
 		return 0;

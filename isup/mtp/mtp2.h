@@ -13,29 +13,41 @@
 
 #include <osmocom/core/timer.h>
 
-#define MTP2_HDR_LEN 3		/* BSN/BIB, FSN/FIB, LI */
-#define MTP2_MAX_MSU 273	/* SIO + 272 octets of SIF */
-#define MTP2_MAX_SU (MTP2_HDR_LEN + MTP2_MAX_MSU)
+#define MTP2_HDR_LEN 3	 /* BSN/BIB, FSN/FIB, LI */
+#define MTP2_MAX_MSU 273 /* SIO + 272 octets of SIF */
+#define MTP2_MAX_SU  (MTP2_HDR_LEN + MTP2_MAX_MSU)
 #define MTP2_FCS_LEN 2
-#define MTP2_RTB 127		/* retransmission buffer: MSUs sent and not yet acknowledged */
-#define MTP2_TB 1024		/* transmission buffer: MSUs waiting for room in the RTB */
+#define MTP2_RTB     127  /* retransmission buffer: MSUs sent and not yet acknowledged */
+#define MTP2_TB	     1024 /* transmission buffer: MSUs waiting for room in the RTB */
 
 enum mtp2_lssu {
-	MTP2_SIO = 0, MTP2_SIN = 1, MTP2_SIE = 2, MTP2_SIOS = 3, MTP2_SIPO = 4, MTP2_SIB = 5,
+	MTP2_SIO = 0,
+	MTP2_SIN = 1,
+	MTP2_SIE = 2,
+	MTP2_SIOS = 3,
+	MTP2_SIPO = 4,
+	MTP2_SIB = 5,
 };
 
 enum mtp2_state {
 	MTP2_ST_OUT_OF_SERVICE,
-	MTP2_ST_NOT_ALIGNED,	/* IAC: sending SIO, T2 */
-	MTP2_ST_ALIGNED,	/* IAC: sending SIN/SIE, T3 */
-	MTP2_ST_PROVING,	/* IAC: sending SIN/SIE, T4 */
-	MTP2_ST_ALIGNED_READY,	/* sending FISU, T1 */
+	MTP2_ST_NOT_ALIGNED,   /* IAC: sending SIO, T2 */
+	MTP2_ST_ALIGNED,       /* IAC: sending SIN/SIE, T3 */
+	MTP2_ST_PROVING,       /* IAC: sending SIN/SIE, T4 */
+	MTP2_ST_ALIGNED_READY, /* sending FISU, T1 */
 	MTP2_ST_IN_SERVICE,
 };
 
 enum mtp2_timer {
-	MTP2_T1, MTP2_T2, MTP2_T3, MTP2_T4N, MTP2_T4E, MTP2_T5, MTP2_T6, MTP2_T7,
-	MTP2_T_FILL,		/* repeat of the current status unit on an idle link (0: only on change) */
+	MTP2_T1,
+	MTP2_T2,
+	MTP2_T3,
+	MTP2_T4N,
+	MTP2_T4E,
+	MTP2_T5,
+	MTP2_T6,
+	MTP2_T7,
+	MTP2_T_FILL, /* repeat of the current status unit on an idle link (0: only on change) */
 	_MTP2_NUM_TIMERS
 };
 
@@ -48,10 +60,10 @@ extern const struct mtp2_timer_def mtp2_timer_defs[_MTP2_NUM_TIMERS];
 
 struct mtp2_cfg {
 	bool ansi;
-	bool emergency;		/* prove with T4e (also used when the peer sends SIE) */
-	bool check_fcs;		/* verify the 2 trailing octets as CRC-16 (DAHDI and libss7 do not fill them) */
+	bool emergency; /* prove with T4e (also used when the peer sends SIE) */
+	bool check_fcs; /* verify the 2 trailing octets as CRC-16 (DAHDI and libss7 do not fill them) */
 	uint32_t t_ms[_MTP2_NUM_TIMERS];
-	unsigned proving_attempts;	/* M: proving periods aborted by AERM before alignment is given up */
+	unsigned proving_attempts; /* M: proving periods aborted by AERM before alignment is given up */
 };
 void mtp2_cfg_defaults(struct mtp2_cfg *cfg, bool ansi);
 
@@ -80,12 +92,12 @@ struct mtp2_link {
 	const char *last_failure;
 
 	/* sequence numbers (7 bits) and indicator bits */
-	uint8_t fsnt;		/* FSN of the last MSU sent */
+	uint8_t fsnt; /* FSN of the last MSU sent */
 	uint8_t fib, bib;
-	uint8_t bsn;		/* FSN of the last MSU accepted (sent back as BSN) */
-	bool nack_pending;	/* BIB inverted, waiting for the peer's retransmission */
-	bool in_batch, ack_pending;	/* one acknowledging FISU per batch of received signal units */
-	uint8_t abnormal_bsn, abnormal_fib;	/* history bits: two of the last three abnormal -> failure */
+	uint8_t bsn;			    /* FSN of the last MSU accepted (sent back as BSN) */
+	bool nack_pending;		    /* BIB inverted, waiting for the peer's retransmission */
+	bool in_batch, ack_pending;	    /* one acknowledging FISU per batch of received signal units */
+	uint8_t abnormal_bsn, abnormal_fib; /* history bits: two of the last three abnormal -> failure */
 
 	/* retransmission buffer: FSN of rtb[(rtb_head + i)] is rtb_fsn0 + i */
 	struct {
@@ -99,7 +111,7 @@ struct mtp2_link {
 	uint16_t *tb_len;
 	unsigned tb_head, tb_n;
 
-	bool remote_busy;	/* SIB received: T6 running, retransmission and T7 held */
+	bool remote_busy; /* SIB received: T6 running, retransmission and T7 held */
 	bool prove_emergency;
 	unsigned proving_aborts, aerm_count;
 	unsigned suerm_count, suerm_good;

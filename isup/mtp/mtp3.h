@@ -6,22 +6,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MTP3_SI_SNM 0
-#define MTP3_SI_MTN 1	/* ITU signalling network testing (SLTM/SLTA) */
-#define MTP3_SI_MTNS 2	/* ANSI special testing */
+#define MTP3_SI_SNM  0
+#define MTP3_SI_MTN  1 /* ITU signalling network testing (SLTM/SLTA) */
+#define MTP3_SI_MTNS 2 /* ANSI special testing */
 #define MTP3_SI_SCCP 3
 #define MTP3_SI_ISUP 5
 
 #define MTP3_NI_INTERNATIONAL 0
-#define MTP3_NI_NATIONAL 2
+#define MTP3_NI_NATIONAL      2
 
 struct mtp3_label {
-	uint8_t si;	/* service indicator (4 bits) */
-	uint8_t ni;	/* network indicator (2 bits) */
-	uint8_t prio;	/* ANSI message priority; ITU: the spare bits (2 bits) */
+	uint8_t si;   /* service indicator (4 bits) */
+	uint8_t ni;   /* network indicator (2 bits) */
+	uint8_t prio; /* ANSI message priority; ITU: the spare bits (2 bits) */
 	uint32_t dpc;
 	uint32_t opc;
-	uint8_t sls;	/* ITU 4 bits; ANSI the whole octet (5- or 8-bit SLS) */
+	uint8_t sls; /* ITU 4 bits; ANSI the whole octet (5- or 8-bit SLS) */
 };
 
 /* Length of SIO + routing label: 5 (ITU) or 8 (ANSI). */

@@ -46,8 +46,14 @@ static int as_send(struct ss7_as *as, const uint8_t *msu, size_t len)
 	struct m3ua_link *link = as_pick(as, l.sls);
 	if (!link)
 		return -ENOTCONN;
-	struct m3ua_pdata pd = { .opc = l.opc, .dpc = l.dpc, .si = l.si, .ni = l.ni, .mp = l.prio, .sls = l.sls,
-				 .data = msu + h, .data_len = (uint16_t)(len - (size_t)h) };
+	struct m3ua_pdata pd = { .opc = l.opc,
+				 .dpc = l.dpc,
+				 .si = l.si,
+				 .ni = l.ni,
+				 .mp = l.prio,
+				 .sls = l.sls,
+				 .data = msu + h,
+				 .data_len = (uint16_t)(len - (size_t)h) };
 	int rc = m3ua_asp_transfer_req(link->asp, &pd);
 	if (rc == 0)
 		ss7_router_trace(as->r, msu, len);
@@ -173,8 +179,9 @@ void ss7_router_deliver(struct ss7_router *r, const struct mtp3_label *l, const 
 static void asp_transfer(struct m3ua_asp *asp, const struct m3ua_pdata *pd)
 {
 	struct ss7_router *r = as_of_asp(asp)->r;
-	struct mtp3_label l = { .si = pd->si, .ni = pd->ni, .prio = pd->mp, .dpc = pd->dpc, .opc = pd->opc,
-				.sls = pd->sls };
+	struct mtp3_label l = {
+		.si = pd->si, .ni = pd->ni, .prio = pd->mp, .dpc = pd->dpc, .opc = pd->opc, .sls = pd->sls
+	};
 	if (r->trace) {
 		/* the MSU as it would look on an MTP2 link */
 		uint8_t msu[8 + M3UA_MAX_MSG];
@@ -214,7 +221,9 @@ static void asp_pc_status(struct m3ua_asp *asp, uint32_t pc, enum m3ua_pc_status
 }
 
 static const struct m3ua_asp_ops route_asp_ops = {
-	.active_ind = asp_active, .transfer_ind = asp_transfer, .pc_status_ind = asp_pc_status,
+	.active_ind = asp_active,
+	.transfer_ind = asp_transfer,
+	.pc_status_ind = asp_pc_status,
 };
 
 /* ---- API ---- */
@@ -375,6 +384,6 @@ int ss7_router_transfer_req(struct ss7_router *r, const uint8_t *msu, size_t len
 		return ss7_linkset_send(rt->ls, msu, len);
 	int rc = as_send(rt->as, msu, len);
 	if (rc == -ENOTCONN)
-		rc = q_push(rt->as, msu, len);	/* held for the next ASP that becomes active */
+		rc = q_push(rt->as, msu, len); /* held for the next ASP that becomes active */
 	return rc;
 }

@@ -13,23 +13,23 @@
 #include "mtp3.h"
 
 #define SS7_AS_MAX_ASPS 4
-#define SS7_AS_QUEUE 256	/* MSUs held while no ASP of the AS is active */
+#define SS7_AS_QUEUE	256 /* MSUs held while no ASP of the AS is active */
 
 struct ss7_as {
 	struct llist_head list;
 	struct ss7_router *r;
 	char name[32];
-	uint32_t traffic_mode;			/* M3UA_TMT_OVERRIDE or M3UA_TMT_LOADSHARE */
+	uint32_t traffic_mode; /* M3UA_TMT_OVERRIDE or M3UA_TMT_LOADSHARE */
 	uint32_t routing_ctx;
 	struct m3ua_link *asps[SS7_AS_MAX_ASPS];
 	unsigned n_asps;
-	bool available;				/* some ASP active */
+	bool available; /* some ASP active */
 	struct {
 		uint8_t *msu[SS7_AS_QUEUE];
 		uint16_t len[SS7_AS_QUEUE];
 		unsigned head, n;
 	} q;
-	struct osmo_timer_list q_timer;		/* held MSUs older than this are dropped */
+	struct osmo_timer_list q_timer; /* held MSUs older than this are dropped */
 	unsigned q_dropped;
 };
 
@@ -37,16 +37,16 @@ struct ss7_linkset;
 struct ss7_route {
 	struct llist_head list;
 	uint32_t dpc;
-	struct ss7_as *as;			/* over M3UA, or */
-	struct ss7_linkset *ls;			/* over MTP2 links */
-	bool dpc_unavailable;			/* DUNA received */
+	struct ss7_as *as;	/* over M3UA, or */
+	struct ss7_linkset *ls; /* over MTP2 links */
+	bool dpc_unavailable;	/* DUNA received */
 };
 
 /* MTP-STATUS causes (Q.704 2.4, RFC 4666 DUPU/SCON) */
 enum ss7_status {
-	SS7_STATUS_CONGESTED,			/* signalling network congestion toward the DPC, level 1-3 */
-	SS7_STATUS_UP_UNAVAILABLE,		/* the remote user part is unavailable (UPU: inaccessible, unknown) */
-	SS7_STATUS_UP_UNEQUIPPED,		/* the remote user part is not equipped */
+	SS7_STATUS_CONGESTED,	   /* signalling network congestion toward the DPC, level 1-3 */
+	SS7_STATUS_UP_UNAVAILABLE, /* the remote user part is unavailable (UPU: inaccessible, unknown) */
+	SS7_STATUS_UP_UNEQUIPPED,  /* the remote user part is not equipped */
 };
 
 /* An MTP user part, registered for one service indicator. The indications get the user back; PAUSE,
@@ -66,12 +66,12 @@ struct ss7_router {
 	void *ctx;
 	bool ansi;
 	struct llist_head as_list, routes, linksets;
-	struct ss7_pcap *trace;			/* every MSU sent and received, when set */
+	struct ss7_pcap *trace; /* every MSU sent and received, when set */
 	char *trace_path;
-	const struct ss7_user *users[SS7_MAX_SI];	/* by service indicator */
-	bool stopping;				/* no indications to users while tearing down */
-	unsigned hold_s;			/* how long MSUs wait for an ASP (default 5 s) */
-	uint64_t rx_no_user;			/* MSUs for a service indicator nobody registered */
+	const struct ss7_user *users[SS7_MAX_SI]; /* by service indicator */
+	bool stopping;				  /* no indications to users while tearing down */
+	unsigned hold_s;			  /* how long MSUs wait for an ASP (default 5 s) */
+	uint64_t rx_no_user;			  /* MSUs for a service indicator nobody registered */
 };
 
 struct ss7_router *ss7_router_alloc(void *ctx, bool ansi);

@@ -51,22 +51,24 @@ const struct mtp2_timer_def ss7_ls_timer_defs[_SS7_LS_NUM_TIMERS] = {
 };
 
 /* signalling network management headings (H1 << 4 | H0), Q.704 15 */
-#define SNM_COO 0x11
-#define SNM_COA 0x21
-#define SNM_CBD 0x51
-#define SNM_CBA 0x61
-#define SNM_ECO 0x12
-#define SNM_ECA 0x22
-#define SNM_TRA 0x17
-#define SNM_LIN 0x16
-#define SNM_LID 0x56
+#define SNM_COO	 0x11
+#define SNM_COA	 0x21
+#define SNM_CBD	 0x51
+#define SNM_CBA	 0x61
+#define SNM_ECO	 0x12
+#define SNM_ECA	 0x22
+#define SNM_TRA	 0x17
+#define SNM_LIN	 0x16
+#define SNM_LID	 0x56
 #define SLT_SLTM 0x11
 #define SLT_SLTA 0x21
 
+/* clang-format off */
 static const struct value_string link_state_names[] = {
 	{ SS7_LINK_INACTIVE, "INACTIVE" }, { SS7_LINK_ALIGNING, "ALIGNING" }, { SS7_LINK_TESTING, "TESTING" },
 	{ SS7_LINK_AVAILABLE, "AVAILABLE" }, { SS7_LINK_FAILED, "FAILED" }, { 0, NULL }
 };
+/* clang-format on */
 const char *ss7_link_state_name(enum ss7_link_state st)
 {
 	return get_value_string(link_state_names, st);
@@ -93,8 +95,8 @@ static int tr_write(struct ss7_link *lk, const uint8_t *su, size_t len)
 	uint16_t fcs = mtp2_fcs(su, len);
 	fr[len] = (uint8_t)(fcs & 0xff);
 	fr[len + 1] = (uint8_t)(fcs >> 8);
-	ssize_t n = lk->transport == SS7_LINK_TR_DAHDI ? write(lk->ofd.fd, fr, len + 2)
-						       : send(lk->ofd.fd, fr, len + 2, MSG_DONTWAIT | MSG_NOSIGNAL);
+	ssize_t n = lk->transport == SS7_LINK_TR_DAHDI ? write(lk->ofd.fd, fr, len + 2) :
+							 send(lk->ofd.fd, fr, len + 2, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n != (ssize_t)(len + 2)) {
 		/* a frame the transport did not take is a lost frame: MTP2 retransmission recovers MSUs */
 		lk->st.tx_errors++;
@@ -136,7 +138,7 @@ static int tr_read_cb(struct osmo_fd *ofd, unsigned what)
 				} else if (ev == DAHDI_EVENT_BADFCS || ev == DAHDI_EVENT_ABORT ||
 					   ev == DAHDI_EVENT_OVERRUN) {
 					uint8_t none[1] = { 0 };
-					mtp2_rx(lk->m2, none, 0);	/* an errored frame for AERM/SUERM */
+					mtp2_rx(lk->m2, none, 0); /* an errored frame for AERM/SUERM */
 				}
 			}
 			continue;
@@ -246,7 +248,7 @@ static int tr_open(struct ss7_link *lk)
 		return 0;
 	switch (lk->transport) {
 	case SS7_LINK_TR_FD:
-		return -ENOTCONN;	/* the caller's fd is gone for good */
+		return -ENOTCONN; /* the caller's fd is gone for good */
 	case SS7_LINK_TR_UNIX_CONNECT:
 		return tr_unix_connect(lk);
 	case SS7_LINK_TR_UNIX_LISTEN:
@@ -255,7 +257,7 @@ static int tr_open(struct ss7_link *lk)
 			if (rc < 0)
 				return rc;
 		}
-		return -EINPROGRESS;	/* alignment starts when the peer connects */
+		return -EINPROGRESS; /* alignment starts when the peer connects */
 	case SS7_LINK_TR_DAHDI:
 		return tr_dahdi_open(lk);
 	}
@@ -273,8 +275,9 @@ static void trace(struct ss7_linkset *ls, const uint8_t *msu, size_t len)
 static size_t build_msu(struct ss7_linkset *ls, uint8_t *buf, size_t size, uint8_t si, uint8_t sls,
 			const uint8_t *payload, size_t plen)
 {
-	struct mtp3_label l = { .si = si, .ni = ls->ni, .prio = ls_ansi(ls) ? 3 : 0, .dpc = ls->adj_pc,
-				.opc = ls->local_pc, .sls = sls };
+	struct mtp3_label l = {
+		.si = si, .ni = ls->ni, .prio = ls_ansi(ls) ? 3 : 0, .dpc = ls->adj_pc, .opc = ls->local_pc, .sls = sls
+	};
 	int h = mtp3_label_encode(&l, ls_ansi(ls), buf, size);
 	if (h < 0 || (size_t)h + plen > size)
 		return 0;
@@ -314,10 +317,10 @@ static void send_snm_value(struct ss7_link *via, uint8_t slc, uint8_t heading, u
 {
 	if (ls_ansi(via->ls)) {
 		uint8_t p[2];
-		if (seven_bit) {	/* SLC 4 bits, FSN 7 bits, spare */
+		if (seven_bit) { /* SLC 4 bits, FSN 7 bits, spare */
 			p[0] = (uint8_t)((slc & 0x0f) | ((value & 0x0f) << 4));
 			p[1] = (uint8_t)((value >> 4) & 0x07);
-		} else {		/* SLC 4 bits, changeback code 8 bits, spare */
+		} else { /* SLC 4 bits, changeback code 8 bits, spare */
 			p[0] = (uint8_t)((slc & 0x0f) | ((value & 0x0f) << 4));
 			p[1] = (uint8_t)(value >> 4);
 		}
@@ -484,8 +487,8 @@ static void retrieved_cb(const uint8_t *msu, size_t len, void *a)
 static void changeover_complete(struct ss7_link *lk, bool have_fsn, uint8_t fsn)
 {
 	osmo_timer_del(&lk->co_timer);
-	struct ss7_link *to = lk->co_via && lk->co_via->state == SS7_LINK_AVAILABLE ? lk->co_via
-										     : alternative(lk->ls, lk);
+	struct ss7_link *to =
+		lk->co_via && lk->co_via->state == SS7_LINK_AVAILABLE ? lk->co_via : alternative(lk->ls, lk);
 	struct retrieve_arg ra = { .to = to, .from = lk };
 	unsigned n = mtp2_retrieve(lk->m2, have_fsn, fsn, retrieved_cb, &ra);
 	LOGLK(lk, LOGL_NOTICE, "changeover %s: %u retrieved MSU%s and %u held sent on %s\n",
@@ -552,7 +555,7 @@ static void changeback_start(struct ss7_link *lk)
 {
 	struct ss7_link *via = alternative(lk->ls, lk);
 	if (!via || !lk->ls->available)
-		return;	/* nothing was diverted */
+		return; /* nothing was diverted */
 	lk->co = SS7_CB_WAIT_CBA;
 	lk->co_via = via;
 	lk->cb_repeated = false;
@@ -726,7 +729,7 @@ static void restart_cb(void *data)
 		return;
 	int rc = tr_open(lk);
 	if (rc == -EINPROGRESS)
-		return;	/* listening */
+		return; /* listening */
 	if (rc < 0) {
 		if (lk->transport != SS7_LINK_TR_FD)
 			ms_schedule(&lk->restart, lk->ls->t_ms[SS7_LS_T17]);
@@ -947,23 +950,27 @@ char *ss7_show_linksets(void *ctx, const struct ss7_router *r)
 	const struct ss7_linkset *ls;
 	llist_for_each_entry(ls, &r->linksets, list) {
 		char lpc[16], apc[16];
-		s = talloc_asprintf_append(s, "linkset %s: local %s adjacent %s ni %u, %s, %u of %u links available%s\n",
-					   ls->name, ss7_pc_str(ls->local_pc, r->ansi, lpc, sizeof(lpc)),
-					   ss7_pc_str(ls->adj_pc, r->ansi, apc, sizeof(apc)), ls->ni,
-					   ls->available ? "accessible" : "inaccessible",
-					   ss7_linkset_available_links(ls), links_count(ls),
-					   ls->tra_sent && !ls->tra_rcvd ? ", waiting for TRA" : "");
-		s = talloc_asprintf_append(s, " SLC state      MTP2           tx-msu   rx-msu   slt ok/fail  fail  co/cb  retx  last failure\n");
+		s = talloc_asprintf_append(
+			s, "linkset %s: local %s adjacent %s ni %u, %s, %u of %u links available%s\n", ls->name,
+			ss7_pc_str(ls->local_pc, r->ansi, lpc, sizeof(lpc)),
+			ss7_pc_str(ls->adj_pc, r->ansi, apc, sizeof(apc)), ls->ni,
+			ls->available ? "accessible" : "inaccessible", ss7_linkset_available_links(ls), links_count(ls),
+			ls->tra_sent && !ls->tra_rcvd ? ", waiting for TRA" : "");
+		s = talloc_asprintf_append(
+			s,
+			" SLC state      MTP2           tx-msu   rx-msu   slt ok/fail  fail  co/cb  retx  last failure\n");
 		for (unsigned i = 0; i < SS7_LS_MAX_LINKS; i++) {
 			const struct ss7_link *lk = ls->links[i];
 			if (!lk)
 				continue;
-			s = talloc_asprintf_append(s, " %-3u %-10s %-14s %-8" PRIu64 " %-8" PRIu64 " %" PRIu64 "/%-10" PRIu64
-						   " %-5" PRIu64 " %" PRIu64 "/%-4" PRIu64 " %-5" PRIu64 " %s\n",
-						   lk->slc, ss7_link_state_name(lk->state), mtp2_state_name(lk->m2->state),
-						   lk->st.tx_msu, lk->st.rx_msu, lk->st.slt_ok, lk->st.slt_failed,
-						   lk->st.failures, lk->st.changeovers, lk->st.changebacks,
-						   lk->m2->st.retransmitted, lk->last_failure ? lk->last_failure : "-");
+			s = talloc_asprintf_append(
+				s,
+				" %-3u %-10s %-14s %-8" PRIu64 " %-8" PRIu64 " %" PRIu64 "/%-10" PRIu64 " %-5" PRIu64
+				" %" PRIu64 "/%-4" PRIu64 " %-5" PRIu64 " %s\n",
+				lk->slc, ss7_link_state_name(lk->state), mtp2_state_name(lk->m2->state), lk->st.tx_msu,
+				lk->st.rx_msu, lk->st.slt_ok, lk->st.slt_failed, lk->st.failures, lk->st.changeovers,
+				lk->st.changebacks, lk->m2->st.retransmitted,
+				lk->last_failure ? lk->last_failure : "-");
 		}
 	}
 	return s;

@@ -23,32 +23,39 @@ struct ss7_router;
 struct ss7_linkset;
 
 #define SS7_LS_MAX_LINKS 16
-#define SS7_LINK_HOLD 512	/* MSUs held per link during changeover/changeback */
+#define SS7_LINK_HOLD	 512 /* MSUs held per link during changeover/changeback */
 
 enum ss7_link_transport {
-	SS7_LINK_TR_FD,			/* fd handed over by the caller */
-	SS7_LINK_TR_UNIX_CONNECT,	/* SOCK_SEQPACKET, reconnect after the restart delay */
-	SS7_LINK_TR_UNIX_LISTEN,	/* SOCK_SEQPACKET, accept one peer at a time */
-	SS7_LINK_TR_DAHDI,		/* /dev/dahdi/channel, HDLC */
+	SS7_LINK_TR_FD,		  /* fd handed over by the caller */
+	SS7_LINK_TR_UNIX_CONNECT, /* SOCK_SEQPACKET, reconnect after the restart delay */
+	SS7_LINK_TR_UNIX_LISTEN,  /* SOCK_SEQPACKET, accept one peer at a time */
+	SS7_LINK_TR_DAHDI,	  /* /dev/dahdi/channel, HDLC */
 };
 
 enum ss7_link_state {
-	SS7_LINK_INACTIVE,	/* not started, or no transport */
-	SS7_LINK_ALIGNING,	/* MTP2 initial alignment */
-	SS7_LINK_TESTING,	/* in service, SLTM sent, waiting for SLTA */
-	SS7_LINK_AVAILABLE,	/* carries traffic */
-	SS7_LINK_FAILED,	/* waiting T17 before the next alignment */
+	SS7_LINK_INACTIVE,  /* not started, or no transport */
+	SS7_LINK_ALIGNING,  /* MTP2 initial alignment */
+	SS7_LINK_TESTING,   /* in service, SLTM sent, waiting for SLTA */
+	SS7_LINK_AVAILABLE, /* carries traffic */
+	SS7_LINK_FAILED,    /* waiting T17 before the next alignment */
 };
 
 enum ss7_link_co {
 	SS7_CO_NONE,
-	SS7_CO_WAIT_COA,	/* changeover order sent, traffic of the link held */
-	SS7_CB_WAIT_CBA,	/* changeback declaration sent on the alternative link, traffic held */
+	SS7_CO_WAIT_COA, /* changeover order sent, traffic of the link held */
+	SS7_CB_WAIT_CBA, /* changeback declaration sent on the alternative link, traffic held */
 };
 
 /* MTP3 timers in ms: Q.704 T2 T3 T4 T5 T17 T21 and Q.707 T1 T2 */
 enum ss7_ls_timer {
-	SS7_LS_T2, SS7_LS_T3, SS7_LS_T4, SS7_LS_T5, SS7_LS_T17, SS7_LS_T21, SS7_LS_SLT_T1, SS7_LS_SLT_T2,
+	SS7_LS_T2,
+	SS7_LS_T3,
+	SS7_LS_T4,
+	SS7_LS_T5,
+	SS7_LS_T17,
+	SS7_LS_T21,
+	SS7_LS_SLT_T1,
+	SS7_LS_SLT_T2,
 	_SS7_LS_NUM_TIMERS
 };
 extern const struct mtp2_timer_def ss7_ls_timer_defs[_SS7_LS_NUM_TIMERS];
@@ -77,7 +84,7 @@ struct ss7_link {
 	struct osmo_timer_list slt_t1, slt_t2, restart;
 	/* changeover / changeback */
 	enum ss7_link_co co;
-	struct ss7_link *co_via;	/* link the management message went on */
+	struct ss7_link *co_via; /* link the management message went on */
 	struct osmo_timer_list co_timer;
 	bool cb_repeated;
 	uint8_t cb_code;
@@ -97,8 +104,8 @@ struct ss7_linkset {
 	uint8_t ni;
 	struct mtp2_cfg m2cfg;
 	uint32_t t_ms[_SS7_LS_NUM_TIMERS];
-	struct ss7_link *links[SS7_LS_MAX_LINKS];	/* indexed by SLC */
-	bool available;		/* restart done, some link available: MTP-RESUME given */
+	struct ss7_link *links[SS7_LS_MAX_LINKS]; /* indexed by SLC */
+	bool available;				  /* restart done, some link available: MTP-RESUME given */
 	bool tra_sent, tra_rcvd;
 	uint8_t cb_code_next;
 	struct osmo_timer_list t21;

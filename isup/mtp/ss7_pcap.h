@@ -6,17 +6,17 @@
 #include <stdio.h>
 #include <sys/time.h>
 
-#define SS7_DLT_MTP3 141
+#define SS7_DLT_MTP3	 141
 #define SS7_PCAP_SNAPLEN 65535
 
 struct ss7_pcap {
 	FILE *f;
-	int swapped;	/* reader: file written with the other byte order */
-	int nsec;	/* reader: nanosecond timestamps */
+	int swapped; /* reader: file written with the other byte order */
+	int nsec;    /* reader: nanosecond timestamps */
 	uint32_t linktype;
 };
 
-#define SS7_DLT_USER0 147	/* used for raw M3UA: tshark -o 'uat:user_dlts:"User 0 (DLT=147)","m3ua","0","","0",""' */
+#define SS7_DLT_USER0 147 /* used for raw M3UA: tshark -o 'uat:user_dlts:"User 0 (DLT=147)","m3ua","0","","0",""' */
 
 /* Writer: returns 0 or -errno. ss7_pcap_create() writes DLT_MTP3. */
 int ss7_pcap_create(struct ss7_pcap *p, const char *path);

@@ -60,10 +60,9 @@ char *ss7_show_asps(void *ctx, const struct ss7_router *r)
 			s = talloc_asprintf_append(s, "%-9s %-9s %-15s %-22s %u\n", as->name, l->name,
 						   st < 4 ? asp_state_names[st] : "?", remote, l->connects);
 		}
-		s = talloc_asprintf_append(s, "%-9s %s, %s, %u held, %u dropped\n", as->name,
-					   as->available ? "available" : "unavailable",
-					   as->traffic_mode == M3UA_TMT_LOADSHARE ? "loadshare" : "override", as->q.n,
-					   as->q_dropped);
+		s = talloc_asprintf_append(
+			s, "%-9s %s, %s, %u held, %u dropped\n", as->name, as->available ? "available" : "unavailable",
+			as->traffic_mode == M3UA_TMT_LOADSHARE ? "loadshare" : "override", as->q.n, as->q_dropped);
 	}
 	return s;
 }
@@ -76,14 +75,15 @@ char *ss7_show_routes(void *ctx, const struct ss7_router *r)
 		char pc[16];
 		if (rt->ls) {
 			s = talloc_asprintf_append(s, "%-12s %-9s %s\n", ss7_pc_str(rt->dpc, r->ansi, pc, sizeof(pc)),
-						   rt->ls->name, rt->ls->available ? "available" : "linkset unavailable");
+						   rt->ls->name,
+						   rt->ls->available ? "available" : "linkset unavailable");
 			continue;
 		}
 		s = talloc_asprintf_append(s, "%-12s %-9s %s\n", ss7_pc_str(rt->dpc, r->ansi, pc, sizeof(pc)),
 					   rt->as->name,
-					   rt->dpc_unavailable ? "unavailable (DUNA)"
-					   : rt->as->available ? "available"
-							       : "AS unavailable");
+					   rt->dpc_unavailable ? "unavailable (DUNA)" :
+					   rt->as->available   ? "available" :
+								 "AS unavailable");
 	}
 	return s;
 }
@@ -113,8 +113,7 @@ DEFUN(cfg_cs7_as, cfg_cs7_as_cmd, "as NAME (override|loadshare) routing-context 
 		vty_out(vty, "%% AS name too long%s", VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	struct ss7_as *as = ss7_router_as_add(g_r, argv[0], argv[1][0] == 'l' ? M3UA_TMT_LOADSHARE
-									     : M3UA_TMT_OVERRIDE);
+	struct ss7_as *as = ss7_router_as_add(g_r, argv[0], argv[1][0] == 'l' ? M3UA_TMT_LOADSHARE : M3UA_TMT_OVERRIDE);
 	if (!as)
 		return CMD_WARNING;
 	as->routing_ctx = (uint32_t)strtoul(argv[2], NULL, 10);
@@ -367,8 +366,8 @@ DEFUN(cfg_cs7_ls_fcs, cfg_cs7_ls_fcs_cmd, "linkset NAME fcs-check (on|off)",
 	return CMD_SUCCESS;
 }
 
-static int timer_set(struct vty *vty, const struct mtp2_timer_def *defs, unsigned n, uint32_t *vals,
-		     const char *name, const char *ms)
+static int timer_set(struct vty *vty, const struct mtp2_timer_def *defs, unsigned n, uint32_t *vals, const char *name,
+		     const char *ms)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (strcmp(defs[i].name, name))
@@ -411,8 +410,8 @@ DEFUN(cfg_cs7_ls_timer3, cfg_cs7_ls_timer3_cmd,
 	return timer_set(vty, ss7_ls_timer_defs, _SS7_LS_NUM_TIMERS, ls->t_ms, argv[1], argv[2]);
 }
 
-static int link_add(struct vty *vty, const char *lsname, const char *slc, enum ss7_link_transport t,
-		    const char *path, int chan)
+static int link_add(struct vty *vty, const char *lsname, const char *slc, enum ss7_link_transport t, const char *path,
+		    int chan)
 {
 	struct ss7_linkset *ls = ls_arg(vty, lsname);
 	if (!ls)
@@ -431,7 +430,8 @@ DEFUN(cfg_cs7_link_unix, cfg_cs7_link_unix_cmd, "link LINKSET <0-15> (unix-conne
       "Listen on an AF_UNIX SOCK_SEQPACKET socket\nSocket path\n")
 {
 	return link_add(vty, argv[0], argv[1],
-			!strcmp(argv[2], "unix-listen") ? SS7_LINK_TR_UNIX_LISTEN : SS7_LINK_TR_UNIX_CONNECT, argv[3], 0);
+			!strcmp(argv[2], "unix-listen") ? SS7_LINK_TR_UNIX_LISTEN : SS7_LINK_TR_UNIX_CONNECT, argv[3],
+			0);
 }
 
 DEFUN(cfg_cs7_link_dahdi, cfg_cs7_link_dahdi_cmd, "link LINKSET <0-15> dahdi <1-4096>",
@@ -484,11 +484,12 @@ static void config_write_linksets(struct vty *vty)
 			if (!lk || lk->transport == SS7_LINK_TR_FD)
 				continue;
 			if (lk->transport == SS7_LINK_TR_DAHDI)
-				vty_out(vty, " link %s %u dahdi %d%s", ls->name, lk->slc, lk->dahdi_channel, VTY_NEWLINE);
+				vty_out(vty, " link %s %u dahdi %d%s", ls->name, lk->slc, lk->dahdi_channel,
+					VTY_NEWLINE);
 			else
 				vty_out(vty, " link %s %u %s %s%s", ls->name, lk->slc,
-					lk->transport == SS7_LINK_TR_UNIX_LISTEN ? "unix-listen" : "unix-connect", lk->path,
-					VTY_NEWLINE);
+					lk->transport == SS7_LINK_TR_UNIX_LISTEN ? "unix-listen" : "unix-connect",
+					lk->path, VTY_NEWLINE);
 		}
 	}
 }
@@ -499,11 +500,12 @@ static int config_write_cs7(struct vty *vty)
 	struct ss7_as *as;
 	llist_for_each_entry(as, &g_r->as_list, list) {
 		vty_out(vty, " as %s %s routing-context %u%s", as->name,
-			as->traffic_mode == M3UA_TMT_LOADSHARE ? "loadshare" : "override", as->routing_ctx, VTY_NEWLINE);
+			as->traffic_mode == M3UA_TMT_LOADSHARE ? "loadshare" : "override", as->routing_ctx,
+			VTY_NEWLINE);
 		for (unsigned i = 0; i < as->n_asps; i++) {
 			const struct m3ua_link *l = as->asps[i];
-			vty_out(vty, " asp %s as %s remote %s %u %s%s", l->name, as->name, l->remote_host, l->remote_port,
-				l->transport == M3UA_TRANSPORT_SCTP ? "sctp" : "tcp", VTY_NEWLINE);
+			vty_out(vty, " asp %s as %s remote %s %u %s%s", l->name, as->name, l->remote_host,
+				l->remote_port, l->transport == M3UA_TRANSPORT_SCTP ? "sctp" : "tcp", VTY_NEWLINE);
 			config_write_asp(vty, l);
 		}
 	}

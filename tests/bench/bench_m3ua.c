@@ -102,8 +102,8 @@ static void bench_m3ua(void *ctx, unsigned total)
 {
 	struct m3ua_sg *sg = m3ua_sg_alloc(ctx, M3UA_TRANSPORT_TCP, "127.0.0.1", 0, &sg_ops, NULL);
 	struct m3ua_asp_cfg cfg = { .has_rc = true, .routing_ctx = 1, .traffic_mode = M3UA_TMT_OVERRIDE };
-	struct m3ua_link *l = m3ua_link_alloc(ctx, "bench", M3UA_TRANSPORT_TCP, "127.0.0.1", sg->port, &cfg, &asp_ops,
-					      NULL);
+	struct m3ua_link *l =
+		m3ua_link_alloc(ctx, "bench", M3UA_TRANSPORT_TCP, "127.0.0.1", sg->port, &cfg, &asp_ops, NULL);
 	m3ua_link_start(l);
 	for (int i = 0; i < 2000 && !active; i++)
 		osmo_select_main(0);

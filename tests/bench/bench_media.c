@@ -14,9 +14,9 @@
 
 #include "media/dsp.h"
 
-#define CH 64
+#define CH	64
 #define SECONDS 10
-#define FRAME 160
+#define FRAME	160
 
 static double cpu_now(void)
 {
@@ -70,7 +70,7 @@ static double run_ours(void *ctx, const struct media_dsp_cfg *cfg, size_t *mem)
 	double t = cpu_now() - t0;
 	for (unsigned c = 0; c < CH; c++)
 		media_dsp_free(d[c]);
-	return t * 1e6 / (CH * SECONDS);	/* µs per channel-second */
+	return t * 1e6 / (CH * SECONDS); /* µs per channel-second */
 }
 
 /* the reference: spandsp's own G.711 transcoder both ways, and its DTMF receiver when asked */
@@ -109,16 +109,21 @@ int main(void)
 	struct {
 		const char *name;
 		struct media_dsp_cfg cfg;
-		int ref;	/* -1: none, 0: transcode, 1: transcode + DTMF */
+		int ref; /* -1: none, 0: transcode, 1: transcode + DTMF */
 	} rows[] = {
 		{ "G.711 passthrough (A-law <-> mu-law)", { .plan = TONE_PLAN_ITU }, 0 },
 		{ "+ DTMF detection", { .dtmf_detect = true, .plan = TONE_PLAN_ITU }, 1 },
-		{ "+ DTMF + echo canceller 64 ms", { .dtmf_detect = true, .ec_tail_ms = 64, .plan = TONE_PLAN_ITU }, -1 },
-		{ "+ DTMF + echo canceller 128 ms", { .dtmf_detect = true, .ec_tail_ms = 128, .plan = TONE_PLAN_ITU }, -1 },
+		{ "+ DTMF + echo canceller 64 ms",
+		  { .dtmf_detect = true, .ec_tail_ms = 64, .plan = TONE_PLAN_ITU },
+		  -1 },
+		{ "+ DTMF + echo canceller 128 ms",
+		  { .dtmf_detect = true, .ec_tail_ms = 128, .plan = TONE_PLAN_ITU },
+		  -1 },
 	};
 	printf("media DSP, %u channels x %u s of audio in 20 ms frames, both directions\n", CH, SECONDS);
 	printf("(talloc B/ch: our per-channel state; spandsp's DTMF receiver, about 1 KB, is malloc'd apart)\n");
-	printf("%-34s %12s %14s %10s %14s %8s\n", "", "us/ch-second", "channels/core", "talloc B/ch", "spandsp alone", "ratio");
+	printf("%-34s %12s %14s %10s %14s %8s\n", "", "us/ch-second", "channels/core", "talloc B/ch", "spandsp alone",
+	       "ratio");
 	for (unsigned r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
 		size_t mem;
 		double us = run_ours(ctx, &rows[r].cfg, &mem);

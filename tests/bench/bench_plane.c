@@ -35,15 +35,15 @@
 #include "media/mplane.h"
 #include "media/rtp.h"
 
-#define GW_SPAN_PORT 39000	/* all spans on one local port (one socket, one sendmmsg per tick) */
-#define FAR_RTP_PORT 39050	/* the far end's RTP (and +1 RTCP) */
-#define FAR_SPAN_PORT 39100	/* + span index */
-#define RTP_MIN 40000
-#define RTP_MAX 41999
-#define MAX_SPANS 32
-#define MAX_CH (MAX_SPANS * 30)
-#define CES_LEN (CESOP_CW_LEN + 8 * 31)
-#define RTP_LEN (12 + 160)
+#define GW_SPAN_PORT  39000 /* all spans on one local port (one socket, one sendmmsg per tick) */
+#define FAR_RTP_PORT  39050 /* the far end's RTP (and +1 RTCP) */
+#define FAR_SPAN_PORT 39100 /* + span index */
+#define RTP_MIN	      40000
+#define RTP_MAX	      41999
+#define MAX_SPANS     32
+#define MAX_CH	      (MAX_SPANS * 30)
+#define CES_LEN	      (CESOP_CW_LEN + 8 * 31)
+#define RTP_LEN	      (12 + 160)
 
 static double mono(void)
 {
@@ -73,7 +73,8 @@ static void task_times(const char *name, double *user, double *sys)
 		FILE *f = fopen(path, "r");
 		if (!f)
 			continue;
-		bool match = fgets(buf, sizeof(buf), f) && !strncmp(buf, name, strlen(name)) && buf[strlen(name)] == '\n';
+		bool match =
+			fgets(buf, sizeof(buf), f) && !strncmp(buf, name, strlen(name)) && buf[strlen(name)] == '\n';
 		fclose(f);
 		if (!match)
 			continue;
@@ -143,7 +144,7 @@ static unsigned drain(int fd)
 
 struct far {
 	unsigned n_spans, n_ch;
-	uint16_t gw_port[MAX_CH];	/* where each stream goes (the gateway's channel, or the relay's) */
+	uint16_t gw_port[MAX_CH]; /* where each stream goes (the gateway's channel, or the relay's) */
 	int span_fd[MAX_SPANS], rtp_fd, rtcp_fd, tfd, epfd;
 	volatile bool run;
 	pthread_t thr;
@@ -188,17 +189,22 @@ static void *far_main(void *arg)
 						   sizeof(gw_span)) == (ssize_t)sizeof(ces))
 						f->tx_span++;
 				}
-				/* every 20 ms per stream, spread over the 20 ticks: a twentieth of the streams per ms */
+				/* every 20 ms per stream, spread over the 20 ticks: a twentieth of the streams per ms
+				 */
 				unsigned k = 0;
 				for (unsigned c = (unsigned)(tick % 20); c < f->n_ch; c += 20) {
-					struct rtp_hdr h = { .pt = 8, .seq = seq[c]++, .ts = ts[c], .ssrc = 0x1000 + c };
+					struct rtp_hdr h = {
+						.pt = 8, .seq = seq[c]++, .ts = ts[c], .ssrc = 0x1000 + c
+					};
 					ts[c] += 160;
 					rtp_write_hdr(rtp[k], &h);
 					memcpy(rtp[k] + 12, speech + (c * 160 + ts[c]) % (8000 - 160), 160);
 					dst[k] = lo(f->gw_port[c]);
 					iov[k] = (struct iovec){ rtp[k], RTP_LEN };
-					m[k].msg_hdr = (struct msghdr){ .msg_name = &dst[k], .msg_namelen = sizeof(dst[k]),
-									.msg_iov = &iov[k], .msg_iovlen = 1 };
+					m[k].msg_hdr = (struct msghdr){ .msg_name = &dst[k],
+									.msg_namelen = sizeof(dst[k]),
+									.msg_iov = &iov[k],
+									.msg_iovlen = 1 };
 					if (++k == 48) {
 						int r = sendmmsg(f->rtp_fd, m, k, 0);
 						f->tx_rtp += r > 0 ? (unsigned)r : 0;
@@ -277,8 +283,7 @@ static void window_open(struct window *w, const struct far *f, uint64_t cpu_us, 
 	w->tx_span0 = f->tx_span;
 }
 
-static void window_close(const struct window *w, const struct far *f, uint64_t cpu_us, uint64_t late,
-			 struct result *r)
+static void window_close(const struct window *w, const struct far *f, uint64_t cpu_us, uint64_t late, struct result *r)
 {
 	r->secs = mono() - w->t0;
 	r->cpu_s = cpu_us / 1e6 - w->cpu0;
@@ -313,7 +318,7 @@ static void run_main(double secs)
 {
 	double end = mono() + secs;
 	while (mono() < end) {
-		osmo_select_main(1);	/* the workers' events (statistics every second) */
+		osmo_select_main(1); /* the workers' events (statistics every second) */
 		usleep(20000);
 	}
 }
@@ -326,8 +331,7 @@ static void on_event(void *priv, const struct media_event *ev)
 
 /* ---- our media plane ---- */
 
-static void run_plane(void *ctx, const char *name, unsigned n_spans, bool dtmf, bool ec, uint8_t far_pt,
-		      double secs)
+static void run_plane(void *ctx, const char *name, unsigned n_spans, bool dtmf, bool ec, uint8_t far_pt, double secs)
 {
 	struct media_plane_cfg cfg;
 	media_plane_cfg_default(&cfg);
@@ -342,7 +346,9 @@ static void run_plane(void *ctx, const char *name, unsigned n_spans, bool dtmf, 
 		exit(1);
 	}
 	for (unsigned s = 0; s < n_spans; s++) {
-		struct media_span_cfg sc = { .id = s, .driver = MEDIA_SPAN_UDP, .local_port = GW_SPAN_PORT,
+		struct media_span_cfg sc = { .id = s,
+					     .driver = MEDIA_SPAN_UDP,
+					     .local_port = GW_SPAN_PORT,
 					     .remote_port = (uint16_t)(FAR_SPAN_PORT + s) };
 		tdm_span_init(&sc.layout, TDM_SPAN_E1);
 		snprintf(sc.local_addr, sizeof(sc.local_addr), "127.0.0.1");
@@ -355,8 +361,12 @@ static void run_plane(void *ctx, const char *name, unsigned n_spans, bool dtmf, 
 	static struct far f;
 	memset(&f, 0, sizeof(f));
 	unsigned n = 0;
-	struct media_remote rem = { .addr = "127.0.0.1", .port = FAR_RTP_PORT, .pt = far_pt, .te_pt = dtmf ? 101 : -1,
-				    .ptime = 20, .dir = MEDIA_SENDRECV };
+	struct media_remote rem = { .addr = "127.0.0.1",
+				    .port = FAR_RTP_PORT,
+				    .pt = far_pt,
+				    .te_pt = dtmf ? 101 : -1,
+				    .ptime = 20,
+				    .dir = MEDIA_SENDRECV };
 	for (unsigned s = 0; s < n_spans; s++)
 		for (unsigned ts = 1; ts <= 31; ts++) {
 			if (ts == 16)
@@ -370,12 +380,12 @@ static void run_plane(void *ctx, const char *name, unsigned n_spans, bool dtmf, 
 			f.gw_port[n] = media_chan_port(ch[n]);
 			n++;
 		}
-	run_main(0.3);	/* the worker has taken the channels and allocated their DSP */
+	run_main(0.3); /* the worker has taken the channels and allocated their DSP */
 	struct mallinfo2 mi1 = mallinfo2();
 	double mem = ((double)mi1.uordblks - (double)mi0.uordblks) / n;
 
 	far_start(&f, n_spans, n);
-	run_main(1.0);	/* warm up: learning, jitter buffers filled, spans up */
+	run_main(1.0); /* warm up: learning, jitter buffers filled, spans up */
 	uint64_t cpu, late;
 	struct window w = { .thread = "media0" };
 	media_plane_worker_load(mp, 0, &cpu, &late);
@@ -432,12 +442,15 @@ static void *relay_main(void *arg)
 			for (unsigned s = 0; s < r->n_spans; s++) {
 				dst[s] = lo((uint16_t)(FAR_SPAN_PORT + s));
 				iov[s] = (struct iovec){ ces[s], CES_LEN };
-				m[s].msg_hdr = (struct msghdr){ .msg_name = &dst[s], .msg_namelen = sizeof(dst[s]),
-								.msg_iov = &iov[s], .msg_iovlen = 1 };
+				m[s].msg_hdr = (struct msghdr){ .msg_name = &dst[s],
+								.msg_namelen = sizeof(dst[s]),
+								.msg_iov = &iov[s],
+								.msg_iovlen = 1 };
 			}
 			sendmmsg(r->span_fd, m, r->n_spans, 0);
 			for (unsigned c = (unsigned)(tick % 20); c < r->n_ch; c += 20)
-				sendto(r->fd[c], rtp, sizeof(rtp), MSG_DONTWAIT, (struct sockaddr *)&far_rtp, sizeof(far_rtp));
+				sendto(r->fd[c], rtp, sizeof(rtp), MSG_DONTWAIT, (struct sockaddr *)&far_rtp,
+				       sizeof(far_rtp));
 		}
 	}
 	return NULL;

@@ -102,7 +102,8 @@ static void check_sipt(const uint8_t *data, size_t size)
 {
 	static struct sipt_body b;
 	if (!sipt_body_parse("multipart/mixed;boundary=x", data, size, &b) &&
-	    (b.isup_len > size || b.sdp_len > size || (b.has_sdp && strlen(b.sdp) != b.sdp_len && !memchr(b.sdp, 0, b.sdp_len))))
+	    (b.isup_len > size || b.sdp_len > size ||
+	     (b.has_sdp && strlen(b.sdp) != b.sdp_len && !memchr(b.sdp, 0, b.sdp_len))))
 		abort();
 	const uint8_t *nl = memchr(data, '\n', size < 200 ? size : 200);
 	if (!nl)

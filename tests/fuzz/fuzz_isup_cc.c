@@ -96,8 +96,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (action & 0x20) {
 			/* the user places a call of its own */
 			struct isup_msg iam;
-			if (!isup_msg_from_line(&iam, v, v ? "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.rate=16 cdpn.digits=1"
-							   : "IAM cic=0 nci.cot_ind=1 cpc.value=10 tmr.value=3 cdpn.digits=1",
+			if (!isup_msg_from_line(&iam, v,
+						v ? "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.rate=16 cdpn.digits=1" :
+						    "IAM cic=0 nci.cot_ind=1 cpc.value=10 tmr.value=3 cdpn.digits=1",
 						NULL, 0))
 				isup_call_setup_req(tg, &iam, (void *)1, NULL);
 		}
@@ -129,10 +130,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < tg->n_circuits; i++) {
 		struct isup_circuit *c = tg->circuits[i];
 		if (c->call || (c->fi->state != ISUP_CIC_ST_IDLE && c->fi->state != ISUP_CIC_ST_RESET))
-			abort();	/* a circuit left stuck */
+			abort(); /* a circuit left stuck */
 	}
 	isup_trunk_free(tg);
 	if (talloc_total_blocks(ctx) != blocks)
-		abort();	/* leaked */
+		abort(); /* leaked */
 	return 0;
 }

@@ -42,9 +42,15 @@ int main(int argc, char **argv)
 			if (!n)
 				break;
 			switch (x % 3) {
-			case 0: b[(x >> 8) % n] = (uint8_t)(x >> 16); break;
-			case 1: n = (x >> 8) % (n + 1); break;
-			default: b[(x >> 8) % n] ^= (uint8_t)(1u << ((x >> 16) % 8)); break;
+			case 0:
+				b[(x >> 8) % n] = (uint8_t)(x >> 16);
+				break;
+			case 1:
+				n = (x >> 8) % (n + 1);
+				break;
+			default:
+				b[(x >> 8) % n] ^= (uint8_t)(1u << ((x >> 16) % 8));
+				break;
 			}
 		}
 		LLVMFuzzerTestOneInput(b, n);

@@ -39,12 +39,12 @@ static struct {
 	struct ss7 *ss7;
 	int fd;
 	bool up;
-	unsigned ev[64];		/* count per libss7 event type */
-	ss7_event_iam iam;		/* the last IAM */
+	unsigned ev[64];   /* count per libss7 event type */
+	ss7_event_iam iam; /* the last IAM */
 	ss7_event_rel rel;
-	ss7_event_cicrange range;	/* the last GRA/CGBA/CGUA */
+	ss7_event_cicrange range; /* the last GRA/CGBA/CGUA */
 	int last_cic;
-	struct isup_call *call;		/* libss7's call object of the current call */
+	struct isup_call *call; /* libss7's call object of the current call */
 } F;
 
 static void far_msg(struct ss7 *ss7, char *s)
@@ -55,7 +55,7 @@ static void far_msg(struct ss7 *ss7, char *s)
 
 static int far_hangup(struct ss7 *ss7, int cic, unsigned int dpc, int cause, int do_hangup)
 {
-	return SS7_CIC_IDLE;	/* no channel behind the circuit: always idle */
+	return SS7_CIC_IDLE; /* no channel behind the circuit: always idle */
 }
 
 static void far_call_null(struct ss7 *ss7, struct isup_call *c, int lock)
@@ -267,8 +267,8 @@ static void test_link(void)
 {
 	struct ss7_link *lk = U.ls->links[0];
 	CU_ASSERT_EQUAL(lk->state, SS7_LINK_AVAILABLE);
-	CU_ASSERT(lk->st.slt_ok >= 1);		/* libss7 answered our SLTM with the pattern */
-	CU_ASSERT(U.ls->tra_rcvd);		/* libss7's TRA; it reported UP, so it had ours and our SLTA */
+	CU_ASSERT(lk->st.slt_ok >= 1); /* libss7 answered our SLTM with the pattern */
+	CU_ASSERT(U.ls->tra_rcvd);     /* libss7's TRA; it reported UP, so it had ours and our SLTA */
 	CU_ASSERT(F.up);
 	CU_ASSERT_EQUAL(lk->m2->st.rx_bad, 0);
 	CU_ASSERT_EQUAL(lk->st.failures, 0);
@@ -362,10 +362,12 @@ static void test_call_to_far(void)
 	bool ansi = U.tg->variant == ISUP_VAR_ANSI;
 	char line[300], err[128];
 	if (ansi)
-		snprintf(line, sizeof(line), "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.rate=16 usi.l1=2 cdpn.nai=3 "
+		snprintf(line, sizeof(line),
+			 "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.rate=16 usi.l1=2 cdpn.nai=3 "
 			 "cdpn.npi=1 cdpn.digits=2125551234 cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=9735550000");
 	else
-		snprintf(line, sizeof(line), "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 "
+		snprintf(line, sizeof(line),
+			 "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 "
 			 "cdpn.digits=4989123456 cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=4930777");
 	struct isup_msg iam;
 	CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&iam, U.tg->variant, line, err, sizeof(err)), 0);

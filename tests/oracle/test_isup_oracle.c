@@ -20,7 +20,7 @@
 
 #define MAX_FIELDS 160
 #define MAX_FRAMES 200
-#define MAX_EXP 96
+#define MAX_EXP	   96
 
 struct expect {
 	const char *field;
@@ -145,11 +145,13 @@ static void expect_params(struct frame_exp *fe, const struct isup_msg *m)
 			struct isup_cause c;
 			CU_ASSERT_EQUAL_FATAL(isup_cause_decode(data, (uint8_t)p->len, &c), 0);
 			/* T1.113 causes coded as ANSI standard (coding 2) have their own field */
-			expect(fe, m->variant == ISUP_VAR_ANSI && c.coding_std == 2 ? "ansi_isup.cause_indicator"
-										    : "isup.cause_indicator", c.cause, NULL);
+			expect(fe,
+			       m->variant == ISUP_VAR_ANSI && c.coding_std == 2 ? "ansi_isup.cause_indicator" :
+										  "isup.cause_indicator",
+			       c.cause, NULL);
 			/* ITU causes go through Wireshark's Q.850 dissector */
-			expect(fe, m->variant == ISUP_VAR_ITU ? "q931.cause_location" : "isup.cause_location", c.location,
-			       NULL);
+			expect(fe, m->variant == ISUP_VAR_ITU ? "q931.cause_location" : "isup.cause_location",
+			       c.location, NULL);
 			break;
 		}
 		case ISUP_PK_RANGE: {
@@ -196,15 +198,17 @@ static unsigned run_variant(enum isup_variant v)
 	n_fields = 0;
 	n_frames = 0;
 
-
 	for (unsigned i = 0; i < isup_n_samples; i++) {
 		if (isup_samples[i].v != v)
 			continue;
 		static struct isup_msg m;
 		CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&m, v, isup_samples[i].line, NULL, 0), 0);
 		bool ansi = v == ISUP_VAR_ANSI;
-		struct mtp3_label l = { .si = MTP3_SI_ISUP, .ni = (uint8_t)(i % 4), .opc = 100 + i * 7,
-					.dpc = ansi ? 0x0a0b00u + i : 2000 + i, .sls = (uint8_t)(i % 16) };
+		struct mtp3_label l = { .si = MTP3_SI_ISUP,
+					.ni = (uint8_t)(i % 4),
+					.opc = 100 + i * 7,
+					.dpc = ansi ? 0x0a0b00u + i : 2000 + i,
+					.sls = (uint8_t)(i % 16) };
 		uint8_t b[700];
 		int h = mtp3_label_encode(&l, ansi, b, sizeof(b));
 		int n = isup_msg_encode(&m, b + h, sizeof(b) - (size_t)h);
@@ -285,7 +289,7 @@ static unsigned run_variant(enum isup_variant v)
 				any = true;
 			}
 			if (!any)
-				continue;	/* a field we do not claim for this message */
+				continue; /* a field we do not claim for this message */
 			char gotv[1024] = "", tmp[256];
 			char *vsave = NULL;
 			bool first = true;
@@ -297,7 +301,8 @@ static unsigned run_variant(enum isup_variant v)
 				first = false;
 			}
 			if (strcmp(exp, gotv)) {
-				fprintf(stderr, "\noracle: %s sample %u '%.60s...': %s: codec says '%s', tshark says '%s'\n",
+				fprintf(stderr,
+					"\noracle: %s sample %u '%.60s...': %s: codec says '%s', tshark says '%s'\n",
 					v == ISUP_VAR_ANSI ? "ANSI" : "ITU", fe->sample, isup_samples[fe->sample].line,
 					fields[k], exp, gotv);
 				mismatches++;
@@ -346,7 +351,8 @@ static void test_no_malformed(void)
 			if ((int)isup_samples[i].v != v)
 				continue;
 			static struct isup_msg m;
-			CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&m, (enum isup_variant)v, isup_samples[i].line, NULL, 0), 0);
+			CU_ASSERT_EQUAL_FATAL(
+				isup_msg_from_line(&m, (enum isup_variant)v, isup_samples[i].line, NULL, 0), 0);
 			struct mtp3_label l = { .si = MTP3_SI_ISUP, .ni = 2, .opc = 1, .dpc = 2 };
 			uint8_t b[700];
 			int h = mtp3_label_encode(&l, v, b, sizeof(b));
@@ -399,8 +405,9 @@ static void test_m3ua_oracle(void)
 	m3ua_build_u32(&bl, M3UA_TAG_ROUTING_CTX, 10);
 	ss7_pcap_write(&pc, NULL, b, (size_t)m3ua_build_end(&bl));
 	/* 3: DATA carrying an ISUP IAM */
-	struct m3ua_pdata pd = { .opc = 1001, .dpc = 2002, .si = 5, .ni = 2, .sls = 9, .data = isup,
-				 .data_len = (uint16_t)il };
+	struct m3ua_pdata pd = {
+		.opc = 1001, .dpc = 2002, .si = 5, .ni = 2, .sls = 9, .data = isup, .data_len = (uint16_t)il
+	};
 	m3ua_build_start(&bl, b, sizeof(b), M3UA_CL_XFER, M3UA_XFER_DATA);
 	m3ua_build_u32(&bl, M3UA_TAG_ROUTING_CTX, 10);
 	m3ua_build_pdata(&bl, &pd);
@@ -433,7 +440,8 @@ static void test_m3ua_oracle(void)
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (i < 4 && strcmp(line, expect[i]))
-			fprintf(stderr, "\noracle: M3UA frame %u: tshark '%s', expected '%s'\n", i + 1, line, expect[i]);
+			fprintf(stderr, "\noracle: M3UA frame %u: tshark '%s', expected '%s'\n", i + 1, line,
+				expect[i]);
 		CU_ASSERT(i < 4 && !strcmp(line, expect[i]));
 		i++;
 	}

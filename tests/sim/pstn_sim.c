@@ -42,22 +42,22 @@ struct sim {
 	struct isup_trunk *tg;
 	struct m3ua_sg *sg;
 	struct m3ua_link *link;
-	struct ss7_router *r;		/* MTP2 mode */
+	struct ss7_router *r; /* MTP2 mode */
 	struct ss7_linkset *ls;
 	struct osmo_timer_list ls_poll;
 	bool up, auto_answer, auto_alert, quit;
-	int auto_release;		/* incoming calls are released with this cause (0: not) */
+	int auto_release; /* incoming calls are released with this cause (0: not) */
 	char **lines;
 	unsigned n_lines, next;
-	bool waiting;			/* a wait or expect holds the script */
+	bool waiting; /* a wait or expect holds the script */
 	char expect_word[64];
 	struct osmo_timer_list t;
 	int rc;
 	char last_event[256];
-	char *events[1024];		/* every event line, for expect */
+	char *events[1024]; /* every event line, for expect */
 	unsigned n_events, ev_cursor;
 	uint16_t last_cic;
-	uint16_t last_out_cic;		/* the last call this exchange placed (sam) */
+	uint16_t last_out_cic; /* the last call this exchange placed (sam) */
 	struct osmo_timer_list tick;
 	/* --span: the exchange's E1 (T1 with --ansi) toward the gateway over CESoPSN; a test channel per
 	 * timeslot that plays a tone or DTMF and measures what arrives */
@@ -73,7 +73,7 @@ struct sim {
 };
 
 static struct sim S;
-static bool timestamps;		/* --timestamps: wall-clock time before every line (for merged ladders) */
+static bool timestamps; /* --timestamps: wall-clock time before every line (for merged ladders) */
 
 static void stamp(void)
 {
@@ -141,7 +141,12 @@ static int mtp_tx(struct isup_trunk *tg, const uint8_t *msu, size_t len, void *p
 	ladder("->", msu + h, len - (size_t)h);
 	if (S.ls)
 		return ss7_linkset_send(S.ls, msu, len);
-	struct m3ua_pdata pd = { .opc = l.opc, .dpc = l.dpc, .si = l.si, .ni = l.ni, .sls = l.sls, .data = msu + h,
+	struct m3ua_pdata pd = { .opc = l.opc,
+				 .dpc = l.dpc,
+				 .si = l.si,
+				 .ni = l.ni,
+				 .sls = l.sls,
+				 .data = msu + h,
 				 .data_len = (uint16_t)(len - (size_t)h) };
 	return S.sg ? m3ua_sg_transfer_req(S.sg, &pd) : m3ua_asp_transfer_req(S.link->asp, &pd);
 }
@@ -169,8 +174,13 @@ static void up_changed(bool up)
 /* MTP2 mode: the linkset's MSUs for ISUP, and its accessibility polled */
 static void ls_rx(const struct ss7_user *u, const struct mtp3_label *l, const uint8_t *data, size_t len)
 {
-	struct m3ua_pdata pd = { .opc = l->opc, .dpc = l->dpc, .si = l->si, .ni = l->ni, .sls = l->sls,
-				 .data = data, .data_len = (uint16_t)len };
+	struct m3ua_pdata pd = { .opc = l->opc,
+				 .dpc = l->dpc,
+				 .si = l->si,
+				 .ni = l->ni,
+				 .sls = l->sls,
+				 .data = data,
+				 .data_len = (uint16_t)len };
 	rx_pdata(&pd);
 }
 
@@ -215,7 +225,7 @@ struct load_call {
 static struct {
 	bool active;
 	unsigned rate, count, placed, answered, failed, rejected;
-	double *lat_acm, *lat_anm;	/* ms */
+	double *lat_acm, *lat_anm; /* ms */
 	unsigned n_acm, n_anm;
 	struct timespec t0, t_last;
 	struct osmo_timer_list tick;
@@ -253,9 +263,10 @@ static void load_check_done(void)
 	osmo_timer_del(&L.tick);
 	double el = ms_between(&L.t0, &L.t_last) / 1e3;
 	printf("%s load: %u calls, %u answered, %u failed, %u rejected, %.3f s, %.1f calls/s, "
-	       "IAM->ACM p50 %.3f ms p99 %.3f ms, IAM->ANM p50 %.3f ms p99 %.3f ms\n", S.name, L.count, L.answered,
-	       L.failed, L.rejected, el, el > 0 ? L.answered / el : 0, pct(L.lat_acm, L.n_acm, 0.5),
-	       pct(L.lat_acm, L.n_acm, 0.99), pct(L.lat_anm, L.n_anm, 0.5), pct(L.lat_anm, L.n_anm, 0.99));
+	       "IAM->ACM p50 %.3f ms p99 %.3f ms, IAM->ANM p50 %.3f ms p99 %.3f ms\n",
+	       S.name, L.count, L.answered, L.failed, L.rejected, el, el > 0 ? L.answered / el : 0,
+	       pct(L.lat_acm, L.n_acm, 0.5), pct(L.lat_acm, L.n_acm, 0.99), pct(L.lat_anm, L.n_anm, 0.5),
+	       pct(L.lat_anm, L.n_anm, 0.99));
 	event("LOAD DONE");
 }
 
@@ -269,10 +280,13 @@ static void load_tick(void *data)
 	while (L.placed < due) {
 		struct isup_msg iam;
 		char err[64];
-		isup_msg_from_line(&iam, S.tg->variant, S.tg->variant == ISUP_VAR_ANSI ?
-				   "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.rate=16 usi.l1=2 cdpn.nai=3 cdpn.npi=1 cdpn.digits=3012345" :
-				   "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=3012345 "
-				   "cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=4930999", err, sizeof(err));
+		isup_msg_from_line(
+			&iam, S.tg->variant,
+			S.tg->variant == ISUP_VAR_ANSI ?
+				"IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.rate=16 usi.l1=2 cdpn.nai=3 cdpn.npi=1 cdpn.digits=3012345" :
+				"IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=3012345 "
+				"cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=4930999",
+			err, sizeof(err));
 		struct load_call *lc = talloc_zero(NULL, struct load_call);
 		clock_gettime(CLOCK_MONOTONIC, &lc->t_iam);
 		uint8_t cause = 0;
@@ -288,7 +302,7 @@ static void load_tick(void *data)
 	}
 	load_check_done();
 	if (L.active)
-		osmo_timer_schedule(&L.tick, 0, 10000);	/* wait for the last RLCs */
+		osmo_timer_schedule(&L.tick, 0, 10000); /* wait for the last RLCs */
 }
 
 static bool load_ind(struct isup_call *call, enum isup_prim prim)
@@ -406,7 +420,7 @@ static void sim_cot_test(struct isup_trunk *tg, uint16_t cic, struct isup_call *
 {
 	struct cot_slot *k = cic >= 1 && cic <= 31 ? &cots[cic] : NULL;
 	if (!S.mp || !k) {
-		cot_report(cic, true);	/* no span: nothing to test */
+		cot_report(cic, true); /* no span: nothing to test */
 		return;
 	}
 	cot_slot_free(k);
@@ -422,7 +436,9 @@ static void sim_cot_test(struct isup_trunk *tg, uint16_t cic, struct isup_call *
 	osmo_timer_schedule(&k->t, 1, 500000);
 }
 
-static const struct isup_user_ops user_ops = { .call_ind = call_ind, .cot_loop = sim_cot_loop, .cot_test = sim_cot_test };
+static const struct isup_user_ops user_ops = { .call_ind = call_ind,
+					       .cot_loop = sim_cot_loop,
+					       .cot_test = sim_cot_test };
 
 static struct isup_call *call_on(uint16_t cic)
 {
@@ -475,12 +491,16 @@ static int do_command(char *line)
 	if (!strcmp(cmd, "call") && argc >= 2) {
 		char l[256];
 		struct isup_msg iam;
-		snprintf(l, sizeof(l), "IAM cic=0 nci.echo_dev=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 "
-			 "cdpn.npi=1 cdpn.digits=%s%s%s", argv[1], argc > 2 ? " cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=" : "",
+		snprintf(l, sizeof(l),
+			 "IAM cic=0 nci.echo_dev=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 "
+			 "cdpn.npi=1 cdpn.digits=%s%s%s",
+			 argv[1], argc > 2 ? " cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=" : "",
 			 argc > 2 ? argv[2] : "");
 		if (S.tg->variant == ISUP_VAR_ANSI)
-			snprintf(l, sizeof(l), "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.rate=16 usi.l1=2 cdpn.nai=3 "
-				 "cdpn.npi=1 cdpn.digits=%s", argv[1]);
+			snprintf(l, sizeof(l),
+				 "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.rate=16 usi.l1=2 cdpn.nai=3 "
+				 "cdpn.npi=1 cdpn.digits=%s",
+				 argv[1]);
 		char err[128];
 		if (isup_msg_from_line(&iam, S.tg->variant, l, err, sizeof(err))) {
 			fprintf(stderr, "call: %s\n", err);
@@ -522,7 +542,8 @@ static int do_command(char *line)
 	}
 	if ((!strcmp(cmd, "alert") || !strcmp(cmd, "answer") || !strcmp(cmd, "release")) && argc >= 2) {
 		/* last: the last call offered to us, or else the last one we placed */
-		uint16_t cic = !strcmp(argv[1], "last") ? (S.last_cic ? S.last_cic : S.last_out_cic) : (uint16_t)atoi(argv[1]);
+		uint16_t cic =
+			!strcmp(argv[1], "last") ? (S.last_cic ? S.last_cic : S.last_out_cic) : (uint16_t)atoi(argv[1]);
 		struct isup_call *call = call_on(cic);
 		if (!call) {
 			fprintf(stderr, "%s: no call on CIC %s\n", cmd, argv[1]);
@@ -531,7 +552,8 @@ static int do_command(char *line)
 		if (cmd[0] == 'r') {
 			struct isup_cause c = isup_cause_make(0, (uint8_t)(argc > 2 ? atoi(argv[2]) : 16));
 			/* release CIC CAUSE HEX: the diagnostic (e.g. cause 22's new number) */
-			for (const char *h = argc > 3 ? argv[3] : ""; h[0] && h[1] && c.diag_len < sizeof(c.diag); h += 2) {
+			for (const char *h = argc > 3 ? argv[3] : ""; h[0] && h[1] && c.diag_len < sizeof(c.diag);
+			     h += 2) {
 				unsigned v;
 				if (sscanf(h, "%2x", &v) != 1)
 					break;
@@ -564,8 +586,9 @@ static int do_command(char *line)
 	}
 	if (!strcmp(cmd, "req") && argc >= 3 && rest) {
 		/* a message within a call, through the call FSM: req last|out|CIC SUS|RES|CPG|INF|INR|FAC ... */
-		uint16_t cic = !strcmp(argv[1], "last") ? S.last_cic : !strcmp(argv[1], "out") ? S.last_out_cic :
-			       (uint16_t)atoi(argv[1]);
+		uint16_t cic = !strcmp(argv[1], "last") ? S.last_cic :
+			       !strcmp(argv[1], "out")	? S.last_out_cic :
+							  (uint16_t)atoi(argv[1]);
 		struct isup_call *call = call_on(cic);
 		const char *line_txt = rest + strcspn(rest, " \t");
 		line_txt += strspn(line_txt, " \t");
@@ -575,8 +598,10 @@ static int do_command(char *line)
 			fprintf(stderr, "req: %s\n", call ? err : "no call on that CIC");
 			return -1;
 		}
-		enum isup_prim prim = m.type == ISUP_MT_SUS ? ISUP_PRIM_SUSPEND : m.type == ISUP_MT_RES ? ISUP_PRIM_RESUME :
-				      m.type == ISUP_MT_CPG ? ISUP_PRIM_PROGRESS : ISUP_PRIM_INFO;
+		enum isup_prim prim = m.type == ISUP_MT_SUS ? ISUP_PRIM_SUSPEND :
+				      m.type == ISUP_MT_RES ? ISUP_PRIM_RESUME :
+				      m.type == ISUP_MT_CPG ? ISUP_PRIM_PROGRESS :
+							      ISUP_PRIM_INFO;
 		return isup_call_req(call, prim, &m);
 	}
 	if (!strcmp(cmd, "reset"))
@@ -615,7 +640,8 @@ static int do_command(char *line)
 	    argc >= 2) {
 		/* audio on the CIC's timeslot: tone CIC HZ [DBM0] | dtmf CIC DIGITS | listen CIC | silence CIC |
 		 * hear CIC LO HI [S] (wait, at most S seconds, until a frequency in LO-HI Hz is measured) */
-		unsigned cic = !strcmp(argv[1], "last") ? (S.last_out_cic ? S.last_out_cic : S.last_cic) : (unsigned)atoi(argv[1]);
+		unsigned cic = !strcmp(argv[1], "last") ? (S.last_out_cic ? S.last_out_cic : S.last_cic) :
+							  (unsigned)atoi(argv[1]);
 		unsigned ts = cic;
 		if (!S.mp || cic < 1 || cic > (S.t1 ? 24u : 31u)) {
 			fprintf(stderr, "%s: no span for CIC %u (--span)\n", S.name, cic);
@@ -629,7 +655,8 @@ static int do_command(char *line)
 		else if (!strcmp(cmd, "dtmf") && argc >= 3 && ch)
 			media_chan_dial(ch, argv[2]);
 		else if (!strcmp(cmd, "listen") && ch)
-			event("audio %u %u Hz %d dBm0", cic, media_chan_stats(ch)->freq_hz, media_chan_stats(ch)->level_dbm0);
+			event("audio %u %u Hz %d dBm0", cic, media_chan_stats(ch)->freq_hz,
+			      media_chan_stats(ch)->level_dbm0);
 		else if (!strcmp(cmd, "hear") && argc >= 4 && ch) {
 			S.hear.on = true;
 			S.hear.cic = cic;
@@ -639,8 +666,7 @@ static int do_command(char *line)
 			S.hear.level = media_chan_stats(ch)->level_dbm0;
 			S.waiting = true;
 			osmo_timer_schedule(&S.t, argc > 4 ? atoi(argv[4]) : 10, 0);
-		}
-		else if (!strcmp(cmd, "silence") && ch) {
+		} else if (!strcmp(cmd, "silence") && ch) {
 			media_chan_free(ch);
 			S.audio[ts] = NULL;
 		}
@@ -727,13 +753,20 @@ int main(int argc, char **argv)
 	int port = M3UA_PORT, first = 1, last = 31, timeout = 60;
 	bool ansi = false;
 	static const struct option lo[] = {
-		{ "listen", required_argument, NULL, 'l' }, { "connect", required_argument, NULL, 'c' },
-		{ "port", required_argument, NULL, 'p' }, { "opc", required_argument, NULL, 'o' },
-		{ "dpc", required_argument, NULL, 'd' }, { "cics", required_argument, NULL, 'r' },
-		{ "script", required_argument, NULL, 's' }, { "name", required_argument, NULL, 'n' },
-		{ "ansi", no_argument, NULL, 'a' }, { "timeout", required_argument, NULL, 't' },
-		{ "mtp2-listen", required_argument, NULL, 'L' }, { "mtp2-connect", required_argument, NULL, 'C' },
-		{ "trace", required_argument, NULL, 'T' }, { "timestamps", no_argument, NULL, 'S' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "connect", required_argument, NULL, 'c' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "opc", required_argument, NULL, 'o' },
+		{ "dpc", required_argument, NULL, 'd' },
+		{ "cics", required_argument, NULL, 'r' },
+		{ "script", required_argument, NULL, 's' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "ansi", no_argument, NULL, 'a' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "mtp2-listen", required_argument, NULL, 'L' },
+		{ "mtp2-connect", required_argument, NULL, 'C' },
+		{ "trace", required_argument, NULL, 'T' },
+		{ "timestamps", no_argument, NULL, 'S' },
 		{ "span", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -741,23 +774,54 @@ int main(int argc, char **argv)
 	S.name = "sim";
 	while ((c = getopt_long(argc, argv, "l:c:p:o:d:r:s:n:at:", lo, NULL)) != -1) {
 		switch (c) {
-		case 'l': listen_addr = optarg; break;
-		case 'c': connect_addr = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'o': opc = optarg; break;
-		case 'd': dpc = optarg; break;
-		case 'r': sscanf(optarg, "%d-%d", &first, &last); break;
-		case 's': script = optarg; break;
-		case 'n': S.name = optarg; break;
-		case 'a': ansi = true; break;
-		case 't': timeout = atoi(optarg); break;
-		case 'L': mtp2_listen = optarg; break;
-		case 'C': mtp2_connect = optarg; break;
-		case 'T': trace = optarg; break;
-		case 'S': timestamps = true; break;
-		case 'P': span_arg = optarg; break;
+		case 'l':
+			listen_addr = optarg;
+			break;
+		case 'c':
+			connect_addr = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'o':
+			opc = optarg;
+			break;
+		case 'd':
+			dpc = optarg;
+			break;
+		case 'r':
+			sscanf(optarg, "%d-%d", &first, &last);
+			break;
+		case 's':
+			script = optarg;
+			break;
+		case 'n':
+			S.name = optarg;
+			break;
+		case 'a':
+			ansi = true;
+			break;
+		case 't':
+			timeout = atoi(optarg);
+			break;
+		case 'L':
+			mtp2_listen = optarg;
+			break;
+		case 'C':
+			mtp2_connect = optarg;
+			break;
+		case 'T':
+			trace = optarg;
+			break;
+		case 'S':
+			timestamps = true;
+			break;
+		case 'P':
+			span_arg = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: pstn-sim (--listen ADDR | --connect ADDR | --mtp2-listen PATH | "
+			fprintf(stderr,
+				"usage: pstn-sim (--listen ADDR | --connect ADDR | --mtp2-listen PATH | "
 				"--mtp2-connect PATH) [--port N] [--opc PC] [--dpc PC] [--cics A-B] [--ansi] "
 				"[--script FILE] [--name NAME] [--timeout S] [--trace PCAP (MTP2 mode)] [--timestamps]\n");
 			return 2;
@@ -805,8 +869,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "pstn-sim: cannot write %s\n", trace);
 			return 1;
 		}
-		struct ss7_link *lk = ss7_link_add(S.ls, 0, mtp2_listen ? SS7_LINK_TR_UNIX_LISTEN : SS7_LINK_TR_UNIX_CONNECT,
-						   mtp2_listen ? mtp2_listen : mtp2_connect, 0);
+		struct ss7_link *lk =
+			ss7_link_add(S.ls, 0, mtp2_listen ? SS7_LINK_TR_UNIX_LISTEN : SS7_LINK_TR_UNIX_CONNECT,
+				     mtp2_listen ? mtp2_listen : mtp2_connect, 0);
 		if (!lk || ss7_link_start(lk) < 0) {
 			fprintf(stderr, "pstn-sim: cannot set up the MTP2 link\n");
 			return 1;
@@ -821,7 +886,8 @@ int main(int argc, char **argv)
 		}
 	} else {
 		struct m3ua_asp_cfg cfg = { .has_rc = true, .routing_ctx = 1, .traffic_mode = M3UA_TMT_OVERRIDE };
-		S.link = m3ua_link_alloc(ctx, S.name, M3UA_TRANSPORT_TCP, connect_addr, (uint16_t)port, &cfg, &asp_ops, NULL);
+		S.link = m3ua_link_alloc(ctx, S.name, M3UA_TRANSPORT_TCP, connect_addr, (uint16_t)port, &cfg, &asp_ops,
+					 NULL);
 		m3ua_link_start(S.link);
 	}
 	if (span_arg) {
@@ -834,11 +900,12 @@ int main(int argc, char **argv)
 		struct media_plane_cfg mc;
 		media_plane_cfg_default(&mc);
 		mc.workers = 1;
-		mc.port_min = 60000;	/* test channels have no RTP: ids only */
+		mc.port_min = 60000; /* test channels have no RTP: ids only */
 		mc.port_max = 60127;
 		S.mp = media_plane_create(ctx, &mc, sim_media_event, NULL);
-		struct media_span_cfg sc = { .id = 0, .driver = MEDIA_SPAN_UDP, .local_port = (uint16_t)lp,
-					     .remote_port = (uint16_t)rp };
+		struct media_span_cfg sc = {
+			.id = 0, .driver = MEDIA_SPAN_UDP, .local_port = (uint16_t)lp, .remote_port = (uint16_t)rp
+		};
 		S.t1 = ansi;
 		tdm_span_init(&sc.layout, ansi ? TDM_SPAN_T1 : TDM_SPAN_E1);
 		snprintf(sc.local_addr, sizeof(sc.local_addr), "127.0.0.1");

@@ -3,7 +3,7 @@
 
 #include "isup_samples.h"
 
-#define ITU ISUP_VAR_ITU
+#define ITU  ISUP_VAR_ITU
 #define ANSI ISUP_VAR_ANSI
 
 #define IAM_FIX "nci.echo_dev=1 fci.isup_ind=1 fci.isup_pref=0 fci.isdn_access=1 cpc.value=10 "

@@ -104,7 +104,7 @@ struct sip_leg {
 	void *user_ref;
 	bool answered, peer_has_isup, provisional_seen, reliable_1xx, ended;
 	char *redirect_uri;
-	char ruri[240];		/* UAC: the INVITE's Request-URI */
+	char ruri[240]; /* UAC: the INVITE's Request-URI */
 	unsigned idx;
 };
 
@@ -184,7 +184,10 @@ int sip_leg_redirect(struct sip_leg *leg, int status, const struct sip_reason *r
 int sip_leg_release(struct sip_leg *leg, const struct sip_reason *reason, const struct sipt_body *body)
 {
 	leg->ended = true;
-	sip_log("leg%u %s%s", leg->idx, leg->answered ? "BYE" : leg->dir == SIP_LEG_UAC ? "CANCEL" : "480",
+	sip_log("leg%u %s%s", leg->idx,
+		leg->answered		? "BYE" :
+		leg->dir == SIP_LEG_UAC ? "CANCEL" :
+					  "480",
 		reason_str(reason));
 	return 0;
 }
@@ -323,35 +326,34 @@ static struct sip_leg *sip_rx_invite(const char *number)
 
 /* ---- set-up ---- */
 
-static const char cfg[] =
-	"isup\n"
-	" trunk pstn\n"
-	"  variant itu\n"
-	"  local-point-code 1-1-1\n"
-	"  remote-point-code 2-2-2\n"
-	"  cic-range 1 31\n"
-	"sip-peer far\n"
-	" remote 127.0.0.1 5090 udp\n"
-	" country-code 49\n"
-	" uri-host 127.0.0.1\n"
-	" trusted\n"
-	" allow-source 127.0.0.1\n"
-	"sip-peer second\n"
-	" remote 127.0.0.2 5090 udp\n"
-	" country-code 49\n"
-	" uri-host 127.0.0.2\n"
-	"gateway\n"
-	" route isup-to-sip 3 peer far\n"
-	" route isup-to-sip 5 peer far\n"
-	" route isup-to-sip 5 overlap collect\n"
-	" route isup-to-sip 5 length 3 6\n"
-	" route isup-to-sip 6 peer far\n"
-	" route isup-to-sip 6 overlap rfc3578\n"
-	" route isup-to-sip 6 length 4 0\n"
-	" route isup-to-sip 7 peer far second\n"
-	" route sip-to-isup 49 trunk pstn\n"
-	" route sip-to-isup 48 trunk pstn\n"
-	" route sip-to-isup 48 length 0 8\n";
+static const char cfg[] = "isup\n"
+			  " trunk pstn\n"
+			  "  variant itu\n"
+			  "  local-point-code 1-1-1\n"
+			  "  remote-point-code 2-2-2\n"
+			  "  cic-range 1 31\n"
+			  "sip-peer far\n"
+			  " remote 127.0.0.1 5090 udp\n"
+			  " country-code 49\n"
+			  " uri-host 127.0.0.1\n"
+			  " trusted\n"
+			  " allow-source 127.0.0.1\n"
+			  "sip-peer second\n"
+			  " remote 127.0.0.2 5090 udp\n"
+			  " country-code 49\n"
+			  " uri-host 127.0.0.2\n"
+			  "gateway\n"
+			  " route isup-to-sip 3 peer far\n"
+			  " route isup-to-sip 5 peer far\n"
+			  " route isup-to-sip 5 overlap collect\n"
+			  " route isup-to-sip 5 length 3 6\n"
+			  " route isup-to-sip 6 peer far\n"
+			  " route isup-to-sip 6 overlap rfc3578\n"
+			  " route isup-to-sip 6 length 4 0\n"
+			  " route isup-to-sip 7 peer far second\n"
+			  " route sip-to-isup 49 trunk pstn\n"
+			  " route sip-to-isup 48 trunk pstn\n"
+			  " route sip-to-isup 48 length 0 8\n";
 
 static void setup(void)
 {
@@ -384,8 +386,9 @@ static void check_idle(void)
 	CU_ASSERT_EQUAL(talloc_total_blocks(ctx), blocks_before);
 }
 
-#define IAM_FMT "IAM cic=%u fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=%s " \
-		"cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=4930999"
+#define IAM_FMT                                                                                    \
+	"IAM cic=%u fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=%s " \
+	"cgpn.nai=3 cgpn.npi=1 cgpn.si=3 cgpn.digits=4930999"
 
 /* ---- ISUP -> SIP ---- */
 
@@ -428,7 +431,7 @@ static void test_i2s_t11_then_bye(void)
 	isup_none();
 	advance(1);
 	isup_expect(ISUP_MT_ACM, 4);
-	sip_rx_progress(&legs[0], 180);	/* the ACM went: a CPG at most, never a second ACM */
+	sip_rx_progress(&legs[0], 180); /* the ACM went: a CPG at most, never a second ACM */
 	for (; txq_head < txq_n; txq_head++)
 		CU_ASSERT_EQUAL(txq[txq_head].type, ISUP_MT_CPG);
 	sip_rx_answer(&legs[0]);
@@ -461,10 +464,10 @@ static void test_i2s_rel_bye_crossing(void)
 	isup_rx(IAM_FMT, 6u, "301234567");
 	sip_expect("leg0 INVITE");
 	sip_rx_answer(&legs[0]);
-	isup_expect(ISUP_MT_CON, 6);	/* answer without 18x: CON (Q.764 2.1.4.2) */
-	sip_rx_release(&legs[0], 0, 16);	/* BYE */
+	isup_expect(ISUP_MT_CON, 6);	 /* answer without 18x: CON (Q.764 2.1.4.2) */
+	sip_rx_release(&legs[0], 0, 16); /* BYE */
 	isup_expect(ISUP_MT_REL, 6);
-	isup_rx("REL cic=6 cause.location=0 cause.cause=16");	/* the far end's REL crossed ours */
+	isup_rx("REL cic=6 cause.location=0 cause.cause=16"); /* the far end's REL crossed ours */
 	isup_expect(ISUP_MT_RLC, 6);
 	isup_rx("RLC cic=6");
 	check_idle();
@@ -554,7 +557,7 @@ static void test_i2s_overlap_3578(void)
 	isup_rx(IAM_FMT, 13u, "6123");
 	sip_expect("leg0 INVITE sip:+496123@");
 	sip_rx_release(&legs[0], 484, 0);
-	isup_none();	/* the call waits for more digits */
+	isup_none(); /* the call waits for more digits */
 	isup_rx("SAM cic=13 sn.digits=4");
 	sip_expect("leg1 INVITE sip:+4961234@");
 	sip_rx_progress(&legs[1], 180);
@@ -584,7 +587,7 @@ static void test_i2s_overlap_3578_pending(void)
 	isup_expect(ISUP_MT_ANM, 17);
 	CU_ASSERT_STRING_EQUAL(osmo_fsm_inst_state_name(c->ovl->fi), "DONE");
 	isup_rx("SAM cic=17 sn.digits=6");
-	sip_none();	/* the peer is no SIP-T peer: nothing (the code before the overlap FSM re-INVITEd) */
+	sip_none(); /* the peer is no SIP-T peer: nothing (the code before the overlap FSM re-INVITEd) */
 	isup_rx("REL cic=17 cause.location=0 cause.cause=16");
 	sip_expect("leg1 BYE cause=16");
 	isup_expect(ISUP_MT_RLC, 17);
@@ -598,16 +601,16 @@ static void test_i2s_overlap_3578_short(void)
 	setup();
 	isup_rx(IAM_FMT, 15u, "61");
 	sip_none();
-	CU_ASSERT_STRING_EQUAL(osmo_fsm_inst_state_name(((struct gw_call *)llist_first_entry(&gw->calls, struct gw_call,
-											      list))->fi),
-			       "COLLECTING");
+	CU_ASSERT_STRING_EQUAL(
+		osmo_fsm_inst_state_name(((struct gw_call *)llist_first_entry(&gw->calls, struct gw_call, list))->fi),
+		"COLLECTING");
 	isup_rx("SAM cic=15 sn.digits=23");
 	sip_expect("leg0 INVITE sip:+496123@");
 	isup_rx("REL cic=15 cause.location=0 cause.cause=16");
 	sip_expect("leg0 CANCEL");
 	isup_expect(ISUP_MT_RLC, 15);
 	isup_rx(IAM_FMT, 16u, "61");
-	advance(15);	/* T35 */
+	advance(15); /* T35 */
 	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, 16)), Q850_INVALID_NUMBER_FORMAT);
 	isup_rx("RLC cic=16");
 	check_idle();
@@ -695,7 +698,7 @@ static void test_s2i_cause44_retry(void)
 	sip_none();
 	isup_rx("REL cic=%u cause.location=2 cause.cause=44", cic2);
 	isup_expect(ISUP_MT_RLC, cic2);
-	sip_expect("leg0 ");	/* the second 44 goes back to SIP (no third attempt) */
+	sip_expect("leg0 "); /* the second 44 goes back to SIP (no third attempt) */
 	check_idle();
 }
 
@@ -710,11 +713,11 @@ static void test_s2i_dual_seizure(void)
 	sip_rx_invite("+4930123456");
 	uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
 	CU_ASSERT_EQUAL(cic % 2, 0);
-	isup_rx(IAM_FMT, cic, "301234567");	/* theirs wins: its call goes to SIP, ours goes again */
+	isup_rx(IAM_FMT, cic, "301234567"); /* theirs wins: its call goes to SIP, ours goes again */
 	const struct isup_msg *again = isup_expect(ISUP_MT_IAM, 0);
 	CU_ASSERT_NOT_EQUAL(again->cic, cic);
 	uint16_t cic2 = again->cic;
-	sip_expect("leg1 INVITE");	/* their call, toward our peer */
+	sip_expect("leg1 INVITE"); /* their call, toward our peer */
 	sip_none();
 	isup_rx("REL cic=%u cause.location=0 cause.cause=16", cic);
 	sip_expect("leg1 CANCEL");
@@ -738,16 +741,16 @@ static void test_s2i_overlap(void)
 	const struct isup_msg *iam = isup_expect(ISUP_MT_IAM, 0);
 	uint16_t cic = iam->cic;
 	sip_expect("leg0 484");
-	CU_ASSERT_STRING_EQUAL(osmo_fsm_inst_state_name(((struct gw_call *)llist_first_entry(&gw->calls, struct gw_call,
-											      list))->fi),
-			       "AWAIT_DIGITS");
+	CU_ASSERT_STRING_EQUAL(
+		osmo_fsm_inst_state_name(((struct gw_call *)llist_first_entry(&gw->calls, struct gw_call, list))->fi),
+		"AWAIT_DIGITS");
 	advance(3);
 	sip_rx_invite_of("+4812345678", "ov1@test");
 	const struct isup_msg *sam = isup_expect(ISUP_MT_SAM, cic);
 	struct isup_number sn;
 	CU_ASSERT_EQUAL(isup_msg_get_number(sam, ISUP_PAR_SUBSEQ, &sn), 0);
 	CU_ASSERT_STRING_EQUAL(sn.digits, "45678");
-	advance(5);	/* X2 is over: the number is complete, nothing ends the call */
+	advance(5); /* X2 is over: the number is complete, nothing ends the call */
 	isup_rx("ACM cic=%u bci.called_status=1", cic);
 	sip_expect("leg1 180");
 	isup_rx("ANM cic=%u", cic);

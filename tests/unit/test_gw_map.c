@@ -67,7 +67,7 @@ static void test_iam_to_invite(void)
 		       "cgpn.nai=4 cgpn.npi=1 cgpn.si=3 cgpn.digits=12125551212 hop.count=12");
 	cfg.trusted = true;
 	CU_ASSERT_EQUAL(gw_map_iam_to_invite(&iam, &cfg, &r), 0);
-	CU_ASSERT_STRING_EQUAL(r.ruri, "sip:+49301234567@gw.test;user=phone");	/* ST dropped */
+	CU_ASSERT_STRING_EQUAL(r.ruri, "sip:+49301234567@gw.test;user=phone"); /* ST dropped */
 	CU_ASSERT_STRING_EQUAL(r.to, "<sip:+49301234567@gw.test;user=phone>");
 	CU_ASSERT_STRING_EQUAL(r.from, "<sip:+12125551212@gw.test;user=phone>");
 	CU_ASSERT_STRING_EQUAL(r.pai, "<sip:+12125551212@gw.test;user=phone>");
@@ -93,7 +93,7 @@ static void test_iam_to_invite(void)
 	iam_from(&iam, "IAM cic=1 cpc.value=10 tmr.value=3 cdpn.nai=2 cdpn.npi=1 cdpn.digits=112");
 	CU_ASSERT_EQUAL(gw_map_iam_to_invite(&iam, &cfg, &r), 0);
 	CU_ASSERT_STRING_EQUAL(r.from, "<sip:gw.test>");
-	CU_ASSERT_STRING_EQUAL(r.ruri, "sip:112@gw.test;user=phone");	/* unknown NAI: no '+' */
+	CU_ASSERT_STRING_EQUAL(r.ruri, "sip:112@gw.test;user=phone"); /* unknown NAI: no '+' */
 	/* original called number -> To; redirecting number -> Diversion */
 	iam_from(&iam, "IAM cic=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=30222 ocn.nai=3 ocn.npi=1 "
 		       "ocn.digits=30111 rgn.nai=3 rgn.npi=1 rgn.digits=30111 rinfo.reason=1 rinfo.counter=1");
@@ -116,7 +116,7 @@ static void test_request_uri(void)
 	CU_ASSERT_EQUAL(gw_map_request_uri(&n, &cfg, &t, uri, sizeof(uri)), 0);
 	CU_ASSERT_STRING_EQUAL(uri, "sip:+49301234567@192.0.2.7:5080;user=phone;transport=tcp");
 	t.uri_params = NULL;
-	n.nai = 2;	/* unknown: the digits as they are */
+	n.nai = 2; /* unknown: the digits as they are */
 	CU_ASSERT_EQUAL(gw_map_request_uri(&n, &cfg, &t, uri, sizeof(uri)), 0);
 	CU_ASSERT_STRING_EQUAL(uri, "sip:301234567@192.0.2.7:5080;user=phone");
 	cfg.tel_uri = true;
@@ -176,7 +176,9 @@ static void test_backward_to_status(void)
 	iam_from(&m, "ACM cic=1 bci.called_status=1 obci.inband_info=1");
 	CU_ASSERT_EQUAL(gw_map_backward_to_status(&m), 183);
 	/* s7.2.9 table */
-	static const struct { int ev, st; } cpg[] = { { 1, 180 }, { 2, 183 }, { 3, 183 }, { 4, 181 }, { 5, 181 }, { 6, 181 } };
+	static const struct {
+		int ev, st;
+	} cpg[] = { { 1, 180 }, { 2, 183 }, { 3, 183 }, { 4, 181 }, { 5, 181 }, { 6, 181 } };
 	for (unsigned i = 0; i < sizeof(cpg) / sizeof(cpg[0]); i++) {
 		char l[64];
 		snprintf(l, sizeof(l), "CPG cic=1 ei.event=%d", cpg[i].ev);
@@ -263,7 +265,7 @@ static void test_invite_to_iam(void)
 	CU_ASSERT_EQUAL(isup_msg_get_bits(&iam, ISUP_PAR_CPC, &cpc), 0);
 	CU_ASSERT_EQUAL(cpc.value, 13);
 	CU_ASSERT_PTR_NOT_NULL(isup_msg_get(&iam, 0x03));
-	CU_ASSERT_PTR_NULL(isup_msg_get(&iam, ISUP_PAR_HOP_COUNTER));	/* not added to an encapsulated IAM */
+	CU_ASSERT_PTR_NULL(isup_msg_get(&iam, ISUP_PAR_HOP_COUNTER)); /* not added to an encapsulated IAM */
 	CU_ASSERT_EQUAL(iam.cic, 0);
 
 	/* s12.2: a Request-URI that is not a telephone number -> 484 */
@@ -297,13 +299,16 @@ static void test_uri_user(void)
 
 static void test_body_roundtrip(void)
 {
-	const char *sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8\r\n";
-	const uint8_t isup[] = { 0x01, 0x00, 0x48, 0x00, 0x0a, 0x03, 0x02, 0x0a, 0x08, 0x83, 0x90, 0x89, 0x67, 0x45, 0x0d, 0x0a,
-				 0x2d, 0x2d, 0x00 };	/* holds CRLF and "--" in binary */
+	const char *sdp =
+		"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8\r\n";
+	const uint8_t isup[] = {
+		0x01, 0x00, 0x48, 0x00, 0x0a, 0x03, 0x02, 0x0a, 0x08, 0x83,
+		0x90, 0x89, 0x67, 0x45, 0x0d, 0x0a, 0x2d, 0x2d, 0x00
+	}; /* holds CRLF and "--" in binary */
 	char ct[128];
 	uint8_t out[4096];
-	int n = sipt_body_build(sdp, isup, sizeof(isup), SIPT_VAR_ITU, SIPT_HANDLING_OPTIONAL, "b1", ct, sizeof(ct), out,
-				sizeof(out));
+	int n = sipt_body_build(sdp, isup, sizeof(isup), SIPT_VAR_ITU, SIPT_HANDLING_OPTIONAL, "b1", ct, sizeof(ct),
+				out, sizeof(out));
 	CU_ASSERT_FATAL(n > 0);
 	CU_ASSERT_STRING_EQUAL(ct, "multipart/mixed;boundary=b1");
 	struct sipt_body b;
@@ -323,8 +328,8 @@ static void test_body_roundtrip(void)
 	CU_ASSERT_EQUAL(sipt_body_parse(ct, out, (size_t)n, &b), 0);
 	CU_ASSERT_TRUE(b.has_sdp && !b.has_isup);
 	/* too small an output buffer */
-	CU_ASSERT(sipt_body_build(sdp, isup, sizeof(isup), SIPT_VAR_ITU, SIPT_HANDLING_REQUIRED, "b1", ct, sizeof(ct), out,
-				  40) < 0);
+	CU_ASSERT(sipt_body_build(sdp, isup, sizeof(isup), SIPT_VAR_ITU, SIPT_HANDLING_REQUIRED, "b1", ct, sizeof(ct),
+				  out, 40) < 0);
 }
 
 static int parse(const char *ct, const char *body, struct sipt_body *b)
@@ -336,27 +341,35 @@ static void test_body_parse(void)
 {
 	struct sipt_body b;
 	/* RFC 3204 s4 style: parts in the other order, quoted boundary, preamble, LF only, extra part */
-	CU_ASSERT_EQUAL(parse("multipart/mixed; boundary=\"unique-boundary-1\"",
-			      "preamble\r\n--unique-boundary-1\r\nContent-Type: application/ISUP; version=itu-t92+; base=itu-t92+\r\n"
-			      "Content-Disposition: signal; handling=required\r\n\r\nABC\r\n--unique-boundary-1\n"
-			      "Content-Type: text/plain\n\nhello\n--unique-boundary-1\r\nContent-Type: application/sdp\r\n\r\n"
-			      "v=0\r\n--unique-boundary-1--\r\nepilogue", &b), 0);
+	CU_ASSERT_EQUAL(
+		parse("multipart/mixed; boundary=\"unique-boundary-1\"",
+		      "preamble\r\n--unique-boundary-1\r\nContent-Type: application/ISUP; version=itu-t92+; base=itu-t92+\r\n"
+		      "Content-Disposition: signal; handling=required\r\n\r\nABC\r\n--unique-boundary-1\n"
+		      "Content-Type: text/plain\n\nhello\n--unique-boundary-1\r\nContent-Type: application/sdp\r\n\r\n"
+		      "v=0\r\n--unique-boundary-1--\r\nepilogue",
+		      &b),
+		0);
 	CU_ASSERT_TRUE(b.has_sdp && b.has_isup);
 	CU_ASSERT_EQUAL(b.isup_len, 3);
 	CU_ASSERT_EQUAL(b.n_other, 1);
 	CU_ASSERT_STRING_EQUAL(b.sdp, "v=0");
 	/* an unusable optional ISUP part is dropped; a required one is an error (415) */
-	CU_ASSERT_EQUAL(parse("multipart/mixed;boundary=x", "--x\r\nContent-Type: application/ISUP; version=nxv3\r\n"
-			      "Content-Disposition: signal;handling=optional\r\n\r\nAB\r\n--x--", &b), 0);
+	CU_ASSERT_EQUAL(parse("multipart/mixed;boundary=x",
+			      "--x\r\nContent-Type: application/ISUP; version=nxv3\r\n"
+			      "Content-Disposition: signal;handling=optional\r\n\r\nAB\r\n--x--",
+			      &b),
+			0);
 	CU_ASSERT_FALSE(b.has_isup);
-	CU_ASSERT_EQUAL(parse("multipart/mixed;boundary=x", "--x\r\nContent-Type: application/ISUP; version=nxv3\r\n\r\nAB\r\n--x--",
-			      &b), SIPT_BODY_ERR_ISUP);
+	CU_ASSERT_EQUAL(parse("multipart/mixed;boundary=x",
+			      "--x\r\nContent-Type: application/ISUP; version=nxv3\r\n\r\nAB\r\n--x--", &b),
+			SIPT_BODY_ERR_ISUP);
 	/* malformed multiparts -> 400 */
 	CU_ASSERT_EQUAL(parse("multipart/mixed", "--x\r\n\r\nv=0\r\n--x--", &b), SIPT_BODY_ERR_MULTIPART);
 	CU_ASSERT_EQUAL(parse("multipart/mixed;boundary=x", "no delimiter at all", &b), SIPT_BODY_ERR_MULTIPART);
 	CU_ASSERT_EQUAL(parse("multipart/mixed;boundary=x", "--x\r\nContent-Type: application/sdp\r\n\r\nv=0", &b),
 			SIPT_BODY_ERR_MULTIPART);
-	CU_ASSERT_EQUAL(parse("multipart/mixed;boundary=x", "--x\r\nContent-Type: application/sdp", &b), SIPT_BODY_ERR_MULTIPART);
+	CU_ASSERT_EQUAL(parse("multipart/mixed;boundary=x", "--x\r\nContent-Type: application/sdp", &b),
+			SIPT_BODY_ERR_MULTIPART);
 	CU_ASSERT_EQUAL(parse("multipart/mixed;boundary=x", "--x--", &b), SIPT_BODY_ERR_MULTIPART);
 	/* other content types -> 415; an empty body is fine */
 	CU_ASSERT_EQUAL(parse("text/html", "<p>", &b), SIPT_BODY_ERR_CTYPE);
@@ -366,7 +379,7 @@ static void test_body_parse(void)
 	const char *good = "--x\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n--x\r\nContent-Type: application/ISUP;"
 			   "version=itu-t92+\r\n\r\n\x01\x02\r\n--x--\r\n";
 	for (size_t l = 0; l <= strlen(good); l++) {
-		uint8_t *copy = malloc(l ? l : 1);	/* exactly l bytes: ASan sees any over-read */
+		uint8_t *copy = malloc(l ? l : 1); /* exactly l bytes: ASan sees any over-read */
 		memcpy(copy, good, l);
 		sipt_body_parse("multipart/mixed;boundary=x", copy, l, &b);
 		free(copy);

@@ -55,8 +55,8 @@ static void call_ind(struct isup_call *call, enum isup_prim prim, const struct i
 		     const struct isup_cause *cause, void *priv)
 {
 	CU_ASSERT_FATAL(inds_n < MAXQ);
-	inds[inds_n++] = (struct ind){ .call = call, .prim = prim, .type = m ? m->type : 0,
-				       .cause = cause ? cause->cause : -1 };
+	inds[inds_n++] =
+		(struct ind){ .call = call, .prim = prim, .type = m ? m->type : 0, .cause = cause ? cause->cause : -1 };
 }
 
 static void alert(struct isup_trunk *t, uint16_t cic, const char *what, void *priv)
@@ -83,9 +83,9 @@ static void cot_test(struct isup_trunk *t, uint16_t cic, struct isup_call *call,
 	tests_asked++;
 }
 
-static const struct isup_user_ops user_ops = { .call_ind = call_ind, .alert = alert, .cot_loop = cot_loop,
-					       .cot_test = cot_test };
-
+static const struct isup_user_ops user_ops = {
+	.call_ind = call_ind, .alert = alert, .cot_loop = cot_loop, .cot_test = cot_test
+};
 
 /* OPC 2 > DPC 1: we control the even CICs */
 static void setup_trunk(enum isup_variant v)
@@ -105,7 +105,7 @@ static void setup_trunk(enum isup_variant v)
 
 static void check_idle_and_free(void)
 {
-	CU_ASSERT_EQUAL(txq_head, txq_n);	/* every message sent was checked */
+	CU_ASSERT_EQUAL(txq_head, txq_n); /* every message sent was checked */
 	if (txq_head != txq_n)
 		for (unsigned i = txq_head; i < txq_n; i++)
 			fprintf(stderr, "\nunchecked tx: %s CIC %u\n", isup_msg_abbr(variant, txq[i].type), txq[i].cic);
@@ -189,16 +189,16 @@ static void ind_none(void)
 static struct isup_call *place_call(void)
 {
 	struct isup_msg iam;
-	const char *line = variant == ISUP_VAR_ANSI
-				   ? "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.itc=0 usi.rate=16 usi.l1=2 cdpn.nai=3 "
-				     "cdpn.npi=1 cdpn.digits=2125551212"
-				   : "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 "
-				     "cdpn.digits=4930123456";
+	const char *line = variant == ISUP_VAR_ANSI ?
+				   "IAM cic=0 fci.isup_ind=1 cpc.value=10 usi.itc=0 usi.rate=16 usi.l1=2 cdpn.nai=3 "
+				   "cdpn.npi=1 cdpn.digits=2125551212" :
+				   "IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 "
+				   "cdpn.digits=4930123456";
 	CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&iam, variant, line, NULL, 0), 0);
 	return isup_call_setup_req(tg, &iam, (void *)1, NULL);
 }
 
-#define IAM_COT(cic, ind, digits) \
+#define IAM_COT(cic, ind, digits)                                                                              \
 	"IAM cic=" #cic " nci.cot_ind=" #ind " fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 " \
 	"cdpn.digits=" digits
 
@@ -259,8 +259,8 @@ static void test_incoming_answer_no_acm(void)
 	for (int v = 0; v < 2; v++) {
 		setup_trunk((enum isup_variant)v);
 		rx(v ? "IAM cic=3 fci.isup_ind=1 cpc.value=10 usi.itc=0 usi.rate=16 cdpn.nai=3 cdpn.npi=1 "
-		       "cdpn.digits=2125551212"
-		     : IAM_IN(3, "123F"));
+		       "cdpn.digits=2125551212" :
+		       IAM_IN(3, "123F"));
 		struct isup_call *call = ind_expect(ISUP_PRIM_SETUP)->call;
 		CU_ASSERT_EQUAL(isup_call_req(call, ISUP_PRIM_ANSWER, NULL), 0);
 		/* Q.764 2.1.4.1: CON in ITU; ANSI has no CON and answers with ANM */
@@ -385,12 +385,12 @@ static void test_overlap_incoming(void)
 	advance(10);
 	rx("SAM cic=7 sn.digits=301");
 	ind_expect(ISUP_PRIM_MORE_DIGITS);
-	advance(10);	/* T35 restarted by the SAM: still running */
+	advance(10); /* T35 restarted by the SAM: still running */
 	tx_none();
 	rx("SAM cic=7 sn.digits=23F");
 	ind_expect(ISUP_PRIM_MORE_DIGITS);
 	CU_ASSERT_TRUE(call->addr_complete);
-	advance(30);	/* ST received: T35 stopped */
+	advance(30); /* ST received: T35 stopped */
 	tx_none();
 	isup_call_req(call, ISUP_PRIM_ALERTING, NULL);
 	tx_expect(ISUP_MT_ACM, 7);
@@ -447,7 +447,7 @@ static void test_dual_seizure_we_control(void)
 static void test_dual_seizure_we_yield(void)
 {
 	setup_trunk(ISUP_VAR_ITU);
-	tg->sel = ISUP_SEL_SEQUENTIAL;	/* picks CIC 1, which the far end controls */
+	tg->sel = ISUP_SEL_SEQUENTIAL; /* picks CIC 1, which the far end controls */
 	struct isup_call *call = place_call();
 	tx_expect(ISUP_MT_IAM, 1);
 	rx(IAM_IN(1, "123F"));
@@ -478,7 +478,7 @@ static void test_blo_during_call(void)
 	tx_expect(ISUP_MT_CON, 4);
 	rx("BLO cic=4");
 	tx_expect(ISUP_MT_BLA, 4);
-	CU_ASSERT_PTR_NOT_NULL(tg->circuits[3]->call);	/* the call goes on */
+	CU_ASSERT_PTR_NOT_NULL(tg->circuits[3]->call); /* the call goes on */
 	rx("REL cic=4 cause.cause=16");
 	tx_expect(ISUP_MT_RLC, 4);
 	ind_expect(ISUP_PRIM_RELEASE);
@@ -487,7 +487,7 @@ static void test_blo_during_call(void)
 	CU_ASSERT_FALSE(isup_circuit_available(tg->circuits[3]));
 	tg->sel = ISUP_SEL_SEQUENTIAL;
 	for (unsigned i = 0; i < 3; i++)
-		tg->circuits[i]->blk = ISUP_BLK_LOCAL_MAINT;	/* 1..3 unavailable too */
+		tg->circuits[i]->blk = ISUP_BLK_LOCAL_MAINT; /* 1..3 unavailable too */
 	struct isup_call *out = place_call();
 	tx_expect(ISUP_MT_IAM, 5);
 	struct isup_cause c = isup_cause_make(0, 16);
@@ -540,15 +540,15 @@ static void test_our_blo_t12_t13(void)
 	CU_ASSERT_EQUAL(isup_circuit_block(tg, 10), 0);
 	tx_expect(ISUP_MT_BLO, 10);
 	advance(15);
-	tx_expect(ISUP_MT_BLO, 10);	/* T12 */
+	tx_expect(ISUP_MT_BLO, 10); /* T12 */
 	for (unsigned s = 15; s < 300; s++) {
 		advance(1);
 		while (txq_head < txq_n && txq[txq_head].type == ISUP_MT_BLO)
 			txq_head++;
 	}
-	CU_ASSERT_EQUAL(alerts, 1);	/* T13 */
+	CU_ASSERT_EQUAL(alerts, 1); /* T13 */
 	advance(299);
-	tx_none();			/* only T13 paces repetitions now */
+	tx_none(); /* only T13 paces repetitions now */
 	advance(1);
 	tx_expect(ISUP_MT_BLO, 10);
 	rx("BLA cic=10");
@@ -599,7 +599,7 @@ static void test_our_grs(void)
 	CU_ASSERT_EQUAL(tg->circuits[0]->fi->state, ISUP_CIC_ST_RESET);
 	CU_ASSERT_EQUAL(isup_group_reset(tg, 9, 3), -EBUSY);
 	advance(15);
-	tx_expect(ISUP_MT_GRS, 1);	/* T22 */
+	tx_expect(ISUP_MT_GRS, 1); /* T22 */
 	/* GRA: the far end holds CICs 1 and 8 blocked */
 	rx("GRA cic=1 rs.range=7 rs.status=81");
 	CU_ASSERT_TRUE(tg->circuits[0]->blk & ISUP_BLK_REMOTE_MAINT);
@@ -742,7 +742,7 @@ static void test_hw_blocking_persistence(void)
 	 * not 15 s later at T18 */
 	isup_trunk_mtp_pause(tg);
 	CU_ASSERT_EQUAL(isup_group_block(tg, 17, 7, true), 0);
-	tx_expect(ISUP_MT_CGB, 17);	/* into the void */
+	tx_expect(ISUP_MT_CGB, 17); /* into the void */
 	advance(2);
 	tx_none();
 	isup_trunk_mtp_resume(tg);
@@ -760,7 +760,7 @@ static void test_hw_blocking_persistence(void)
 	rx("CGUA cic=17 cgsmt.type=1 rs.range=7 rs.status=ff");
 	for (unsigned i = 0; i < 31; i++)
 		CU_ASSERT_EQUAL(tg->circuits[i]->blk, 0);
-	CU_ASSERT_EQUAL(alerts, 0);	/* every acknowledgement matched its request */
+	CU_ASSERT_EQUAL(alerts, 0); /* every acknowledgement matched its request */
 	check_idle_and_free();
 }
 
@@ -943,7 +943,7 @@ static void test_inr_t33(void)
 	advance(5);
 	rx("INF cic=6 infi.calling_resp=3 cgpn.nai=3 cgpn.npi=1 cgpn.digits=123");
 	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_INFO)->type, ISUP_MT_INF);
-	advance(20);	/* T33 stopped by the INF */
+	advance(20); /* T33 stopped by the INF */
 	tx_none();
 	/* again, unanswered: T33 (12 s) releases and alerts */
 	CU_ASSERT_EQUAL(isup_call_req(call, ISUP_PRIM_INFO, &inr), 0);
@@ -993,9 +993,9 @@ static void test_user_part_unavailable(void)
 	isup_msg_from_line(&iam, variant, IAM_IN(0, "1F"), NULL, 0);
 	CU_ASSERT_PTR_NULL(isup_call_setup_req(tg, &iam, (void *)1, &cause));
 	CU_ASSERT_EQUAL(cause, 27);
-	advance(300);	/* T4 */
+	advance(300); /* T4 */
 	tx_expect(ISUP_MT_UPT, 1);
-	rx("UPA cic=1");	/* any message: available again, T4 stopped */
+	rx("UPA cic=1"); /* any message: available again, T4 stopped */
 	CU_ASSERT_FALSE(tg->up_unavailable);
 	advance(600);
 	tx_none();
@@ -1059,9 +1059,9 @@ static void test_cqm(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(p->len, 3);
 	const uint8_t *st = isup_msg_pdata(cqr, p);
-	CU_ASSERT_EQUAL(st[0], 0x0c);	/* idle, not blocked */
-	CU_ASSERT_EQUAL(st[1], 0x0d);	/* idle, locally blocked */
-	CU_ASSERT_EQUAL(st[2], 0x04);	/* incoming busy */
+	CU_ASSERT_EQUAL(st[0], 0x0c); /* idle, not blocked */
+	CU_ASSERT_EQUAL(st[1], 0x0d); /* idle, locally blocked */
+	CU_ASSERT_EQUAL(st[2], 0x04); /* incoming busy */
 	tg->circuits[1]->blk = 0;
 	struct isup_cause c = isup_cause_make(0, 16);
 	isup_call_release_req(call, &c);
@@ -1213,7 +1213,6 @@ static void test_reset_on_first_resume(void)
 
 /* ---- continuity check ---- */
 
-
 static void test_cot_incoming(void)
 {
 	setup_trunk(ISUP_VAR_ITU);
@@ -1289,7 +1288,7 @@ static void test_cot_outgoing(void)
 	isup_msg_from_line(&iam, variant, IAM_COT(0, 1, "4930F"), NULL, 0);
 	struct isup_call *call = isup_call_setup_req(tg, &iam, (void *)1, NULL);
 	tx_expect(ISUP_MT_IAM, 2);
-	CU_ASSERT_EQUAL(test_cic, -1);	/* the test is asked for from the main loop */
+	CU_ASSERT_EQUAL(test_cic, -1); /* the test is asked for from the main loop */
 	run_timers();
 	CU_ASSERT_EQUAL(test_cic, 2);
 	CU_ASSERT_PTR_EQUAL(test_call, call);
@@ -1359,7 +1358,7 @@ static void test_reentrant_user(void)
 	tx_expect(ISUP_MT_IAM, 2);
 	rx("ANM cic=2");
 	ind_expect(ISUP_PRIM_ANSWER);
-	tx_expect(ISUP_MT_REL, 2);	/* sent from inside the ANSWER indication, state consistent */
+	tx_expect(ISUP_MT_REL, 2); /* sent from inside the ANSWER indication, state consistent */
 	rx("RLC cic=2");
 	/* incoming call released by the far end: the user's release from the indication sends nothing */
 	rx(IAM_IN(5, "1F"));
@@ -1385,7 +1384,7 @@ static void test_cot_user_fails_synchronously(void)
 	setup_trunk(ISUP_VAR_ITU);
 	isup_trunk_set_user(tg, &ops, NULL);
 	for (unsigned i = 2; i < tg->n_circuits; i++)
-		tg->circuits[i]->blk = ISUP_BLK_LOCAL_MAINT;	/* only CICs 1 and 2 */
+		tg->circuits[i]->blk = ISUP_BLK_LOCAL_MAINT; /* only CICs 1 and 2 */
 	struct isup_msg iam;
 	isup_msg_from_line(&iam, variant, IAM_COT(0, 1, "1F"), NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(isup_call_setup_req(tg, &iam, (void *)1, NULL));
@@ -1452,7 +1451,8 @@ int main(void)
 	CU_add_test(s, "our GRS with T22 and GRA status", test_our_grs);
 	CU_add_test(s, "reset of all circuits in ranges of 32", test_reset_all_at_startup);
 	CU_add_test(s, "CGB/CGU with status bitmaps, hardware blocking", test_cgb_status_bitmap);
-	CU_add_test(s, "hardware blocking kept across GRS both ways and MTP-PAUSE/RESUME", test_hw_blocking_persistence);
+	CU_add_test(s, "hardware blocking kept across GRS both ways and MTP-PAUSE/RESUME",
+		    test_hw_blocking_persistence);
 	CU_add_test(s, "unknown CIC, unexpected and unrecognized messages", test_unknown_cic_and_unexpected);
 	CU_add_test(s, "unrecognized parameters per parameter compatibility information", test_unrecognized_parameters);
 	CU_add_test(s, "UCIC moves a call in set-up", test_ucic_moves_call);

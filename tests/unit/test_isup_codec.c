@@ -448,7 +448,7 @@ static void test_numbers(void)
 	CU_ASSERT_EQUAL(isup_number_decode(ISUP_VAR_ITU, ISUP_PAR_CALLED, (const uint8_t *)"\x83", 1, &g),
 			ISUP_ERR_BAD_LENGTH);
 	CU_ASSERT_EQUAL(isup_number_decode(ISUP_VAR_ITU, ISUP_PAR_CALLED, (const uint8_t *)"\x83\x10", 2, &g),
-			ISUP_ERR_BAD_VALUE);	/* odd with no digit octet */
+			ISUP_ERR_BAD_VALUE); /* odd with no digit octet */
 	memset(b, 0x11, sizeof(b));
 	b[0] = 3;
 	CU_ASSERT_EQUAL(isup_number_decode(ISUP_VAR_ITU, ISUP_PAR_CALLED, b, 2 + 33, &g), ISUP_ERR_BAD_LENGTH);
@@ -466,11 +466,17 @@ static void test_numbers(void)
 static void test_cause_rs_usi_gd(void)
 {
 	uint8_t b[256];
-	struct isup_cause c = { .coding_std = 2, .location = 10, .has_rec = true, .rec = 3, .cause = 127,
-				.diag_len = 3, .diag = { 1, 2, 3 } }, c2;
+	struct isup_cause c = { .coding_std = 2,
+				.location = 10,
+				.has_rec = true,
+				.rec = 3,
+				.cause = 127,
+				.diag_len = 3,
+				.diag = { 1, 2, 3 } },
+			  c2;
 	int n = isup_cause_encode(&c, b, sizeof(b));
 	CU_ASSERT_EQUAL(n, 6);
-	CU_ASSERT_EQUAL(b[0], 0x4a);	/* ext 0: octet 1a follows */
+	CU_ASSERT_EQUAL(b[0], 0x4a); /* ext 0: octet 1a follows */
 	CU_ASSERT_EQUAL(b[1], 0x83);
 	CU_ASSERT_EQUAL(b[2], 0xff);
 	CU_ASSERT_EQUAL(isup_cause_decode(b, (uint8_t)n, &c2), ISUP_OK);
@@ -483,7 +489,8 @@ static void test_cause_rs_usi_gd(void)
 	CU_ASSERT_EQUAL(isup_cause_encode(&c, b, 3), ISUP_ERR_NOSPACE);
 
 	for (unsigned r = 0; r < 32; r++) {
-		struct isup_range_status rs = { .range = (uint8_t)r, .status_len = isup_rs_status_len((uint8_t)r) }, rs2;
+		struct isup_range_status rs = { .range = (uint8_t)r, .status_len = isup_rs_status_len((uint8_t)r) },
+					 rs2;
 		for (unsigned i = 0; i <= r; i += 3)
 			isup_rs_set_bit(&rs, i, true);
 		n = isup_rs_encode(&rs, b, sizeof(b));
@@ -495,14 +502,24 @@ static void test_cause_rs_usi_gd(void)
 	CU_ASSERT_EQUAL(isup_rs_decode((const uint8_t *)"\x10\xff", 2, &rs3), ISUP_ERR_BAD_VALUE);
 	CU_ASSERT_EQUAL(isup_rs_decode(b, 0, &rs3), ISUP_ERR_BAD_LENGTH);
 
-	struct isup_usi u = { .coding_std = 0, .itc = 8, .mode = 0, .rate = 0x18, .has_mult = true, .mult = 2,
-			      .has_l1 = true, .l1 = 3, .l1_ext = 1, .rest_len = 2, .rest = { 0x40, 0x80 } }, u2;
+	struct isup_usi u = { .coding_std = 0,
+			      .itc = 8,
+			      .mode = 0,
+			      .rate = 0x18,
+			      .has_mult = true,
+			      .mult = 2,
+			      .has_l1 = true,
+			      .l1 = 3,
+			      .l1_ext = 1,
+			      .rest_len = 2,
+			      .rest = { 0x40, 0x80 } },
+			u2;
 	n = isup_usi_encode(&u, b, sizeof(b));
 	CU_ASSERT_EQUAL(n, 6);
 	CU_ASSERT_EQUAL(isup_usi_decode(b, (uint8_t)n, &u2), ISUP_OK);
 	CU_ASSERT_EQUAL(memcmp(&u, &u2, sizeof(u)), 0);
 	u.rate = 16;
-	CU_ASSERT_EQUAL(isup_usi_encode(&u, b, sizeof(b)), ISUP_ERR_BAD_VALUE);	/* multiplier needs multirate */
+	CU_ASSERT_EQUAL(isup_usi_encode(&u, b, sizeof(b)), ISUP_ERR_BAD_VALUE); /* multiplier needs multirate */
 	CU_ASSERT_EQUAL(isup_usi_decode(b, 1, &u2), ISUP_ERR_BAD_LENGTH);
 
 	struct isup_generic_digits g = { .encoding = 1, .type = 4, .len = 2, .data = { 0x21, 0x03 } }, g2;
@@ -614,17 +631,17 @@ static void test_bits_tables(void)
 static void test_builder_errors(void)
 {
 	static const char *bad[] = {
-		"XYZ cic=1",				/* unknown message */
-		"REL cic=1 cause.cause=200",		/* out of range */
-		"REL cic=1 cause.colour=1",		/* no such field */
-		"REL cic=1 nosuch.x=1",			/* no such parameter */
-		"REL cic=70000 cause.cause=16",		/* CIC out of range */
-		"USR cic=1",				/* mandatory raw parameter without value */
-		"BLO cic=1 cause.cause=16",		/* no optional part */
-		"IAM cic=1 cdpn.digits=12G4",		/* bad digit */
-		"CGB cic=1 rs.range=7 rs.status=ffff",	/* status length does not match range */
-		"REL cic=1 cause.cause",		/* no '=' */
-		"PAM cic=1",				/* PAM needs a body */
+		"XYZ cic=1",			       /* unknown message */
+		"REL cic=1 cause.cause=200",	       /* out of range */
+		"REL cic=1 cause.colour=1",	       /* no such field */
+		"REL cic=1 nosuch.x=1",		       /* no such parameter */
+		"REL cic=70000 cause.cause=16",	       /* CIC out of range */
+		"USR cic=1",			       /* mandatory raw parameter without value */
+		"BLO cic=1 cause.cause=16",	       /* no optional part */
+		"IAM cic=1 cdpn.digits=12G4",	       /* bad digit */
+		"CGB cic=1 rs.range=7 rs.status=ffff", /* status length does not match range */
+		"REL cic=1 cause.cause",	       /* no '=' */
+		"PAM cic=1",			       /* PAM needs a body */
 		"",
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -662,7 +679,7 @@ static void test_mtp3_label(void)
 	CU_ASSERT_EQUAL(memcmp(b, exp, 8), 0);
 	CU_ASSERT_EQUAL(mtp3_label_decode(&a2, true, b, 8), 8);
 	CU_ASSERT_EQUAL(memcmp(&a, &a2, sizeof(a)), 0);
-	CU_ASSERT_EQUAL(mtp3_label_encode(&a, false, b, sizeof(b)), -1);	/* 24-bit PC on ITU */
+	CU_ASSERT_EQUAL(mtp3_label_encode(&a, false, b, sizeof(b)), -1); /* 24-bit PC on ITU */
 	CU_ASSERT_EQUAL(mtp3_label_encode(&a, true, b, 7), -2);
 
 	uint32_t pc;
@@ -748,9 +765,15 @@ static void test_mutations(void)
 			memcpy(mb, b, (size_t)n);
 			int mn = n;
 			switch (r % 4) {
-			case 0: mb[rand() % n] = (uint8_t)rand(); break;
-			case 1: mn = rand() % n; break;
-			case 2: mb[rand() % n] ^= (uint8_t)(1 << (rand() % 8)); break;
+			case 0:
+				mb[rand() % n] = (uint8_t)rand();
+				break;
+			case 1:
+				mn = rand() % n;
+				break;
+			case 2:
+				mb[rand() % n] ^= (uint8_t)(1 << (rand() % 8));
+				break;
 			default:
 				mb[rand() % n] = (uint8_t)rand();
 				mb[rand() % n] = (uint8_t)rand();

@@ -24,50 +24,48 @@ static void *ctx;
 static struct isup_net *net;
 static struct ss7_router *router;
 
-static const char cfg[] =
-	"isup\n"
-	" reset-on-start\n"
-	" trunk toB\n"
-	"  variant itu\n"
-	"  local-point-code 1-1-1\n"
-	"  remote-point-code 2-2-2\n"
-	"  network-indicator national\n"
-	"  cic-range 1 31\n"
-	"  cic-range 33 63\n"
-	"  circuit-selection lru\n"
-	"  unknown-cic discard\n"
-	"  reset-on-resume\n"
-	"  timer T7 25\n"
-	"  timer T9 120\n"
-	" trunk usA\n"
-	"  variant ansi\n"
-	"  local-point-code 1.2.3\n"
-	"  remote-point-code 4.5.6\n"
-	"  network-indicator national\n"
-	"  cic-range 1 16000\n"
-	"  circuit-selection controlled\n"
-	"  unknown-cic ucic\n"
-	"  no reset-on-resume\n";
+static const char cfg[] = "isup\n"
+			  " reset-on-start\n"
+			  " trunk toB\n"
+			  "  variant itu\n"
+			  "  local-point-code 1-1-1\n"
+			  "  remote-point-code 2-2-2\n"
+			  "  network-indicator national\n"
+			  "  cic-range 1 31\n"
+			  "  cic-range 33 63\n"
+			  "  circuit-selection lru\n"
+			  "  unknown-cic discard\n"
+			  "  reset-on-resume\n"
+			  "  timer T7 25\n"
+			  "  timer T9 120\n"
+			  " trunk usA\n"
+			  "  variant ansi\n"
+			  "  local-point-code 1.2.3\n"
+			  "  remote-point-code 4.5.6\n"
+			  "  network-indicator national\n"
+			  "  cic-range 1 16000\n"
+			  "  circuit-selection controlled\n"
+			  "  unknown-cic ucic\n"
+			  "  no reset-on-resume\n";
 
-static const char cs7_cfg[] =
-	"cs7\n"
-	" as stp1 loadshare routing-context 10\n"
-	" asp a0 as stp1 remote 127.0.0.1 29050 tcp\n"
-	" asp a0 local 127.0.0.1 0\n"
-	" asp a0 identifier 7\n"
-	" asp a0 network-appearance 8\n"
-	" asp a0 role ipsp-de\n"
-	" asp a0 reconnect-backoff 4\n"
-	" asp a0 timer x2 30\n"
-	" asp a1 as stp1 remote 127.0.0.1 29051 sctp\n"
-	" asp a1 remote-extra 127.0.0.2\n"
-	" linkset sw1 local-pc 1-1-1 adjacent-pc 3-3-3 ni 2\n"
-	" linkset sw1 proving emergency\n"
-	" linkset sw1 timer mtp2 t4e 400\n"
-	" linkset sw1 timer mtp3 slt-t2 30000\n"
-	" link sw1 0 unix-listen vty-test-link0.sock\n"
-	" route 2-2-2 as stp1\n"
-	" route 3-3-3 linkset sw1\n";
+static const char cs7_cfg[] = "cs7\n"
+			      " as stp1 loadshare routing-context 10\n"
+			      " asp a0 as stp1 remote 127.0.0.1 29050 tcp\n"
+			      " asp a0 local 127.0.0.1 0\n"
+			      " asp a0 identifier 7\n"
+			      " asp a0 network-appearance 8\n"
+			      " asp a0 role ipsp-de\n"
+			      " asp a0 reconnect-backoff 4\n"
+			      " asp a0 timer x2 30\n"
+			      " asp a1 as stp1 remote 127.0.0.1 29051 sctp\n"
+			      " asp a1 remote-extra 127.0.0.2\n"
+			      " linkset sw1 local-pc 1-1-1 adjacent-pc 3-3-3 ni 2\n"
+			      " linkset sw1 proving emergency\n"
+			      " linkset sw1 timer mtp2 t4e 400\n"
+			      " linkset sw1 timer mtp3 slt-t2 30000\n"
+			      " link sw1 0 unix-listen vty-test-link0.sock\n"
+			      " route 2-2-2 as stp1\n"
+			      " route 3-3-3 linkset sw1\n";
 
 static int read_cfg(const char *text)
 {
@@ -119,7 +117,7 @@ static void test_bad_config(void)
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_NOT_EQUAL(read_cfg(bad[i]), 0);
 	struct isup_trunk *a = isup_net_trunk_find(net, "usA");
-	CU_ASSERT_EQUAL(a->variant, ISUP_VAR_ANSI);	/* 16000 CICs do not fit ITU: unchanged */
+	CU_ASSERT_EQUAL(a->variant, ISUP_VAR_ANSI); /* 16000 CICs do not fit ITU: unchanged */
 	/* clean the trunks the bad lines created */
 	const char *made[] = { "x1", "x2", "x3" };
 	for (unsigned i = 0; i < 3; i++) {
@@ -205,7 +203,8 @@ static void test_show_text(void)
 	struct isup_trunk *b = isup_net_trunk_find(net, "toB");
 	b->circuits[2]->blk = ISUP_BLK_REMOTE_MAINT | ISUP_BLK_LOCAL_HW;
 	char *s = isup_show_trunk(ctx, b);
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "trunk toB: ITU, OPC 1-1-1 DPC 2-2-2 NI 2, 62 circuits (62 idle, 0 busy, 1 blocked)"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(s, "trunk toB: ITU, OPC 1-1-1 DPC 2-2-2 NI 2, 62 circuits (62 idle, 0 busy, 1 blocked)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "CICs 33-63"));
 	talloc_free(s);
 	s = isup_show_circuits(ctx, b);
@@ -238,6 +237,6 @@ int main(void)
 	CU_add_test(s, "configuration written back as read", test_write_back);
 	CU_add_test(s, "show text", test_show_text);
 	int rc = cunit_run();
-	ss7_router_free(router);	/* closes and removes the listening link socket */
+	ss7_router_free(router); /* closes and removes the listening link socket */
 	return rc;
 }

@@ -13,8 +13,8 @@
 #include "isup/mtp/m3ua_msg.h"
 #include "isup/mtp/m3ua_link.h"
 
-static const uint8_t isup_iam[] = { 0x01, 0x00, 0x01, 0x10, 0x20, 0x00, 0x0a, 0x03, 0x02, 0x07, 0x05, 0x03,
-				    0x10, 0x21, 0x43, 0xf5, 0x0a, 0x03, 0x03, 0x13, 0x89, 0x00 };
+static const uint8_t isup_iam[] = { 0x01, 0x00, 0x01, 0x10, 0x20, 0x00, 0x0a, 0x03, 0x02, 0x07, 0x05,
+				    0x03, 0x10, 0x21, 0x43, 0xf5, 0x0a, 0x03, 0x03, 0x13, 0x89, 0x00 };
 
 static int build_all(uint8_t bufs[][256], int *lens)
 {
@@ -31,8 +31,9 @@ static int build_all(uint8_t bufs[][256], int *lens)
 	m3ua_build_u32(&b, M3UA_TAG_TRAFFIC_MODE, M3UA_TMT_LOADSHARE);
 	m3ua_build_u32(&b, M3UA_TAG_ROUTING_CTX, 10);
 	lens[n++] = m3ua_build_end(&b);
-	struct m3ua_pdata pd = { .opc = 1, .dpc = 2, .si = 5, .ni = 2, .sls = 5, .data = isup_iam,
-				 .data_len = sizeof(isup_iam) };
+	struct m3ua_pdata pd = {
+		.opc = 1, .dpc = 2, .si = 5, .ni = 2, .sls = 5, .data = isup_iam, .data_len = sizeof(isup_iam)
+	};
 	m3ua_build_start(&b, bufs[n], 256, M3UA_CL_XFER, M3UA_XFER_DATA);
 	m3ua_build_u32(&b, M3UA_TAG_ROUTING_CTX, 10);
 	m3ua_build_pdata(&b, &pd);
@@ -57,7 +58,8 @@ static void test_roundtrip(void)
 	uint8_t bufs[8][256];
 	int lens[8];
 	int n = build_all(bufs, lens);
-	static const uint8_t expect[][2] = { { 3, 1 }, { 3, 3 }, { 4, 1 }, { 1, 1 }, { 2, 1 }, { 0, 1 }, { 0, 0 }, { 3, 4 } };
+	static const uint8_t expect[][2] = { { 3, 1 }, { 3, 3 }, { 4, 1 }, { 1, 1 },
+					     { 2, 1 }, { 0, 1 }, { 0, 0 }, { 3, 4 } };
 	for (int i = 0; i < n; i++) {
 		struct m3ua_msg m;
 		CU_ASSERT_FATAL(lens[i] > 0);
@@ -162,15 +164,15 @@ static int dec(const char *hex)
 
 static void test_errors(void)
 {
-	CU_ASSERT_EQUAL(dec("0100 0304 000000"), -M3UA_ERR_PROTOCOL_ERROR);		/* short */
+	CU_ASSERT_EQUAL(dec("0100 0304 000000"), -M3UA_ERR_PROTOCOL_ERROR); /* short */
 	CU_ASSERT_EQUAL(dec("0200 0304 00000008"), -M3UA_ERR_INVALID_VERSION);
 	CU_ASSERT_EQUAL(dec("0100 0501 00000008"), -M3UA_ERR_UNSUPP_MSG_CLASS);
 	CU_ASSERT_EQUAL(dec("0100 0309 00000008"), -M3UA_ERR_UNSUPP_MSG_TYPE);
-	CU_ASSERT_EQUAL(dec("0100 0304 0000000c"), -M3UA_ERR_PROTOCOL_ERROR);	/* length beyond data */
-	CU_ASSERT_EQUAL(dec("0100 0304 00000008 00000000"), -M3UA_ERR_PROTOCOL_ERROR);	/* shorter than data */
-	CU_ASSERT_EQUAL(dec("0100 0303 0000000c 00090003"), -M3UA_ERR_PARAM_FIELD_ERROR);	/* TLV length < 4 */
-	CU_ASSERT_EQUAL(dec("0100 0303 0000000c 00090010"), -M3UA_ERR_PARAM_FIELD_ERROR);	/* TLV past end */
-	CU_ASSERT_EQUAL(dec("0100 0303 0000000a 0009"), -M3UA_ERR_PARAM_FIELD_ERROR);	/* truncated TLV */
+	CU_ASSERT_EQUAL(dec("0100 0304 0000000c"), -M3UA_ERR_PROTOCOL_ERROR);		  /* length beyond data */
+	CU_ASSERT_EQUAL(dec("0100 0304 00000008 00000000"), -M3UA_ERR_PROTOCOL_ERROR);	  /* shorter than data */
+	CU_ASSERT_EQUAL(dec("0100 0303 0000000c 00090003"), -M3UA_ERR_PARAM_FIELD_ERROR); /* TLV length < 4 */
+	CU_ASSERT_EQUAL(dec("0100 0303 0000000c 00090010"), -M3UA_ERR_PARAM_FIELD_ERROR); /* TLV past end */
+	CU_ASSERT_EQUAL(dec("0100 0303 0000000a 0009"), -M3UA_ERR_PARAM_FIELD_ERROR);	  /* truncated TLV */
 	/* too many parameters */
 	char many[600] = "0100 0303 000000d0";
 	for (int i = 0; i < 50; i++)
@@ -185,7 +187,8 @@ static void test_errors(void)
 	struct m3ua_msg m;
 	struct m3ua_pdata pd;
 	CU_ASSERT_EQUAL(m3ua_msg_decode(&m, b, (size_t)n), 0);
-	CU_ASSERT_EQUAL(m3ua_pdata_decode(m3ua_msg_param(&m, M3UA_TAG_PROTOCOL_DATA), &pd), -M3UA_ERR_PARAM_FIELD_ERROR);
+	CU_ASSERT_EQUAL(m3ua_pdata_decode(m3ua_msg_param(&m, M3UA_TAG_PROTOCOL_DATA), &pd),
+			-M3UA_ERR_PARAM_FIELD_ERROR);
 	CU_ASSERT_EQUAL(m3ua_pdata_decode(NULL, &pd), -M3UA_ERR_MISSING_PARAM);
 	CU_ASSERT_STRING_EQUAL(m3ua_err_name(M3UA_ERR_INVALID_ROUTING_CTX), "invalid routing context");
 }

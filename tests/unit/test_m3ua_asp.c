@@ -52,9 +52,11 @@ static void failed(struct m3ua_asp *asp, const char *why)
 	failures++;
 }
 
-static const struct m3ua_asp_ops ops = { .send = fake_send, .active_ind = active_ind, .transfer_ind = transfer_ind,
-					 .pc_status_ind = pc_status_ind, .failed = failed };
-
+static const struct m3ua_asp_ops ops = { .send = fake_send,
+					 .active_ind = active_ind,
+					 .transfer_ind = transfer_ind,
+					 .pc_status_ind = pc_status_ind,
+					 .failed = failed };
 
 /* the next message the ASP sent must be this one; returns it decoded */
 static struct m3ua_msg expect(uint8_t cls, uint8_t type)
@@ -93,8 +95,9 @@ static struct m3ua_asp *bring_up(void)
 {
 	n_sent = sent_head = actives = inactives = transfers = failures = 0;
 	memset(pc_ind, 0, sizeof(pc_ind));
-	struct m3ua_asp_cfg cfg = { .has_rc = true, .routing_ctx = 10, .traffic_mode = M3UA_TMT_LOADSHARE,
-				    .has_asp_id = true, .asp_id = 5 };
+	struct m3ua_asp_cfg cfg = {
+		.has_rc = true, .routing_ctx = 10, .traffic_mode = M3UA_TMT_LOADSHARE, .has_asp_id = true, .asp_id = 5
+	};
 	struct m3ua_asp *asp = m3ua_asp_alloc(ctx, "asp0", &cfg, &ops, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(asp);
 	m3ua_asp_transport_up(asp);

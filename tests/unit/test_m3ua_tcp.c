@@ -33,8 +33,13 @@ static int trunk_mtp_tx(struct isup_trunk *t, const uint8_t *msu, size_t len, vo
 	int h = mtp3_label_decode(&l, false, msu, len);
 	if (h < 0)
 		return -1;
-	struct m3ua_pdata pd = { .opc = l.opc, .dpc = l.dpc, .si = l.si, .ni = l.ni, .sls = l.sls,
-				 .data = msu + h, .data_len = (uint16_t)(len - (size_t)h) };
+	struct m3ua_pdata pd = { .opc = l.opc,
+				 .dpc = l.dpc,
+				 .si = l.si,
+				 .ni = l.ni,
+				 .sls = l.sls,
+				 .data = msu + h,
+				 .data_len = (uint16_t)(len - (size_t)h) };
 	return m3ua_asp_transfer_req(link_->asp, &pd);
 }
 
@@ -79,8 +84,13 @@ static void sg_reply(uint8_t type, uint16_t cic, const char *extra)
 	CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&m, ISUP_VAR_ITU, line, NULL, 0), 0);
 	uint8_t b[300];
 	int n = isup_msg_encode(&m, b, sizeof(b));
-	struct m3ua_pdata pd = { .opc = 2, .dpc = 1, .si = MTP3_SI_ISUP, .ni = 2, .sls = (uint8_t)(cic & 15),
-				 .data = b, .data_len = (uint16_t)n };
+	struct m3ua_pdata pd = { .opc = 2,
+				 .dpc = 1,
+				 .si = MTP3_SI_ISUP,
+				 .ni = 2,
+				 .sls = (uint8_t)(cic & 15),
+				 .data = b,
+				 .data_len = (uint16_t)n };
 	CU_ASSERT_EQUAL(m3ua_sg_transfer_req(sg, &pd), 0);
 }
 
@@ -107,12 +117,12 @@ static void sg_peer(struct m3ua_sg *s, struct m3ua_sg_peer *p, bool active, void
 static const struct m3ua_sg_ops sg_ops = { .transfer_ind = sg_transfer, .peer_state = sg_peer };
 
 /* run the event loop until cond holds, at most ~5 s of 2 ms steps */
-#define RUN_UNTIL(cond)                                           \
-	do {                                                      \
-		for (int _i = 0; _i < 2500 && !(cond); _i++) {    \
-			osmo_select_main(1);                      \
-			usleep(2000);                             \
-		}                                                 \
+#define RUN_UNTIL(cond)                                        \
+	do {                                                   \
+		for (int _i = 0; _i < 2500 && !(cond); _i++) { \
+			osmo_select_main(1);                   \
+			usleep(2000);                          \
+		}                                              \
 	} while (0)
 
 /* place a call on tg and run until the SG's ACM has arrived */
@@ -139,7 +149,7 @@ static void test_tcp_call_and_failover(void)
 	isup_trunk_add_range(tg, 1, 31);
 	isup_trunk_set_mtp(tg, trunk_mtp_tx, NULL);
 	isup_trunk_set_user(tg, &isup_user, NULL);
-	isup_trunk_mtp_pause(tg);	/* nothing reachable until the ASP is active */
+	isup_trunk_mtp_pause(tg); /* nothing reachable until the ASP is active */
 	struct m3ua_asp_cfg cfg = { .has_rc = true, .routing_ctx = 1, .traffic_mode = M3UA_TMT_OVERRIDE };
 	link_ = m3ua_link_alloc(ctx, "asp-tcp", M3UA_TRANSPORT_TCP, "127.0.0.1", sg->port, &cfg, &asp_user, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(link_);
@@ -227,11 +237,11 @@ static void test_router_failover(void)
 	CU_ASSERT_EQUAL(as->q_dropped, 0);
 	CU_ASSERT_FALSE(tg->mtp_paused);
 
-	ss7_router_free(r);	/* first: the trunks are left without MTP, the net frees without it */
+	ss7_router_free(r); /* first: the trunks are left without MTP, the net frees without it */
 	CU_ASSERT_PTR_NULL(net->router);
 	CU_ASSERT_PTR_NULL(tg->mtp_transfer);
 	m3ua_sg_free(sg);
-	isup_trunk_free(tg);	/* unlinks it from the list */
+	isup_trunk_free(tg); /* unlinks it from the list */
 	talloc_free(net);
 	/* the other order: the net goes first and takes its registration with it */
 	r = ss7_router_alloc(ctx, false);

@@ -90,7 +90,8 @@ static void test_dtmf_limits(void)
 			for (unsigned i = 0; i < 4; i++) {
 				unsigned want = i < 2 ? 1 : 0, n = detect(lo[r], hi[c], devs[i], -10, -10, 80).n;
 				if (n != want)
-					printf("\n    '%c' at %+.1f %%: %u digits ", keys[r][c], (devs[i] - 1) * 100, n);
+					printf("\n    '%c' at %+.1f %%: %u digits ", keys[r][c], (devs[i] - 1) * 100,
+					       n);
 				CU_ASSERT_EQUAL(n, want);
 			}
 		}
@@ -130,7 +131,7 @@ static void test_dtmf_muted(void)
 	for (unsigned i = 0; i < 8 * 200; i++)
 		e_out += (double)buf[i] * buf[i];
 	printf("\n    digit energy left in the audio: %.1f dB ", 10 * log10(e_out / e_in + 1e-12));
-	CU_ASSERT(e_out < e_in * 0.3);	/* the first detection interval leaks, the rest is gone */
+	CU_ASSERT(e_out < e_in * 0.3); /* the first detection interval leaks, the rest is gone */
 	CU_ASSERT_STRING_EQUAL(g.digits, "0");
 	media_dsp_free(d);
 }
@@ -206,7 +207,7 @@ static void test_tone_plans(void)
 			for (unsigned s = 0; s < def->n_seg; s++) {
 				const struct tone_seg *sg = &def->seg[s];
 				unsigned len = sg->ms ? sg->ms * 8 : 8000;
-				unsigned w = len / 2 < 800 ? len / 2 : 800;	/* fine enough to part 480 and 620 Hz */
+				unsigned w = len / 2 < 800 ? len / 2 : 800; /* fine enough to part 480 and 620 Hz */
 				const int16_t *mid = buf + total + at + len / 2 - w / 2;
 				if (!sg->f1) {
 					for (unsigned i = 0; i < w; i++)
@@ -249,8 +250,11 @@ static double erle_run(bool ec_on, unsigned tail_ms, unsigned delay, bool double
 	media_dsp_ec_nlp(d, false);
 	awgn_state_t *noise = awgn_init_dbm0(NULL, 1234, -15.0f);
 	awgn_state_t *talk = awgn_init_dbm0(NULL, 4321, -15.0f);
-	enum { N = 8000 * 7, H = 4 };
-	static const double h[H] = { 0.25, -0.15, 0.08, -0.03 };	/* a short hybrid response, about -11 dB */
+	enum {
+		N = 8000 * 7,
+		H = 4
+	};
+	static const double h[H] = { 0.25, -0.15, 0.08, -0.03 }; /* a short hybrid response, about -11 dB */
 	static int16_t far[N];
 	for (unsigned i = 0; i < N; i++)
 		far[i] = awgn(noise);
@@ -268,7 +272,7 @@ static double erle_run(bool ec_on, unsigned tail_ms, unsigned delay, bool double
 				v += awgn(talk);
 			blk[k] = (int16_t)v;
 		}
-		bool measure = i >= 8000 * 5;	/* after 4 s of convergence (and the double talk) */
+		bool measure = i >= 8000 * 5; /* after 4 s of convergence (and the double talk) */
 		for (unsigned k = 0; measure && k < 160; k++)
 			e_in += (double)blk[k] * blk[k];
 		media_dsp_from_tdm(d, blk, far + i, 160);
@@ -283,12 +287,12 @@ static double erle_run(bool ec_on, unsigned tail_ms, unsigned delay, bool double
 
 static void test_echo_canceller(void)
 {
-	double on = erle_run(true, 64, 8 * 20, false);	/* 20 ms bulk delay in a 64 ms tail */
+	double on = erle_run(true, 64, 8 * 20, false); /* 20 ms bulk delay in a 64 ms tail */
 	double off = erle_run(false, 64, 8 * 20, false);
 	printf("\n    ERLE %.1f dB with the canceller (64 ms tail, 20 ms delay), %.1f dB without ", on, off);
 	CU_ASSERT(on >= 20.0);
 	CU_ASSERT(off < 1.0);
-	double tail128 = erle_run(true, 128, 8 * 90, false);	/* 90 ms delay needs the 128 ms tail */
+	double tail128 = erle_run(true, 128, 8 * 90, false); /* 90 ms delay needs the 128 ms tail */
 	printf("; %.1f dB (128 ms tail, 90 ms delay) ", tail128);
 	CU_ASSERT(tail128 >= 20.0);
 	/* a second of double talk must not throw the converged filter away */

@@ -24,7 +24,7 @@
 #include "media/mplane.h"
 #include "media/rtp.h"
 
-#define BASE 24400	/* span ports; RTP range above */
+#define BASE 24400 /* span ports; RTP range above */
 
 static void *ctx;
 static struct media_plane *mp;
@@ -180,8 +180,9 @@ static void send_tone(int fd, uint16_t port, uint32_t ssrc, uint16_t seq, uint32
 /* an E1 span over CESoPSN between two ports of 127.0.0.1 */
 static struct media_span_cfg udp_span(unsigned id, uint16_t local_port, uint16_t remote_port)
 {
-	struct media_span_cfg sc = { .id = id, .driver = MEDIA_SPAN_UDP, .local_port = local_port,
-				     .remote_port = remote_port };
+	struct media_span_cfg sc = {
+		.id = id, .driver = MEDIA_SPAN_UDP, .local_port = local_port, .remote_port = remote_port
+	};
 	tdm_span_init(&sc.layout, TDM_SPAN_E1);
 	snprintf(sc.local_addr, sizeof(sc.local_addr), "127.0.0.1");
 	snprintf(sc.remote_addr, sizeof(sc.remote_addr), "127.0.0.1");
@@ -196,7 +197,7 @@ static void test_plane(void)
 	cfg.port_max = BASE + 199;
 	cfg.workers = 2;
 	cfg.ec_default = false;
-	cfg.span_jb_ms = 10;	/* both spans' ends are in this process: a stalled machine delays both */
+	cfg.span_jb_ms = 10; /* both spans' ends are in this process: a stalled machine delays both */
 	mp = media_plane_create(ctx, &cfg, on_event, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mp);
 	CU_ASSERT_EQUAL(media_plane_n_workers(mp), 2);
@@ -210,8 +211,8 @@ static void test_plane(void)
 	struct media_chan *y = media_chan_alloc(mp, 2, 5, &owner_y, true);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(y);
-	CU_ASSERT_PTR_NULL(media_chan_alloc(mp, 9, 5, NULL, false));	/* no such span */
-	CU_ASSERT_PTR_NULL(media_chan_alloc(mp, 1, 32, NULL, false));	/* no such timeslot */
+	CU_ASSERT_PTR_NULL(media_chan_alloc(mp, 9, 5, NULL, false));  /* no such span */
+	CU_ASSERT_PTR_NULL(media_chan_alloc(mp, 1, 32, NULL, false)); /* no such timeslot */
 	uint16_t xport = media_chan_port(x);
 	CU_ASSERT(xport >= BASE + 100 && xport % 2 == 0);
 
@@ -284,7 +285,9 @@ static void test_plane(void)
 		uint8_t p[16];
 		struct rtp_hdr rh = { .pt = 101, .marker = i == 0, .seq = seq, .ts = ets, .ssrc = 0x1234 };
 		rtp_write_hdr(p, &rh);
-		struct rtp_event e = { .event = 7, .volume = 10, .end = i >= 4, .duration = (uint16_t)(i < 4 ? 160 * (i + 1) : 960) };
+		struct rtp_event e = {
+			.event = 7, .volume = 10, .end = i >= 4, .duration = (uint16_t)(i < 4 ? 160 * (i + 1) : 960)
+		};
 		rtp_event_write(p + 12, &e);
 		send_to(peer, xport, p, 16);
 		run_ms(20);
@@ -374,7 +377,7 @@ static void test_free_while_busy(void)
 		uint16_t port = media_chan_port(c);
 		for (unsigned k = 0; k < 20; k++) {
 			send_tone(peer, port, 0x1234, (uint16_t)k, 160 * k, 1000, &ph);
-			uint8_t rtcp[8] = { 0x80, 201, 0, 1, 0, 0, 0x12, 0x34 };	/* an empty RR */
+			uint8_t rtcp[8] = { 0x80, 201, 0, 1, 0, 0, 0x12, 0x34 }; /* an empty RR */
 			send_to(peer, (uint16_t)(port + 1), rtcp, sizeof(rtcp));
 		}
 		media_chan_free(c);

@@ -33,10 +33,10 @@ static void test_rtp_header(void)
 	/* CSRCs and an extension are skipped, padding removed */
 	uint8_t c[64] = { 0 };
 	memcpy(c, b, 12);
-	c[0] = 0x80 | 0x20 | 0x10 | 2;	/* P, X, CC=2 */
+	c[0] = 0x80 | 0x20 | 0x10 | 2; /* P, X, CC=2 */
 	c[12 + 8 + 2] = 0;
-	c[12 + 8 + 3] = 1;		/* extension: one word */
-	c[40 - 1] = 4;			/* 4 octets of padding at the end of 40 */
+	c[12 + 8 + 3] = 1; /* extension: one word */
+	c[40 - 1] = 4;	   /* 4 octets of padding at the end of 40 */
 	CU_ASSERT_EQUAL(rtp_parse(c, 40, &g, &pl, &n), 0);
 	CU_ASSERT_PTR_EQUAL(pl, c + 12 + 8 + 8);
 	CU_ASSERT_EQUAL(n, 40 - 28 - 4);
@@ -54,7 +54,7 @@ static void test_rtp_header(void)
 	c[39] = 0;
 	CU_ASSERT_EQUAL(rtp_parse(c, 40, &g, &pl, &n), -EBADMSG);
 	b[0] = 0x80;
-	b[1] = 200;	/* an SR on the RTP port */
+	b[1] = 200; /* an SR on the RTP port */
 	CU_ASSERT_EQUAL(rtp_parse(b, 28, &g, &pl, &n), -EBADMSG);
 }
 
@@ -87,7 +87,7 @@ static void test_rtp_stats(void)
 	CU_ASSERT_EQUAL(rtp_stats_ext_max(&s), 65536u + (uint16_t)(65500 + 99));
 	CU_ASSERT_EQUAL(rtp_stats_jitter(&s), 0);
 	CU_ASSERT_EQUAL(rtp_stats_fraction(&s), 5 * 256 / 100);
-	CU_ASSERT_EQUAL(rtp_stats_fraction(&s), 0);	/* nothing since */
+	CU_ASSERT_EQUAL(rtp_stats_fraction(&s), 0); /* nothing since */
 	/* arrivals alternating +-40 samples: jitter converges on the mean deviation (80) */
 	struct rtp_rx_stats j = { 0 };
 	for (int i = 0; i < 2000; i++)
@@ -101,10 +101,20 @@ static void test_rtp_stats(void)
 
 static void test_rtcp(void)
 {
-	struct rtcp_info in = { .has_sr = true, .ssrc = 0x11223344, .ntp = 0x0102030405060708ull, .rtp_ts = 99,
-				.packets = 500, .octets = 80000, .n_rb = 1 };
-	in.rb[0] = (struct rtcp_rb){ .ssrc = 0x55667788, .fraction = 12, .lost = -3, .ext_max_seq = 70000,
-				     .jitter = 33, .lsr = 0xabcd, .dlsr = 0x10000 };
+	struct rtcp_info in = { .has_sr = true,
+				.ssrc = 0x11223344,
+				.ntp = 0x0102030405060708ull,
+				.rtp_ts = 99,
+				.packets = 500,
+				.octets = 80000,
+				.n_rb = 1 };
+	in.rb[0] = (struct rtcp_rb){ .ssrc = 0x55667788,
+				     .fraction = 12,
+				     .lost = -3,
+				     .ext_max_seq = 70000,
+				     .jitter = 33,
+				     .lsr = 0xabcd,
+				     .dlsr = 0x10000 };
 	snprintf(in.cname, sizeof(in.cname), "gw@127.0.0.1");
 	in.bye = true;
 	uint8_t b[256];
@@ -129,7 +139,7 @@ static void test_rtcp(void)
 	c[0] |= 0x20;
 	CU_ASSERT_EQUAL(rtcp_parse(c, (size_t)n, &out), -EBADMSG);
 	memcpy(c, b, (size_t)n);
-	c[0] = 0x80 | 5;	/* five report blocks claimed in a packet holding one */
+	c[0] = 0x80 | 5; /* five report blocks claimed in a packet holding one */
 	CU_ASSERT_EQUAL(rtcp_parse(c, (size_t)n, &out), -EBADMSG);
 }
 
@@ -139,19 +149,19 @@ static void test_cesop(void)
 	struct cesop_hdr h = { .r = true, .seq = 0x1234 }, g;
 	cesop_write_cw(b, &h, 8 * 31);
 	CU_ASSERT_EQUAL(b[0], 0x04);
-	CU_ASSERT_EQUAL(b[1], 0);	/* 252 octets: no length field */
+	CU_ASSERT_EQUAL(b[1], 0); /* 252 octets: no length field */
 	CU_ASSERT_EQUAL(b[2], 0x12);
 	CU_ASSERT_EQUAL(b[3], 0x34);
 	const uint8_t *pl;
 	unsigned frames;
 	CU_ASSERT_EQUAL(cesop_parse(b, sizeof(b), 31, &g, &pl, &frames), 0);
 	CU_ASSERT(g.r && !g.l && g.seq == 0x1234 && frames == 8 && pl == b + 4);
-	CU_ASSERT_EQUAL(cesop_parse(b, sizeof(b) - 1, 31, &g, &pl, &frames), -EBADMSG);	/* not whole frames */
+	CU_ASSERT_EQUAL(cesop_parse(b, sizeof(b) - 1, 31, &g, &pl, &frames), -EBADMSG); /* not whole frames */
 	b[1] = 0x40;
-	CU_ASSERT_EQUAL(cesop_parse(b, sizeof(b), 31, &g, &pl, &frames), -EBADMSG);	/* fragmented */
+	CU_ASSERT_EQUAL(cesop_parse(b, sizeof(b), 31, &g, &pl, &frames), -EBADMSG); /* fragmented */
 	b[1] = 0;
 	b[0] = 0x10;
-	CU_ASSERT_EQUAL(cesop_parse(b, sizeof(b), 31, &g, &pl, &frames), -EBADMSG);	/* not a PW CW */
+	CU_ASSERT_EQUAL(cesop_parse(b, sizeof(b), 31, &g, &pl, &frames), -EBADMSG); /* not a PW CW */
 	/* a short packet carries its length; padding after it is ignored */
 	uint8_t s[64] = { 0 };
 	cesop_write_cw(s, &h, 2 * 24);
@@ -173,7 +183,7 @@ static void test_jbuf(void)
 	struct jbuf j;
 	int16_t in[160], out[80];
 	jbuf_init(&j, 20, 200);
-	CU_ASSERT(!jbuf_get(&j, out));	/* nothing yet */
+	CU_ASSERT(!jbuf_get(&j, out)); /* nothing yet */
 	/* in order, 20 ms packets, values tell them apart: played out in order after the target delay */
 	uint32_t ts = 1000;
 	unsigned got = 0, order_ok = 1;

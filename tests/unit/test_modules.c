@@ -56,7 +56,7 @@ static void test_sipt_ctype(void)
 	CU_ASSERT_TRUE(d.signal);
 	CU_ASSERT_EQUAL(d.handling, SIPT_HANDLING_OPTIONAL);
 	CU_ASSERT_EQUAL(sipt_disposition_parse("signal", &d), 0);
-	CU_ASSERT_EQUAL(d.handling, SIPT_HANDLING_REQUIRED);	/* RFC 3204: default required */
+	CU_ASSERT_EQUAL(d.handling, SIPT_HANDLING_REQUIRED); /* RFC 3204: default required */
 	CU_ASSERT_EQUAL(sipt_disposition_parse("session;handling=required", &d), 0);
 	CU_ASSERT_FALSE(d.signal);
 	CU_ASSERT_EQUAL(sipt_disposition_parse("signal; handling=whenever", &d), 0);
@@ -115,7 +115,7 @@ static void test_cause_isup_to_sip(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	char line[1024], *col[4];
 	unsigned rows = 0;
-	fgets(line, sizeof(line), f);	/* header */
+	fgets(line, sizeof(line), f); /* header */
 	while (fgets(line, sizeof(line), f)) {
 		if (csv_split(line, col, 4) < 3)
 			continue;
@@ -133,7 +133,7 @@ static void test_cause_isup_to_sip(void)
 	/* the rules around the table */
 	CU_ASSERT_EQUAL(gw_cause_isup_to_sip(21, Q850_LOC_USER, false, true).status, 603);
 	CU_ASSERT_EQUAL(gw_cause_isup_to_sip(21, 2, false, true).status, 403);
-	CU_ASSERT_EQUAL(gw_cause_isup_to_sip(99, 2, false, false).status, 500);	/* unlisted */
+	CU_ASSERT_EQUAL(gw_cause_isup_to_sip(99, 2, false, false).status, 500); /* unlisted */
 	CU_ASSERT_TRUE(gw_cause_isup_to_sip(44, 2, false, false).retry_cic);
 	CU_ASSERT_EQUAL(gw_cause_isup_to_sip(44, 2, false, false).status, 0);
 	CU_ASSERT_TRUE(gw_cause_isup_to_sip(34, 2, false, false).retry_after);
@@ -164,7 +164,7 @@ static void test_cause_sip_to_isup(void)
 	CU_ASSERT_EQUAL(gw_cause_sip_to_isup(488, 304).cause, 65);
 	CU_ASSERT_EQUAL(gw_cause_sip_to_isup(606, 370).cause, 65);
 	CU_ASSERT_EQUAL(gw_cause_sip_to_isup(488, 399).cause, 31);
-	CU_ASSERT_EQUAL(gw_cause_sip_to_isup(499, 0).cause, 31);	/* unlisted */
+	CU_ASSERT_EQUAL(gw_cause_sip_to_isup(499, 0).cause, 31); /* unlisted */
 	CU_ASSERT_EQUAL(gw_cause_sip_to_isup(699, 0).location, Q850_LOC_USER);
 }
 
@@ -187,12 +187,12 @@ static void test_tdm_span(void)
 	CU_ASSERT_EQUAL(tdm_cic_to_ts(100 + 17, 100, sp, 2, &span, &ts), 0);
 	CU_ASSERT_EQUAL(span, 0);
 	CU_ASSERT_EQUAL(ts, 17);
-	CU_ASSERT_EQUAL(tdm_cic_to_ts(100 + 16, 100, sp, 2, &span, &ts), -1);	/* signalling TS */
-	CU_ASSERT_EQUAL(tdm_cic_to_ts(100, 100, sp, 2, &span, &ts), -1);	/* TS0 */
+	CU_ASSERT_EQUAL(tdm_cic_to_ts(100 + 16, 100, sp, 2, &span, &ts), -1); /* signalling TS */
+	CU_ASSERT_EQUAL(tdm_cic_to_ts(100, 100, sp, 2, &span, &ts), -1);      /* TS0 */
 	CU_ASSERT_EQUAL(tdm_cic_to_ts(100 + 32, 100, sp, 2, &span, &ts), 0);
 	CU_ASSERT_EQUAL(span, 1);
 	CU_ASSERT_EQUAL(ts, 1);
-	CU_ASSERT_EQUAL(tdm_cic_to_ts(100 + 32 + 24, 100, sp, 2, &span, &ts), -1);	/* beyond */
+	CU_ASSERT_EQUAL(tdm_cic_to_ts(100 + 32 + 24, 100, sp, 2, &span, &ts), -1); /* beyond */
 	CU_ASSERT_EQUAL(tdm_cic_to_ts(99, 100, sp, 2, &span, &ts), -1);
 	/* every bearer maps to a CIC and back */
 	for (unsigned s = 0; s < 2; s++)

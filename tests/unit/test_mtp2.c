@@ -28,9 +28,9 @@ struct side {
 	uint16_t qlen[WIRE_Q];
 	unsigned qn;
 	/* faults on what this side sends */
-	bool cut;		/* nothing arrives */
-	unsigned drop_msus;	/* the next N MSUs are lost */
-	unsigned skip_msus;	/* ... after letting this many through */
+	bool cut;	    /* nothing arrives */
+	unsigned drop_msus; /* the next N MSUs are lost */
+	unsigned skip_msus; /* ... after letting this many through */
 	/* what this side received */
 	unsigned ups, downs, msus;
 	const char *reason;
@@ -217,7 +217,7 @@ static void test_sios_while_proving(void)
 	mtp2_link_start(B.l);
 	step(1000);
 	CU_ASSERT_EQUAL(A.l->state, MTP2_ST_PROVING);
-	mtp2_link_stop(B.l);	/* B sends SIOS */
+	mtp2_link_stop(B.l); /* B sends SIOS */
 	step(10);
 	CU_ASSERT_EQUAL(A.l->state, MTP2_ST_OUT_OF_SERVICE);
 	CU_ASSERT_EQUAL(A.downs, 1);
@@ -246,10 +246,10 @@ static void test_retransmission_after_loss(void)
 	setup_pair(true, true);
 	align_ms();
 	A.skip_msus = 10;
-	A.drop_msus = 3;	/* MSUs 10, 11, 12 are lost on the way */
+	A.drop_msus = 3; /* MSUs 10, 11, 12 are lost on the way */
 	send_msus(&A, 0, 40);
 	step(50);
-	CU_ASSERT(in_order(&B, 40));	/* each exactly once, in order */
+	CU_ASSERT(in_order(&B, 40)); /* each exactly once, in order */
 	CU_ASSERT(B.l->st.nacks_sent >= 1);
 	CU_ASSERT(A.l->st.nacks_rcvd >= 1);
 	CU_ASSERT(A.l->st.retransmitted >= 3);
@@ -268,7 +268,7 @@ static void test_t7_failure(void)
 {
 	setup_pair(true, true);
 	align_ms();
-	B.cut = true;	/* no acknowledgement comes back */
+	B.cut = true; /* no acknowledgement comes back */
 	send_msus(&A, 0, 1);
 	step(990);
 	CU_ASSERT_EQUAL(A.l->state, MTP2_ST_IN_SERVICE);
@@ -305,13 +305,13 @@ static void test_malformed(void)
 	uint8_t su[MTP2_MAX_SU + 10] = { 0xff, 0xff, 0 };
 	CU_ASSERT_EQUAL(mtp2_rx(A.l, su, 0), -1);
 	CU_ASSERT_EQUAL(mtp2_rx(A.l, su, 2), -1);
-	su[2] = 5;	/* LI says 5, 3 octets follow */
+	su[2] = 5; /* LI says 5, 3 octets follow */
 	CU_ASSERT_EQUAL(mtp2_rx(A.l, su, 6), -1);
-	su[2] = 1;	/* LSSU without status field */
+	su[2] = 1; /* LSSU without status field */
 	CU_ASSERT_EQUAL(mtp2_rx(A.l, su, 3), -1);
 	CU_ASSERT_EQUAL(mtp2_rx(A.l, su, sizeof(su)), -1);
 	CU_ASSERT_EQUAL(A.l->st.rx_bad, 5);
-	CU_ASSERT_EQUAL(A.l->state, MTP2_ST_IN_SERVICE);	/* SUERM: a few errors are tolerated */
+	CU_ASSERT_EQUAL(A.l->state, MTP2_ST_IN_SERVICE); /* SUERM: a few errors are tolerated */
 	/* a burst of errors fails the link */
 	for (int i = 0; i < 70; i++)
 		mtp2_rx(A.l, su, 1);
@@ -367,7 +367,7 @@ static void test_retrieval(void)
 {
 	setup_pair(true, true);
 	align_ms();
-	B.cut = true;	/* A's MSUs arrive but no acknowledgement comes back */
+	B.cut = true; /* A's MSUs arrive but no acknowledgement comes back */
 	send_msus(&A, 0, 5);
 	step(5);
 	CU_ASSERT_EQUAL(B.msus, 5);

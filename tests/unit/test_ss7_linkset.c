@@ -80,9 +80,9 @@ struct sp {
 	struct ss7_linkset *ls;
 	uint32_t next_seq[NSLS], rx_seq[NSLS];
 	unsigned rx, rx_bad_order, rx_short;
-	struct ss7_user user;		/* the test's user part on SI 5 */
-	unsigned pauses, resumes;	/* MTP-PAUSE/RESUME it got for the adjacent point code */
-	unsigned sccp_rx;		/* MSUs with SI 3 (SCCP), once a user registers for it */
+	struct ss7_user user;	  /* the test's user part on SI 5 */
+	unsigned pauses, resumes; /* MTP-PAUSE/RESUME it got for the adjacent point code */
+	unsigned sccp_rx;	  /* MSUs with SI 3 (SCCP), once a user registers for it */
 };
 static struct sp A, B;
 static struct relay rl[2];
@@ -136,8 +136,9 @@ static int send_one(struct sp *from, struct sp *to, uint8_t sls)
 {
 	bool ansi = from->r->ansi;
 	uint8_t msu[64];
-	struct mtp3_label l = { .si = MTP3_SI_ISUP, .ni = 2, .dpc = from->ls->adj_pc, .opc = from->ls->local_pc,
-				.sls = sls };
+	struct mtp3_label l = {
+		.si = MTP3_SI_ISUP, .ni = 2, .dpc = from->ls->adj_pc, .opc = from->ls->local_pc, .sls = sls
+	};
 	int h = mtp3_label_encode(&l, ansi, msu, sizeof(msu));
 	msu[h] = 0x01;
 	memcpy(msu + h + 1, &from->next_seq[sls % NSLS], 4);
@@ -156,8 +157,9 @@ static void sp_setup(struct sp *sp, bool ansi, uint32_t lpc, uint32_t apc)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->r = ss7_router_alloc(ctx, ansi);
-	sp->user = (struct ss7_user){ .name = "test", .transfer_ind = sp_rx, .pause_ind = sp_pause,
-				      .resume_ind = sp_resume, .priv = sp };
+	sp->user = (struct ss7_user){
+		.name = "test", .transfer_ind = sp_rx, .pause_ind = sp_pause, .resume_ind = sp_resume, .priv = sp
+	};
 	ss7_user_register(sp->r, MTP3_SI_ISUP, &sp->user);
 	sp->ls = ss7_linkset_add(sp->r, "ls", lpc, apc, 2);
 	sp->ls->m2cfg.emergency = true;
@@ -299,9 +301,9 @@ static void test_all_links_lost(void)
 	CU_ASSERT_EQUAL(A.pauses, 0);
 	rl[0].frozen = true;
 	send_one(&A, &B, 1);
-	run_ms(600);	/* T7 300 ms */
+	run_ms(600); /* T7 300 ms */
 	CU_ASSERT_FALSE(A.ls->available);
-	CU_ASSERT_EQUAL(A.pauses, 1);	/* MTP-PAUSE for the adjacent SP to the user */
+	CU_ASSERT_EQUAL(A.pauses, 1); /* MTP-PAUSE for the adjacent SP to the user */
 	CU_ASSERT_EQUAL(send_one(&A, &B, 1), -ENOTCONN);
 	rl[0].frozen = false;
 	CU_ASSERT(wait_for(both_available, 3000));

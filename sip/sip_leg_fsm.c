@@ -223,9 +223,12 @@ static void rx_offer(struct sip_leg *leg, const struct sip_leg_event *ev, bool i
 		bool peer_sends, peer_receives;
 		offer_dir(b->sdp, &peer_sends, &peer_receives);
 		hold = !peer_receives;
-		bool we_send = peer_receives && !leg->local_hold;
-		sdp = sdp_with_dir(leg, we_send ? (peer_sends ? "sendrecv" : "sendonly") :
-						  (peer_sends ? "recvonly" : "inactive"));
+		/* our own hold (our SDP sendonly) asks the peer not to send: it takes our receiving side, never
+		 * our sending side, which only the peer's wish to receive decides */
+		bool we_send = peer_receives;
+		bool we_receive = peer_sends && !leg->local_hold;
+		sdp = sdp_with_dir(leg, we_send ? (we_receive ? "sendrecv" : "sendonly") :
+						  (we_receive ? "recvonly" : "inactive"));
 	} else if (is_invite && leg->local_sdp) {
 		sdp = talloc_strdup(leg, leg->local_sdp);
 	}

@@ -1187,6 +1187,36 @@ static void test_reinvite_hold_out(void)
 	check_clean();
 }
 
+/* the peer re-offers while we hold (our SDP sendonly): our answer keeps not receiving and goes on sending,
+ * sendonly to a sendrecv offer and inactive to a sendonly one; a resume then takes the peer's hold into
+ * account (recvonly) */
+static void test_reinvite_offer_during_our_hold(void)
+{
+	setup();
+	struct sip_leg *leg = uac_confirmed();
+	CU_ASSERT_EQUAL(sip_leg_hold(leg, true, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(expect_nua(NUA_INVITE, 0)->body, OUR_SDP("2", "sendonly"));
+	rx_response(leg, 200, NULL, sdp_body(PEER_SDP("2", "recvonly")));
+
+	rx_request(leg, "INVITE", NULL, sdp_body(PEER_SDP("3", "sendrecv")));
+	CU_ASSERT_STRING_EQUAL(expect_nua(NUA_RESPOND, 200)->body, OUR_SDP("3", "sendonly"));
+	expect_up(UP_SDP);
+	up_none();	/* the peer does not hold us */
+
+	rx_request(leg, "INVITE", NULL, sdp_body(PEER_SDP("4", "sendonly")));
+	CU_ASSERT_STRING_EQUAL(expect_nua(NUA_RESPOND, 200)->body, OUR_SDP("4", "inactive"));
+	expect_up(UP_SDP);
+	CU_ASSERT_TRUE(expect_up(UP_HOLD)->hold);
+
+	CU_ASSERT_EQUAL(sip_leg_hold(leg, false, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(expect_nua(NUA_INVITE, 0)->body, OUR_SDP("5", "recvonly"));
+	rx_response(leg, 200, NULL, sdp_body(PEER_SDP("5", "sendonly")));
+	CU_ASSERT_EQUAL(sip_leg_release(leg, NULL, NULL), 0);
+	expect_nua(NUA_BYE, 0);
+	rx_terminated(leg);
+	check_clean();
+}
+
 /* 491 to our re-INVITE (glare): retried after 2.1-4 s as the Call-ID's owner, three times at most, then the
  * session stays as it was and a new hold starts afresh */
 static void test_reinvite_glare(void)
@@ -1338,6 +1368,7 @@ int main(void)
 	CU_add_test(s, "UAS UPDATE while early", test_uas_early_update);
 	CU_add_test(s, "re-INVITE from the peer: hold, resume, refresh", test_reinvite_hold_in);
 	CU_add_test(s, "our re-INVITE: hold with SIP-T, resume queued", test_reinvite_hold_out);
+	CU_add_test(s, "the peer's offer while we hold: our side stays sendonly", test_reinvite_offer_during_our_hold);
 	CU_add_test(s, "our re-INVITE: 491 retried three times", test_reinvite_glare);
 	CU_add_test(s, "INFO in and out", test_info);
 	CU_add_test(s, "TERMINATING guard when sofia never ends the handle", test_terminating_guard);

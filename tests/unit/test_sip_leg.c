@@ -34,7 +34,9 @@ static void *ctx;
 static struct sip_agent *agent;
 static size_t blocks_before;
 
-enum { DSIPT };
+enum {
+	DSIPT
+};
 static const struct log_info_cat log_cats[] = {
 	[DSIPT] = { .name = "DSIPT", .description = "SIP legs under test", .enabled = 1, .loglevel = LOGL_NOTICE },
 };
@@ -43,10 +45,12 @@ static const struct log_info test_log_info = { .cat = log_cats, .num_cat = ARRAY
 /* ---- SDP and ISUP the tests exchange ---- */
 
 /* our SDP as the leg sends it: the o= version and the direction change with re-INVITEs */
-#define OUR_SDP(ver, dir) "v=0\r\no=isupgw 4242 " ver " IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" \
+#define OUR_SDP(ver, dir)                                                                         \
+	"v=0\r\no=isupgw 4242 " ver " IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" \
 	"m=audio 40000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\na=" dir "\r\n"
 #define LOCAL_SDP OUR_SDP("1", "sendrecv")
-#define PEER_SDP(ver, dir) "v=0\r\no=peer 77 " ver " IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n" \
+#define PEER_SDP(ver, dir)                                                                    \
+	"v=0\r\no=peer 77 " ver " IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n" \
 	"m=audio 50000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\na=" dir "\r\n"
 #define ISUP_CTYPE "application/ISUP;version=itu-t92+"
 
@@ -79,7 +83,7 @@ struct nua_s {
 };
 
 struct nua_handle_s {
-	struct sip_leg *magic;	/* what nua_handle_bind() left */
+	struct sip_leg *magic; /* what nua_handle_bind() left */
 	unsigned destroyed;
 	char to[160], from[160], call_id[96];
 };
@@ -91,7 +95,14 @@ static unsigned n_handles;
 /* the request being handled, which nua_current_request() (NUTAG_WITH_THIS) names */
 static msg_t *cur_req;
 
-enum nua_fn { NUA_RESPOND, NUA_INVITE, NUA_BYE, NUA_CANCEL, NUA_INFO, NUA_AUTHENTICATE };
+enum nua_fn {
+	NUA_RESPOND,
+	NUA_INVITE,
+	NUA_BYE,
+	NUA_CANCEL,
+	NUA_INFO,
+	NUA_AUTHENTICATE
+};
 static const char *const fn_names[] = { "respond", "invite", "bye", "cancel", "info", "authenticate" };
 
 /* one call the legs made, with the tags we look at ("" when absent) */
@@ -100,7 +111,7 @@ struct nua_call {
 	struct nua_handle_s *nh;
 	int status;
 	char phrase[64];
-	bool with_this;		/* NUTAG_WITH named the request being handled */
+	bool with_this; /* NUTAG_WITH named the request being handled */
 	char ctype[160];
 	bool has_body;
 	char body[SIPT_SDP_MAX + SIPT_ISUP_MAX + 512];
@@ -263,17 +274,25 @@ static void nua_none(void)
 
 /* ---- the user: recording sip_leg_ops ---- */
 
-static int user;		/* the user's reference of every leg it takes */
-static bool take_calls;		/* invite_ind takes the INVITE (sets the reference) */
-static bool reject_in_invite_ind;	/* invite_ind rejects the INVITE there and then (404) */
+static int user;		  /* the user's reference of every leg it takes */
+static bool take_calls;		  /* invite_ind takes the INVITE (sets the reference) */
+static bool reject_in_invite_ind; /* invite_ind rejects the INVITE there and then (404) */
 
-enum up_kind { UP_INVITE, UP_PROGRESS, UP_ANSWER, UP_RELEASE, UP_INFO, UP_HOLD, UP_SDP };
+enum up_kind {
+	UP_INVITE,
+	UP_PROGRESS,
+	UP_ANSWER,
+	UP_RELEASE,
+	UP_INFO,
+	UP_HOLD,
+	UP_SDP
+};
 static const char *const up_names[] = { "invite", "progress", "answer", "release", "info", "hold", "sdp" };
 
 struct up_call {
 	enum up_kind kind;
 	struct sip_leg *leg;
-	void *user_ref;		/* what sip_leg_user_ref() said during the callback */
+	void *user_ref; /* what sip_leg_user_ref() said during the callback */
 	int status;
 	struct sip_reason reason;
 	bool has_body, has_sdp, has_isup;
@@ -281,7 +300,7 @@ struct up_call {
 	uint8_t isup[SIPT_ISUP_MAX];
 	size_t isup_len;
 	bool hold;
-	char redirect[160];	/* sip_leg_redirect_uri() during release_ind */
+	char redirect[160]; /* sip_leg_redirect_uri() during release_ind */
 	char ruri[256];
 };
 
@@ -421,8 +440,10 @@ static struct body isup_body(const uint8_t *isup, size_t len)
 static struct body sipt_mp_body(const char *sdp, const uint8_t *isup, size_t len)
 {
 	static char buf[SIPT_SDP_MAX + SIPT_ISUP_MAX + 512];
-	int n = snprintf(buf, sizeof(buf), "--b7\r\nContent-Type: application/sdp\r\n\r\n%s\r\n--b7\r\n"
-			 "Content-Type: " ISUP_CTYPE "\r\nContent-Disposition: signal;handling=required\r\n\r\n", sdp);
+	int n = snprintf(buf, sizeof(buf),
+			 "--b7\r\nContent-Type: application/sdp\r\n\r\n%s\r\n--b7\r\n"
+			 "Content-Type: " ISUP_CTYPE "\r\nContent-Disposition: signal;handling=required\r\n\r\n",
+			 sdp);
 	memcpy(buf + n, isup, len);
 	n += (int)len;
 	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "\r\n--b7--\r\n");
@@ -490,9 +511,10 @@ static void rx_request(struct sip_leg *leg, const char *method, const char *extr
 		const char *method;
 		uint32_t event;
 	} map[] = {
-		{ "ACK", SIP_LEG_EV_RX_ACK }, { "BYE", SIP_LEG_EV_RX_BYE }, { "CANCEL", SIP_LEG_EV_RX_CANCEL },
-		{ "INFO", SIP_LEG_EV_RX_INFO }, { "INVITE", SIP_LEG_EV_RX_REINVITE },
-		{ "UPDATE", SIP_LEG_EV_RX_UPDATE }, { "PRACK", SIP_LEG_EV_RX_PRACK },
+		{ "ACK", SIP_LEG_EV_RX_ACK },	      { "BYE", SIP_LEG_EV_RX_BYE },
+		{ "CANCEL", SIP_LEG_EV_RX_CANCEL },   { "INFO", SIP_LEG_EV_RX_INFO },
+		{ "INVITE", SIP_LEG_EV_RX_REINVITE }, { "UPDATE", SIP_LEG_EV_RX_UPDATE },
+		{ "PRACK", SIP_LEG_EV_RX_PRACK },
 	};
 	char start[96], cseq[32];
 	snprintf(start, sizeof(start), "%s sip:+4930123456@127.0.0.1 SIP/2.0", method);
@@ -611,7 +633,7 @@ static struct sip_leg *uac_confirmed(void)
 /* UAS: a new INVITE, as sip_agent.c's rx_invite hands it to a new leg */
 static struct sip_leg *uas_start(struct body b)
 {
-	struct nua_handle_s *nh = handle_new();	/* nua made it for the INVITE */
+	struct nua_handle_s *nh = handle_new(); /* nua made it for the INVITE */
 	msg_t *m = peer_msg("INVITE sip:+4930123456@127.0.0.1;user=phone SIP/2.0", "1 INVITE", NULL, b);
 	const sip_t *sip = sip_object(m);
 	static struct sip_invite inv;
@@ -669,7 +691,7 @@ static void test_uac_answered_far_bye(void)
 	CU_ASSERT_STRING_EQUAL(inv->accept, "application/sdp, application/isup, multipart/mixed");
 	CU_ASSERT_EQUAL(ctr(SIP_CTR_INVITE_TX), 1);
 	struct sipt_body info = isup_sipt(isup_cpg, sizeof(isup_cpg));
-	CU_ASSERT_EQUAL(sip_leg_info(leg, &info), -EINVAL);	/* no dialog before a provisional */
+	CU_ASSERT_EQUAL(sip_leg_info(leg, &info), -EINVAL); /* no dialog before a provisional */
 
 	rx_response(leg, 100, NULL, NO_BODY);
 	CU_ASSERT_STRING_EQUAL(state(leg), "CALLING");
@@ -693,7 +715,7 @@ static void test_uac_answered_far_bye(void)
 	CU_ASSERT_EQUAL(memcmp(u->isup, isup_anm, sizeof(isup_anm)), 0);
 	CU_ASSERT_TRUE(sip_leg_answered(leg));
 	CU_ASSERT_STRING_EQUAL(state(leg), "CONFIRMED");
-	nua_none();	/* nua ACKs the 200 itself */
+	nua_none(); /* nua ACKs the 200 itself */
 
 	rx_request(leg, "BYE", "Reason: Q.850;cause=16;text=\"Normal call clearing\"\r\n", NO_BODY);
 	u = expect_up(UP_RELEASE);
@@ -702,7 +724,7 @@ static void test_uac_answered_far_bye(void)
 	CU_ASSERT_EQUAL(u->reason.cause, 16);
 	CU_ASSERT_STRING_EQUAL(state(leg), "TERMINATING");
 	CU_ASSERT_PTR_NULL(sip_leg_user_ref(leg));
-	CU_ASSERT_EQUAL(nh->destroyed, 0);	/* sofia still answers the BYE on it */
+	CU_ASSERT_EQUAL(nh->destroyed, 0); /* sofia still answers the BYE on it */
 
 	rx_terminated(leg);
 	CU_ASSERT_EQUAL(nh->destroyed, 1);
@@ -768,7 +790,7 @@ static void test_uac_cancel_waits_for_provisional(void)
 	rx_response(leg, 183, NULL, NO_BODY);
 	rx_response(leg, 487, NULL, NO_BODY);
 	rx_terminated(leg);
-	check_clean();	/* one CANCEL, no callback */
+	check_clean(); /* one CANCEL, no callback */
 }
 
 /* a 200 crossing our CANCEL: nua ACKs it, the leg ends the dialog with BYE and the CANCEL's Reason */
@@ -786,7 +808,7 @@ static void test_uac_200_crosses_cancel(void)
 	CU_ASSERT_STRING_EQUAL(c->reason, "Q.850;cause=16");
 	CU_ASSERT_FALSE(sip_leg_answered(leg));
 	rx_terminated(leg);
-	check_clean();	/* no answer_ind */
+	check_clean(); /* no answer_ind */
 }
 
 /* released before any response at all: a 200 that comes anyway is ended with BYE (no Reason given), no
@@ -816,8 +838,10 @@ static void test_uac_redirect(void)
 	setup();
 	struct sip_leg *leg = uac_start();
 	uint64_t before = ctr(SIP_CTR_REDIRECT_RX);
-	rx_response(leg, 302, "Contact: <sip:+4930111222@10.0.0.9:5060;user=phone>, <sip:backup@10.0.0.10>\r\n"
-		    "Reason: Q.850;cause=23\r\n", NO_BODY);
+	rx_response(leg, 302,
+		    "Contact: <sip:+4930111222@10.0.0.9:5060;user=phone>, <sip:backup@10.0.0.10>\r\n"
+		    "Reason: Q.850;cause=23\r\n",
+		    NO_BODY);
 	const struct up_call *u = expect_up(UP_RELEASE);
 	CU_ASSERT_EQUAL(u->status, 302);
 	CU_ASSERT_STRING_EQUAL(u->redirect, "sip:+4930111222@10.0.0.9:5060;user=phone");
@@ -910,7 +934,7 @@ static void test_uas_answered_local_release(void)
 	CU_ASSERT_STRING_EQUAL(c->body, LOCAL_SDP);
 	CU_ASSERT_STRING_EQUAL(state(leg), "ANSWERED_IN");
 	CU_ASSERT_TRUE(sip_leg_answered(leg));
-	up_none();	/* answer_ind waits for the ACK */
+	up_none(); /* answer_ind waits for the ACK */
 
 	rx_request(leg, "ACK", NULL, NO_BODY);
 	const struct up_call *u = expect_up(UP_ANSWER);
@@ -987,7 +1011,7 @@ static void test_uas_bye(void)
 	CU_ASSERT_EQUAL(u->reason.cause, 17);
 	CU_ASSERT_TRUE(u->has_isup);
 	CU_ASSERT_EQUAL(memcmp(u->isup, isup_rel17, sizeof(isup_rel17)), 0);
-	nua_none();	/* nua answers the BYE */
+	nua_none(); /* nua answers the BYE */
 	rx_terminated(leg);
 	check_clean();
 }
@@ -1047,7 +1071,7 @@ static void test_uas_100rel_prack(void)
 	CU_ASSERT_STRING_EQUAL(c->require, "100rel");
 	CU_ASSERT_STRING_EQUAL(c->body, LOCAL_SDP);
 	CU_ASSERT_EQUAL(sip_leg_answer(leg, &b), 0);
-	nua_none();	/* the 200 waits */
+	nua_none(); /* the 200 waits */
 	CU_ASSERT_STRING_EQUAL(state(leg), "ANSWERED_IN");
 	rx_request(leg, "PRACK", NULL, NO_BODY);
 	c = expect_nua(NUA_RESPOND, 200);
@@ -1076,7 +1100,7 @@ static void test_uas_100rel_release_before_prack(void)
 	CU_ASSERT_EQUAL(sip_leg_release(leg, &r, NULL), 0);
 	const struct nua_call *c = expect_nua(NUA_RESPOND, 480);
 	CU_ASSERT_STRING_EQUAL(c->reason, "Q.850;cause=16");
-	rx_request(leg, "PRACK", NULL, NO_BODY);	/* a late PRACK releases no 200 */
+	rx_request(leg, "PRACK", NULL, NO_BODY); /* a late PRACK releases no 200 */
 	rx_terminated(leg);
 	check_clean();
 }
@@ -1167,7 +1191,7 @@ static void test_reinvite_hold_out(void)
 	CU_ASSERT_PTR_NOT_NULL(memmem(c->body, c->body_len, isup_cpg, sizeof(isup_cpg)));
 
 	CU_ASSERT_EQUAL(sip_leg_hold(leg, false, NULL), 0);
-	nua_none();	/* one re-INVITE at a time (RFC 3261 14.1) */
+	nua_none(); /* one re-INVITE at a time (RFC 3261 14.1) */
 	rx_response(leg, 100, NULL, NO_BODY);
 	nua_none();
 	rx_response(leg, 200, NULL, sdp_body(PEER_SDP("2", "recvonly")));
@@ -1176,9 +1200,9 @@ static void test_reinvite_hold_out(void)
 	CU_ASSERT_STRING_EQUAL(c->body, OUR_SDP("3", "sendrecv"));
 	rx_response(leg, 200, NULL, sdp_body(PEER_SDP("3", "sendrecv")));
 	CU_ASSERT_EQUAL(ctr(SIP_CTR_REINVITE_TX), before + 2);
-	CU_ASSERT_EQUAL(sip_leg_hold(leg, false, NULL), 0);	/* already so: nothing */
+	CU_ASSERT_EQUAL(sip_leg_hold(leg, false, NULL), 0); /* already so: nothing */
 	nua_none();
-	up_none();	/* our own hold is not indicated */
+	up_none(); /* our own hold is not indicated */
 
 	CU_ASSERT_EQUAL(sip_leg_release(leg, NULL, NULL), 0);
 	expect_nua(NUA_BYE, 0);
@@ -1201,7 +1225,7 @@ static void test_reinvite_offer_during_our_hold(void)
 	rx_request(leg, "INVITE", NULL, sdp_body(PEER_SDP("3", "sendrecv")));
 	CU_ASSERT_STRING_EQUAL(expect_nua(NUA_RESPOND, 200)->body, OUR_SDP("3", "sendonly"));
 	expect_up(UP_SDP);
-	up_none();	/* the peer does not hold us */
+	up_none(); /* the peer does not hold us */
 
 	rx_request(leg, "INVITE", NULL, sdp_body(PEER_SDP("4", "sendonly")));
 	CU_ASSERT_STRING_EQUAL(expect_nua(NUA_RESPOND, 200)->body, OUR_SDP("4", "inactive"));
@@ -1228,8 +1252,8 @@ static void test_reinvite_glare(void)
 	for (unsigned i = 0; i < 3; i++) {
 		rx_response(leg, 491, NULL, NO_BODY);
 		advance(2);
-		nua_none();	/* not before 2.1 s */
-		CU_ASSERT_EQUAL(sip_leg_hold(leg, true, NULL), 0);	/* asked again meanwhile: still one */
+		nua_none();					   /* not before 2.1 s */
+		CU_ASSERT_EQUAL(sip_leg_hold(leg, true, NULL), 0); /* asked again meanwhile: still one */
 		nua_none();
 		advance(2);
 		expect_nua(NUA_INVITE, 0);
@@ -1375,7 +1399,7 @@ int main(void)
 	CU_add_test(s, "confirmed dialog ended by sofia: 408", test_terminated_confirmed);
 	CU_add_test(s, "agent shutdown ends a leg in use: 503", test_shutdown);
 	int rc = cunit_run();
-	agent->nua = NULL;	/* sip_agent_free must not shut down a stack that is not there */
+	agent->nua = NULL; /* sip_agent_free must not shut down a stack that is not there */
 	sip_agent_free(agent, 0);
 	return rc;
 }

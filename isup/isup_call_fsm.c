@@ -33,6 +33,7 @@ enum call_event {
 	CALL_EV_CIRCUIT_RESET, /* data: bool *remote */
 	CALL_EV_CIRCUIT_BLOCKED,
 	CALL_EV_CIRCUIT_HW_BLOCKED,
+	CALL_EV_CIRCUIT_UNEQUIPPED,
 	CALL_EV_DUAL_SEIZURE,
 	CALL_EV_T5,
 	CALL_EV_T33,
@@ -48,6 +49,7 @@ static const struct value_string call_event_names[] = {
 	{ CALL_EV_CIRCUIT_RESET, "CIRCUIT_RESET" },
 	{ CALL_EV_CIRCUIT_BLOCKED, "CIRCUIT_BLOCKED" },
 	{ CALL_EV_CIRCUIT_HW_BLOCKED, "CIRCUIT_HW_BLOCKED" },
+	{ CALL_EV_CIRCUIT_UNEQUIPPED, "CIRCUIT_UNEQUIPPED" },
 	{ CALL_EV_DUAL_SEIZURE, "DUAL_SEIZURE" },
 	{ CALL_EV_T5, "T5" },
 	{ CALL_EV_T33, "T33" },
@@ -190,6 +192,18 @@ static void start_release(struct isup_call *call, uint8_t cause, bool tell_user)
 	call_state_chg(call, CALL_ST_WAIT_RLC);
 }
 
+/* Q.764 2.9.5.1 c): an RLC for a busy circuit on which we sent no REL. The far end takes the circuit for
+ * idle; the rule is to release the circuit and send REL. The user hears of it as of a reset (cause 31), and
+ * the far end answers our REL with RLC as for any REL on an idle circuit (2.9.5.1), which ends the release
+ * here; T1/T5 cover a far end that does not. */
+static void rx_rlc_without_rel(struct isup_call *call)
+{
+	isup_ctr_inc(call->tg, ISUP_CTR_RX_UNEXPECTED);
+	LOGPFSML(call->fi, LOGL_NOTICE, "RLC without a REL from us: releasing the call, REL (cause 31)\n");
+	cot_loop(call, false);
+	start_release(call, Q850_NORMAL_UNSPECIFIED, true);
+}
+
 /* Received REL: answer RLC at once, the circuit is idle, the user hears of it (Q.764 2.3.2). */
 static void rx_rel(struct isup_call *call, const struct isup_msg *m)
 {
@@ -258,6 +272,9 @@ static bool rx_common(struct isup_call *call, const struct isup_msg *m)
 	switch (m->type) {
 	case ISUP_MT_REL:
 		rx_rel(call, m);
+		return true;
+	case ISUP_MT_RLC:
+		rx_rlc_without_rel(call);
 		return true;
 	case ISUP_MT_FAC:
 	case ISUP_MT_FAR:
@@ -616,6 +633,9 @@ static void st_in_cot_wait(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case ISUP_MT_REL:
 		rx_rel(call, m);
 		return;
+	case ISUP_MT_RLC:
+		rx_rlc_without_rel(call);
+		return;
 	default:
 		rx_unexpected(call, m);
 		return;
@@ -636,6 +656,9 @@ static void st_in_cot_failed(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 		return;
 	case ISUP_MT_REL:
 		rx_rel(call, m);
+		return;
+	case ISUP_MT_RLC:
+		rx_rlc_without_rel(call);
 		return;
 	default:
 		rx_unexpected(call, m);
@@ -713,10 +736,24 @@ static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 			start_release(call, Q850_TEMPORARY_FAILURE, true);
 		return;
 	case CALL_EV_CIRCUIT_BLOCKED:
-		/* Q.764 2.8.2.1: blocked (BLO, UCIC) before any backward message: repeat on another circuit;
+		/* Q.764 2.8.2.1: blocked (BLO) before any backward message: repeat on another circuit;
 		 * later, the blocking takes effect when the call ends */
 		if (fi->state == CALL_ST_OUT_WAIT_ACM && !call->acm_seen)
 			repeat_attempt(call);
+		return;
+	case CALL_EV_CIRCUIT_UNEQUIPPED:
+		/* Q.764 2.12: UCIC: the far end has no circuit with this CIC. Before any backward message the
+		 * call moves to another circuit as for blocking (2.8.2.1). Later there is no call at the far end
+		 * either, unlike after a BLO: the call ends here, toward the user only, since a REL or RSC on
+		 * this CIC would only be answered with another UCIC */
+		if (fi->state == CALL_ST_OUT_WAIT_ACM && !call->acm_seen) {
+			repeat_attempt(call);
+			return;
+		}
+		LOGPFSML(fi, LOGL_NOTICE, "circuit unequipped at the far end: call released without REL\n");
+		cot_loop(call, false);
+		user_release(call, NULL, Q850_TEMPORARY_FAILURE);
+		osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
 		return;
 	case CALL_EV_DUAL_SEIZURE:
 		if (fi->state == CALL_ST_OUT_WAIT_ACM)
@@ -877,13 +914,13 @@ static const struct osmo_fsm_state call_states[] = {
 	[CALL_ST_IN_COT_FAILED] = {
 		.name = "IN_COT_FAILED",
 		.in_event_mask = RX_EVENTS,
-		.out_state_mask = S(CALL_ST_IN_COT_RECHECK),
+		.out_state_mask = S(CALL_ST_IN_COT_RECHECK) | S(CALL_ST_WAIT_RLC),
 		.action = st_in_cot_failed,
 	},
 	[CALL_ST_IN_COT_RECHECK] = {
 		.name = "IN_COT_RECHECK",
 		.in_event_mask = RX_EVENTS,
-		.out_state_mask = S(CALL_ST_IN_COT_RECHECK),
+		.out_state_mask = S(CALL_ST_IN_COT_RECHECK) | S(CALL_ST_WAIT_RLC),
 		.action = st_in_cot_failed,
 	},
 	[CALL_ST_WAIT_RLC] = {
@@ -899,8 +936,8 @@ struct osmo_fsm isup_call_fsm = {
 	.states = call_states,
 	.num_states = ARRAY_SIZE(call_states),
 	.allstate_event_mask = S(CALL_EV_USER_RELEASE) | S(CALL_EV_CIRCUIT_RESET) | S(CALL_EV_CIRCUIT_BLOCKED) |
-			       S(CALL_EV_CIRCUIT_HW_BLOCKED) | S(CALL_EV_DUAL_SEIZURE) | S(CALL_EV_T33) |
-			       S(CALL_EV_COT_RESULT) | S(CALL_EV_T24),
+			       S(CALL_EV_CIRCUIT_HW_BLOCKED) | S(CALL_EV_CIRCUIT_UNEQUIPPED) | S(CALL_EV_DUAL_SEIZURE) |
+			       S(CALL_EV_T33) | S(CALL_EV_COT_RESULT) | S(CALL_EV_T24),
 	.allstate_action = call_allstate,
 	.timer_cb = call_timer_cb,
 	.cleanup = call_cleanup,
@@ -1039,6 +1076,11 @@ void isup_call_circuit_blocked(struct isup_call *call)
 void isup_call_circuit_hw_blocked(struct isup_call *call)
 {
 	osmo_fsm_inst_dispatch(call->fi, CALL_EV_CIRCUIT_HW_BLOCKED, NULL);
+}
+
+void isup_call_circuit_unequipped(struct isup_call *call)
+{
+	osmo_fsm_inst_dispatch(call->fi, CALL_EV_CIRCUIT_UNEQUIPPED, NULL);
 }
 
 void isup_call_dual_seizure(struct isup_call *call)

@@ -38,9 +38,11 @@ void isup_call_rx(struct isup_call *call, const struct isup_msg *m);
 struct isup_call *isup_call_incoming(struct isup_trunk *tg, struct isup_circuit *c, const struct isup_msg *iam);
 /* the circuit was reset: remote (RSC/GRS received) or local (our RSC/GRS); no REL is sent */
 void isup_call_circuit_reset(struct isup_call *call, bool remote);
-/* BLO/UCIC/hardware blocking on the call's circuit */
+/* BLO/hardware blocking on the call's circuit */
 void isup_call_circuit_blocked(struct isup_call *call);
 void isup_call_circuit_hw_blocked(struct isup_call *call);
+/* UCIC for the call's circuit: the far end does not have it */
+void isup_call_circuit_unequipped(struct isup_call *call);
 /* dual seizure lost: move the outgoing call to another circuit */
 void isup_call_dual_seizure(struct isup_call *call);
 bool isup_call_is_outgoing_setup(const struct isup_call *call);

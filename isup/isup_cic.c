@@ -379,12 +379,14 @@ void isup_cic_rx(struct isup_circuit *c, const struct isup_msg *m)
 		/* otherwise: RLC on an idle circuit is discarded (Q.764 2.10.5) */
 		break;
 	case ISUP_MT_UCIC:
-		/* Q.764 2.12: the far end does not have this circuit: block it, alert, move a call in set-up */
+		/* Q.764 2.12: the far end does not have this circuit: out of service until it unblocks it
+		 * (UBL), maintenance alerted, a call in set-up moved, any other call released. Nothing is sent
+		 * back: every message on this CIC would draw another UCIC */
 		LOGPFSML(c->fi, LOGL_ERROR, "UCIC received: circuit unequipped at the far end\n");
 		c->remote_unequipped = true;
 		isup_alert(tg, c->cic, "UCIC received");
 		if (c->call)
-			isup_call_circuit_blocked(c->call);
+			isup_call_circuit_unequipped(c->call);
 		break;
 	default:
 		break;

@@ -576,6 +576,7 @@ int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 	case ISUP_MT_CVR:
 		return 0;
 	case ISUP_MT_RLC:
+		/* an RLC for a call goes to the call: the answer to our REL, or one without it (Q.764 2.9.5.1 c) */
 		if (c->rsc_pending || !c->call) {
 			isup_cic_rx(c, &m);
 			return 0;

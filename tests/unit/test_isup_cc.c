@@ -848,6 +848,218 @@ static void test_ucic_moves_call(void)
 	check_idle_and_free();
 }
 
+static uint64_t ctr_get(enum isup_trunk_ctr which)
+{
+	return rate_ctr_group_get_ctr(tg->ctrs, which)->current;
+}
+
+/* Q.764 2.9.5.1 c): an RLC for a busy circuit on which we sent no REL releases the call and is answered with
+ * REL; the far end's RLC to that REL then brings the circuit back to idle. Answered calls, both variants. */
+static void test_rlc_without_rel_answered(void)
+{
+	for (int v = 0; v < 2; v++) {
+		/* outgoing, answered */
+		setup_trunk((enum isup_variant)v);
+		struct isup_call *call = place_call();
+		tx_expect(ISUP_MT_IAM, 2);
+		rx("ANM cic=2");
+		ind_expect(ISUP_PRIM_ANSWER);
+		uint64_t unexpected = ctr_get(ISUP_CTR_RX_UNEXPECTED);
+		rx("RLC cic=2");
+		const struct ind *i = ind_expect(ISUP_PRIM_RELEASE);
+		CU_ASSERT_EQUAL(i->call, call);
+		CU_ASSERT_EQUAL(i->cause, Q850_NORMAL_UNSPECIFIED);
+		CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 2)), Q850_NORMAL_UNSPECIFIED);
+		CU_ASSERT_EQUAL(ctr_get(ISUP_CTR_RX_UNEXPECTED), unexpected + 1);
+		/* the circuit is not free until our REL is answered */
+		CU_ASSERT_EQUAL(tg->circuits[1]->fi->state, ISUP_CIC_ST_BUSY_OUT);
+		CU_ASSERT_FALSE(isup_circuit_available(tg->circuits[1]));
+		rx("RLC cic=2");
+		CU_ASSERT_PTR_NULL(tg->circuits[1]->call);
+		CU_ASSERT_TRUE(isup_circuit_available(tg->circuits[1]));
+		/* a third RLC finds the circuit idle: discarded (2.9.5.1) */
+		rx("RLC cic=2");
+		tx_none();
+		ind_none();
+		CU_ASSERT_EQUAL(alerts, 0);
+		check_idle_and_free();
+
+		/* incoming, answered */
+		setup_trunk((enum isup_variant)v);
+		rx(v == ISUP_VAR_ANSI ? "IAM cic=7 fci.isup_ind=1 cpc.value=10 usi.itc=0 usi.rate=16 usi.l1=2 "
+					"cdpn.nai=3 cdpn.npi=1 cdpn.digits=2125551212" :
+					IAM_IN(7, "4930F"));
+		call = ind_expect(ISUP_PRIM_SETUP)->call;
+		CU_ASSERT_EQUAL(isup_call_req(call, ISUP_PRIM_ALERTING, NULL), 0);
+		tx_expect(ISUP_MT_ACM, 7);
+		CU_ASSERT_EQUAL(isup_call_req(call, ISUP_PRIM_ANSWER, NULL), 0);
+		tx_expect(ISUP_MT_ANM, 7);
+		rx("RLC cic=7");
+		CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, Q850_NORMAL_UNSPECIFIED);
+		tx_expect(ISUP_MT_REL, 7);
+		CU_ASSERT_EQUAL(tg->circuits[6]->fi->state, ISUP_CIC_ST_BUSY_IN);
+		/* a release request from the user now is moot: nothing more is sent */
+		struct isup_cause c = isup_cause_make(0, 16);
+		isup_call_release_req(call, &c);
+		tx_none();
+		rx("RLC cic=7");
+		ind_none();
+		check_idle_and_free();
+	}
+}
+
+/* The same rule while the call is being set up: after ACM, before it, incoming before the user answered, and
+ * while an incoming continuity check holds the call (the loop comes off, the user never heard of the call).
+ * Without an answer to our REL, T1 repeats it and T5 resets the circuit as for any release. */
+static void test_rlc_without_rel_setup(void)
+{
+	/* outgoing after ACM */
+	setup_trunk(ISUP_VAR_ITU);
+	struct isup_call *call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("ACM cic=2 bci.called_status=1");
+	ind_expect(ISUP_PRIM_ALERTING);
+	rx("RLC cic=2");
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->call, call);
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 2)), Q850_NORMAL_UNSPECIFIED);
+	rx("RLC cic=2");
+	check_idle_and_free();
+
+	/* outgoing before any backward message: released as well (2.9.5.1 c names no repeat attempt) */
+	setup_trunk(ISUP_VAR_ANSI);
+	call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("RLC cic=2");
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->call, call);
+	tx_expect(ISUP_MT_REL, 2);
+	tx_none();
+	/* the far end does not answer our REL: T1 (ANSI 10 s) repeats it, T5 (1 min) resets the circuit */
+	advance(10);
+	tx_expect(ISUP_MT_REL, 2);
+	for (unsigned s = 10; s < 60; s++) {
+		advance(1);
+		while (txq_head < txq_n && txq[txq_head].type == ISUP_MT_REL)
+			txq_head++;
+	}
+	tx_expect(ISUP_MT_RSC, 2);
+	CU_ASSERT_EQUAL(alerts, 1);
+	rx("RLC cic=2");
+	ind_none();
+	check_idle_and_free();
+
+	/* incoming, before the user alerted */
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_IN(5, "4930F"));
+	call = ind_expect(ISUP_PRIM_SETUP)->call;
+	rx("RLC cic=5");
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->call, call);
+	tx_expect(ISUP_MT_REL, 5);
+	CU_ASSERT_NOT_EQUAL(isup_call_req(call, ISUP_PRIM_ALERTING, NULL), 0);
+	tx_none();
+	rx("RLC cic=5");
+	check_idle_and_free();
+
+	/* incoming, continuity check on this circuit still running */
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_COT(9, 1, "4930F"));
+	CU_ASSERT_EQUAL(loops_on, 1);
+	rx("RLC cic=9");
+	CU_ASSERT_EQUAL(loops_off, 1);
+	tx_expect(ISUP_MT_REL, 9);
+	ind_none();
+	rx("RLC cic=9");
+	check_idle_and_free();
+
+	/* incoming, after a failed continuity check, waiting for the CCR */
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_COT(11, 1, "4930F"));
+	rx("COT cic=11 coti.cot=0");
+	tx_none();
+	rx("RLC cic=11");
+	tx_expect(ISUP_MT_REL, 11);
+	ind_none();
+	rx("RLC cic=11");
+	check_idle_and_free();
+}
+
+/* Q.764 2.12: UCIC for a circuit carrying a call: the far end has no such circuit, so there is no call
+ * there either. The call is released toward the user without REL (it would only draw another UCIC), the
+ * circuit is idle and out of service as unequipped at the far end, maintenance is alerted. */
+static void test_ucic_during_call(void)
+{
+	for (int v = 0; v < 2; v++) {
+		/* outgoing, answered */
+		setup_trunk((enum isup_variant)v);
+		struct isup_call *call = place_call();
+		tx_expect(ISUP_MT_IAM, 2);
+		rx("ANM cic=2");
+		ind_expect(ISUP_PRIM_ANSWER);
+		rx("UCIC cic=2");
+		CU_ASSERT_EQUAL(alerts, 1);
+		const struct ind *i = ind_expect(ISUP_PRIM_RELEASE);
+		CU_ASSERT_EQUAL(i->call, call);
+		CU_ASSERT_EQUAL(i->cause, Q850_TEMPORARY_FAILURE);
+		tx_none();
+		struct isup_circuit *c2 = tg->circuits[1];
+		CU_ASSERT_PTR_NULL(c2->call);
+		CU_ASSERT_EQUAL(c2->fi->state, ISUP_CIC_ST_IDLE);
+		CU_ASSERT_TRUE(c2->remote_unequipped);
+		CU_ASSERT_FALSE(isup_circuit_available(c2));
+		/* nothing left to time out, and nothing more on the wire */
+		advance(400);
+		tx_none();
+		ind_none();
+		/* the next call takes another circuit */
+		call = place_call();
+		tx_expect(ISUP_MT_IAM, 4);
+		struct isup_cause c = isup_cause_make(0, 16);
+		isup_call_release_req(call, &c);
+		tx_expect(ISUP_MT_REL, 4);
+		rx("RLC cic=4");
+		/* a UCIC on the idle unequipped circuit alerts again and sends nothing back */
+		rx("UCIC cic=2");
+		CU_ASSERT_EQUAL(alerts, 2);
+		tx_none();
+		c2->remote_unequipped = false;
+		check_idle_and_free();
+	}
+
+	/* incoming, alerted */
+	setup_trunk(ISUP_VAR_ITU);
+	rx(IAM_IN(7, "4930F"));
+	struct isup_call *call = ind_expect(ISUP_PRIM_SETUP)->call;
+	isup_call_req(call, ISUP_PRIM_ALERTING, NULL);
+	tx_expect(ISUP_MT_ACM, 7);
+	rx("UCIC cic=7");
+	CU_ASSERT_EQUAL(alerts, 1);
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->call, call);
+	tx_none();
+	CU_ASSERT_TRUE(tg->circuits[6]->remote_unequipped);
+	/* UBL from the far end puts the circuit back in service */
+	rx("UBL cic=7");
+	tx_expect(ISUP_MT_UBA, 7);
+	CU_ASSERT_TRUE(isup_circuit_available(tg->circuits[6]));
+	check_idle_and_free();
+
+	/* UCIC in answer to our REL: the release ends there, no T1 repeat, no RSC after T5 */
+	setup_trunk(ISUP_VAR_ITU);
+	call = place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("ANM cic=2");
+	ind_expect(ISUP_PRIM_ANSWER);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, 2);
+	rx("UCIC cic=2");
+	CU_ASSERT_EQUAL(alerts, 1);
+	ind_none();
+	CU_ASSERT_PTR_NULL(tg->circuits[1]->call);
+	advance(400);
+	tx_none();
+	tg->circuits[1]->remote_unequipped = false;
+	check_idle_and_free();
+}
+
 static void test_no_circuit(void)
 {
 	setup_trunk(ISUP_VAR_ITU);
@@ -1456,6 +1668,9 @@ int main(void)
 	CU_add_test(s, "unknown CIC, unexpected and unrecognized messages", test_unknown_cic_and_unexpected);
 	CU_add_test(s, "unrecognized parameters per parameter compatibility information", test_unrecognized_parameters);
 	CU_add_test(s, "UCIC moves a call in set-up", test_ucic_moves_call);
+	CU_add_test(s, "RLC without our REL during an answered call", test_rlc_without_rel_answered);
+	CU_add_test(s, "RLC without our REL during set-up", test_rlc_without_rel_setup);
+	CU_add_test(s, "UCIC during a call", test_ucic_during_call);
 	CU_add_test(s, "no circuit available", test_no_circuit);
 	CU_add_test(s, "ANSI basic call", test_ansi_basic);
 	CU_add_test(s, "ANSI release supervision timers (T1, T5, T17)", test_ansi_release_timers);

@@ -70,6 +70,11 @@ struct gw *gw_alloc(void *ctx)
 	snprintf(gw->sip_cfg.bind_url, sizeof(gw->sip_cfg.bind_url), "sip:127.0.0.1:5060");
 	gw->sip_cfg.session_expires = 1800; /* RFC 4028 s4 recommends 1800 s */
 	gw->sip_cfg.min_se = 90;
+	gw->sip_cfg.tcp_max_conns = SIP_TCP_MAX_CONNS_DEFAULT;
+	gw->sip_cfg.tcp_max_conns_per_src = SIP_TCP_MAX_CONNS_PER_SRC_DEFAULT;
+	gw->sip_cfg.tcp_idle_s = SIP_TCP_IDLE_DEFAULT;
+	gw->sip_cfg.tcp_msg_timeout_s = SIP_TCP_MSG_TIMEOUT_DEFAULT;
+	gw->sip_cfg.max_msg_size = SIP_MAX_MSG_SIZE_DEFAULT;
 	return gw;
 }
 
@@ -149,6 +154,22 @@ static void ka_send(void *data)
 	} else {
 		osmo_timer_schedule(&p->ka_timer, (int)p->keepalive_s, 0);
 	}
+}
+
+/* A source address a configured peer sends from (its remote host, its allow-source list): the SIP
+ * connection limits never refuse it */
+bool gw_peer_known_source(const char *addr, void *priv)
+{
+	struct gw *gw = priv;
+	struct gw_peer *p;
+	llist_for_each_entry(p, &gw->peers, list) {
+		if (!strcmp(p->host, addr))
+			return true;
+		for (unsigned i = 0; i < p->n_sources; i++)
+			if (!strcmp(p->sources[i], addr))
+				return true;
+	}
+	return false;
 }
 
 void gw_peers_start(struct gw *gw)

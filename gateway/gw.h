@@ -143,5 +143,6 @@ char *gw_show_peers(void *ctx, const struct gw *gw);
 void gw_vty_init(struct gw *gw, int sip_node, int peer_node, int gw_node);
 /* Start the OPTIONS keepalive of every peer that has one (after the SIP agent is up). */
 void gw_peers_start(struct gw *gw);
+bool gw_peer_known_source(const char *addr, void *priv);
 /* The n-th peer of an isup-to-sip route (0: the first), or NULL. */
 struct gw_peer *gw_route_peer(struct gw *gw, const struct gw_route *r, unsigned n);

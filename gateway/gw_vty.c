@@ -69,6 +69,48 @@ DEFUN(cfg_sip_ttimeout, cfg_sip_ttimeout_cmd, "transaction-timeout <500-32000>",
 	return CMD_SUCCESS;
 }
 
+#define TCP_STR "Connections (TCP, TLS) that peers open to us\n"
+DEFUN(cfg_sip_tcp_max, cfg_sip_tcp_max_cmd, "tcp max-connections <0-1000000>",
+      TCP_STR "How many may be open at once; more are closed at once (0: no limit but the descriptors)\n"
+	      "Connections (default 1024)\n")
+{
+	g_gw->sip_cfg.tcp_max_conns = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_tcp_max_src, cfg_sip_tcp_max_src_cmd, "tcp max-connections-per-source <0-65535>",
+      TCP_STR "How many one source address may hold open; more are closed at once (0: no limit)\n"
+	      "Connections (default 32)\n")
+{
+	g_gw->sip_cfg.tcp_max_conns_per_src = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_tcp_idle, cfg_sip_tcp_idle_cmd, "tcp idle-timeout <0-86400>",
+      TCP_STR "A connection that carried nothing this long is closed (0: sofia's 30 minutes)\n"
+	      "Seconds (default 120)\n")
+{
+	g_gw->sip_cfg.tcp_idle_s = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_tcp_msg, cfg_sip_tcp_msg_cmd, "tcp message-timeout <0-3600>",
+      TCP_STR "A connection silent since it opened, or with a message begun and not finished, is closed after this "
+	      "(0: never)\n"
+	      "Seconds (default 32)\n")
+{
+	g_gw->sip_cfg.tcp_msg_timeout_s = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_maxsize, cfg_sip_maxsize_cmd, "max-message-size <1024-16777216>",
+      "The largest SIP message taken (any transport); a larger one is refused before its body is read\n"
+      "Bytes (default 65536)\n")
+{
+	g_gw->sip_cfg.max_msg_size = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_sip_st, cfg_sip_st_cmd, "session-timer <0-86400>",
       "RFC 4028 session timer: the Session-Expires our INVITEs ask for; refreshes go as UPDATE\n"
       "Seconds (0: we ask for none but honour the peer's; otherwise at least min-se)\n")
@@ -152,6 +194,11 @@ static int config_write_sip(struct vty *vty)
 	vty_out(vty, " min-se %u%s", g_gw->sip_cfg.min_se ? g_gw->sip_cfg.min_se : 90, VTY_NEWLINE);
 	vty_out(vty, " session-refresher %s%s", refr[g_gw->sip_cfg.refresher], VTY_NEWLINE);
 	const struct sip_agent_cfg *c = &g_gw->sip_cfg;
+	vty_out(vty, " tcp max-connections %u%s", c->tcp_max_conns, VTY_NEWLINE);
+	vty_out(vty, " tcp max-connections-per-source %u%s", c->tcp_max_conns_per_src, VTY_NEWLINE);
+	vty_out(vty, " tcp idle-timeout %u%s", c->tcp_idle_s, VTY_NEWLINE);
+	vty_out(vty, " tcp message-timeout %u%s", c->tcp_msg_timeout_s, VTY_NEWLINE);
+	vty_out(vty, " max-message-size %u%s", c->max_msg_size, VTY_NEWLINE);
 	if (c->tls_url[0]) {
 		vty_out(vty, " tls local %s%s", c->tls_url, VTY_NEWLINE);
 		if (c->tls_cert[0])
@@ -561,6 +608,25 @@ DEFUN(show_sip_peers, show_sip_peers_cmd, "show sip peers",
 	return CMD_SUCCESS;
 }
 
+DEFUN(show_sip_conns, show_sip_conns_cmd, "show sip connections",
+      SHOW_STR "SIP\n"
+	       "Connections (TCP, TLS) peers have opened to us, and what the limits did\n")
+{
+	const struct sip_conn_stats *st = sip_agent_conn_stats(g_gw->sip);
+	const struct sip_agent_cfg *c = &g_gw->sip_cfg;
+	vty_out(vty, "open now %u (peak %u), limit %u, per source %u%s", st->conns, st->conns_peak, c->tcp_max_conns,
+		c->tcp_max_conns_per_src, VTY_NEWLINE);
+	vty_out(vty,
+		"accepted %" PRIu64 ", closed at once: %" PRIu64 " over the limit, %" PRIu64
+		" over the per-source limit; closed silent: %" PRIu64 "%s",
+		st->accepted, st->refused_total, st->refused_per_src, st->closed_silent, VTY_NEWLINE);
+	vty_out(vty, "taken over a limit because the source is a peer's: %" PRIu64 "%s", st->known_over_limit,
+		VTY_NEWLINE);
+	vty_out(vty, "timeouts: idle %u s, message %u s; largest message %u bytes%s", c->tcp_idle_s,
+		c->tcp_msg_timeout_s, c->max_msg_size, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
 static struct osmo_tdef_group gw_tdef_groups[] = { { .name = "gw", .desc = "interworking timers", .tdefs = NULL }, {} };
 
 void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_id)
@@ -586,6 +652,11 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(sip_node_id, &cfg_sip_tls_file_cmd);
 	install_element(sip_node_id, &cfg_sip_tls_verify_cmd);
 	install_element(sip_node_id, &cfg_sip_no_tls_cmd);
+	install_element(sip_node_id, &cfg_sip_tcp_max_cmd);
+	install_element(sip_node_id, &cfg_sip_tcp_max_src_cmd);
+	install_element(sip_node_id, &cfg_sip_tcp_idle_cmd);
+	install_element(sip_node_id, &cfg_sip_tcp_msg_cmd);
+	install_element(sip_node_id, &cfg_sip_maxsize_cmd);
 
 	install_element(CONFIG_NODE, &cfg_peer_cmd);
 	install_node(&peer_node, config_write_peer);
@@ -619,4 +690,5 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 
 	install_element_ve(&show_gw_calls_cmd);
 	install_element_ve(&show_sip_peers_cmd);
+	install_element_ve(&show_sip_conns_cmd);
 }

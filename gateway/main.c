@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,36 @@ static void usage(void)
 	       "  -V        version\n");
 }
 
+/* Descriptors: the soft limit goes up to the hard one (Debian's soft 1024 would let a flood of SIP
+ * connections starve M3UA reconnects, the VTY and RTP sockets), and the SIP connection limit stays a
+ * reserve below it, so that a flood is refused by the limit, never by the kernel. */
+#define FD_RESERVE 256
+static void fd_limits(struct gw *gw)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+		rl.rlim_cur = rl.rlim_max;
+		if (!setrlimit(RLIMIT_NOFILE, &rl))
+			LOGP(DCALL, LOGL_INFO, "descriptor limit raised from %lu to %lu\n", (unsigned long)was,
+			     (unsigned long)rl.rlim_cur);
+		else
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	/* what the media plane's RTP ports and the rest need comes first */
+	unsigned long room =
+		rl.rlim_cur > 2 * FD_RESERVE ? (unsigned long)rl.rlim_cur - FD_RESERVE : (unsigned long)rl.rlim_cur / 2;
+	unsigned *max = &gw->sip_cfg.tcp_max_conns;
+	if (!*max || *max > room) {
+		LOGP(DCALL, LOGL_NOTICE,
+		     "SIP connection limit %u lowered to %lu: %lu descriptors, %u kept for the rest\n", *max, room,
+		     (unsigned long)rl.rlim_cur, (unsigned)(rl.rlim_cur - room));
+		*max = (unsigned)room;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *cfg_file = NULL;
@@ -174,7 +205,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "isupgw: cannot open the VTY on port %d\n", ISUPGW_VTY_PORT);
 		return 1;
 	}
+	fd_limits(gw);
 	gw->sip = sip_agent_alloc(ctx, &gw->sip_cfg, &gw_sip_ops, gw);
+	if (gw->sip)
+		sip_agent_set_known_sources(gw->sip, gw_peer_known_source, gw);
 	if (!gw->sip || sip_agent_start(gw->sip) < 0) {
 		fprintf(stderr, "isupgw: cannot start SIP on %s\n", gw->sip_cfg.bind_url);
 		return 1;

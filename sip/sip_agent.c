@@ -470,6 +470,12 @@ int sip_agent_start(struct sip_agent *a)
 	g_source_attach(gs, gctx);
 	a->loop = sip_loop_alloc(a, gctx);
 	g_main_context_unref(gctx);
+	struct sip_conn_limits lim = { .max_conns = a->cfg.tcp_max_conns,
+				       .max_conns_per_src = a->cfg.tcp_max_conns_per_src,
+				       .silent_timeout_s = a->cfg.tcp_msg_timeout_s,
+				       .known_src = a->known_src,
+				       .known_src_priv = a->known_src_priv };
+	sip_loop_set_limits(a->loop, &lim);
 	char *tls_dir = NULL;
 	if (a->cfg.tls_url[0]) {
 		tls_dir = tls_dir_make(a);
@@ -491,7 +497,17 @@ int sip_agent_start(struct sip_agent *a)
 										   nua_any_refresher),
 		NUTAG_UPDATE_REFRESH(1), TAG_IF(a->cfg.t1x64_ms, NTATAG_SIP_T1X64(a->cfg.t1x64_ms)),
 		SIPTAG_ACCEPT_STR("application/sdp, application/isup, multipart/mixed"),
-		SIPTAG_USER_AGENT_STR(a->cfg.user_agent[0] ? a->cfg.user_agent : "isupgw"), TAG_END());
+		SIPTAG_USER_AGENT_STR(a->cfg.user_agent[0] ? a->cfg.user_agent : "isupgw"),
+		/* a connection is closed when it has carried nothing for tcp_idle_s (sofia's default is 30
+		 * minutes, long enough for a flood to pin every descriptor) or when a message stays unfinished
+		 * for tcp_msg_timeout_s; a message over max_msg_size is refused before its body is read */
+		TAG_IF(a->cfg.tcp_idle_s, TPTAG_IDLE(a->cfg.tcp_idle_s * 1000)),
+		TAG_IF(a->cfg.tcp_msg_timeout_s, TPTAG_TIMEOUT(a->cfg.tcp_msg_timeout_s * 1000)),
+		TAG_IF(a->cfg.max_msg_size, NTATAG_MAXSIZE(a->cfg.max_msg_size)),
+		/* the listeners' backlog (sofia's send-queue length doubles as it): 64 overflows within a
+		 * 20 ms stall of the loop under a connection flood, and every SYN dropped then costs a
+		 * legitimate peer a one-second retransmission */
+		TPTAG_QUEUESIZE(1024), TAG_END());
 	tls_dir_remove(tls_dir); /* sofia has loaded the credentials into its SSL context */
 	if (!a->nua) {
 		LOGP(sip_log_cat, LOGL_ERROR, "cannot start SIP on %s%s%s\n", a->cfg.bind_url,
@@ -503,6 +519,18 @@ int sip_agent_start(struct sip_agent *a)
 	     a->cfg.tls_url,
 	     a->cfg.tls_url[0] ? (a->cfg.tls_verify ? " (TLS, peers verified)" : " (TLS, peers not verified)") : "");
 	return 0;
+}
+
+void sip_agent_set_known_sources(struct sip_agent *a, bool (*fn)(const char *addr, void *priv), void *priv)
+{
+	a->known_src = fn;
+	a->known_src_priv = priv;
+}
+
+const struct sip_conn_stats *sip_agent_conn_stats(const struct sip_agent *a)
+{
+	static const struct sip_conn_stats none;
+	return a && a->loop ? sip_loop_stats(a->loop) : &none;
 }
 
 void sip_agent_free(struct sip_agent *a, unsigned timeout_ms)

@@ -128,7 +128,40 @@ struct sip_agent_cfg {
 	char tls_key[256];  /* PEM private key file */
 	char tls_ca[256];   /* PEM CA file the peers' certificates are checked against, or "" */
 	bool tls_verify;    /* check the peers' certificates (both directions) */
+	/* connections (TCP, TLS) peers open to us; 0: no limit (sip_loop.c) */
+	unsigned tcp_max_conns;		/* all together */
+	unsigned tcp_max_conns_per_src; /* from one source address */
+	unsigned tcp_idle_s;		/* one that has carried nothing this long is closed (sofia TPTAG_IDLE) */
+	unsigned tcp_msg_timeout_s;	/* silent since its opening, or a message begun and not finished */
+	unsigned max_msg_size;		/* bytes; a larger message is refused before its body is read */
 };
+
+/* What a connection opened to us may hold; 0 in a field: no limit */
+struct sip_conn_limits {
+	unsigned max_conns;	    /* all connections opened to us together */
+	unsigned max_conns_per_src; /* from one source address */
+	unsigned silent_timeout_s;  /* a connection that has sent nothing this long is closed */
+	/* a source the limits never refuse (a configured peer's address), or NULL */
+	bool (*known_src)(const char *addr, void *priv);
+	void *known_src_priv;
+};
+
+struct sip_conn_stats {
+	unsigned conns; /* connections opened to us, open now */
+	unsigned conns_peak;
+	uint64_t accepted;	   /* connections taken */
+	uint64_t refused_total;	   /* closed at once: max_conns */
+	uint64_t refused_per_src;  /* closed at once: max_conns_per_src */
+	uint64_t closed_silent;	   /* closed after silent_timeout_s without a byte */
+	uint64_t known_over_limit; /* from a known source, taken although a limit was reached */
+};
+
+/* the defaults of the connection limits (a gateway trunks with a few proxies, not thousands of phones) */
+#define SIP_TCP_MAX_CONNS_DEFAULT	  1024
+#define SIP_TCP_MAX_CONNS_PER_SRC_DEFAULT 32
+#define SIP_TCP_IDLE_DEFAULT		  120
+#define SIP_TCP_MSG_TIMEOUT_DEFAULT	  32
+#define SIP_MAX_MSG_SIZE_DEFAULT	  65536
 
 struct sip_agent {
 	void *ctx;
@@ -142,6 +175,8 @@ struct sip_agent {
 	struct llist_head probes; /* OPTIONS sent with sip_agent_options, waiting for an answer */
 	struct rate_ctr_group *ctrs;
 	bool shutting_down, shut_down;
+	bool (*known_src)(const char *addr, void *priv); /* sip_agent_set_known_sources() */
+	void *known_src_priv;
 	unsigned next_id;
 };
 
@@ -158,6 +193,11 @@ struct sip_agent *sip_agent_alloc(void *ctx, const struct sip_agent_cfg *cfg, co
 int sip_agent_start(struct sip_agent *a);
 /* Orderly end: nua_shutdown (sofia releases its dialogs), then free. Drives the loop until done or
  * timeout_ms passed. */
+/* the connections peers have opened to us, and what the limits did */
+const struct sip_conn_stats *sip_agent_conn_stats(const struct sip_agent *a);
+/* Connections from the sources fn knows (the application's configured peers) are never refused by the
+ * connection limits, so that a flood from elsewhere cannot lock a peer out. Before sip_agent_start(). */
+void sip_agent_set_known_sources(struct sip_agent *a, bool (*fn)(const char *addr, void *priv), void *priv);
 void sip_agent_free(struct sip_agent *a, unsigned timeout_ms);
 
 /* Out-of-dialog OPTIONS to uri (peer keepalive): cb gets the final status (408/503 when nothing or a

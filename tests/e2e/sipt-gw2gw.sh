@@ -22,12 +22,8 @@ tls_sip=""
 if [ "$TRANSPORT" = tls ]; then
 	command -v openssl >/dev/null || { echo "SKIP: openssl not installed"; exit 77; }
 	# a test CA and one certificate for 127.0.0.1 that both gateways use
-	(cd "$out" &&
-		openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=isupgw test CA" &&
-		openssl req -newkey rsa:2048 -nodes -keyout gw.key -out gw.csr -subj "/CN=127.0.0.1" &&
-		printf 'subjectAltName=IP:127.0.0.1\n' >ext.cnf &&
-		openssl x509 -req -in gw.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out gw.pem -days 2 -extfile ext.cnf
-	) >"$out/openssl.log" 2>&1 || { echo "FAIL: cannot make test certificates"; cat "$out/openssl.log"; exit 1; }
+	. "${srcdir:-$(dirname "$0")/..}/e2e/certs.sh"
+	test_certs "$out" || exit 1
 	dir=$(cd "$out" && pwd)
 	tls_sip=" tls certificate $dir/gw.pem
  tls private-key $dir/gw.key

@@ -204,6 +204,12 @@ int sip_leg_hold(struct sip_leg *leg, bool hold, const struct sipt_body *body)
 	return 0;
 }
 
+const struct sip_conn_stats *sip_agent_conn_stats(const struct sip_agent *a)
+{
+	static const struct sip_conn_stats none;
+	return &none;
+}
+
 int sip_agent_options(struct sip_agent *a, const char *uri, sip_options_cb cb, void *priv)
 {
 	return -1;

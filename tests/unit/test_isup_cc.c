@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Q.764 call control and circuit supervision, driven in-process with the clock faked:
  * messages in through isup_trunk_rx(), messages out captured from the MTP-TRANSFER hook.
- * After each test every circuit is idle or deliberately blocked, and talloc shows no leak. */
+ * After each test every circuit is idle or deliberately blocked, and talloc shows no leak.
+ * Over 1,000 lines: one suite for one FSM pair, its scripted procedures side by side with the harness they
+ * share; split, each part would carry the same harness. */
 
 #include <stdio.h>
 #include <string.h>

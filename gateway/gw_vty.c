@@ -415,9 +415,14 @@ static int config_write_peer(struct vty *vty)
 			vty_out(vty, " allow-source %s%s", p->sources[i], VTY_NEWLINE);
 		if (p->keepalive_s)
 			vty_out(vty, " options-keepalive %u%s", p->keepalive_s, VTY_NEWLINE);
-		if (p->auth_user[0])
+		if (p->auth_user[0] && vty->type == VTY_FILE)
 			vty_out(vty, " auth-credentials %s %s %s%s", p->auth_realm[0] ? p->auth_realm : "*",
 				p->auth_user, p->auth_pass, VTY_NEWLINE);
+		else if (p->auth_user[0])
+			/* on a terminal (show running-config, write terminal) the secret stays hidden; a comment,
+			 * so that what is shown can be pasted back without setting the password to a mask */
+			vty_out(vty, " ! auth-credentials %s %s (password hidden; 'write file' keeps it)%s",
+				p->auth_realm[0] ? p->auth_realm : "*", p->auth_user, VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }

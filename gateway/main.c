@@ -123,6 +123,55 @@ static void fd_limits(struct gw *gw)
 	}
 }
 
+/* The VTY's protection, as the configuration sets it (libosmocore keeps its passwords private): a line
+ * password with 'login' under 'line vty', and an enable password for the configure and maintenance
+ * commands. Said at start, louder when the VTY listens beyond loopback. */
+static void vty_security_notice(const char *cfg_text)
+{
+	bool line_pw = false, enable_pw = false, login = false;
+	const char *p = cfg_text;
+	while (p && *p) {
+		if (!strncmp(p, "password ", 9))
+			line_pw = true;
+		else if (!strncmp(p, "enable password ", 16))
+			enable_pw = true;
+		else if (!strncmp(p, " login", 6) && (p[6] == '\n' || p[6] == '\r' || !p[6]))
+			login = true;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	const char *addr = vty_get_bind_addr();
+	bool local = addr && (!strncmp(addr, "127.", 4) || !strcmp(addr, "::1") || !strcmp(addr, "localhost"));
+	if (line_pw && login && enable_pw)
+		return;
+	LOGP(DCALL, local ? LOGL_NOTICE : LOGL_ERROR,
+	     "VTY on %s: %s%s - anyone who reaches it %s (set 'password' and 'enable password', and 'login' "
+	     "under 'line vty')\n",
+	     addr ? addr : "?", line_pw && login ? "" : "no login password",
+	     enable_pw ? "" : (line_pw && login ? "no enable password" : ", no enable password"),
+	     enable_pw ? "can look" : "can reconfigure the gateway");
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&buf, &size);
+	if (m) {
+		char chunk[4096];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			fwrite(chunk, 1, n, m);
+		fclose(m);
+	}
+	fclose(f);
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cfg_file = NULL;
@@ -204,6 +253,13 @@ int main(int argc, char **argv)
 	if (telnet_init_default(ctx, NULL, ISUPGW_VTY_PORT) < 0) {
 		fprintf(stderr, "isupgw: cannot open the VTY on port %d\n", ISUPGW_VTY_PORT);
 		return 1;
+	}
+	if (cfg_file) {
+		char *text = read_text(cfg_file);
+		vty_security_notice(text);
+		free(text);
+	} else {
+		vty_security_notice(isupgw_default_config);
 	}
 	fd_limits(gw);
 	gw->sip = sip_agent_alloc(ctx, &gw->sip_cfg, &gw_sip_ops, gw);

@@ -198,14 +198,32 @@ static void make_body(struct gw_call *c, const char *sdp, const struct isup_msg 
 	}
 }
 
+/* What the ISUP part of a SIP body gives the trunk's variant v: nothing (no part, or SIP-T off for the
+ * peer: its ISUP is not read), a message, or a part we cannot use (another variant, or no valid ISUP). */
+enum body_isup_res {
+	BODY_ISUP_NONE,
+	BODY_ISUP_OK,
+	BODY_ISUP_VARIANT,
+	BODY_ISUP_BAD,
+};
+
+static enum body_isup_res body_isup_res(const struct gw_call *c, const struct sipt_body *b, enum isup_variant v,
+					struct isup_msg *m, int *err)
+{
+	*err = ISUP_OK;
+	if (!b || !b->has_isup || !c->peer || c->peer->sipt == GW_SIPT_OFF)
+		return BODY_ISUP_NONE;
+	if ((int)b->isup_variant != (int)v)
+		return BODY_ISUP_VARIANT;
+	*err = isup_msg_decode_body(m, v, 0, b->isup, b->isup_len);
+	return *err == ISUP_OK ? BODY_ISUP_OK : BODY_ISUP_BAD;
+}
+
 /* The ISUP message a SIP body carries, when SIP-T is on for the peer and it decodes. */
 static bool body_isup(const struct gw_call *c, const struct sipt_body *b, enum isup_variant v, struct isup_msg *m)
 {
-	if (!b || !b->has_isup || !c->peer || c->peer->sipt == GW_SIPT_OFF)
-		return false;
-	if ((int)b->isup_variant != (int)v)
-		return false;
-	return isup_msg_decode_body(m, v, 0, b->isup, b->isup_len) == ISUP_OK;
+	int err;
+	return body_isup_res(c, b, v, m, &err) == BODY_ISUP_OK;
 }
 
 static void sdp_for(struct gw_call *c, char *out, size_t size, const struct isup_msg *iam)
@@ -671,6 +689,67 @@ static void on_ovl_incomplete(struct gw_call *c)
 	maybe_end(c);
 }
 
+/* SIP -> ISUP: an INVITE whose body the call cannot go on with is refused here, before the IAM, so that
+ * no circuit is seized for it. The checks go in the order of RFC 3261 s8.2: the body's content (s8.2.3)
+ * before the session it describes (s13.3.1.1). Returns the status sent, or 0 when the body is fine (encap
+ * then holds its ISUP message when it had a usable one). */
+static int refuse_body(struct gw_call *c, struct sip_leg *leg, const struct sipt_body *b, struct isup_msg *encap,
+		       bool *has_encap)
+{
+	int err;
+	enum body_isup_res r = body_isup_res(c, b, c->tg->variant, encap, &err);
+	*has_encap = r == BODY_ISUP_OK;
+	/* RFC 3204 s3.1 and RFC 3261 s20.11: a part whose handling is required (the default, and what an
+	 * unknown handling value is taken as) must be understood or the request fails; an optional one we
+	 * cannot use is ignored, the call then maps from the SIP headers alone (RFC 3398 s7.2.1.1) */
+	if ((r == BODY_ISUP_VARIANT || r == BODY_ISUP_BAD) && b->isup_handling != SIPT_HANDLING_OPTIONAL) {
+		if (r == BODY_ISUP_VARIANT) {
+			/* RFC 3204 s3.1: a version the receiver does not support may be rejected; a media type
+			 * we do not take is a 415 whose Accept lists what we do (RFC 3261 s8.2.3, s21.4.13):
+			 * here the ISUP version of the trunk the call would take */
+			const char *accept =
+				c->tg->variant == ISUP_VAR_ANSI ?
+					"application/sdp, application/ISUP;version=ansi00, multipart/mixed" :
+					"application/sdp, application/ISUP;version=itu-t92+, multipart/mixed";
+			LOGPFSML(c->fi, LOGL_NOTICE,
+				 "INVITE with a required %s ISUP part, trunk %s is %s: 415 with Accept: %s\n",
+				 b->isup_variant == SIPT_VAR_ANSI ? "ANSI" : "ITU-T", c->tg->name,
+				 c->tg->variant == ISUP_VAR_ANSI ? "ANSI" : "ITU-T", accept);
+			struct sip_reject_info ri = { .warn_code = 399,
+						      .warn_text = "ISUP version not supported on this route",
+						      .accept = accept };
+			sip_leg_reject_body(leg, 415, &ri);
+			return 415;
+		}
+		/* the type and version are ours but the octets are no valid ISUP message: a malformed body,
+		 * 400 (RFC 3261 s21.4.1), as a 415 would tell the sender to change a type it got right */
+		LOGPFSML(c->fi, LOGL_NOTICE, "INVITE with a required ISUP part that does not decode (%s): 400\n",
+			 isup_err_str(err));
+		struct sip_reject_info ri = { .warn_code = 399, .warn_text = "required ISUP part not decodable" };
+		sip_leg_reject_body(leg, 400, &ri);
+		return 400;
+	}
+	if (r == BODY_ISUP_VARIANT || r == BODY_ISUP_BAD)
+		LOGPFSML(c->fi, LOGL_INFO, "optional ISUP part ignored (%s)\n",
+			 r == BODY_ISUP_VARIANT ? "another ISUP variant" : isup_err_str(err));
+	if (!b->has_sdp)
+		return 0; /* no offer: ours goes in the first reliable response (RFC 3261 s13.2.1) */
+	/* RFC 3264 s6 and RFC 3261 s13.3.1.1: an offer the gateway cannot answer (unparseable, or no audio
+	 * stream in PCMA or PCMU over RTP/AVP and IPv4) is refused with 488 and a Warning that says why
+	 * (s21.4.26, s20.43), rather than seizing a circuit whose media is never connected. CLEARMODE (RFC
+	 * 4040) is not bridged by the media plane, so an offer of it alone is refused as well. */
+	struct sdp_desc d;
+	int warn = sdp_oa_answerable(b->sdp, b->sdp_len, &d);
+	if (!warn)
+		return 0;
+	LOGPFSML(c->fi, LOGL_NOTICE, "INVITE whose SDP offer we cannot answer (%s): 488\n",
+		 warn > 0 ? sdp_oa_warn_text(warn) : "no memory");
+	struct sip_reject_info ri = { .warn_code = warn > 0 ? warn : 399,
+				      .warn_text = warn > 0 ? sdp_oa_warn_text(warn) : "out of memory" };
+	sip_leg_reject_body(leg, 488, &ri);
+	return 488;
+}
+
 /* RFC 3578 s4: a new INVITE of an overlap call (same Call-ID and From tag, the number grown) goes to that
  * call (GW_CALL_EV_SIP_MORE_DIGITS, with the number and the SAM of its new digits); one whose number does
  * not extend the call's is answered 484. */
@@ -698,6 +777,14 @@ static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct si
 			sip_leg_reject(leg, 484, NULL, NULL);
 			return true;
 		}
+		/* the new INVITE's offer is answered like the first one's: refused here when we cannot */
+		struct isup_msg *encap = talloc(c, struct isup_msg);
+		bool has_encap;
+		sip_leg_set_user_ref(leg, leg);
+		int refused = refuse_body(c, leg, &inv->body, encap, &has_encap);
+		talloc_free(encap);
+		if (refused)
+			return true;
 		struct isup_msg sam;
 		char line[128], err[64];
 		snprintf(line, sizeof(line), "SAM cic=0 sn.digits=%s", u + have);
@@ -785,7 +872,13 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	c->tg = tg;
 	c->peer_sent_isup = inv->body.has_isup;
 	struct isup_msg *encap = talloc(c, struct isup_msg);
-	bool has_encap = body_isup(c, &inv->body, tg->variant, encap);
+	bool has_encap;
+	if (refuse_body(c, leg, &inv->body, encap, &has_encap)) {
+		talloc_free(encap);
+		c->leg = NULL;
+		maybe_end(c);
+		return;
+	}
 	struct isup_msg *iam = talloc(c, struct isup_msg);
 	int st = gw_map_invite_to_iam(inv, has_encap ? encap : NULL, &p->map, tg->variant, iam);
 	if (!st && rt->strip + strlen(rt->add)) {

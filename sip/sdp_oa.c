@@ -12,11 +12,14 @@
 
 #include "sdp_oa.h"
 
-int sdp_oa_parse(const char *sdp, size_t len, struct sdp_desc *d)
+/* The first audio stream over RTP/AVP; *warn says why there is none we could answer: the RFC 3261 s20.43
+ * warn-code (0 when the stream lists PCMA or PCMU). */
+static int parse(const char *sdp, size_t len, struct sdp_desc *d, int *warn)
 {
 	memset(d, 0, sizeof(*d));
 	d->te_pt = -1;
 	d->clearmode_pt = -1;
+	*warn = SDP_WARN_UNPARSEABLE;
 	su_home_t *home = su_home_new(sizeof(su_home_t));
 	if (!home)
 		return -ENOMEM;
@@ -27,17 +30,26 @@ int sdp_oa_parse(const char *sdp, size_t len, struct sdp_desc *d)
 		goto out;
 	if (s->sdp_origin)
 		d->version = s->sdp_origin->o_version;
+	*warn = SDP_WARN_MEDIA_TYPE;
 	for (sdp_media_t *m = s->sdp_media; m; m = m->m_next) {
-		if (m->m_type != sdp_media_audio || m->m_proto != sdp_proto_rtp)
+		if (m->m_type != sdp_media_audio)
 			continue;
+		if (m->m_proto != sdp_proto_rtp) {
+			*warn = SDP_WARN_TRANSPORT; /* audio, but over SRTP or something else we do not speak */
+			continue;
+		}
 		sdp_connection_t *c = m->m_connections ? m->m_connections : s->sdp_connection;
-		if (!c || !c->c_address || c->c_addrtype != sdp_addr_ip4)
+		if (!c || !c->c_address || c->c_addrtype != sdp_addr_ip4) {
+			*warn = SDP_WARN_NET_ADDR;
 			goto out;
+		}
 		snprintf(d->addr, sizeof(d->addr), "%s", c->c_address);
 		d->port = m->m_rejected ? 0 : (uint16_t)m->m_port;
 		d->dir = (enum sdp_dir)m->m_mode;
 		if (!strcmp(d->addr, "0.0.0.0")) /* RFC 2543 hold */
 			d->dir = (enum sdp_dir)(d->dir & SDP_SENDONLY);
+		/* sofia lists the static payload types of the m= line (RFC 3551 s6) as rtpmaps of their own, so
+		 * "m=audio 4000 RTP/AVP 0" without an a=rtpmap is PCMU here as well */
 		for (sdp_rtpmap_t *r = m->m_rtpmaps; r; r = r->rm_next) {
 			if (!r->rm_encoding || r->rm_rate != 8000)
 				continue;
@@ -58,6 +70,7 @@ int sdp_oa_parse(const char *sdp, size_t len, struct sdp_desc *d)
 			long pt = strtol(a->a_value, NULL, 10);
 			d->ptime = pt > 0 && pt <= 1000 ? (unsigned)pt : 0;
 		}
+		*warn = d->n_pts ? 0 : SDP_WARN_FORMAT;
 		rc = 0;
 		break;
 	}
@@ -66,6 +79,36 @@ out:
 		sdp_parser_free(p);
 	su_home_unref(home);
 	return rc;
+}
+
+int sdp_oa_parse(const char *sdp, size_t len, struct sdp_desc *d)
+{
+	int warn;
+	return parse(sdp, len, d, &warn);
+}
+
+int sdp_oa_answerable(const char *sdp, size_t len, struct sdp_desc *d)
+{
+	int warn;
+	int rc = parse(sdp, len, d, &warn);
+	return rc == -ENOMEM ? rc : warn;
+}
+
+const char *sdp_oa_warn_text(int warn)
+{
+	switch (warn) {
+	case SDP_WARN_UNPARSEABLE:
+		return "SDP offer not parseable";
+	case SDP_WARN_NET_ADDR:
+		return "audio only with an address other than IPv4";
+	case SDP_WARN_TRANSPORT:
+		return "audio only over a profile other than RTP/AVP";
+	case SDP_WARN_MEDIA_TYPE:
+		return "no audio stream offered";
+	case SDP_WARN_FORMAT:
+		return "neither PCMA nor PCMU offered";
+	}
+	return "";
 }
 
 enum sdp_dir sdp_oa_mirror(enum sdp_dir dir)

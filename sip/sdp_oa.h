@@ -31,6 +31,21 @@ struct sdp_desc {
 
 /* 0, or -EBADMSG (not SDP, or no audio stream over RTP/AVP). */
 int sdp_oa_parse(const char *sdp, size_t len, struct sdp_desc *d);
+
+/* Why an offer cannot be answered, as the warn-code of the Warning header a 488 carries (RFC 3261 s20.43,
+ * s21.4.26): the gateway bridges one audio stream over RTP/AVP to an IPv4 address, in PCMA or PCMU. */
+enum sdp_warn {
+	SDP_WARN_NET_ADDR = 301,    /* Incompatible network address formats: the audio stream is not IPv4 */
+	SDP_WARN_TRANSPORT = 302,   /* Incompatible transport protocol: audio only over RTP/SAVP and the like */
+	SDP_WARN_MEDIA_TYPE = 304,  /* Media type not available: no audio stream at all */
+	SDP_WARN_FORMAT = 305,	    /* Incompatible media format: audio without PCMA or PCMU (G.729, CLEARMODE) */
+	SDP_WARN_UNPARSEABLE = 399, /* Miscellaneous warning: not SDP as RFC 4566 writes it */
+};
+/* Whether we can answer the offer (RFC 3264 s6): 0 (d as sdp_oa_parse() fills it), an enum sdp_warn, or
+ * -ENOMEM. The stream judged is the one sdp_oa_parse() takes. */
+int sdp_oa_answerable(const char *sdp, size_t len, struct sdp_desc *d);
+/* The warn-text for an enum sdp_warn */
+const char *sdp_oa_warn_text(int warn);
 /* The direction we take toward an author who said dir (RFC 3264 s6.1). */
 enum sdp_dir sdp_oa_mirror(enum sdp_dir dir);
 /* The codec we use with the remote description: the first G.711 it lists that we take (prefer: our

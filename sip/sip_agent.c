@@ -31,7 +31,7 @@ struct sip_agent_priv {
 static const struct rate_ctr_desc agent_ctr_desc[] = {
 	[SIP_CTR_INVITE_RX] = { "invite:rx", "INVITEs received (new dialogs)" },
 	[SIP_CTR_INVITE_TX] = { "invite:tx", "INVITEs sent" },
-	[SIP_CTR_REJECT_BODY] = { "invite:rx:bad_body", "INVITEs rejected for their body (400/415)" },
+	[SIP_CTR_REJECT_BODY] = { "invite:rx:bad_body", "INVITEs rejected for their body (400/406/415/488)" },
 	[SIP_CTR_ANSWERED] = { "dialog:answered", "dialogs answered (2xx)" },
 	[SIP_CTR_BYE_RX] = { "bye:rx", "BYEs received" },
 	[SIP_CTR_CANCEL_RX] = { "cancel:rx", "CANCELs received" },

@@ -234,6 +234,16 @@ int sip_leg_progress(struct sip_leg *leg, int status, const struct sipt_body *bo
 int sip_leg_answer(struct sip_leg *leg, const struct sipt_body *body);
 /* UAS: a final error response (3xx-6xx) with a Reason: Q.850 (RFC 6432) when reason is given. */
 int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *reason, const struct sipt_body *body);
+/* What a rejection of an INVITE for its body says besides the status: a Warning (RFC 3261 s20.43) such as
+ * a 488 carries (s21.4.26), and the Accept a 415 must carry (s8.2.3, s21.4.13). */
+struct sip_reject_info {
+	int warn_code;	       /* 3xx warn-code; 0: no Warning */
+	const char *warn_text; /* plain text, no quotes */
+	const char *accept;    /* the Accept header value; NULL: none */
+};
+/* UAS: a final error response (400-699) to an INVITE whose body we cannot take (counted as
+ * invite:rx:bad_body). */
+int sip_leg_reject_body(struct sip_leg *leg, int status, const struct sip_reject_info *info);
 /* UAS: a 3xx with a Contact (RFC 3398 s7.2.4.1: cause 22 with the new number -> 301). */
 int sip_leg_redirect(struct sip_leg *leg, int status, const struct sip_reason *reason, const char *contact);
 /* Either side: end the dialog: BYE when confirmed, CANCEL (UAC early) or a final response (UAS early:

@@ -819,6 +819,26 @@ int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *rea
 	return 0;
 }
 
+int sip_leg_reject_body(struct sip_leg *leg, int status, const struct sip_reject_info *info)
+{
+	if (!uas_early(leg) || status < 400 || status > 699 || !info)
+		return -EINVAL;
+	char warn[160] = "";
+	if (info->warn_code)
+		snprintf(warn, sizeof(warn), "%d isupgw \"%s\"", info->warn_code,
+			 info->warn_text ? info->warn_text : "");
+	LOGPFSML(leg->fi, LOGL_INFO, "rejecting the INVITE's body with %d%s%s\n", status, warn[0] ? ", Warning: " : "",
+		 warn);
+	rate_ctr_inc(rate_ctr_group_get_ctr(leg->agent->ctrs, SIP_CTR_REJECT_BODY));
+	nua_respond(leg->nh, status, sip_status_phrase(status) ? sip_status_phrase(status) : "Failure",
+		    TAG_IF(warn[0], SIPTAG_WARNING_STR(warn)), TAG_IF(info->accept, SIPTAG_ACCEPT_STR(info->accept)),
+		    TAG_END());
+	leg->last_status = status;
+	leg->user_ref = NULL;
+	to_terminating(leg);
+	return 0;
+}
+
 int sip_leg_redirect(struct sip_leg *leg, int status, const struct sip_reason *reason, const char *contact)
 {
 	if (!uas_early(leg) || status < 300 || status > 399 || !contact)

@@ -173,6 +173,14 @@ int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *rea
 	return 0;
 }
 
+int sip_leg_reject_body(struct sip_leg *leg, int status, const struct sip_reject_info *info)
+{
+	leg->ended = true;
+	sip_log("leg%u %d warn=%d%s%s", leg->idx, status, info->warn_code, info->accept ? " accept=" : "",
+		info->accept ? info->accept : "");
+	return 0;
+}
+
 int sip_leg_redirect(struct sip_leg *leg, int status, const struct sip_reason *reason, const char *contact)
 {
 	leg->ended = true;
@@ -304,8 +312,8 @@ static void sip_rx_release(struct sip_leg *leg, int status, int cause)
 	gw_sip_ops.release_ind(leg, status, &r, NULL);
 }
 
-/* an INVITE from the peer at 127.0.0.1 toward number; call_id NULL: a new call */
-static struct sip_leg *sip_rx_invite_of(const char *number, const char *call_id)
+/* an INVITE from the peer at 127.0.0.1 toward number with a body (NULL: none); call_id NULL: a new call */
+static struct sip_leg *sip_rx_invite_body(const char *number, const char *call_id, const struct sipt_body *body)
 {
 	struct sip_leg *leg = leg_new(SIP_LEG_UAS, NULL);
 	struct sip_invite *inv = talloc_zero(ctx, struct sip_invite);
@@ -320,9 +328,16 @@ static struct sip_leg *sip_rx_invite_of(const char *number, const char *call_id)
 	snprintf(inv->from_tag, sizeof(inv->from_tag), "abc");
 	snprintf(inv->src_addr, sizeof(inv->src_addr), "127.0.0.1");
 	inv->src_port = 5090;
+	if (body)
+		inv->body = *body;
 	gw_sip_ops.invite_ind(&agent, leg, inv);
 	talloc_free(inv);
 	return leg;
+}
+
+static struct sip_leg *sip_rx_invite_of(const char *number, const char *call_id)
+{
+	return sip_rx_invite_body(number, call_id, NULL);
 }
 
 static struct sip_leg *sip_rx_invite(const char *number)
@@ -789,6 +804,159 @@ static void test_s2i_no_route(void)
 	check_idle();
 }
 
+/* ---- SIP -> ISUP: bodies refused before the IAM ---- */
+
+static struct sipt_body sdp_body(const char *sdp)
+{
+	struct sipt_body b = { .has_sdp = true, .isup_variant = SIPT_VAR_UNKNOWN };
+	snprintf(b.sdp, sizeof(b.sdp), "%s", sdp);
+	b.sdp_len = strlen(b.sdp);
+	return b;
+}
+
+#define SDP_HEAD "v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+
+/* an offer and what the gateway must answer to it: the status of its refusal and the Warning code, or 0
+ * for a call (the IAM goes out, the PSTN rejects it at once) */
+static void s2i_offer(const char *sdp, int status, int warn)
+{
+	setup();
+	struct sipt_body b = sdp_body(sdp);
+	sip_rx_invite_body("+4930123456", NULL, &b);
+	if (status) {
+		/* RFC 3261 s13.3.1.1 / RFC 3264 s6: refused before any circuit is seized: no IAM */
+		sip_expect("leg0 %d warn=%d", status, warn);
+	} else {
+		uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+		isup_rx("REL cic=%u cause.location=1 cause.cause=17", cic);
+		sip_expect("leg0 486 cause=17");
+		isup_expect(ISUP_MT_RLC, cic);
+	}
+	check_idle();
+}
+
+/* RFC 3264 s6 / RFC 3261 s21.4.26: an offer that cannot be answered gets 488 with the Warning code of why
+ * (s20.43), and nothing toward ISUP; offers we can answer (PCMA/PCMU, static payload types with or without
+ * an rtpmap, among other codecs and streams) still make a call */
+static void test_s2i_offer_refused(void)
+{
+	s2i_offer("this is not SDP at all\r\n", 488, 399);
+	s2i_offer("", 488, 399); /* an empty application/sdp part of a multipart body */
+	s2i_offer(SDP_HEAD "m=audio 4000 RTP/AVP 18\r\na=rtpmap:18 G729/8000\r\n", 488, 305);
+	s2i_offer(SDP_HEAD "m=audio 4000 RTP/AVP 97\r\na=rtpmap:97 CLEARMODE/8000\r\n", 488, 305);
+	s2i_offer(SDP_HEAD "m=video 4000 RTP/AVP 31\r\n", 488, 304);
+	s2i_offer(SDP_HEAD "m=audio 4000 RTP/SAVP 8\r\n", 488, 302);
+	s2i_offer("v=0\r\no=peer 1 1 IN IP6 ::1\r\ns=-\r\nc=IN IP6 ::1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8\r\n", 488,
+		  301);
+	s2i_offer(SDP_HEAD "m=audio 4000 RTP/AVP 8 0\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\n", 0, 0);
+	s2i_offer(SDP_HEAD "m=audio 4000 RTP/AVP 18 0\r\n", 0, 0);
+	s2i_offer(SDP_HEAD "m=video 5000 RTP/AVP 31\r\nm=audio 4000 RTP/SAVP 0\r\nm=audio 4002 RTP/AVP 0\r\n", 0, 0);
+}
+
+/* RFC 3578 s4: the next INVITE of an overlap call with an offer we cannot answer gets 488 itself; the call
+ * goes on waiting for digits, and X2 ends it as before */
+static void test_s2i_overlap_offer_refused(void)
+{
+	setup();
+	sip_rx_invite_of("+48123", "ovl-488@test");
+	uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+	sip_expect("leg0 484");
+	struct sipt_body b = sdp_body(SDP_HEAD "m=audio 4000 RTP/AVP 18\r\n");
+	sip_rx_invite_body("+4812345678", "ovl-488@test", &b);
+	sip_expect("leg1 488 warn=305");
+	isup_none();
+	advance(4);
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, cic)), Q850_INVALID_NUMBER_FORMAT);
+	isup_rx("RLC cic=%u", cic);
+	check_idle();
+}
+
+static struct gw_peer *peer_far(void)
+{
+	return llist_first_entry(&gw->peers, struct gw_peer, list);
+}
+
+/* an INVITE with an application/ISUP part (and an SDP offer we can answer) */
+static struct sip_leg *sipt_invite(const uint8_t *isup, size_t len, enum sipt_variant v, enum sipt_handling h)
+{
+	struct sipt_body b = sdp_body(SDP_HEAD "m=audio 4000 RTP/AVP 8\r\n");
+	b.has_isup = true;
+	memcpy(b.isup, isup, len);
+	b.isup_len = len;
+	b.isup_variant = v;
+	b.isup_handling = h;
+	return sip_rx_invite_body("+4930123456", NULL, &b);
+}
+
+/* RFC 3204 s3.1 / RFC 3261 s20.11: an ISUP part with handling=required that we cannot use fails the
+ * INVITE: another variant than the trunk's is a type we do not take here (415 with an Accept naming ours,
+ * s21.4.13), octets that are no ISUP message a malformed body (400); neither seizes a circuit. The same
+ * parts with handling=optional are ignored and the call maps from the SIP headers (RFC 3398 s7.2.1.1). */
+static void test_s2i_sipt_required_refused(void)
+{
+	struct gw_peer *p = peer_far();
+	p->sipt = GW_SIPT_OPTIONAL;
+	struct isup_msg iam;
+	char err[64];
+	CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&iam, ISUP_VAR_ITU,
+						 "IAM cic=0 fci.isup_ind=1 cpc.value=10 "
+						 "tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=30123456",
+						 err, sizeof(err)),
+			      0);
+	uint8_t good[200];
+	int n = isup_msg_encode_body(&iam, good, sizeof(good));
+	CU_ASSERT_FATAL(n > 0);
+	static const uint8_t truncated[] = { 0x01, 0x00 }; /* IAM type, the fixed part cut off */
+
+	setup();
+	sipt_invite(good, (size_t)n, SIPT_VAR_ANSI, SIPT_HANDLING_REQUIRED);
+	sip_expect("leg0 415 warn=399 accept=application/sdp, application/ISUP;version=itu-t92+, multipart/mixed");
+	check_idle();
+
+	setup();
+	sipt_invite(truncated, sizeof(truncated), SIPT_VAR_ITU, SIPT_HANDLING_REQUIRED);
+	sip_expect("leg0 400 warn=399");
+	check_idle();
+
+	setup();
+	sipt_invite(truncated, sizeof(truncated), SIPT_VAR_ITU, SIPT_HANDLING_OTHER);
+	sip_expect("leg0 400 warn=399");
+	check_idle();
+
+	/* optional: ignored, the IAM is built from the Request-URI */
+	const uint8_t *parts[] = { good, truncated };
+	const size_t lens[] = { (size_t)n, sizeof(truncated) };
+	const enum sipt_variant vars[] = { SIPT_VAR_ANSI, SIPT_VAR_ITU };
+	for (unsigned i = 0; i < 2; i++) {
+		setup();
+		sipt_invite(parts[i], lens[i], vars[i], SIPT_HANDLING_OPTIONAL);
+		uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+		isup_rx("REL cic=%u cause.location=1 cause.cause=17", cic);
+		sip_expect("leg0 486 cause=17");
+		isup_expect(ISUP_MT_RLC, cic);
+		check_idle();
+	}
+
+	/* required and good: the encapsulated IAM is taken */
+	setup();
+	sipt_invite(good, (size_t)n, SIPT_VAR_ITU, SIPT_HANDLING_REQUIRED);
+	uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+	isup_rx("REL cic=%u cause.location=1 cause.cause=17", cic);
+	sip_expect("leg0 486 cause=17");
+	isup_expect(ISUP_MT_RLC, cic);
+	check_idle();
+
+	/* SIP-T off for the peer: its ISUP parts are not read at all, as before */
+	p->sipt = GW_SIPT_OFF;
+	setup();
+	sipt_invite(truncated, sizeof(truncated), SIPT_VAR_ITU, SIPT_HANDLING_REQUIRED);
+	cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+	isup_rx("REL cic=%u cause.location=1 cause.cause=17", cic);
+	sip_expect("leg0 486 cause=17");
+	isup_expect(ISUP_MT_RLC, cic);
+	check_idle();
+}
+
 /* shutdown: every call released, REL 16 toward ISUP and BYE/503 toward SIP */
 static void test_release_all(void)
 {
@@ -872,6 +1040,10 @@ int main(void)
 	CU_add_test(s, "SIP->ISUP overlap: 484, the next INVITE -> SAM (RFC 3578 s4)", test_s2i_overlap);
 	CU_add_test(s, "SIP->ISUP overlap: no next INVITE within X2 -> REL 28", test_s2i_overlap_x2);
 	CU_add_test(s, "SIP->ISUP no route: 404", test_s2i_no_route);
+	CU_add_test(s, "SIP->ISUP offer we cannot answer: 488, no IAM (RFC 3264 s6)", test_s2i_offer_refused);
+	CU_add_test(s, "SIP->ISUP overlap: the next INVITE's offer refused: 488", test_s2i_overlap_offer_refused);
+	CU_add_test(s, "SIP->ISUP required ISUP part unusable: 415/400, no IAM (RFC 3204)",
+		    test_s2i_sipt_required_refused);
 	CU_add_test(s, "release of every call (shutdown)", test_release_all);
 	int rc = cunit_run();
 	return rc;

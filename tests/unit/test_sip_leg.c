@@ -118,6 +118,7 @@ struct nua_call {
 	char body[SIPT_SDP_MAX + SIPT_ISUP_MAX + 512];
 	size_t body_len;
 	char reason[64], require[32], contact[160], auth[160], url[160], header[600], supported[32], accept[96];
+	char warning[96];
 	char max_forwards[12], proxy[160];
 };
 
@@ -168,6 +169,7 @@ static void record(enum nua_fn fn, nua_handle_t *nh, int status, const char *phr
 	tag_str(tl, siptag_header_str, c->header, sizeof(c->header));
 	tag_str(tl, siptag_supported_str, c->supported, sizeof(c->supported));
 	tag_str(tl, siptag_accept_str, c->accept, sizeof(c->accept));
+	tag_str(tl, siptag_warning_str, c->warning, sizeof(c->warning));
 	tag_str(tl, siptag_max_forwards_str, c->max_forwards, sizeof(c->max_forwards));
 	tag_str(tl, ntatag_default_proxy, c->proxy, sizeof(c->proxy));
 }
@@ -1060,6 +1062,37 @@ static void test_uas_reject_redirect_release(void)
 	check_clean();
 }
 
+/* an INVITE refused for its body: 488 with a Warning (RFC 3261 s20.43), 415 with the Accept it must carry
+ * (s21.4.13); each counted as invite:rx:bad_body and leaving the leg like any reject */
+static void test_uas_reject_body(void)
+{
+	struct rate_ctr *bad = rate_ctr_group_get_ctr(agent->ctrs, SIP_CTR_REJECT_BODY);
+	uint64_t before = bad->current;
+	setup();
+	struct sip_leg *leg = uas_start(NO_BODY);
+	struct sip_reject_info w = { .warn_code = 305, .warn_text = "neither PCMA nor PCMU offered" };
+	CU_ASSERT_EQUAL(sip_leg_reject_body(leg, 399, &w), -EINVAL);
+	CU_ASSERT_EQUAL(sip_leg_reject_body(leg, 488, &w), 0);
+	const struct nua_call *c = expect_nua(NUA_RESPOND, 488);
+	CU_ASSERT_STRING_EQUAL(c->phrase, "Not Acceptable Here");
+	CU_ASSERT_STRING_EQUAL(c->warning, "305 isupgw \"neither PCMA nor PCMU offered\"");
+	CU_ASSERT_STRING_EQUAL(c->accept, "");
+	CU_ASSERT_STRING_EQUAL(state(leg), "TERMINATING");
+	rx_terminated(leg);
+	check_clean();
+
+	setup();
+	leg = uas_start(NO_BODY);
+	struct sip_reject_info a = { .accept = "application/sdp, application/ISUP;version=itu-t92+" };
+	CU_ASSERT_EQUAL(sip_leg_reject_body(leg, 415, &a), 0);
+	c = expect_nua(NUA_RESPOND, 415);
+	CU_ASSERT_STRING_EQUAL(c->accept, "application/sdp, application/ISUP;version=itu-t92+");
+	CU_ASSERT_STRING_EQUAL(c->warning, "");
+	rx_terminated(leg);
+	check_clean();
+	CU_ASSERT_EQUAL(bad->current, before + 2);
+}
+
 /* RFC 3262: our 18x with the answer goes reliably; the 200 waits for its PRACK and then carries no SDP */
 static void test_uas_100rel_prack(void)
 {
@@ -1388,6 +1421,7 @@ int main(void)
 	CU_add_test(s, "UAS CANCEL while early", test_uas_cancel_early);
 	CU_add_test(s, "UAS BYE with Reason and ISUP", test_uas_bye);
 	CU_add_test(s, "UAS reject, redirect, release while early", test_uas_reject_redirect_release);
+	CU_add_test(s, "UAS: rejected for the body: 488 with Warning, 415 with Accept", test_uas_reject_body);
 	CU_add_test(s, "UAS 100rel: the 200 waits for the PRACK", test_uas_100rel_prack);
 	CU_add_test(s, "UAS 100rel: released before the PRACK: 480", test_uas_100rel_release_before_prack);
 	CU_add_test(s, "UAS UPDATE while early", test_uas_early_update);

@@ -32,6 +32,8 @@ static const struct rate_ctr_desc agent_ctr_desc[] = {
 	[SIP_CTR_INVITE_RX] = { "invite:rx", "INVITEs received (new dialogs)" },
 	[SIP_CTR_INVITE_TX] = { "invite:tx", "INVITEs sent" },
 	[SIP_CTR_REJECT_BODY] = { "invite:rx:bad_body", "INVITEs rejected for their body (400/406/415/488)" },
+	[SIP_CTR_REJECT_HEADERS] = { "invite:rx:too_many_headers",
+				     "INVITEs with too many Via (483) or header fields (400)" },
 	[SIP_CTR_ANSWERED] = { "dialog:answered", "dialogs answered (2xx)" },
 	[SIP_CTR_BYE_RX] = { "bye:rx", "BYEs received" },
 	[SIP_CTR_CANCEL_RX] = { "cancel:rx", "CANCELs received" },
@@ -151,8 +153,50 @@ static bool accepts_sdp(const sip_t *sip)
 	return false;
 }
 
+/* RFC 3261 s16.6 steps 3 and 8, s20.22: every proxy on the way adds a Via and takes one from Max-Forwards,
+ * which a UAC SHOULD start at 70. A request with more Via entries than that has gone through more hops than
+ * a loop-free path takes, or was built to cost us parsing and copying (each Via goes back in every
+ * response): it is refused with 483 Too Many Hops (s21.4.21), whose meaning is just that, before a call is
+ * made of it. A message is at most max-message-size long, so this also bounds the work per INVITE. */
+#define SIP_MAX_VIA 70
+/* the header fields of an INVITE that any gateway on the way needs stay well under this: more is 400 */
+#define SIP_MAX_HEADERS 200
+
+static unsigned count_vias(const sip_t *sip)
+{
+	unsigned n = 0;
+	for (const sip_via_t *v = sip->sip_via; v && n <= SIP_MAX_VIA; v = v->v_next)
+		n++;
+	return n;
+}
+
+/* header fields as sofia parsed them, in order (each comma-separated Via value counts once) */
+static unsigned count_headers(const sip_t *sip)
+{
+	unsigned n = 0;
+	for (const msg_header_t *h = (const msg_header_t *)sip->sip_request; h && n <= SIP_MAX_HEADERS; h = h->sh_succ)
+		n++;
+	return n;
+}
+
 static void rx_invite(struct sip_agent *a, nua_handle_t *nh, const sip_t *sip)
 {
+	unsigned vias = count_vias(sip);
+	if (vias > SIP_MAX_VIA) {
+		LOGP(sip_log_cat, LOGL_NOTICE, "INVITE with more than %u Via entries: 483\n", SIP_MAX_VIA);
+		rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_REJECT_HEADERS));
+		nua_respond(nh, 483, "Too Many Hops", SIPTAG_WARNING_STR("399 isupgw \"more Via entries than hops\""),
+			    TAG_END());
+		nua_handle_destroy(nh);
+		return;
+	}
+	if (count_headers(sip) > SIP_MAX_HEADERS) {
+		LOGP(sip_log_cat, LOGL_NOTICE, "INVITE with more than %u header fields: 400\n", SIP_MAX_HEADERS);
+		rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_REJECT_HEADERS));
+		nua_respond(nh, 400, "Too Many Header Fields", TAG_END());
+		nua_handle_destroy(nh);
+		return;
+	}
 	if (!accepts_sdp(sip)) {
 		LOGP(sip_log_cat, LOGL_NOTICE, "INVITE whose Accept excludes application/sdp: 406\n");
 		rate_ctr_inc(rate_ctr_group_get_ctr(a->ctrs, SIP_CTR_REJECT_BODY));

@@ -106,6 +106,7 @@ enum sip_agent_ctr {
 	SIP_CTR_REINVITE_TX,
 	SIP_CTR_REDIRECT_RX,
 	SIP_CTR_SESSION_EXPIRED,
+	SIP_CTR_REJECT_HEADERS,
 };
 
 /* Who refreshes a session (RFC 4028) when the choice is ours */

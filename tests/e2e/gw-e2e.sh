@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The real isupgw between pstn-sim (ISUP over M3UA/TCP, pstn-sim as the SG) and SIPp, on 127.0.0.1:
 # the RFC 3666 call flows both ways (answered, release from each side, busy, unavailable, CANCEL, early
-# media, no route, bad number). Every ISUP message is checked on pstn-sim's ladder, every SIP outcome by
-# SIPp's exit status and what its scenario logged.
+# media, no route, bad number; INVITEs refused for their SDP, ISUP part or Via count before any IAM).
+# Every ISUP message is checked on pstn-sim's ladder, every SIP outcome by SIPp's exit status and what its
+# scenario logged.
 # Usage: gw-e2e.sh [OUTDIR] [CASE...]   (exit status 0 when every case passed)
 here=${srcdir:-.}/e2e
 out=${1:-e2e-out}
@@ -293,6 +294,51 @@ fi
 
 # ---- SIP -> ISUP (RFC 3666 s2: SIP to PSTN) ----
 
+# pstn-sim saw no IAM in this case
+no_iam() { ! grep -q -- "<- IAM" "$out/$1.sim" || { bad "$1" "an IAM went out"; return 1; }; }
+
+# an INVITE over UDP with this many Via entries and extra header fields (SIPp cannot repeat a header),
+# its final response's status line in CASE.raw, which must start with STATUS; pstn-sim sees no IAM
+raw_invite() { # case vias pads status
+	selected "$1" || return 0
+	printf 'expect signalling 30\nwait 1\nquit\n' >"$out/$1.script"
+	n0=$(gw_resumes)
+	"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/$1.script" \
+		--timeout ${SIM_TIMEOUT:-30} >"$out/$1.sim" 2>&1 &
+	sim=$!
+	wait_gw_resume $n0
+	python3 - "$P_SIP" "$P_UAC" "$2" "$3" >"$out/$1.raw" 2>&1 <<'PYEOF'
+import socket, sys
+port, lport, vias, pads = (int(a) for a in sys.argv[1:5])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", lport))
+s.settimeout(5)
+top = "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-raw-%d-%d\r\n" % (lport, vias, pads)
+via = top + "".join("Via: SIP/2.0/UDP 192.0.2.%d:5060;branch=z9hG4bK-hop%d\r\n" % (i % 250 + 1, i)
+                    for i in range(1, vias))
+common = ("From: <sip:4930999888@127.0.0.1;user=phone>;tag=raw%d\r\nTo: <sip:777123@127.0.0.1;user=phone>\r\n"
+          "Call-ID: raw-%d-%d@127.0.0.1\r\n" % (vias, vias, pads))
+inv = ("INVITE sip:777123@127.0.0.1:%d;user=phone SIP/2.0\r\n" % port + via + common + "CSeq: 1 INVITE\r\n"
+       "Contact: <sip:raw@127.0.0.1:%d>\r\nMax-Forwards: 70\r\n" % lport
+       + "".join("X-Pad-%d: %d\r\n" % (i, i) for i in range(pads)) + "Content-Length: 0\r\n\r\n")
+s.sendto(inv.encode(), ("127.0.0.1", port))
+try:
+    while True:
+        line = s.recv(65536).decode(errors="replace").split("\r\n", 1)[0]
+        if not line.startswith("SIP/2.0 1"):
+            break
+except socket.timeout:
+    line = "no final response"
+print(line)
+if line.startswith("SIP/2.0 "):
+    s.sendto(("ACK sip:777123@127.0.0.1:%d;user=phone SIP/2.0\r\n" % port + top + common + "CSeq: 1 ACK\r\n"
+              "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n").encode(), ("127.0.0.1", port))
+PYEOF
+	wait $sim
+	[ $? = 0 ] || { bad "$1" "pstn-sim exited"; return; }
+	want "$1" raw "^SIP/2.0 $4" && no_iam "$1" && ok "$1"
+}
+
 c=s2i-answered
 sip_to_isup $c uac-answer +4930123456 "auto answer
 expect signalling 30
@@ -431,6 +477,55 @@ sip_to_isup $c uac-reject-484 49abc "expect signalling 30
 wait 1
 quit"
 selected $c && sipp_ok $c && ok $c
+
+# RFC 3264 s6 / RFC 3261 s13.3.1.1, s21.4.26: an offer the gateway cannot answer gets 488 with a Warning
+# saying why (s20.43), and no circuit is seized: pstn-sim sees no IAM
+c=s2i-sdp-garbage
+sip_to_isup $c uac-reject-488-garbage 4930123456 "expect signalling 30
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c sipp "488 Warning: *399 isupgw \"SDP offer not parseable\"" && no_iam $c && ok $c
+
+c=s2i-sdp-g729
+sip_to_isup $c uac-reject-488-g729 4930123456 "expect signalling 30
+wait 1
+quit"
+selected $c && sipp_ok $c && want $c sipp "488 Warning: *305 isupgw \"neither PCMA nor PCMU offered\"" && no_iam $c &&
+	ok $c
+
+# RFC 3204 s3.1 / RFC 3261 s20.11: an ISUP part with handling=required that the trunk cannot use fails the
+# INVITE: another ISUP variant -> 415 with an Accept naming the trunk's (s21.4.13), octets that are no ISUP
+# message -> 400; no IAM either way (SIP-T is on for the peer for these two cases)
+for st in 415 400; do
+	c=s2i-sipt-required-$st
+	selected $c || continue
+	vty_cmd "enable
+configure terminal
+sip-peer far
+sip-t optional
+end" >"$out/$c.vty"
+	sip_to_isup $c uac-reject-sipt-$st 4930123456 "expect signalling 30
+wait 1
+quit"
+	vty_cmd "enable
+configure terminal
+sip-peer far
+sip-t off
+end" >>"$out/$c.vty"
+	sipp_ok $c && no_iam $c || continue
+	if [ $st = 415 ]; then
+		want $c sipp "415 Accept:.*application/ISUP;version=itu-t92+" && ok $c
+	else
+		want $c sipp "400 Accept:.*Warning: *399 isupgw" && ok $c
+	fi
+done
+
+# RFC 3261 s16.6, s20.22: more Via entries than the 70 hops Max-Forwards allows -> 483 before any call is
+# made (70 still go through, to the 404 of an unrouted number); more than 200 header fields -> 400
+raw_invite s2i-via-71 71 0 483
+raw_invite s2i-via-70 70 0 404
+raw_invite s2i-headers-250 1 250 400
+raw_invite s2i-headers-150 1 150 404
 
 gw_stop
 echo "e2e: $pass passed, $fail failed${failed:+ (failed:$failed)}"

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Runs the fuzz target without libFuzzer: over files given on the command line, then over N
- * pseudo-random mutations of them (deterministic seed), so the target is exercised by gcc builds. */
+ * pseudo-random mutations of them (deterministic seed), so the target is exercised by gcc builds.
+ * Files are taken whole: the inputs of the stateful targets (event sequences) run to a few kilobytes, and
+ * a regression input cut short would no longer be the input that found its bug. */
 
 #include <stdint.h>
 #include <stdio.h>
@@ -9,31 +11,54 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#define MAX_SEEDS 256
+#define MAX_FILE  (1u << 20) /* libFuzzer's -max_len is far below */
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		perror(path);
+		return NULL;
+	}
+	uint8_t *b = malloc(MAX_FILE);
+	*len = b ? fread(b, 1, MAX_FILE, f) : 0;
+	fclose(f);
+	return b;
+}
+
 int main(int argc, char **argv)
 {
-	static uint8_t seeds[256][600];
-	static size_t seed_len[256];
+	static uint8_t *seeds[MAX_SEEDS];
+	static size_t seed_len[MAX_SEEDS];
 	unsigned n_seeds = 0;
+	size_t longest = 0;
 	unsigned long iters = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "-runs=", 6)) {
 			iters = strtoul(argv[i] + 6, NULL, 10);
 			continue;
 		}
-		FILE *f = fopen(argv[i], "rb");
-		if (!f) {
-			perror(argv[i]);
+		size_t n;
+		uint8_t *b = read_file(argv[i], &n);
+		if (!b)
 			return 2;
-		}
-		size_t n = fread(seeds[n_seeds], 1, sizeof(seeds[0]), f);
-		fclose(f);
-		LLVMFuzzerTestOneInput(seeds[n_seeds], n);
-		if (n_seeds < 255)
+		/* the target gets a buffer of the input's own size, so that ASan sees a read past its end */
+		uint8_t *in = malloc(n ? n : 1);
+		memcpy(in, b, n);
+		free(b);
+		LLVMFuzzerTestOneInput(in, n);
+		if (n_seeds < MAX_SEEDS) {
+			seeds[n_seeds] = in;
 			seed_len[n_seeds++] = n;
+			longest = n > longest ? n : longest;
+		} else {
+			free(in);
+		}
 	}
 	uint32_t x = 2463534242u;
+	uint8_t *b = malloc(longest ? longest : 1);
 	for (unsigned long it = 0; it < iters && n_seeds; it++) {
-		uint8_t b[600];
 		unsigned s = it % n_seeds;
 		size_t n = seed_len[s];
 		memcpy(b, seeds[s], n);
@@ -53,8 +78,14 @@ int main(int argc, char **argv)
 				break;
 			}
 		}
-		LLVMFuzzerTestOneInput(b, n);
+		uint8_t *in = malloc(n ? n : 1); /* exact size again, for ASan */
+		memcpy(in, b, n);
+		LLVMFuzzerTestOneInput(in, n);
+		free(in);
 	}
+	free(b);
+	for (unsigned i = 0; i < n_seeds; i++)
+		free(seeds[i]);
 	printf("fuzz replay: %u seed files, %lu mutations, no failure\n", n_seeds, iters);
 	return 0;
 }

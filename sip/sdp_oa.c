@@ -12,6 +12,90 @@
 
 #include "sdp_oa.h"
 
+/* RFC 4566 token characters */
+static bool token_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("-!#$%&'*+.^_`{|}~", c));
+}
+
+static size_t span_sp(const char *s, size_t i, size_t end)
+{
+	while (i < end && s[i] == ' ')
+		i++;
+	return i;
+}
+
+static size_t span_token(const char *s, size_t i, size_t end)
+{
+	while (i < end && token_char((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+static size_t span_digits(const char *s, size_t i, size_t end)
+{
+	while (i < end && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i;
+}
+
+/* The rest of an m= line, [i, end), is media SP port ["/" integer] SP proto 1*(SP fmt) (RFC 4566 s5.14),
+ * taken with sofia's leniency about runs of spaces and an empty format list; a tab (which RFC 4566 does
+ * not allow there) is refused: sofia's format list loop is one of the ways into its endless loop. */
+static bool m_line_ok(const char *s, size_t i, size_t end)
+{
+	i = span_sp(s, i, end);
+	size_t j = span_token(s, i, end);
+	if (j == i || (i = span_sp(s, j, end)) == j)
+		return false; /* media */
+	if ((j = span_digits(s, i, end)) == i)
+		return false; /* port */
+	if (j < end && s[j] == '/') {
+		i = j + 1;
+		if ((j = span_digits(s, i, end)) == i)
+			return false; /* number of ports */
+	}
+	if ((i = span_sp(s, j, end)) == j)
+		return false;
+	for (;;) { /* proto */
+		if ((j = span_token(s, i, end)) == i)
+			return false;
+		if (j == end || s[j] != '/')
+			break;
+		i = j + 1;
+	}
+	for (;;) { /* formats */
+		i = span_sp(s, j, end);
+		if (i == end)
+			return true;
+		if (i == j || (j = span_token(s, i, end)) == i)
+			return false;
+	}
+}
+
+/* Every m= line is checked before sofia-sip sees the SDP: its parser (1.12.11, as Debian ships it) loops
+ * for ever on the format list of a non-RTP protocol that holds a character outside a token
+ * ("m=audio 4 X @", "m=audio 4X /Y"), taking memory until there is none - one SDP from a peer would take
+ * the gateway down. Lines as sofia splits them: at CR or LF, leading blanks skipped. */
+static bool m_lines_ok(const char *sdp, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		while (i < len && (sdp[i] == ' ' || sdp[i] == '\t'))
+			i++;
+		size_t end = i;
+		while (end < len && sdp[end] != '\r' && sdp[end] != '\n')
+			end++;
+		if (end - i >= 2 && sdp[i] == 'm' && sdp[i + 1] == '=' && !m_line_ok(sdp, i + 2, end))
+			return false;
+		i = end;
+		while (i < len && (sdp[i] == '\r' || sdp[i] == '\n'))
+			i++;
+	}
+	return true;
+}
+
 /* The first audio stream over RTP/AVP; *warn says why there is none we could answer: the RFC 3261 s20.43
  * warn-code (0 when the stream lists PCMA or PCMU). */
 static int parse(const char *sdp, size_t len, struct sdp_desc *d, int *warn)
@@ -20,6 +104,8 @@ static int parse(const char *sdp, size_t len, struct sdp_desc *d, int *warn)
 	d->te_pt = -1;
 	d->clearmode_pt = -1;
 	*warn = SDP_WARN_UNPARSEABLE;
+	if (!m_lines_ok(sdp, len))
+		return -EBADMSG;
 	su_home_t *home = su_home_new(sizeof(su_home_t));
 	if (!home)
 		return -ENOMEM;

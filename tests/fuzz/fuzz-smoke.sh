@@ -8,8 +8,9 @@ corpus="$srcdir/fuzz/corpus"
 ./fuzz/fuzz_isup_cc_replay -runs=20000 "$srcdir/fuzz/corpus-cc"/* || exit 1
 
 # The gateway's receive paths: NAME REPLAY-MUTATIONS LIBFUZZER-SECONDS. The mutation counts keep each
-# replay near a second in the sanitizer build; the libFuzzer seconds add up to 24 once all are in.
-GW_TARGETS="sdp 20000 4"
+# replay near a second in the sanitizer build; the libFuzzer seconds add up to 24.
+GW_TARGETS="sdp 20000 4
+sipt_body 20000 4"
 
 echo "$GW_TARGETS" | while read -r name runs secs; do
 	./fuzz/fuzz_${name}_replay -runs="$runs" "$srcdir/fuzz/corpus-$name"/* || exit 1
@@ -32,7 +33,7 @@ if [ "$HAVE_LIBFUZZER" = yes ] && [ -x ./fuzz/fuzz_isup ]; then
 		./fuzz/fuzz_$name -artifact_prefix=fuzz/ -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
 			-print_final_stats=1 "$work" "$srcdir/fuzz/corpus-$name" 2>fuzz/fuzz_$name.log ||
 			{ tail -50 fuzz/fuzz_$name.log; exit 1; }
-		echo "fuzz_$name: $(grep -E "stat::number_of_executed_units" fuzz/fuzz_$name.log)"
+		echo "fuzz_$name: $(sed -n "s/^stat::number_of_executed_units: *//p" fuzz/fuzz_$name.log) executions"
 	done
 	echo "libFuzzer smoke runs: no crash"
 else

@@ -44,3 +44,50 @@ put("sdp", "video-first", b"\x08" + ("v=0\r\no=- 1 1 IN IP4 10.1.1.1\r\ns=-\r\nt
 put("sdp", "savp", b"\x09" + sdp(proto="RTP/SAVP").encode())
 put("sdp", "image-t38", b"\x0a" + ("v=0\r\no=- 1 1 IN IP4 10.1.1.1\r\ns=-\r\nc=IN IP4 10.1.1.1\r\nt=0 0\r\n"
                                     "m=image 6000 udptl t38\r\nm=audio 6002 RTP/AVP 0\r\n").encode())
+
+# ---- fuzz_sipt_body: settings octet, Content-Type, INVITE headers, empty line, body ----
+IAM_ITU = bytes.fromhex("010020000a03020907831003214365070a0683139403990900")
+IAM_ITU_RICH = bytes.fromhex("010020000a030208060410940321f30a06841794987707280583000355050b05830003660600")
+IAM_ANSI = bytes.fromhex("010020000a03050c02809007031012525521210a070310125255000000")
+ISUP = {"acm": "06160400", "acm-inband": "0600010129010100", "cpg": "2c0100", "cpg-hold": "2c02012c01f900",
+        "anm": "0900", "con": "07040000", "rel17": "0c0200028191", "rel22": "0c02000780960310083211",
+        "rel22-q931": "0c02000c809670078134393031323334", "sus": "0d0000", "res": "0e0000",
+        "sam": "020200020054", "inf": "04030000"}
+ACM = bytes.fromhex("06040000")
+ITU_CT = "application/ISUP;version=itu-t92+;base=itu-t92+"
+B = "isupgw-sipt-part"
+
+
+def multipart(sdp_text, isup, ct=ITU_CT, handling="required"):
+    return (("--%s\r\nContent-Type: application/sdp\r\n\r\n%s\r\n--%s\r\nContent-Type: %s\r\n"
+             "Content-Disposition: signal;handling=%s\r\n\r\n" % (B, sdp_text, B, ct, handling)).encode()
+            + isup + ("\r\n--%s--\r\n" % B).encode())
+
+
+def sipt(settings, ctype, headers, body):
+    return bytes([settings]) + (ctype + "\n" + "".join(h + "\n" for h in headers) + "\n").encode() + body
+
+
+INV = ["R:sip:+4930123456@127.0.0.1:5060;user=phone", "F:<sip:+4930999888@127.0.0.1>;tag=abc",
+       "T:<sip:+4930123456@127.0.0.1>", "M:70"]
+put("sipt_body", "invite-sipt-iam", sipt(0x06, "multipart/mixed;boundary=" + B, INV, multipart(sdp(), IAM_ITU)))
+put("sipt_body", "invite-sipt-iam-rich", sipt(0x06, "multipart/mixed; boundary=\"" + B + "\"",
+                                              INV + ["P:<tel:+4930999888>", "V:id", "D:<sip:+4930555@h>;reason=user-busy"],
+                                              multipart(sdp(), IAM_ITU_RICH)))
+put("sipt_body", "invite-sdp", sipt(0x02, "application/sdp", INV, sdp().encode()))
+put("sipt_body", "invite-anonymous", sipt(0x0e, "application/sdp",
+                                          ["R:tel:+49-30-123456;npdi", "F:\"Anonymous\" <sip:anonymous@anonymous.invalid>",
+                                           "T:<sip:0301111@h;user=phone>", "P:<sip:+4930999@h>", "V:id"],
+                                          sdp().encode()))
+put("sipt_body", "invite-ansi", sipt(0x01, "application/ISUP;version=ansi00;base=ansi00",
+                                     ["R:sip:2125551212@h;user=phone", "F:<sip:2125550000@h>", "M:5"], IAM_ANSI))
+put("sipt_body", "invite-optional-unknown", sipt(0x00, "multipart/mixed;boundary=" + B, INV,
+                                                 multipart(sdp(), IAM_ITU, ct="application/ISUP;version=nxv3",
+                                                           handling="optional")))
+for name, hexs in sorted(ISUP.items()):
+    body = bytes.fromhex(hexs)
+    put("sipt_body", "isup-" + name, sipt(0x02, ITU_CT, [], body))
+put("sipt_body", "multipart-acm", sipt(0x00, "multipart/mixed;boundary=" + B, [], multipart(sdp(), ACM)))
+put("sipt_body", "multipart-other-part", sipt(0x00, "multipart/mixed;boundary=xyz", INV,
+                                              b"preamble\r\n--xyz\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+                                              b"--xyz\r\n\r\nv=0\r\n--xyz--\r\n"))

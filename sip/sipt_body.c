@@ -237,6 +237,20 @@ int sipt_body_build(const char *sdp, const uint8_t *isup, size_t isup_len, enum 
 		memcpy(out, isup, isup_len);
 		return (int)isup_len;
 	}
+	/* RFC 2046 s5.1.1: the boundary must occur in no part. The ISUP part is an encoded message whose
+	 * parameters may carry any octets a far end put there (user-to-user information, transparent
+	 * parameters): holding the boundary, it would end the part early and let what follows read as parts
+	 * of their own - an SDP of the far end's choosing. The caller's boundary, else the first of it with
+	 * "-N" appended that neither part holds. */
+	char bnd[80];
+	size_t sdp_len = strlen(sdp);
+	snprintf(bnd, sizeof(bnd), "%.60s", boundary);
+	for (unsigned k = 0; memmem(sdp, sdp_len, bnd, strlen(bnd)) || memmem(isup, isup_len, bnd, strlen(bnd)); k++) {
+		if (k >= 1000)
+			return -EINVAL;
+		snprintf(bnd, sizeof(bnd), "%.60s-%u", boundary, k);
+	}
+	boundary = bnd;
 	if (snprintf(ctype, ctype_size, "multipart/mixed;boundary=%s", boundary) >= (int)ctype_size)
 		return -ENOSPC;
 	int n = snprintf((char *)out, out_size,

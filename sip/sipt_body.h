@@ -38,8 +38,8 @@ enum sipt_body_err {
 int sipt_body_parse(const char *ctype, const uint8_t *data, size_t len, struct sipt_body *b);
 const char *sipt_body_err_str(int err);
 
-/* Build a body: SDP alone, ISUP alone, or both as multipart/mixed with the given boundary.
- * ctype gets the Content-Type value. Returns the body length or -ENOSPC. */
+/* Build a body: SDP alone, ISUP alone, or both as multipart/mixed with the given boundary (with "-N"
+ * appended when a part holds it). ctype gets the Content-Type value. Returns the body length or -ENOSPC. */
 int sipt_body_build(const char *sdp, const uint8_t *isup, size_t isup_len, enum sipt_variant v,
 		    enum sipt_handling handling, const char *boundary, char *ctype, size_t ctype_size, uint8_t *out,
 		    size_t out_size);

@@ -327,6 +327,16 @@ static void test_body_roundtrip(void)
 	n = sipt_body_build(sdp, NULL, 0, SIPT_VAR_ITU, SIPT_HANDLING_REQUIRED, "b1", ct, sizeof(ct), out, sizeof(out));
 	CU_ASSERT_EQUAL(sipt_body_parse(ct, out, (size_t)n, &b), 0);
 	CU_ASSERT_TRUE(b.has_sdp && !b.has_isup);
+	/* an ISUP part that holds the boundary (a far end's user-to-user information, say): another boundary,
+	 * or the part would end early and what follows it would read as parts of their own */
+	static const uint8_t evil[] = "\x01\x00\r\n--b1\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n--b1-0";
+	n = sipt_body_build(sdp, evil, sizeof(evil), SIPT_VAR_ITU, SIPT_HANDLING_REQUIRED, "b1", ct, sizeof(ct), out,
+			    sizeof(out));
+	CU_ASSERT_STRING_EQUAL(ct, "multipart/mixed;boundary=b1-1");
+	CU_ASSERT_EQUAL(sipt_body_parse(ct, out, (size_t)n, &b), 0);
+	CU_ASSERT_STRING_EQUAL(b.sdp, sdp);
+	CU_ASSERT_EQUAL(b.isup_len, sizeof(evil));
+	CU_ASSERT_EQUAL(memcmp(b.isup, evil, sizeof(evil)), 0);
 	/* too small an output buffer */
 	CU_ASSERT(sipt_body_build(sdp, isup, sizeof(isup), SIPT_VAR_ITU, SIPT_HANDLING_REQUIRED, "b1", ct, sizeof(ct),
 				  out, 40) < 0);

@@ -10,7 +10,8 @@ corpus="$srcdir/fuzz/corpus"
 # The gateway's receive paths: NAME REPLAY-MUTATIONS LIBFUZZER-SECONDS. The mutation counts keep each
 # replay near a second in the sanitizer build; the libFuzzer seconds add up to 24.
 GW_TARGETS="sdp 20000 4
-sipt_body 20000 4"
+sipt_body 20000 4
+m3ua 10000 4"
 
 echo "$GW_TARGETS" | while read -r name runs secs; do
 	./fuzz/fuzz_${name}_replay -runs="$runs" "$srcdir/fuzz/corpus-$name"/* || exit 1

@@ -91,3 +91,54 @@ put("sipt_body", "multipart-acm", sipt(0x00, "multipart/mixed;boundary=" + B, []
 put("sipt_body", "multipart-other-part", sipt(0x00, "multipart/mixed;boundary=xyz", INV,
                                               b"preamble\r\n--xyz\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
                                               b"--xyz\r\n\r\nv=0\r\n--xyz--\r\n"))
+
+# ---- fuzz_m3ua: settings octet, then operations (see fuzz_m3ua.c) ----
+IAM_ITU_CIC = bytes.fromhex("0100010020000a03020907831003214365070a0683139403990900")
+IAM_ANSI_CIC = bytes.fromhex("0100010020000a03050c02809007031012525521210a070310125255000000")
+ACM_CIC = bytes.fromhex("010006160400")
+ANM_CIC = bytes.fromhex("01000900")
+REL_CIC = bytes.fromhex("01000c0200028191")
+RLC_CIC = bytes.fromhex("01001000")
+GRA_CIC = bytes.fromhex("0100290102 1e ffffffff".replace(" ", ""))
+
+
+def m3ua(cls, typ, params=b""):
+    return struct.pack(">BBBBI", 1, 0, cls, typ, 8 + len(params)) + params
+
+
+def tlv(tag, val):
+    pad = (4 - len(val) % 4) % 4
+    return struct.pack(">HH", tag, 4 + len(val)) + val + b"\0" * pad
+
+
+def pdata(isup, opc=2, dpc=1, si=5, sls=0):
+    return tlv(0x0210, struct.pack(">IIBBBB", opc, dpc, si, 2, 0, sls) + isup)
+
+
+def op(kind, arg=0):
+    return bytes([kind | arg << 3])
+
+
+def data_op(isup, arg=1, sls=0):
+    return op(2, arg) + bytes([len(isup)]) + isup + bytes([sls])
+
+
+UP = op(3, 0) + op(3, 1)  # ASPUP_ACK, ASPAC_ACK
+put("m3ua", "up-call", b"\x02" + UP + data_op(IAM_ITU_CIC) + op(5, 3) + data_op(ACM_CIC) + data_op(ANM_CIC)
+    + op(4, 9) + data_op(REL_CIC) + op(4, 0) + data_op(RLC_CIC))
+put("m3ua", "up-no-rc", b"\x00" + UP + data_op(IAM_ITU_CIC, arg=0) + op(5, 0) + op(4, 2) + data_op(GRA_CIC, 0))
+put("m3ua", "stream-whole", b"\x02" + op(0, 0) + bytes([0]) + b"" + op(0, 0) + bytes([60])
+    + (m3ua(3, 4) + m3ua(4, 3, tlv(6, struct.pack(">I", 7))) + m3ua(1, 1, tlv(6, struct.pack(">I", 7))))[:60]
+    + op(0, 0) + bytes([255]) + (m3ua(1, 1, tlv(6, struct.pack(">I", 7)) + pdata(IAM_ITU_CIC)) * 8)[:255])
+put("m3ua", "ssnm", b"\x00" + UP + op(3, 6) + op(5, 3) + op(3, 7) + op(3, 8) + op(3, 9) + op(3, 10) + op(3, 11)
+    + op(3, 12) + op(3, 17))
+put("m3ua", "beat", b"\x00" + UP + op(3, 2) + op(4, 9) + op(3, 3) + op(4, 9) + op(4, 9) + op(3, 4))
+put("m3ua", "ipsp-de", b"\x08" + op(3, 13) + op(3, 15) + data_op(IAM_ITU_CIC, 0) + op(3, 16) + op(3, 14))
+put("m3ua", "transport", b"\x02" + UP + op(5, 3) + op(6, 0) + op(5, 3) + op(4, 6) + op(6, 1) + UP + op(6, 2)
+    + op(6, 1) + op(4, 3))
+put("m3ua", "split", b"\x02" + UP + op(7, 5) + bytes([len(IAM_ITU_CIC)]) + IAM_ITU_CIC + b"\x03"
+    + op(7, 30) + bytes([len(ACM_CIC)]) + ACM_CIC + b"\x03")
+put("m3ua", "ansi", b"\x03" + UP + data_op(IAM_ANSI_CIC) + op(5, 3) + op(4, 31))
+put("m3ua", "loadshare-held", b"\x06" + op(5, 3) + op(5, 0) + op(4, 1) + UP + op(4, 8))
+put("m3ua", "bad-version", b"\x00" + UP + op(1, 0) + bytes([9, 9, 4]) + b"\0\0\0\0" + op(0, 0) + bytes([8])
+    + b"\x02\x00\x03\x01\x00\x00\x00\x08")

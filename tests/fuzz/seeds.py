@@ -142,3 +142,33 @@ put("m3ua", "ansi", b"\x03" + UP + data_op(IAM_ANSI_CIC) + op(5, 3) + op(4, 31))
 put("m3ua", "loadshare-held", b"\x06" + op(5, 3) + op(5, 0) + op(4, 1) + UP + op(4, 8))
 put("m3ua", "bad-version", b"\x00" + UP + op(1, 0) + bytes([9, 9, 4]) + b"\0\0\0\0" + op(0, 0) + bytes([8])
     + b"\x02\x00\x03\x01\x00\x00\x00\x08")
+
+# ---- fuzz_mtp2: settings octet, then operations (see fuzz_mtp2.c); link 0 unless bit 3 ----
+
+
+def mop(kind, arg=0, link=0):
+    return bytes([kind | link << 3 | arg << 4])
+
+
+def msu_op(si_idx, payload, link=0, sls=0):
+    return mop(3, si_idx, link) + bytes([len(payload)]) + payload + bytes([sls])
+
+
+ISUP_SI = 2  # index of SI 5 in fuzz_mtp2.c's table
+put("mtp2", "align-call", b"\x08" + mop(5) + msu_op(ISUP_SI, IAM_ITU_CIC) + mop(6, 3) + msu_op(ISUP_SI, ACM_CIC)
+    + msu_op(ISUP_SI, ANM_CIC) + mop(4, 5) + msu_op(ISUP_SI, REL_CIC) + mop(4, 0) + msu_op(ISUP_SI, RLC_CIC))
+put("mtp2", "align-both-changeover", b"\x08" + mop(5) + mop(5, link=1) + mop(6, 3) + mop(6, 3) + mop(1, 3)
+    + mop(4, 2) + mop(7, 1) + b"\x00\x7f" + mop(4, 15) + mop(5) + mop(4, 10) + mop(7, 5, 1) + b"\x00\x00")
+put("mtp2", "coo-from-far", b"\x08" + mop(5) + mop(5, link=1) + mop(6, 3) + mop(7, 0, 1) + b"\x00\x7f"
+    + mop(4, 3) + mop(7, 4, 1) + b"\x00\x05" + mop(7, 7) + b"\x01\x00")
+put("mtp2", "raw-alignment", b"\x00" + mop(0, 1) + b"\x03\x7f\xff\x01\x00" + mop(0, 1) + b"\x03\xff\xff\x01\x01"
+    + mop(4, 15) + mop(4, 15) + mop(4, 15) + mop(4, 15) + mop(4, 15) + mop(4, 15) + mop(2) + mop(4, 4))
+put("mtp2", "lssu-in-service", b"\x08" + mop(5) + mop(1, 5) + mop(4, 3) + mop(1, 4) + mop(1, 3) + mop(4, 12))
+put("mtp2", "seq-errors", b"\x08" + mop(5) + msu_op(ISUP_SI | 8, IAM_ITU_CIC) + mop(2, 1) + mop(2, 2) + mop(2)
+    + mop(2, 2) + mop(4, 10))
+put("mtp2", "ansi", b"\x09" + mop(5) + msu_op(ISUP_SI, IAM_ANSI_CIC) + mop(6, 3) + mop(4, 8))
+put("mtp2", "fcs-checked", b"\x0a" + mop(0, 0) + b"\x05\x7f\xff\x01\x01\x00" + mop(5) + mop(0, 0)
+    + b"\x05\x7f\xff\x00\x12\x34")
+put("mtp2", "emergency", b"\x04" + mop(1, 2) + mop(4, 9) + mop(2) + mop(6, 0) + mop(6, 14) + mop(6, 15) + mop(4, 5))
+put("mtp2", "slt-and-snm", b"\x08" + mop(5) + msu_op(1, b"\x11\x30abc") + msu_op(0, b"\x16\x00")
+    + msu_op(5, b"\x09\x00\x03\x0b\x12\x00\x00") + mop(4, 15))

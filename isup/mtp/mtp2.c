@@ -610,6 +610,11 @@ void mtp2_link_start(struct mtp2_link *l)
 	if (l->state != MTP2_ST_OUT_OF_SERVICE)
 		return;
 	l->proving_aborts = 0;
+	/* Q.703 transmission control on Start: the buffers are cleared along with the sequence numbers. What
+	 * a failure left in them belongs to MTP3's changeover (mtp2_retrieve()) before this; kept, it would
+	 * carry the old FSNs into the new numbering, and the first acknowledgement would free more
+	 * entries than the retransmission buffer holds. */
+	buffers_clear(l);
 	enter_not_aligned(l);
 }
 

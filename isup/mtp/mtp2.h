@@ -125,7 +125,7 @@ struct mtp2_link *mtp2_alloc(void *ctx, const char *name, const struct mtp2_cfg 
 void mtp2_free(struct mtp2_link *l);
 void mtp2_set_log_cat(int cat);
 
-/* Begin initial alignment (from out of service). */
+/* Begin initial alignment (from out of service), with empty buffers: retrieve first what is to be kept. */
 void mtp2_link_start(struct mtp2_link *l);
 /* Take the link out of service (sends SIOS); no indication to the user. */
 void mtp2_link_stop(struct mtp2_link *l);

@@ -722,6 +722,16 @@ static void m2_rx_msu(struct mtp2_link *m2, const uint8_t *msu, size_t len, void
 	}
 }
 
+/* MTP2 aligns with empty buffers: a changeover still waiting for its COA takes the failed link's MSUs now,
+ * time-controlled (T17 is shorter than T2), or they would be lost */
+static void before_align(struct ss7_link *lk)
+{
+	if (lk->co == SS7_CO_WAIT_COA) {
+		LOGLK(lk, LOGL_NOTICE, "aligning again before the COA came\n");
+		changeover_complete(lk, false, 0);
+	}
+}
+
 static void restart_cb(void *data)
 {
 	struct ss7_link *lk = data;
@@ -737,6 +747,7 @@ static void restart_cb(void *data)
 		return;
 	}
 	lk->state = SS7_LINK_ALIGNING;
+	before_align(lk);
 	mtp2_link_start(lk->m2);
 }
 
@@ -912,6 +923,7 @@ int ss7_link_start(struct ss7_link *lk)
 		return 0;
 	}
 	lk->state = SS7_LINK_ALIGNING;
+	before_align(lk);
 	mtp2_link_start(lk->m2);
 	return 0;
 }

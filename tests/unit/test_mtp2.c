@@ -416,6 +416,32 @@ static void test_realign_after_failure(void)
 	teardown_pair();
 }
 
+/* MSUs left unacknowledged by a failure and never retrieved (no changeover) must not outlive the next
+ * alignment: carried into the new numbering, the first acknowledgement freed entries beyond the buffer's */
+static void test_realign_unacked(void)
+{
+	setup_pair(true, true);
+	align_ms();
+	B.cut = true;
+	send_msus(&A, 0, 5);
+	step(5);
+	CU_ASSERT_EQUAL(A.l->rtb_n, 5);
+	mtp2_transport_failed(A.l, "test");
+	mtp2_link_stop(B.l);
+	B.cut = false;
+	A.ups = B.ups = A.downs = 0;
+	A.msus = B.msus = 0;
+	align_ms();
+	CU_ASSERT_EQUAL(A.l->rtb_n, 0);
+	send_msus(&A, 0, 5);
+	step(10);
+	CU_ASSERT(in_order(&B, 5));
+	CU_ASSERT_EQUAL(A.l->rtb_n, 0);
+	step(2000); /* T7 would fail a link whose acknowledgements went to stale entries */
+	CU_ASSERT_EQUAL(A.downs, 0);
+	teardown_pair();
+}
+
 int main(void)
 {
 	ctx = talloc_named_const(NULL, 0, "test_mtp2");
@@ -441,6 +467,7 @@ int main(void)
 	CU_add_test(s, "FCS (CRC-16) check", test_fcs);
 	CU_add_test(s, "retrieval of unacknowledged MSUs for changeover", test_retrieval);
 	CU_add_test(s, "realignment after failure restarts sequence numbers", test_realign_after_failure);
+	CU_add_test(s, "realignment with MSUs left unacknowledged and not retrieved", test_realign_unacked);
 	int rc = cunit_run();
 	if (talloc_total_blocks(ctx) != blocks) {
 		fprintf(stderr, "talloc leak: %zu blocks, expected %zu\n", talloc_total_blocks(ctx), blocks);

@@ -172,3 +172,54 @@ put("mtp2", "fcs-checked", b"\x0a" + mop(0, 0) + b"\x05\x7f\xff\x01\x01\x00" + m
 put("mtp2", "emergency", b"\x04" + mop(1, 2) + mop(4, 9) + mop(2) + mop(6, 0) + mop(6, 14) + mop(6, 15) + mop(4, 5))
 put("mtp2", "slt-and-snm", b"\x08" + mop(5) + msu_op(1, b"\x11\x30abc") + msu_op(0, b"\x16\x00")
     + msu_op(5, b"\x09\x00\x03\x0b\x12\x00\x00") + mop(4, 15))
+
+# ---- fuzz_rtp: settings octet, then operations (see fuzz_rtp.c) ----
+
+
+def rop(kind, arg=0):
+    return bytes([kind | arg << 3])
+
+
+def rtp_op(payload, pt_idx=1, seq_step=2, ts_step=20, arg_extra=0):
+    return rop(1, pt_idx | arg_extra) + bytes([seq_step, ts_step, len(payload)]) + payload
+
+
+ALAW_TONE = bytes([0xd5, 0x34, 0xb4, 0x9a, 0x1a, 0xb4, 0x34, 0xd5] * 20)
+ULAW_SIL = b"\xff" * 160
+
+
+def dtmf_ops(event, pt_idx=2):
+    out = b""
+    for i, dur in enumerate([160, 320, 480, 640]):
+        out += rop(1, pt_idx) + bytes([2 if i == 0 else 2, 0 if i else 20, 4]) + bytes([event, 10, dur >> 8, dur & 255])
+    for _ in range(3):
+        out += rop(1, pt_idx) + bytes([2, 0, 4]) + bytes([event, 0x8a, 800 >> 8, 800 & 255])
+    return out
+
+
+SET_E1 = 0xd4  # E1 A-law (PCMA), telephone-event, 20 ms, sendrecv
+SET_T1 = 0xde  # T1 mu-law (PCMU), telephone-event, echo canceller, 20 ms, sendrecv
+put("rtp", "pcma-stream", bytes([SET_E1]) + b"".join(rtp_op(ALAW_TONE) + rop(5, 9) for _ in range(12)))
+put("rtp", "pcmu-t1", bytes([SET_T1]) + b"".join(rtp_op(ULAW_SIL, pt_idx=0) + rop(5, 9) for _ in range(8)))
+put("rtp", "dtmf", bytes([SET_E1]) + rtp_op(ALAW_TONE) + dtmf_ops(5) + rop(5, 31) + rop(5, 31) + rtp_op(ALAW_TONE)
+    + dtmf_ops(11))
+put("rtp", "reorder-loss", bytes([SET_E1]) + rtp_op(ALAW_TONE) + rtp_op(ALAW_TONE, seq_step=4, ts_step=60)
+    + rtp_op(ALAW_TONE, seq_step=0, ts_step=0) + rop(5, 20) + rtp_op(ALAW_TONE, seq_step=15) + rop(5, 31))
+put("rtp", "learning", bytes([SET_E1]) + rop(6, 16 | 1) + b"\x00" + b"".join(rtp_op(ALAW_TONE, arg_extra=16)
+                                                                             for _ in range(4)) + rop(5, 9)
+    + rtp_op(ALAW_TONE))
+sr = struct.pack(">IIIIII", 0xcafe, 0xe000_0000, 0x1000, 160000, 50, 8000)
+rr = struct.pack(">I", 0xcafe) + struct.pack(">IIIIII", 0x11223344, 0x01000010, 1010, 20, 0x1234, 0x10)
+put("rtp", "rtcp", bytes([SET_E1]) + rtp_op(ALAW_TONE) + rop(2, 0) + bytes([len(sr)]) + sr
+    + rop(2, 1 | 8) + bytes([len(rr)]) + rr + rop(2, 3) + b"\x04\x00\x00\xca\xfe" + rop(5, 31))
+frames = bytes(range(31)) * 8
+put("rtp", "cesop-e1", bytes([SET_E1]) + b"".join(rop(4) + bytes([2, len(frames)]) + frames + rop(5, 0)
+                                                  for _ in range(10)) + rop(5, 31))
+t1frames = bytes(range(24)) * 8
+put("rtp", "cesop-t1-gap", bytes([SET_T1]) + b"".join(rop(4) + bytes([2, len(t1frames)]) + t1frames
+                                                      for _ in range(6)) + rop(5, 3) + rop(4, 1) + b"\x02\x00"
+    + rop(4, 2) + b"\x05" + bytes([len(t1frames)]) + t1frames + rop(5, 31) + rop(5, 31))
+put("rtp", "sdp-change-tones", bytes([SET_E1]) + rtp_op(ALAW_TONE) + rop(6, 1 | 12) + b"\x01" + rtp_op(ALAW_TONE)
+    + rop(7, 2) + rop(5, 31) + rop(7, 9) + rop(7, 17) + rop(5, 31) + rop(7, 18) + rop(5, 9) + rop(6, 12) + b"\x04")
+put("rtp", "raw", bytes([SET_E1]) + rop(0) + b"\x0c\x80\x08\x00\x01\x00\x00\x00\xa0\x00\x00\xca\xfe"
+    + rop(0, 1) + b"\x08\x80\xc8\x00\x01\x00\x00\xca\xfe" + rop(3) + b"\x04\x00\x00\x00\x01")

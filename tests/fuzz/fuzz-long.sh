@@ -9,7 +9,7 @@ set -e
 secs=${1:-600}
 [ $# -gt 0 ] && shift
 srcdir=${srcdir:-$(dirname "$0")/..}
-names=${*:-"sdp sipt_body m3ua mtp2 rtp"}
+names=${*:-"sdp sipt_body m3ua mtp2 rtp gw_call"}
 for name in $names; do
 	bin=./fuzz/fuzz_$name
 	[ -x "$bin" ] || { echo "$bin missing: make fuzz first"; exit 1; }

@@ -13,7 +13,8 @@ GW_TARGETS="sdp 20000 4
 sipt_body 20000 4
 m3ua 10000 4
 mtp2 10000 4
-rtp 5000 4"
+rtp 5000 4
+gw_call 10000 4"
 
 echo "$GW_TARGETS" | while read -r name runs secs; do
 	./fuzz/fuzz_${name}_replay -runs="$runs" "$srcdir/fuzz/corpus-$name"/* || exit 1

@@ -223,3 +223,75 @@ put("rtp", "sdp-change-tones", bytes([SET_E1]) + rtp_op(ALAW_TONE) + rop(6, 1 | 
     + rop(7, 2) + rop(5, 31) + rop(7, 9) + rop(7, 17) + rop(5, 31) + rop(7, 18) + rop(5, 9) + rop(6, 12) + b"\x04")
 put("rtp", "raw", bytes([SET_E1]) + rop(0) + b"\x0c\x80\x08\x00\x01\x00\x00\x00\xa0\x00\x00\xca\xfe"
     + rop(0, 1) + b"\x08\x80\xc8\x00\x01\x00\x00\xca\xfe" + rop(3) + b"\x04\x00\x00\x00\x01")
+
+# ---- fuzz_gw_call: operations (see fuzz_gw_call.c), kind in the low four bits, argument in the high ----
+
+
+def g(kind, arg=0, *octets):
+    return bytes([kind | arg << 4]) + bytes(octets)
+
+
+def iam(prefix_idx, digits, cic_sel, arg_extra=0):
+    d = bytes(int(c) for c in digits)  # the target takes each octet modulo 10
+    return g(2, prefix_idx | arg_extra, len(d)) + d + bytes([cic_sel])
+
+
+def sam(digits, cic_sel=0x80, st=False):
+    d = bytes(int(c) for c in digits)
+    return g(3, 1 if st else 0, len(d)) + d + bytes([cic_sel])
+
+
+def far(msg_idx, cic_sel=0x80):
+    return g(1, 0, msg_idx, cic_sel)
+
+
+def invite(number, flags=0, body=0):
+    d = number.encode()
+    return g(9, body, flags, len(d)) + d
+
+
+def text(kind, s, arg=0):
+    b = s.encode() if isinstance(s, str) else s
+    return g(kind, arg, len(b)) + b
+
+
+PROGRESS = lambda leg=0, arg=0: g(4, arg, leg)  # noqa: E731  arg % 6: 180 183 181 182 100 199
+ANSWER = lambda leg=0, arg=1: g(5, arg, leg)  # noqa: E731
+RELEASE = lambda leg, idx, arg=0: g(6, arg, leg, idx)  # noqa: E731  final_st[idx]
+TIME = lambda arg: g(10, arg)  # noqa: E731
+FAR = lambda arg=0: g(11, arg)  # noqa: E731
+REL16, REL17, REL44, RLC, SUS, RES, INF, CPG_HOLD, CPG_RETR, ANM, ACM = 8, 7, 9, 11, 12, 13, 15, 3, 4, 5, 0
+
+put("gw_call", "i2s-answered", iam(0, "1234567", 2) + PROGRESS() + ANSWER() + far(REL16) + FAR())
+put("gw_call", "i2s-busy", iam(0, "1234567", 3) + RELEASE(0, 1) + FAR() + far(RLC))
+put("gw_call", "i2s-t11", iam(0, "1234567", 4) + TIME(15) + PROGRESS() + ANSWER() + RELEASE(0, 0) + FAR())
+put("gw_call", "i2s-redirect", text(14, "sip:+4930777@127.0.0.1:5091") + iam(0, "1234567", 5) + RELEASE(0, 6)
+    + ANSWER(0) + far(REL16) + FAR())
+put("gw_call", "i2s-failover", iam(3, "01234567", 6) + RELEASE(0, 3) + RELEASE(0, 2) + FAR())
+put("gw_call", "i2s-overlap-collect", iam(1, "12", 7) + sam("34") + sam("56") + PROGRESS() + far(REL16) + FAR())
+put("gw_call", "i2s-overlap-x2", iam(1, "123", 8) + TIME(3) + TIME(1) + far(REL16) + FAR() + iam(1, "1", 9) + TIME(4)
+    + FAR())
+put("gw_call", "i2s-overlap-3578", iam(2, "123", 10) + RELEASE(0, 5) + sam("4") + PROGRESS() + sam("5")
+    + ANSWER() + sam("6") + far(REL16) + FAR())
+put("gw_call", "i2s-sipt", text(12, bytes.fromhex("06160400")) + iam(0, "1234567", 11) + PROGRESS(0, 12)
+    + text(12, bytes.fromhex("0900")) + ANSWER(0, 3) + far(SUS) + far(RES) + far(INF) + g(7, 0, 0)
+    + text(12, bytes.fromhex("0c0200028191")) + RELEASE(0, 0, 2) + FAR())
+put("gw_call", "i2s-hold", iam(0, "1234567", 12) + ANSWER() + g(8, 1, 0) + g(8, 0, 0) + g(8, 4, 0)
+    + text(13, "v=0\r\no=x 1 2 IN IP4 10.9.9.9\r\ns=-\r\nc=IN IP4 10.9.9.9\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n"
+           "a=sendonly\r\n") + g(8, 12, 0) + far(CPG_HOLD) + far(CPG_RETR) + far(SUS) + TIME(15) + far(RES)
+    + RELEASE(0, 0))
+put("gw_call", "i2s-clearmode-no-route", iam(0, "1234567", 13, 8) + FAR() + iam(5, "999", 14) + FAR() + far(RLC, 14))
+put("gw_call", "s2i-answered", invite("30123456") + FAR(1) + ANSWER(0) + RELEASE(0, 0) + FAR())
+put("gw_call", "s2i-busy-cancel", invite("30123456") + FAR(3) + FAR() + invite("30123457") + FAR(0)
+    + RELEASE(1, 0) + FAR())
+put("gw_call", "s2i-cause44", invite("30123456") + far(REL44) + FAR() + far(REL44) + FAR())
+put("gw_call", "s2i-overlap", invite("123", flags=1) + TIME(2) + invite("12345678", flags=0x11) + FAR(1)
+    + ANSWER(1) + far(REL16) + FAR())
+put("gw_call", "s2i-sipt-100rel", text(12, IAM_ITU) + invite("301234567", flags=0x04, body=2) + FAR(4)
+    + text(12, bytes.fromhex("0d0000")) + g(7, 0, 0) + invite("301", flags=0x28) + invite("3301", flags=3)
+    + RELEASE(0, 0) + FAR())
+put("gw_call", "dual-seizure", g(1, 0, 26, 1) + FAR() + invite("30123456") + iam(0, "1234567", 0x80) + FAR(1)
+    + far(REL16) + FAR() + RELEASE(0, 0) + FAR())
+put("gw_call", "shutdown", iam(0, "1234567", 15) + ANSWER() + invite("30123456") + g(15, 15) + FAR())
+put("gw_call", "raw-isup", g(0, 0, 7) + bytes.fromhex("1000010020000a") + g(0, 0, 4) + bytes.fromhex("16000900")
+    + g(1, 2, 16, 3, 0x2a, 1, 0x55, 0x39, 2, 0x01, 0x02) + FAR(5))

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzz target: SDP offer/answer (sip/sdp_oa.c) as the gateway uses it. The input is the SDP a SIP peer sent
- * (an INVITE's offer, a re-INVITE's, or the answer to ours). It is read as gw_media_remote_sdp() reads it, and
- * when it names an audio stream with a G.711 codec, the answer the gateway writes for it (gw_media_sdp(): the
- * chosen codec, the peer's telephone-event type and ptime, the mirrored direction) is built and read back.
- * That answer must say what was meant: one our own parser misreads is one the peer misreads too. The first
- * octet picks the codec the circuit prefers and the address and port we answer with. */
+ * (an INVITE's offer, a re-INVITE's, or the answer to ours). It is judged as an INVITE's offer is judged
+ * (sdp_oa_answerable(): answered, or refused with a 488 and its Warning) and read as gw_media_remote_sdp()
+ * reads it; when it names an audio stream with a G.711 codec, the answer the gateway writes for it
+ * (gw_media_sdp(): the chosen codec, the peer's telephone-event type and ptime, the mirrored direction) is
+ * built and read back. That answer must say what was meant: one our own parser misreads is one the peer
+ * misreads too. The first octet picks the codec the circuit prefers and the address and port we answer with. */
 
 #include <errno.h>
 #include <stdint.h>
@@ -77,6 +78,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = sdp_oa_parse((const char *)data, size, &d);
 	if (rc && rc != -EBADMSG && rc != -ENOMEM)
 		abort();
+	/* what the gateway answers an INVITE's offer with (gw_call.c refuse_body()): 0 exactly when the offer
+	 * parses with a G.711 codec, else a 3xx warn-code with its text */
+	struct sdp_desc d2;
+	int warn = sdp_oa_answerable((const char *)data, size, &d2);
+	if (warn == -ENOMEM)
+		return 0;
+	if ((warn == 0) != (rc == 0 && d.n_pts > 0))
+		abort();
+	if (warn && (warn < 300 || warn > 399 || !sdp_oa_warn_text(warn)[0]))
+		abort();
+	if (!warn && memcmp(&d, &d2, sizeof(d)))
+		abort(); /* and the stream it judged is the one sdp_oa_parse() takes */
 	if (rc)
 		return 0;
 	check_desc(&d);

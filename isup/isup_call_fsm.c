@@ -24,6 +24,7 @@ enum call_state {
 	CALL_ST_IN_COT_WAIT,	/* IAM asked for a continuity check: T8 until COT (setup held back) */
 	CALL_ST_IN_COT_FAILED,	/* COT failure received: T27 until CCR */
 	CALL_ST_IN_COT_RECHECK, /* CCR received, loop connected: REL ends it, T27 guards */
+	CALL_ST_OUT_OLM,	/* OLM answered our IAM: the call has failed, the circuit stays held for T3 */
 };
 
 enum call_event {
@@ -141,6 +142,11 @@ static void send_rel(struct isup_call *call)
 	struct isup_msg m;
 	isup_msg_init(&m, call->tg->variant, ISUP_MT_REL, call->circ->cic);
 	isup_msg_put_cause(&m, &call->rel_cause);
+	if (call->tg->own_acl) {
+		/* Q.764 2.11.1: an overloaded exchange says how much in every REL it sends */
+		struct isup_u8 acl = { .value = call->tg->own_acl };
+		isup_msg_put_bits(&m, ISUP_PAR_ACL, &acl);
+	}
 	isup_trunk_send(call->tg, &m);
 }
 
@@ -153,6 +159,7 @@ static const struct osmo_tdef_state_timeout call_timeouts[32] = {
 	[CALL_ST_OUT_WAIT_ACM] = { .T = 7 },
 	[CALL_ST_OUT_WAIT_ANM] = { .T = 9 },
 	[CALL_ST_WAIT_RLC] = { .T = 1 },
+	[CALL_ST_OUT_OLM] = { .T = 3 },
 };
 /* clang-format on */
 
@@ -351,6 +358,17 @@ static void st_out_wait_acm(struct osmo_fsm_inst *fi, uint32_t event, void *data
 			call->acm_seen = true;
 			user_ind(call, ISUP_PRIM_PROGRESS, m, NULL);
 			return;
+		case ISUP_MT_OLM:
+			/* Q.764 (national option): the next exchange is overloaded. The call fails at once toward
+			 * the caller with cause 42; the circuit stays seized, offered no new call, until T3 ends it
+			 * with a REL (or the far end releases first) */
+			call->acm_seen = true;
+			isup_ctr_inc(call->tg, ISUP_CTR_OLM_RX);
+			LOGPFSML(fi, LOGL_NOTICE,
+				 "OLM: the far end is overloaded: call released, circuit held for T3\n");
+			call_state_chg(call, CALL_ST_OUT_OLM);
+			user_release(call, NULL, Q850_SWITCH_CONGESTION);
+			return;
 		default:
 			/* an INR is a backward message: the call is no longer just seizing the circuit */
 			if (m->type == ISUP_MT_INR)
@@ -533,6 +551,27 @@ static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 				r->rc = -EINVAL;
 			return;
 		}
+	}
+	}
+}
+
+/* After an OLM: only a release of the far end's or T3 (call_timer_cb) ends it. */
+static void st_out_olm(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	switch (event) {
+	case CALL_EV_RX: {
+		const struct isup_msg *m = data;
+		if (m->type == ISUP_MT_REL)
+			rx_rel(call, m);
+		else if (m->type == ISUP_MT_RLC)
+			rx_rlc_without_rel(call);
+		return;
+	}
+	case CALL_EV_USER_REQ: {
+		struct call_req *r = data;
+		r->rc = -EINVAL;
+		return;
 	}
 	}
 }
@@ -814,6 +853,11 @@ static int call_timer_cb(struct osmo_fsm_inst *fi)
 		isup_circuit_reset_ex(c, false);
 		return 0;
 	}
+	case 3:
+		/* the circuit held after an OLM is released now */
+		LOGPFSML(fi, LOGL_INFO, "T3 expired: releasing the circuit held since the OLM\n");
+		start_release(call, Q850_SWITCH_CONGESTION, false);
+		return 0;
 	case 35:
 		isup_ctr_inc(call->tg, ISUP_CTR_T35_EXPIRY);
 		LOGPFSML(fi, LOGL_NOTICE, "T35 expired: address incomplete, releasing (cause 28)\n");
@@ -878,8 +922,14 @@ static const struct osmo_fsm_state call_states[] = {
 		.name = "OUT_WAIT_ACM",
 		.in_event_mask = RX_EVENTS,
 		.out_state_mask = S(CALL_ST_OUT_WAIT_ACM) | S(CALL_ST_OUT_WAIT_ANM) | S(CALL_ST_ACTIVE) |
-				  S(CALL_ST_WAIT_RLC),
+				  S(CALL_ST_WAIT_RLC) | S(CALL_ST_OUT_OLM),
 		.action = st_out_wait_acm,
+	},
+	[CALL_ST_OUT_OLM] = {
+		.name = "OUT_OLM",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(CALL_ST_WAIT_RLC),
+		.action = st_out_olm,
 	},
 	[CALL_ST_OUT_WAIT_ANM] = {
 		.name = "OUT_WAIT_ANM",
@@ -1037,6 +1087,15 @@ struct isup_call *isup_call_incoming(struct isup_trunk *tg, struct isup_circuit 
 	call->cot_done = true;
 	deliver_setup(call);
 	return call;
+}
+
+void isup_call_address_complete(struct isup_call *call)
+{
+	if (call->dir != ISUP_CALL_IN || call->addr_complete)
+		return;
+	call->addr_complete = true;
+	if (call->fi->state == CALL_ST_IN_SETUP)
+		osmo_fsm_inst_state_chg(call->fi, CALL_ST_IN_SETUP, 0, 0); /* T35 stops */
 }
 
 int isup_call_req(struct isup_call *call, enum isup_prim prim, const struct isup_msg *msg)

@@ -122,6 +122,7 @@ enum isup_trunk_ctr {
 	ISUP_CTR_CALL_REJECT_ACC,
 	ISUP_CTR_ACC_INDICATION,
 	ISUP_CTR_UPT_TX,
+	ISUP_CTR_OLM_RX,
 };
 
 struct isup_cic_range {
@@ -165,6 +166,8 @@ struct isup_trunk {
 	struct osmo_timer_list t4;
 	/* automatic congestion control (Q.764 2.11): level 0-2, T29 masks repeats, T30 steps it down */
 	uint8_t acc_level;
+	bool acc_disabled; /* ACL in received RELs ignored (VTY automatic-congestion-control disable) */
+	uint8_t own_acl;   /* our own congestion (Q.764 2.11.1): 1 or 2 goes as ACL in every REL we send; 0: none */
 	uint32_t acc_seq;
 	struct osmo_timer_list t29, t30;
 	bool t29_running;
@@ -257,6 +260,9 @@ struct isup_call *isup_call_setup_avoid_req(struct isup_trunk *tg, const struct 
 /* ALERTING/PROGRESS/ANSWER/MORE_DIGITS/SUSPEND/RESUME/INFO: msg is the message to send (its type must
  * fit the primitive; NULL builds a minimal one). RELEASE: use isup_call_release_req. */
 int isup_call_req(struct isup_call *call, enum isup_prim prim, const struct isup_msg *msg);
+/* Incoming: the user has taken the number as complete (it routed the call on it): T35 stops (Q.764
+ * 2.1.1.2), later SAMs are still passed on. */
+void isup_call_address_complete(struct isup_call *call);
 int isup_call_release_req(struct isup_call *call, const struct isup_cause *cause);
 /* Outcome of the continuity test the user ran for an outgoing call (IAM with COT required). */
 int isup_call_cot_result(struct isup_call *call, bool success);

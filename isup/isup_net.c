@@ -149,8 +149,17 @@ struct isup_trunk *isup_net_trunk_get(struct isup_net *net, const char *name)
 	isup_trunk_set_mtp(tg, net->mtp, net->mtp_priv);
 	isup_trunk_set_user(tg, net->user, net->user_priv);
 	tg->reset_on_start = net->reset_on_start;
+	tg->own_acl = net->own_acl;
 	llist_add_tail(&tg->list, &net->trunks);
 	return tg;
+}
+
+void isup_net_set_congestion(struct isup_net *net, uint8_t level)
+{
+	struct isup_trunk *tg;
+	net->own_acl = level > 2 ? 2 : level;
+	llist_for_each_entry(tg, &net->trunks, list)
+		tg->own_acl = net->own_acl;
 }
 
 static const char *blk_str(uint8_t blk, char *buf, size_t size)
@@ -185,9 +194,9 @@ char *isup_show_trunk(void *ctx, const struct isup_trunk *tg)
 				  tg->name, ansi ? "ANSI" : "ITU", ss7_pc_str(tg->opc, ansi, opc, sizeof(opc)),
 				  ss7_pc_str(tg->dpc, ansi, dpc, sizeof(dpc)), tg->ni, tg->n_circuits, idle, busy,
 				  blocked, calls);
-	s = talloc_asprintf_append(s, "  signalling: %s%s, congestion level %u\n",
+	s = talloc_asprintf_append(s, "  signalling: %s%s, congestion level %u (far end), %u (ours, sent as ACL)\n",
 				   tg->mtp_paused ? "destination inaccessible" : "destination accessible",
-				   tg->up_unavailable ? ", remote ISUP unavailable" : "", tg->acc_level);
+				   tg->up_unavailable ? ", remote ISUP unavailable" : "", tg->acc_level, tg->own_acl);
 	for (unsigned i = 0; i < tg->n_ranges; i++)
 		s = talloc_asprintf_append(s, "  CICs %u-%u\n", tg->ranges[i].first, tg->ranges[i].last);
 	return s;

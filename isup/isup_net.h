@@ -20,6 +20,7 @@ struct isup_net {
 	struct ss7_router *router; /* the MTP the trunks use (isup_net_attach_mtp) */
 	struct ss7_user *mtp_user; /* ISUP, service indicator 5, on that MTP */
 	uint64_t rx_no_trunk;	   /* ISUP MSUs whose point codes name none of the trunks */
+	uint8_t own_acl;	   /* our congestion level, given to every trunk (isup_net_set_congestion) */
 };
 
 struct isup_net *isup_net_alloc(void *ctx);
@@ -30,6 +31,9 @@ struct isup_net *isup_net_alloc(void *ctx);
 int isup_net_attach_mtp(struct isup_net *net, struct ss7_router *r);
 struct isup_trunk *isup_net_trunk_find(struct isup_net *net, const char *name);
 struct isup_trunk *isup_net_trunk_get(struct isup_net *net, const char *name); /* find or create (ITU, PCs 0) */
+/* The application's own overload: level 1 or 2 travels as the automatic congestion level in every REL the
+ * trunks send from now on (Q.764 2.11.1); 0 ends it. */
+void isup_net_set_congestion(struct isup_net *net, uint8_t level);
 /* Text for show commands (talloc'd from ctx). */
 char *isup_show_trunk(void *ctx, const struct isup_trunk *tg);
 char *isup_show_circuits(void *ctx, const struct isup_trunk *tg);

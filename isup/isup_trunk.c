@@ -39,6 +39,7 @@ static const struct rate_ctr_desc trunk_ctr_desc[] = {
 	[ISUP_CTR_CALL_REJECT_MTP] = { "call:reject:inaccessible",
 				       "calls refused: destination or its ISUP unavailable" },
 	[ISUP_CTR_CALL_REJECT_ACC] = { "call:reject:congestion", "calls refused by automatic congestion control" },
+	[ISUP_CTR_OLM_RX] = { "call:olm", "outgoing calls the far end answered with OLM (overloaded)" },
 	[ISUP_CTR_ACC_INDICATION] = { "acc:indication", "congestion indications acted on (ACL, MTP)" },
 	[ISUP_CTR_UPT_TX] = { "isup:tx:upt", "user part tests sent" },
 };
@@ -524,7 +525,7 @@ int isup_trunk_rx(struct isup_trunk *tg, const uint8_t *data, size_t len)
 	if (m.type == ISUP_MT_REL) {
 		/* Q.764 2.11: automatic congestion level in a REL */
 		struct isup_u8 acl;
-		if (!isup_msg_get_bits(&m, ISUP_PAR_ACL, &acl))
+		if (!tg->acc_disabled && !isup_msg_get_bits(&m, ISUP_PAR_ACL, &acl))
 			acc_indication(tg, acl.value);
 	}
 

@@ -192,6 +192,16 @@ DEFUN(cfg_trunk_reset_on_resume, cfg_trunk_reset_on_resume_cmd, "reset-on-resume
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_trunk_acc, cfg_trunk_acc_cmd, "automatic-congestion-control (enable|disable)",
+      "Q.764 2.11.2: an ACL in a received REL sheds new calls toward the far end (one in four at level 1, "
+      "one in two at level 2)\n"
+      "Act on ACL (default)\n"
+      "Ignore ACL\n")
+{
+	((struct isup_trunk *)vty->index)->acc_disabled = argv[0][0] == 'd';
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_trunk_no_reset_on_resume, cfg_trunk_no_reset_on_resume_cmd, "no reset-on-resume",
       NO_STR "Reset every circuit when the signalling relation comes back (MTP-RESUME)\n")
 {
@@ -228,6 +238,8 @@ static int config_write_trunk(struct vty *vty)
 		vty_out(vty, "  circuit-selection %s%s", get_value_string(sel_names, tg->sel), VTY_NEWLINE);
 		vty_out(vty, "  unknown-cic %s%s", tg->send_ucic ? "ucic" : "discard", VTY_NEWLINE);
 		vty_out(vty, "  %sreset-on-resume%s", tg->reset_on_resume ? "" : "no ", VTY_NEWLINE);
+		vty_out(vty, "  automatic-congestion-control %s%s", tg->acc_disabled ? "disable" : "enable",
+			VTY_NEWLINE);
 		osmo_tdef_vty_write(vty, tg->tdefs, "  timer ");
 	}
 	return CMD_SUCCESS;
@@ -384,6 +396,7 @@ void isup_vty_init(struct isup_net *net, int isup_node_id, int trunk_node_id)
 	install_element(trunk_node_id, &cfg_trunk_unknown_cic_cmd);
 	install_element(trunk_node_id, &cfg_trunk_reset_on_resume_cmd);
 	install_element(trunk_node_id, &cfg_trunk_no_reset_on_resume_cmd);
+	install_element(trunk_node_id, &cfg_trunk_acc_cmd);
 	install_element(trunk_node_id, &cfg_trunk_timer_cmd);
 
 	install_element_ve(&show_isup_trunk_cmd);

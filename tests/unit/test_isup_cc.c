@@ -1260,6 +1260,74 @@ static void test_acc(void)
 	check_idle_and_free();
 }
 
+/* ACC disabled on the trunk: an ACL is ignored; our own congestion level goes as ACL in every REL we send
+ * (Q.764 2.11.1), and no longer once it is over */
+static void test_acl_sent_and_acc_disabled(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	tg->acc_disabled = true;
+	rx(IAM_IN(3, "1F"));
+	ind_expect(ISUP_PRIM_SETUP);
+	rx("REL cic=3 cause.cause=42 acl.value=2");
+	tx_expect(ISUP_MT_RLC, 3);
+	ind_expect(ISUP_PRIM_RELEASE);
+	CU_ASSERT_EQUAL(tg->acc_level, 0);
+	tg->acc_disabled = false;
+	tg->own_acl = 1;
+	rx(IAM_IN(5, "1F"));
+	struct isup_call *in = ind_expect(ISUP_PRIM_SETUP)->call;
+	struct isup_cause c = isup_cause_make(0, 42);
+	isup_call_release_req(in, &c);
+	struct isup_u8 acl = { 0 };
+	CU_ASSERT_EQUAL(isup_msg_get_bits(tx_expect(ISUP_MT_REL, 5), ISUP_PAR_ACL, &acl), 0);
+	CU_ASSERT_EQUAL(acl.value, 1);
+	rx("RLC cic=5");
+	tg->own_acl = 0;
+	rx(IAM_IN(7, "1F"));
+	in = ind_expect(ISUP_PRIM_SETUP)->call;
+	isup_call_release_req(in, &c);
+	CU_ASSERT_NOT_EQUAL(isup_msg_get_bits(tx_expect(ISUP_MT_REL, 7), ISUP_PAR_ACL, &acl), 0);
+	rx("RLC cic=7");
+	check_idle_and_free();
+}
+
+/* OLM in answer to our IAM: the user hears of a release with cause 42 at once; the circuit stays seized,
+ * no new call on it, until T3 (2 min) sends REL; a REL from the far end first ends it too */
+static void test_olm_received(void)
+{
+	setup_trunk(ISUP_VAR_ITU);
+	place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("OLM cic=2");
+	CU_ASSERT_EQUAL(ind_expect(ISUP_PRIM_RELEASE)->cause, 42);
+	tx_none();
+	CU_ASSERT_EQUAL(tg->circuits[1]->fi->state, ISUP_CIC_ST_BUSY_OUT);
+	/* the next call takes another circuit */
+	place_call();
+	uint16_t cic = 4; /* the next even one (we control even CICs) */
+	tx_expect(ISUP_MT_IAM, cic);
+	char line[32];
+	snprintf(line, sizeof(line), "REL cic=%u cause.cause=16", cic);
+	rx(line);
+	tx_expect(ISUP_MT_RLC, cic);
+	ind_expect(ISUP_PRIM_RELEASE);
+	advance(119);
+	tx_none();
+	advance(2);
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 2)), 42);
+	rx("RLC cic=2");
+	/* the far end releases first */
+	place_call();
+	tx_expect(ISUP_MT_IAM, 2);
+	rx("OLM cic=2");
+	ind_expect(ISUP_PRIM_RELEASE);
+	rx("REL cic=2 cause.cause=42");
+	tx_expect(ISUP_MT_RLC, 2);
+	ind_none();
+	CU_ASSERT_EQUAL(rate_ctr_group_get_ctr(tg->ctrs, ISUP_CTR_OLM_RX)->current, 2);
+	check_idle_and_free();
+}
+
 static void test_cqm(void)
 {
 	setup_trunk(ISUP_VAR_ITU);
@@ -1681,6 +1749,8 @@ int main(void)
 	CU_add_test(s, "MTP-PAUSE/RESUME, reset on resume", test_mtp_pause_resume);
 	CU_add_test(s, "user part unavailable: UPT every T4", test_user_part_unavailable);
 	CU_add_test(s, "automatic congestion control (ACL, T29/T30)", test_acc);
+	CU_add_test(s, "our congestion as ACL in REL; ACC disabled ignores ACL", test_acl_sent_and_acc_disabled);
+	CU_add_test(s, "OLM received: release cause 42, circuit held for T3", test_olm_received);
 	CU_add_test(s, "circuit group query both ways, T28", test_cqm);
 	CU_add_test(s, "ANSI CVT/CVR and CRM/CRA", test_ansi_cvt_crm);
 	CU_add_test(s, "RSC on blocked circuits; T19, T21, T23", test_rsc_on_blocked_and_long_group_timers);

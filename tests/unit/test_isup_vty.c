@@ -36,6 +36,7 @@ static const char cfg[] = "isup\n"
 			  "  circuit-selection lru\n"
 			  "  unknown-cic discard\n"
 			  "  reset-on-resume\n"
+			  "  automatic-congestion-control disable\n"
 			  "  timer T7 25\n"
 			  "  timer T9 120\n"
 			  " trunk usA\n"
@@ -46,7 +47,8 @@ static const char cfg[] = "isup\n"
 			  "  cic-range 1 16000\n"
 			  "  circuit-selection controlled\n"
 			  "  unknown-cic ucic\n"
-			  "  no reset-on-resume\n";
+			  "  no reset-on-resume\n"
+			  "  automatic-congestion-control enable\n";
 
 static const char cs7_cfg[] = "cs7\n"
 			      " as stp1 loadshare routing-context 10\n"
@@ -93,10 +95,12 @@ static void test_parse(void)
 	CU_ASSERT_TRUE(b->reset_on_resume);
 	CU_ASSERT_EQUAL(osmo_tdef_get(b->tdefs, 7, OSMO_TDEF_S, -1), 25);
 	CU_ASSERT_EQUAL(osmo_tdef_get(b->tdefs, 9, OSMO_TDEF_S, -1), 120);
+	CU_ASSERT_TRUE(b->acc_disabled);
 	CU_ASSERT_EQUAL(osmo_tdef_get(b->tdefs, 1, OSMO_TDEF_S, -1), 15);
 	CU_ASSERT_EQUAL(a->variant, ISUP_VAR_ANSI);
 	CU_ASSERT_EQUAL(a->opc, 0x010203);
 	CU_ASSERT_EQUAL(a->n_circuits, 16000);
+	CU_ASSERT_FALSE(a->acc_disabled);
 	/* the ANSI trunk runs T1.113's shorter supervision timers */
 	CU_ASSERT_EQUAL(osmo_tdef_get(a->tdefs, 1, OSMO_TDEF_S, -1), 10);
 	CU_ASSERT_EQUAL(osmo_tdef_get(a->tdefs, 17, OSMO_TDEF_S, -1), 60);

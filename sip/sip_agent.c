@@ -517,6 +517,7 @@ int sip_agent_start(struct sip_agent *a)
 	struct sip_conn_limits lim = { .max_conns = a->cfg.tcp_max_conns,
 				       .max_conns_per_src = a->cfg.tcp_max_conns_per_src,
 				       .silent_timeout_s = a->cfg.tcp_msg_timeout_s,
+				       .udp_rcvbuf = a->cfg.udp_rcvbuf_kib * 1024,
 				       .known_src = a->known_src,
 				       .known_src_priv = a->known_src_priv };
 	sip_loop_set_limits(a->loop, &lim);
@@ -575,6 +576,11 @@ const struct sip_conn_stats *sip_agent_conn_stats(const struct sip_agent *a)
 {
 	static const struct sip_conn_stats none;
 	return a && a->loop ? sip_loop_stats(a->loop) : &none;
+}
+
+size_t sip_agent_rx_backlog(const struct sip_agent *a)
+{
+	return a && a->loop ? sip_loop_rx_backlog(a->loop) : 0;
 }
 
 void sip_agent_free(struct sip_agent *a, unsigned timeout_ms)

@@ -135,6 +135,7 @@ struct sip_agent_cfg {
 	unsigned tcp_idle_s;		/* one that has carried nothing this long is closed (sofia TPTAG_IDLE) */
 	unsigned tcp_msg_timeout_s;	/* silent since its opening, or a message begun and not finished */
 	unsigned max_msg_size;		/* bytes; a larger message is refused before its body is read */
+	unsigned udp_rcvbuf_kib;	/* the UDP sockets' receive buffer (0: the system's default) */
 };
 
 /* What a connection opened to us may hold; 0 in a field: no limit */
@@ -142,6 +143,7 @@ struct sip_conn_limits {
 	unsigned max_conns;	    /* all connections opened to us together */
 	unsigned max_conns_per_src; /* from one source address */
 	unsigned silent_timeout_s;  /* a connection that has sent nothing this long is closed */
+	unsigned udp_rcvbuf;	    /* bytes of receive buffer for each UDP socket (0: leave as it is) */
 	/* a source the limits never refuse (a configured peer's address), or NULL */
 	bool (*known_src)(const char *addr, void *priv);
 	void *known_src_priv;
@@ -162,6 +164,7 @@ struct sip_conn_stats {
 #define SIP_TCP_MAX_CONNS_PER_SRC_DEFAULT 32
 #define SIP_TCP_IDLE_DEFAULT		  120
 #define SIP_TCP_MSG_TIMEOUT_DEFAULT	  32
+#define SIP_UDP_RCVBUF_KIB_DEFAULT	  4096
 #define SIP_MAX_MSG_SIZE_DEFAULT	  65536
 
 struct sip_agent {
@@ -196,6 +199,8 @@ int sip_agent_start(struct sip_agent *a);
  * timeout_ms passed. */
 /* the connections peers have opened to us, and what the limits did */
 const struct sip_conn_stats *sip_agent_conn_stats(const struct sip_agent *a);
+/* Bytes waiting to be read in the SIP UDP sockets' receive queues (admission control's load signal). */
+size_t sip_agent_rx_backlog(const struct sip_agent *a);
 /* Connections from the sources fn knows (the application's configured peers) are never refused by the
  * connection limits, so that a flood from elsewhere cannot lock a peer out. Before sip_agent_start(). */
 void sip_agent_set_known_sources(struct sip_agent *a, bool (*fn)(const char *addr, void *priv), void *priv);
@@ -235,6 +240,8 @@ int sip_leg_progress(struct sip_leg *leg, int status, const struct sipt_body *bo
 int sip_leg_answer(struct sip_leg *leg, const struct sipt_body *body);
 /* UAS: a final error response (3xx-6xx) with a Reason: Q.850 (RFC 6432) when reason is given. */
 int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *reason, const struct sipt_body *body);
+/* The same with a Retry-After (RFC 3261 s20.33): a 503 of an overloaded gateway (RFC 3261 s21.5.4). */
+int sip_leg_reject_retry(struct sip_leg *leg, int status, const struct sip_reason *reason, unsigned retry_after_s);
 /* What a rejection of an INVITE for its body says besides the status: a Warning (RFC 3261 s20.43) such as
  * a 488 carries (s21.4.26), and the Accept a 415 must carry (s8.2.3, s21.4.13). */
 struct sip_reject_info {

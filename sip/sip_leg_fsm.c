@@ -798,25 +798,39 @@ int sip_leg_answer(struct sip_leg *leg, const struct sipt_body *body)
 	return 0;
 }
 
-int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *reason, const struct sipt_body *body)
+static int reject(struct sip_leg *leg, int status, const struct sip_reason *reason, const struct sipt_body *body,
+		  unsigned retry_after_s)
 {
 	if (!uas_early(leg) || status < 300 || status > 699)
 		return -EINVAL;
 	struct out_body *o = talloc_zero(leg, struct out_body);
 	if (!o)
 		return -ENOMEM;
-	char r[48];
+	char r[48], ra[16] = "";
 	reason_str(reason, r, sizeof(r));
+	if (retry_after_s)
+		snprintf(ra, sizeof(ra), "%u", retry_after_s);
 	body_out(leg, body, o);
-	LOGPFSML(leg->fi, LOGL_INFO, "rejecting with %d%s%s\n", status, r[0] ? ", Reason: " : "", r);
+	LOGPFSML(leg->fi, LOGL_INFO, "rejecting with %d%s%s%s%s\n", status, r[0] ? ", Reason: " : "", r,
+		 ra[0] ? ", Retry-After: " : "", ra);
 	nua_respond(leg->nh, status, sip_status_phrase(status) ? sip_status_phrase(status) : "Failure",
 		    TAG_IF(r[0], SIPTAG_REASON_STR(r)), TAG_IF(status == 421, SIPTAG_REQUIRE_STR("100rel")),
-		    BODY_TAGS(o), TAG_END());
+		    TAG_IF(ra[0], SIPTAG_RETRY_AFTER_STR(ra)), BODY_TAGS(o), TAG_END());
 	talloc_free(o);
 	leg->last_status = status;
 	leg->user_ref = NULL;
 	to_terminating(leg);
 	return 0;
+}
+
+int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *reason, const struct sipt_body *body)
+{
+	return reject(leg, status, reason, body, 0);
+}
+
+int sip_leg_reject_retry(struct sip_leg *leg, int status, const struct sip_reason *reason, unsigned retry_after_s)
+{
+	return reject(leg, status, reason, NULL, retry_after_s);
 }
 
 int sip_leg_reject_body(struct sip_leg *leg, int status, const struct sip_reject_info *info)

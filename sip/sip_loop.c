@@ -22,6 +22,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -45,7 +46,8 @@
 /* what a descriptor is to the guard; NONE: not a connection opened to us */
 enum conn_kind {
 	CONN_NONE,
-	CONN_ACCEPTED
+	CONN_ACCEPTED,
+	CONN_DGRAM /* a UDP socket: its receive queue counts in sip_loop_rx_backlog() */
 };
 
 /* one descriptor glib has shown: in the epoll set while glib watches it */
@@ -226,6 +228,24 @@ static void refuse(int fd)
 		;
 }
 
+/* A UDP socket's receive buffer sized to ride out a burst while admission control catches up (Linux's
+ * default, ~200 KiB, is some milliseconds of a busy gateway's datagrams). SO_RCVBUFFORCE passes the
+ * net.core.rmem_max cap where we may (CAP_NET_ADMIN); otherwise SO_RCVBUF gets up to the cap. */
+static void set_rcvbuf(struct sip_loop *l, int fd)
+{
+	int want = (int)(l->lim.udp_rcvbuf / 2), got = 0; /* the kernel doubles what it is asked for */
+	socklen_t len = sizeof(got);
+	if (!want)
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+	if (!getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) && got < 2 * want)
+		LOGP(sip_log_cat, LOGL_NOTICE,
+		     "UDP socket: receive buffer %d KiB of the %u asked for (raise net.core.rmem_max, or give "
+		     "CAP_NET_ADMIN)\n",
+		     got / 1024, l->lim.udp_rcvbuf / 1024);
+}
+
 /* what a descriptor is, the first round it shows (or shows again as another socket) */
 static void classify(struct sip_loop *l, struct watch *w, ino_t ino)
 {
@@ -237,7 +257,13 @@ static void classify(struct sip_loop *l, struct watch *w, ino_t ino)
 	w->kind = CONN_NONE;
 	w->ino = ino;
 	w->since = now_s();
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) || v != SOCK_STREAM)
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len))
+		return;
+	if (v == SOCK_DGRAM) {
+		w->kind = CONN_DGRAM;
+		set_rcvbuf(l, fd);
+	}
+	if (v != SOCK_STREAM)
 		return;
 	len = sizeof(v);
 	if (!getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) && v) {
@@ -454,6 +480,20 @@ void sip_loop_set_limits(struct sip_loop *l, const struct sip_conn_limits *lim)
 const struct sip_conn_stats *sip_loop_stats(const struct sip_loop *l)
 {
 	return &l->stats;
+}
+
+size_t sip_loop_rx_backlog(const struct sip_loop *l)
+{
+	size_t sum = 0;
+	const struct watch *w;
+	llist_for_each_entry(w, &l->watches, list) {
+		uint32_t mi[SK_MEMINFO_VARS];
+		socklen_t len = sizeof(mi);
+		if (w->kind == CONN_DGRAM && !getsockopt(w->fd, SOL_SOCKET, SO_MEMINFO, mi, &len) &&
+		    len > SK_MEMINFO_RMEM_ALLOC * sizeof(mi[0]))
+			sum += mi[SK_MEMINFO_RMEM_ALLOC];
+	}
+	return sum;
 }
 
 void sip_loop_free(struct sip_loop *l)

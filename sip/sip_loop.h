@@ -16,6 +16,8 @@ struct sip_loop *sip_loop_alloc(void *ctx, GMainContext *gctx);
 void sip_loop_free(struct sip_loop *l);
 void sip_loop_set_limits(struct sip_loop *l, const struct sip_conn_limits *lim);
 const struct sip_conn_stats *sip_loop_stats(const struct sip_loop *l);
+/* Bytes (kernel memory, headers included) waiting in the receive queues of the UDP sockets watched. */
+size_t sip_loop_rx_backlog(const struct sip_loop *l);
 /* Before osmo_select_main(): the context's fds become osmo_fds, its timeout an osmo timer. */
 void sip_loop_prepare(struct sip_loop *l);
 /* After osmo_select_main(): check and dispatch. Returns whether anything was dispatched. */

@@ -2,7 +2,9 @@
 /* MTP3 routing over M3UA application servers (see mtp3_route.h). */
 
 #include <errno.h>
+#include <linux/sockios.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/time.h>
 
 #include <osmocom/core/logging.h>
@@ -300,6 +302,27 @@ void ss7_router_linkset_state(struct ss7_router *r, struct ss7_linkset *ls, bool
 	llist_for_each_entry(rt, &r->routes, list)
 		if (rt->ls == ls)
 			users_pause_resume(r, rt->dpc, available);
+}
+
+static size_t fd_backlog(int fd)
+{
+	int n = 0;
+	return fd >= 0 && !ioctl(fd, SIOCINQ, &n) && n > 0 ? (size_t)n : 0;
+}
+
+size_t ss7_router_rx_backlog(const struct ss7_router *r)
+{
+	size_t sum = 0;
+	const struct ss7_as *as;
+	const struct ss7_linkset *ls;
+	llist_for_each_entry(as, &r->as_list, list)
+		for (unsigned i = 0; i < as->n_asps; i++)
+			sum += fd_backlog(as->asps[i]->ofd.fd);
+	llist_for_each_entry(ls, &r->linksets, list)
+		for (unsigned i = 0; i < SS7_LS_MAX_LINKS; i++)
+			if (ls->links[i])
+				sum += fd_backlog(ls->links[i]->ofd.fd);
+	return sum;
 }
 
 int ss7_router_trace_pcap(struct ss7_router *r, const char *path)

@@ -87,6 +87,8 @@ struct m3ua_link *ss7_as_asp_add(struct ss7_as *as, const char *name, enum m3ua_
 				 uint16_t port, const struct m3ua_asp_cfg *cfg);
 int ss7_router_route_add(struct ss7_router *r, uint32_t dpc, struct ss7_as *as);
 int ss7_router_route_add_ls(struct ss7_router *r, uint32_t dpc, struct ss7_linkset *ls);
+/* Bytes waiting to be read on the ASPs' and links' sockets (the gateway's admission control reads it). */
+size_t ss7_router_rx_backlog(const struct ss7_router *r);
 /* Write every MSU sent or received (M3UA DATA as SIO + label + user part) to a DLT_MTP3 pcap; NULL stops. */
 int ss7_router_trace_pcap(struct ss7_router *r, const char *path);
 

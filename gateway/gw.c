@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <osmocom/core/stats.h>
 #include <osmocom/core/talloc.h>
@@ -52,6 +53,41 @@ static const struct rate_ctr_group_desc peer_ctrg_desc = {
 void gw_init(int log_cat)
 {
 	gw_call_fsm_init(log_cat);
+	gw_ovl_init(log_cat);
+}
+
+/* The load signals: the share of a core this (the control) thread used since the last sample, and what waits
+ * in the signalling sockets' receive queues. */
+static void ovl_sample(struct gw_ovl_sample *s, void *priv)
+{
+	struct gw *gw = priv;
+	struct timespec now;
+	if (!clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)) {
+		int64_t used_ns =
+			(int64_t)(now.tv_sec - gw->ovl_cpu.tv_sec) * 1000000000 + (now.tv_nsec - gw->ovl_cpu.tv_nsec);
+		int64_t pct = used_ns / (GW_OVL_TICK_MS * 10000);
+		s->cpu_pct = pct < 0 ? 0 : pct > 100 ? 100 : (unsigned)pct;
+		gw->ovl_cpu = now;
+	}
+	s->backlog = sip_agent_rx_backlog(gw->sip) + (gw->router ? ss7_router_rx_backlog(gw->router) : 0);
+}
+
+static void ovl_level_changed(uint8_t level, void *priv)
+{
+	struct gw *gw = priv;
+	if (gw->net)
+		isup_net_set_congestion(gw->net, level);
+}
+
+static const struct gw_ovl_ops ovl_ops = {
+	.sample = ovl_sample,
+	.level_changed = ovl_level_changed,
+};
+
+void gw_overload_start(struct gw *gw)
+{
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &gw->ovl_cpu);
+	gw_ovl_start(gw->ovl);
 }
 
 struct gw *gw_alloc(void *ctx)
@@ -65,6 +101,8 @@ struct gw *gw_alloc(void *ctx)
 	INIT_LLIST_HEAD(&gw->calls);
 	gw->tdefs = gw_tdefs_alloc(gw);
 	gw->ctrs = rate_ctr_group_alloc(gw, &gw_ctrg_desc, 0);
+	gw->ovl = gw_ovl_alloc(gw);
+	gw_ovl_set_ops(gw->ovl, &ovl_ops, gw);
 	snprintf(gw->media_addr, sizeof(gw->media_addr), "127.0.0.1");
 	gw->rtp_base = gw->rtp_next = 16000;
 	snprintf(gw->sip_cfg.bind_url, sizeof(gw->sip_cfg.bind_url), "sip:127.0.0.1:5060");
@@ -75,6 +113,7 @@ struct gw *gw_alloc(void *ctx)
 	gw->sip_cfg.tcp_idle_s = SIP_TCP_IDLE_DEFAULT;
 	gw->sip_cfg.tcp_msg_timeout_s = SIP_TCP_MSG_TIMEOUT_DEFAULT;
 	gw->sip_cfg.max_msg_size = SIP_MAX_MSG_SIZE_DEFAULT;
+	gw->sip_cfg.udp_rcvbuf_kib = SIP_UDP_RCVBUF_KIB_DEFAULT;
 	return gw;
 }
 

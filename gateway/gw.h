@@ -14,6 +14,7 @@
 #include "isup/mtp/mtp.h"
 #include "sip/sip.h"
 #include "gw_map.h"
+#include "gw_overload.h"
 
 enum gw_sipt_mode {
 	GW_SIPT_OFF,	  /* plain SIP: no ISUP bodies out, ISUP bodies in are ignored */
@@ -118,6 +119,8 @@ struct gw {
 	struct rate_ctr_group *ctrs;
 	unsigned n_calls;
 	bool stopping;
+	struct gw_ovl *ovl;	 /* admission control of new calls */
+	struct timespec ovl_cpu; /* the control thread's CPU time at the last overload sample */
 };
 
 struct gw *gw_alloc(void *ctx);
@@ -143,6 +146,8 @@ char *gw_show_peers(void *ctx, const struct gw *gw);
 void gw_vty_init(struct gw *gw, int sip_node, int peer_node, int gw_node);
 /* Start the OPTIONS keepalive of every peer that has one (after the SIP agent is up). */
 void gw_peers_start(struct gw *gw);
+/* Admission control's sampling (after the SIP agent and MTP are up). */
+void gw_overload_start(struct gw *gw);
 bool gw_peer_known_source(const char *addr, void *priv);
 /* The n-th peer of an isup-to-sip route (0: the first), or NULL. */
 struct gw_peer *gw_route_peer(struct gw *gw, const struct gw_route *r, unsigned n);

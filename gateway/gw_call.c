@@ -381,6 +381,10 @@ static void on_ovl_send(struct gw_call *c)
 {
 	if (!c->ic)
 		return;
+	/* the number goes out as it is: T35 no longer waits for digits (else it ends with a misleading cause
+	 * 28 a call that SIP is slow to answer; T11 covers that) */
+	if (c->route.overlap != GW_OVERLAP_RFC3578)
+		isup_call_address_complete(c->ic);
 	if (c->leg && c->n_invites) {
 		struct sip_leg *old = c->leg;
 		c->leg = NULL;
@@ -391,6 +395,14 @@ static void on_ovl_send(struct gw_call *c)
 
 static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_msg *iam)
 {
+	if (!gw_ovl_admit(gw->ovl, GW_OVL_FROM_ISUP, gw->n_calls)) {
+		/* refused before anything is allocated: REL cause 42 (the trunk adds the ACL, Q.764 2.11.1) */
+		LOGP(gw_log_cat, LOGL_INFO, "IAM on CIC %u refused: overload (cause 42)\n",
+		     ic->circ ? ic->circ->cic : 0);
+		struct isup_cause ca = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_SWITCH_CONGESTION);
+		isup_call_release_req(ic, &ca);
+		return;
+	}
 	struct gw_call *c = call_alloc(gw, true);
 	if (!c) {
 		struct isup_cause ca = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_RESOURCE_UNAVAILABLE);
@@ -819,6 +831,14 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	struct gw *gw = a->priv;
 	if (overlap_continue(gw, leg, inv))
 		return;
+	if (!gw_ovl_admit(gw->ovl, GW_OVL_FROM_SIP, gw->n_calls)) {
+		/* RFC 3261 s21.5.4: 503 with Retry-After, nothing allocated */
+		LOGP(gw_log_cat, LOGL_INFO, "INVITE from %s refused: overload (503)\n", inv->src_addr);
+		struct sip_reason r = { .present = true, .cause = Q850_SWITCH_CONGESTION };
+		sip_leg_set_user_ref(leg, leg);
+		sip_leg_reject_retry(leg, 503, &r, gw->ovl->cfg.retry_after_s);
+		return;
+	}
 	struct gw_peer *p = NULL, *it;
 	llist_for_each_entry(it, &gw->peers, list)
 		if (source_allowed(it, inv->src_addr)) {

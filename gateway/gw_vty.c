@@ -111,6 +111,16 @@ DEFUN(cfg_sip_maxsize, cfg_sip_maxsize_cmd, "max-message-size <1024-16777216>",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_sip_udp_rcvbuf, cfg_sip_udp_rcvbuf_cmd, "udp receive-buffer <0-262144>",
+      "UDP transport\n"
+      "The receive buffer of each UDP socket: what waits while the control thread is busy (beyond it datagrams "
+      "are dropped)\n"
+      "KiB (default " OSMO_STRINGIFY_VAL(SIP_UDP_RCVBUF_KIB_DEFAULT) "; 0: the system's default)\n")
+{
+	g_gw->sip_cfg.udp_rcvbuf_kib = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_sip_st, cfg_sip_st_cmd, "session-timer <0-86400>",
       "RFC 4028 session timer: the Session-Expires our INVITEs ask for; refreshes go as UPDATE\n"
       "Seconds (0: we ask for none but honour the peer's; otherwise at least min-se)\n")
@@ -199,6 +209,7 @@ static int config_write_sip(struct vty *vty)
 	vty_out(vty, " tcp idle-timeout %u%s", c->tcp_idle_s, VTY_NEWLINE);
 	vty_out(vty, " tcp message-timeout %u%s", c->tcp_msg_timeout_s, VTY_NEWLINE);
 	vty_out(vty, " max-message-size %u%s", c->max_msg_size, VTY_NEWLINE);
+	vty_out(vty, " udp receive-buffer %u%s", c->udp_rcvbuf_kib, VTY_NEWLINE);
 	if (c->tls_url[0]) {
 		vty_out(vty, " tls local %s%s", c->tls_url, VTY_NEWLINE);
 		if (c->tls_cert[0])
@@ -571,6 +582,69 @@ DEFUN(cfg_gw_no_route, cfg_gw_no_route_cmd, "no route (isup-to-sip|sip-to-isup) 
 	return CMD_SUCCESS;
 }
 
+/* ---- admission control (gw_overload.h) ---- */
+
+#define OVL_STR "Admission control of new calls under overload\n"
+
+DEFUN(cfg_gw_ovl_enable, cfg_gw_ovl_enable_cmd, "overload (enable|disable)",
+      OVL_STR "Cap new calls when the control thread cannot keep up (default)\n"
+	      "Never cap on load (the fixed limits still apply)\n")
+{
+	g_gw->ovl->cfg.enabled = argv[0][0] == 'e';
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_ovl_cpu, cfg_gw_ovl_cpu_cmd, "overload cpu-threshold <50-100>",
+      OVL_STR "The control thread's share of a core that, held for a second, brings the cap on\n"
+	      "Percent (default " OSMO_STRINGIFY_VAL(GW_OVL_CPU_HIGH_DEFAULT) ")\n")
+{
+	g_gw->ovl->cfg.cpu_high = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_ovl_queue, cfg_gw_ovl_queue_cmd, "overload queue-threshold <1-65536>",
+      OVL_STR "Bytes waiting in the signalling sockets' receive queues that bring the cap on and lower it\n"
+	      "KiB (default " OSMO_STRINGIFY_VAL(GW_OVL_BACKLOG_DEFAULT) ")\n")
+{
+	g_gw->ovl->cfg.backlog_kib = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_ovl_rate, cfg_gw_ovl_rate_cmd, "overload max-call-rate <0-100000>",
+      OVL_STR "A fixed limit of new calls per second, both directions together\n"
+	      "Calls per second (0: none, the default)\n")
+{
+	g_gw->ovl->cfg.max_rate = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_ovl_calls, cfg_gw_ovl_calls_cmd, "overload max-calls <0-1000000>",
+      OVL_STR "A limit of calls at once\n"
+	      "Calls (0: none, the default)\n")
+{
+	g_gw->ovl->cfg.max_calls = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_gw_ovl_retry, cfg_gw_ovl_retry_cmd, "overload retry-after <1-3600>",
+      OVL_STR "The Retry-After of the 503 a refused INVITE gets\n"
+	      "Seconds (default " OSMO_STRINGIFY_VAL(GW_OVL_RETRY_AFTER_DEFAULT) ")\n")
+{
+	g_gw->ovl->cfg.retry_after_s = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+static void config_write_ovl(struct vty *vty)
+{
+	const struct gw_ovl_cfg *c = &g_gw->ovl->cfg;
+	vty_out(vty, " overload %s%s", c->enabled ? "enable" : "disable", VTY_NEWLINE);
+	vty_out(vty, " overload cpu-threshold %u%s", c->cpu_high, VTY_NEWLINE);
+	vty_out(vty, " overload queue-threshold %u%s", c->backlog_kib, VTY_NEWLINE);
+	vty_out(vty, " overload max-call-rate %u%s", c->max_rate, VTY_NEWLINE);
+	vty_out(vty, " overload max-calls %u%s", c->max_calls, VTY_NEWLINE);
+	vty_out(vty, " overload retry-after %u%s", c->retry_after_s, VTY_NEWLINE);
+}
+
 static int config_write_gw(struct vty *vty)
 {
 	vty_out(vty, "gateway%s", VTY_NEWLINE);
@@ -591,6 +665,7 @@ static int config_write_gw(struct vty *vty)
 		if (r->min_digits || r->max_digits)
 			vty_out(vty, " route %s %s length %u %u%s", d, pf, r->min_digits, r->max_digits, VTY_NEWLINE);
 	}
+	config_write_ovl(vty);
 	osmo_tdef_vty_write(vty, g_gw->tdefs, " timer gw ");
 	return CMD_SUCCESS;
 }
@@ -602,6 +677,14 @@ DEFUN(show_gw_calls, show_gw_calls_cmd, "show gateway calls",
 	       "Calls through the gateway\n")
 {
 	out_text(vty, gw_show_calls(NULL, g_gw));
+	return CMD_SUCCESS;
+}
+
+DEFUN(show_gw_overload, show_gw_overload_cmd, "show gateway overload",
+      SHOW_STR "Interworking\n"
+	       "Admission control: load, the cap, refusals\n")
+{
+	out_text(vty, gw_ovl_show(NULL, g_gw->ovl));
 	return CMD_SUCCESS;
 }
 
@@ -662,6 +745,7 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(sip_node_id, &cfg_sip_tcp_idle_cmd);
 	install_element(sip_node_id, &cfg_sip_tcp_msg_cmd);
 	install_element(sip_node_id, &cfg_sip_maxsize_cmd);
+	install_element(sip_node_id, &cfg_sip_udp_rcvbuf_cmd);
 
 	install_element(CONFIG_NODE, &cfg_peer_cmd);
 	install_node(&peer_node, config_write_peer);
@@ -690,10 +774,17 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(gw_node_id, &cfg_gw_route_overlap_cmd);
 	install_element(gw_node_id, &cfg_gw_route_length_cmd);
 	install_element(gw_node_id, &cfg_gw_no_route_cmd);
+	install_element(gw_node_id, &cfg_gw_ovl_enable_cmd);
+	install_element(gw_node_id, &cfg_gw_ovl_cpu_cmd);
+	install_element(gw_node_id, &cfg_gw_ovl_queue_cmd);
+	install_element(gw_node_id, &cfg_gw_ovl_rate_cmd);
+	install_element(gw_node_id, &cfg_gw_ovl_calls_cmd);
+	install_element(gw_node_id, &cfg_gw_ovl_retry_cmd);
 	gw_tdef_groups[0].tdefs = gw->tdefs;
 	osmo_tdef_vty_groups_init(gw_node_id, gw_tdef_groups);
 
 	install_element_ve(&show_gw_calls_cmd);
+	install_element_ve(&show_gw_overload_cmd);
 	install_element_ve(&show_sip_peers_cmd);
 	install_element_ve(&show_sip_conns_cmd);
 }

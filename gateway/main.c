@@ -270,6 +270,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	gw_peers_start(gw);
+	gw_overload_start(gw);
 	/* trunks wait for their signalling relation: MTP-RESUME comes when an ASP or linkset is up */
 	struct isup_trunk *tg;
 	llist_for_each_entry(tg, &gw->net->trunks, list)

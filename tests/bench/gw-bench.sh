@@ -29,33 +29,8 @@ cpu_of() { # pids... -> clock ticks
 }
 udp_drops() { awk 'NR > 1 {d += $NF} END {print d + 0}' /proc/net/udp; }
 
-cat >"$out/isupgw.cfg" <<EOF
-log stderr
- logging filter all 1
- logging color 0
- logging level set-all error
-line vty
- bind 127.0.0.1 $P_VTY
-cs7
- as pstn override routing-context 1
- asp pstn0 as pstn remote 127.0.0.1 $P_M3UA tcp
- route 2-2-2 as pstn
-isup
- trunk pstn
-  variant itu
-  local-point-code 1-1-1
-  remote-point-code 2-2-2
-  cic-range 1 4000
-sip
- local sip:127.0.0.1:$P_SIP
- media-address 127.0.0.1
-sip-peer far
- remote 127.0.0.1 $P_UAS udp
- country-code 49
- uri-host 127.0.0.1
-gateway
- route isup-to-sip * peer far
-EOF
+. "$(dirname "$0")/gw-bench-lib.sh"
+gw_bench_cfg >"$out/isupgw.cfg"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
 printf '%-28s %6s %6s %6s %9s %9s %11s %11s %6s\n' "run" "calls" "ok" "failed" "calls/s" "CPU us/c" "IAM-ACM p50" "p99" "drops"

@@ -144,6 +144,14 @@ want() { # case file regexp
 	grep -q -- "$3" "$out/$1.$2" || { bad "$1" "no '$3' in $1.$2"; return 1; }
 }
 
+want_not() { # case file regexp
+	! grep -q -- "$3" "$out/$1.$2" || { bad "$1" "'$3' in $1.$2"; return 1; }
+}
+want_count() { # case file regexp count
+	n=$(grep -c -- "$3" "$out/$1.$2")
+	[ "$n" = "$4" ] || { bad "$1" "$n lines '$3' in $1.$2, not $4"; return 1; }
+}
+
 selected() { [ -z "$only" ] || echo " $only " | grep -q " $1 "; }
 
 sim_run() { # case script-text

@@ -527,6 +527,53 @@ raw_invite s2i-via-70 70 0 404
 raw_invite s2i-headers-250 1 250 400
 raw_invite s2i-headers-150 1 150 404
 
+# Admission control (docs/architecture.md, Overload): with a fixed limit of one new call per second, of two
+# IAMs 100 ms apart the second gets REL cause 42 at once (no ACL: a configured limit is no congestion), and
+# of two INVITEs the second gets 503 with Retry-After and Reason cause 42; the first of each goes on
+ovl_limit() { # max-call-rate
+	vty_cmd "enable
+configure terminal
+gateway
+overload max-call-rate $1
+end"
+}
+c=i2s-overload
+if selected $c; then
+	ovl_limit 1 >"$out/$c.vty"
+	isup_to_sip $c uas-busy "expect signalling 30
+call 301234567
+call 301234567
+expect RELEASE 10
+expect RELEASE 10
+wait 1
+quit"
+	ovl_limit 0 >>"$out/$c.vty"
+	sipp_ok $c && want $c sim "<- REL .*cause.cause=17" && want $c sim "<- REL .*cause.cause=42" &&
+		want_not $c sim "<- REL .*acl" && want_count $c sim "-> IAM" 2 && ok $c
+fi
+c=s2i-overload
+if selected $c; then
+	ovl_limit 1 >"$out/$c.vty"
+	printf '%s\n' "auto release 34
+expect signalling 30
+expect SETUP 15
+wait 2
+quit" >"$out/$c.script"
+	n0=$(gw_resumes)
+	"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/$c.script" \
+		--timeout ${SIM_TIMEOUT:-30} >"$out/$c.sim" 2>&1 &
+	sim=$!
+	wait_gw_resume $n0
+	"$SIPP" -sf "$here/sipp/uac-overload-503.xml" -s 4930123456 -key caller 4930999888 -i 127.0.0.1 -p $P_UAC \
+		-m 2 -r 10 -timeout ${SIPP_TIMEOUT:-20} -timeout_error -trace_logs -log_file "$out/$c.sipp" \
+		127.0.0.1:$P_SIP >/dev/null 2>"$out/$c.sipperr"
+	SIPP_RC=$?
+	wait $sim
+	ovl_limit 0 >>"$out/$c.vty"
+	sipp_ok $c && want $c sipp "503 Reason:.*cause=34 Retry-After: *$" &&
+		want $c sipp "503 Reason:.*cause=42 Retry-After: *10$" && want_count $c sim "<- IAM" 1 && ok $c
+fi
+
 gw_stop
 echo "e2e: $pass passed, $fail failed${failed:+ (failed:$failed)}"
 [ $fail = 0 ]

@@ -304,6 +304,12 @@ int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *rea
 	return 0;
 }
 
+int sip_leg_reject_retry(struct sip_leg *leg, int status, const struct sip_reason *reason, unsigned retry_after_s)
+{
+	(void)retry_after_s;
+	return sip_leg_reject(leg, status, reason, NULL);
+}
+
 int sip_leg_reject_body(struct sip_leg *leg, int status, const struct sip_reject_info *info)
 {
 	uas_unanswered(leg);
@@ -338,6 +344,11 @@ int sip_leg_info(struct sip_leg *leg, const struct sipt_body *body)
 int sip_leg_hold(struct sip_leg *leg, bool hold, const struct sipt_body *body)
 {
 	usable(leg);
+	return 0;
+}
+
+size_t sip_agent_rx_backlog(const struct sip_agent *a)
+{
 	return 0;
 }
 

@@ -12,7 +12,9 @@
  *   req last|out|CIC LINE   a message within a call (SUS, RES, CPG, INF...) through the call FSM: last is
  *                           the last call received, out the last placed
  *   load RATE COUNT         COUNT calls at RATE/s, each released when answered; prints a summary with
- *                           IAM->ACM and IAM->ANM latency percentiles, then the event LOAD DONE
+ *                           IAM->ACM and IAM->ANM latency percentiles, the calls refused with cause 42
+ *                           and how fast, then the event LOAD DONE
+ *   acc off|on              ignore (off) or act on the ACL in RELs (Q.764 2.11.2, on by default)
  *   wait SECONDS            let time pass               expect WORD [SECONDS]  wait for an event line
  *   reset                   GRS over all circuits       quit
  * Every ISUP message sent and received is printed as a ladder line; events as "event: ...". */
@@ -84,12 +86,20 @@ static void stamp(void)
 	printf("%ld.%06ld ", (long)ts.tv_sec, ts.tv_nsec / 1000);
 }
 
+/* while a load runs, only the RELs that end a call abnormally (not 16, nor 42) make ladder lines */
+static bool load_quiet;
+
 static void ladder(const char *dir, const uint8_t *data, size_t len)
 {
 	struct isup_msg m;
 	char line[4096];
 	if (isup_msg_decode(&m, S.tg->variant, data, len) && !(m.flags & ISUP_MSGF_UNKNOWN))
 		return;
+	if (load_quiet) {
+		struct isup_cause c;
+		if (m.type != ISUP_MT_REL || isup_msg_get_cause(&m, &c) || c.cause == 16 || c.cause == 42)
+			return;
+	}
 	isup_msg_to_line(&m, line, sizeof(line));
 	stamp();
 	printf("%s %s %s\n", S.name, dir, line);
@@ -224,10 +234,10 @@ struct load_call {
 
 static struct {
 	bool active;
-	unsigned rate, count, placed, answered, failed, rejected;
-	double *lat_acm, *lat_anm; /* ms */
+	unsigned rate, count, placed, answered, failed, rejected, refused;
+	double *lat_acm, *lat_anm, *lat_ref; /* ms */
 	unsigned n_acm, n_anm;
-	struct timespec t0, t_last;
+	struct timespec t0, t_last, t_last_answer;
 	struct osmo_timer_list tick;
 } L;
 
@@ -260,13 +270,17 @@ static void load_check_done(void)
 		if (S.tg->circuits[i]->call)
 			return;
 	L.active = false;
+	load_quiet = false;
 	osmo_timer_del(&L.tick);
-	double el = ms_between(&L.t0, &L.t_last) / 1e3;
+	/* the rate of completed calls: up to the last answer (calls that fail late do not dilute it) */
+	double el = ms_between(&L.t0, L.answered ? &L.t_last_answer : &L.t_last) / 1e3;
 	printf("%s load: %u calls, %u answered, %u failed, %u rejected, %.3f s, %.1f calls/s, "
-	       "IAM->ACM p50 %.3f ms p99 %.3f ms, IAM->ANM p50 %.3f ms p99 %.3f ms\n",
+	       "IAM->ACM p50 %.3f ms p99 %.3f ms, IAM->ANM p50 %.3f ms p99 %.3f ms, "
+	       "%u refused (cause 42) IAM->REL p50 %.3f ms p99 %.3f ms\n",
 	       S.name, L.count, L.answered, L.failed, L.rejected, el, el > 0 ? L.answered / el : 0,
 	       pct(L.lat_acm, L.n_acm, 0.5), pct(L.lat_acm, L.n_acm, 0.99), pct(L.lat_anm, L.n_anm, 0.5),
-	       pct(L.lat_anm, L.n_anm, 0.99));
+	       pct(L.lat_anm, L.n_anm, 0.99), L.refused, pct(L.lat_ref, L.refused, 0.5),
+	       pct(L.lat_ref, L.refused, 0.99));
 	event("LOAD DONE");
 }
 
@@ -305,7 +319,7 @@ static void load_tick(void *data)
 		osmo_timer_schedule(&L.tick, 0, 10000); /* wait for the last RLCs */
 }
 
-static bool load_ind(struct isup_call *call, enum isup_prim prim)
+static bool load_ind(struct isup_call *call, enum isup_prim prim, const struct isup_cause *cause)
 {
 	if (!L.active || call->dir != ISUP_CALL_OUT || call->user_ref == (void *)1)
 		return false;
@@ -321,7 +335,7 @@ static bool load_ind(struct isup_call *call, enum isup_prim prim)
 		if (L.n_anm < L.count)
 			L.lat_anm[L.n_anm++] = ms_between(&lc->t_iam, &now);
 		L.answered++;
-		L.t_last = now;
+		L.t_last = L.t_last_answer = now;
 		talloc_free(lc);
 		call->user_ref = NULL;
 		struct isup_cause c = isup_cause_make(0, 16);
@@ -329,6 +343,9 @@ static bool load_ind(struct isup_call *call, enum isup_prim prim)
 		break;
 	}
 	case ISUP_PRIM_RELEASE:
+		/* "failed" counts every call that did not complete; of them the ones refused for congestion */
+		if (cause && cause->cause == 42 && L.refused < L.count)
+			L.lat_ref[L.refused++] = ms_between(&lc->t_iam, &now);
 		L.failed++;
 		L.t_last = now;
 		talloc_free(lc);
@@ -342,7 +359,7 @@ static bool load_ind(struct isup_call *call, enum isup_prim prim)
 static void call_ind(struct isup_call *call, enum isup_prim prim, const struct isup_msg *m,
 		     const struct isup_cause *cause, void *priv)
 {
-	if (load_ind(call, prim))
+	if (load_ind(call, prim, cause))
 		return;
 	uint16_t cic = call->circ ? call->circ->cic : 0;
 	if (cic)
@@ -619,17 +636,25 @@ static int do_command(char *line)
 		osmo_timer_schedule(&S.t, argc > 2 ? atoi(argv[2]) : 10, 0);
 		return 0;
 	}
+	if (!strcmp(cmd, "acc") && argc >= 2) {
+		/* "acc off": ignore ACL in RELs, so that a load keeps its offered rate whatever the far end says */
+		S.tg->acc_disabled = !strcmp(argv[1], "off");
+		return 0;
+	}
 	if (!strcmp(cmd, "load") && argc >= 3) {
 		L.rate = (unsigned)atoi(argv[1]);
 		L.count = (unsigned)atoi(argv[2]);
 		if (!L.rate || !L.count)
 			return -1;
-		L.placed = L.answered = L.failed = L.rejected = L.n_acm = L.n_anm = 0;
+		L.placed = L.answered = L.failed = L.rejected = L.refused = L.n_acm = L.n_anm = 0;
 		free(L.lat_acm);
 		free(L.lat_anm);
+		free(L.lat_ref);
 		L.lat_acm = calloc(L.count, sizeof(double));
 		L.lat_anm = calloc(L.count, sizeof(double));
+		L.lat_ref = calloc(L.count, sizeof(double));
 		L.active = true;
+		load_quiet = true;
 		clock_gettime(CLOCK_MONOTONIC, &L.t0);
 		osmo_timer_setup(&L.tick, load_tick, NULL);
 		load_tick(NULL);

@@ -173,6 +173,13 @@ int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *rea
 	return 0;
 }
 
+int sip_leg_reject_retry(struct sip_leg *leg, int status, const struct sip_reason *reason, unsigned retry_after_s)
+{
+	leg->ended = true;
+	sip_log("leg%u %d%s retry-after=%u", leg->idx, status, reason_str(reason), retry_after_s);
+	return 0;
+}
+
 int sip_leg_reject_body(struct sip_leg *leg, int status, const struct sip_reject_info *info)
 {
 	leg->ended = true;
@@ -209,6 +216,11 @@ int sip_leg_info(struct sip_leg *leg, const struct sipt_body *body)
 int sip_leg_hold(struct sip_leg *leg, bool hold, const struct sipt_body *body)
 {
 	sip_log("leg%u %s", leg->idx, hold ? "HOLD" : "RESUME");
+	return 0;
+}
+
+size_t sip_agent_rx_backlog(const struct sip_agent *a)
+{
 	return 0;
 }
 
@@ -957,6 +969,164 @@ static void test_s2i_sipt_required_refused(void)
 	check_idle();
 }
 
+/* the number went out whole (no overlap): T35 stops, so a SIP side slow to answer meets T11 (an early ACM),
+ * never a REL 28 "address incomplete", whichever of the two is shorter */
+static void test_i2s_t35_stops(void)
+{
+	setup();
+	struct osmo_tdef *t11 = osmo_tdef_get_entry(gw->tdefs, 11);
+	unsigned long was = t11->val;
+	t11->val = 19;
+	isup_rx(IAM_FMT, 6u, "301234567");
+	sip_expect("leg0 INVITE");
+	advance(18);
+	isup_none();
+	advance(1);
+	isup_expect(ISUP_MT_ACM, 6);
+	t11->val = was;
+	isup_rx("REL cic=6 cause.location=0 cause.cause=16");
+	sip_expect("leg0 CANCEL cause=16");
+	isup_expect(ISUP_MT_RLC, 6);
+	check_idle();
+}
+
+/* ---- admission control (gw_overload.h) ---- */
+
+static int acl_of(const struct isup_msg *m)
+{
+	struct isup_u8 acl;
+	return isup_msg_get_bits(m, ISUP_PAR_ACL, &acl) ? 0 : acl.value;
+}
+
+/* a fixed limit of calls at once: the next IAM gets REL 42 at once, the next INVITE 503 with Retry-After;
+ * nothing is seized or allocated for them, the call up goes on */
+static void test_ovl_max_calls(void)
+{
+	setup();
+	gw->ovl->cfg.max_calls = 1;
+	isup_rx(IAM_FMT, 2u, "301234567");
+	sip_expect("leg0 INVITE");
+	isup_rx(IAM_FMT, 3u, "301234567");
+	const struct isup_msg *rel = isup_expect(ISUP_MT_REL, 3);
+	CU_ASSERT_EQUAL(isup_cause_of(rel), Q850_SWITCH_CONGESTION);
+	CU_ASSERT_EQUAL(acl_of(rel), 0); /* a configured limit is no congestion of the exchange */
+	isup_rx("RLC cic=3");
+	sip_rx_invite("+4930123456");
+	sip_expect("leg1 503 cause=42 retry-after=10");
+	sip_rx_answer(&legs[0]);
+	isup_expect(ISUP_MT_CON, 2);
+	isup_rx("REL cic=2 cause.location=0 cause.cause=16");
+	sip_expect("leg0 BYE cause=16");
+	isup_expect(ISUP_MT_RLC, 2);
+	gw->ovl->cfg.max_calls = 0;
+	check_idle();
+}
+
+static void tick(unsigned cpu, size_t backlog)
+{
+	struct gw_ovl_sample smp = { .cpu_pct = cpu, .backlog = backlog };
+	gw_ovl_tick(gw->ovl, &smp);
+}
+
+/* calls offered at `per_s` for `ms`: how many are admitted (the clock moves 1 ms at a time) */
+static unsigned offer(unsigned per_s, unsigned ms)
+{
+	unsigned ok = 0, due = 0;
+	for (unsigned t = 0; t < ms; t++) {
+		osmo_clock_override_add(CLOCK_MONOTONIC, 0, 1000000);
+		for (due += per_s; due >= 1000; due -= 1000)
+			ok += gw_ovl_admit(gw->ovl, GW_OVL_FROM_ISUP, 0);
+		if (t % GW_OVL_TICK_MS == GW_OVL_TICK_MS - 1)
+			tick(50, 0); /* room to spare */
+	}
+	return ok;
+}
+
+/* the load-driven cap: queues over the threshold bring it on at what was admitted, growing queues lower it,
+ * the level goes to the trunks (ACL in REL, Q.764 2.11.1), room raises it and it goes off */
+static void test_ovl_cap(void)
+{
+	setup();
+	struct gw_ovl *o = gw->ovl;
+	size_t high = (size_t)o->cfg.backlog_kib * 1024;
+	CU_ASSERT_EQUAL(offer(1000, 1000), 1000); /* no cap: every call */
+	CU_ASSERT_FALSE(o->active);
+	tick(100, high); /* a burst: one look is not enough */
+	CU_ASSERT_FALSE(o->active);
+	tick(50, 0);
+	tick(100, high * 2); /* a queue that stays (smoothed: over the threshold) */
+	CU_ASSERT_TRUE(o->active);
+	CU_ASSERT_EQUAL(gw_ovl_level(o), 2);
+	CU_ASSERT_EQUAL(tg->own_acl, 2);
+	/* (three ticks saw no arrivals: the smoothed rate is 0.7^3 of the 1000/s before them) */
+	CU_ASSERT(o->limit > 250 && o->limit < 400);
+	double l0 = o->limit;
+	tick(100, high * 2); /* not shrinking: lower */
+	CU_ASSERT(o->limit < l0);
+	double l1 = o->limit;
+	tick(100, high * 3 / 2); /* draining: held */
+	CU_ASSERT_EQUAL(o->limit, l1);
+	/* a refused IAM: cause 42 with the congestion level */
+	o->tokens = 0;
+	isup_rx(IAM_FMT, 4u, "301234567");
+	const struct isup_msg *rel = isup_expect(ISUP_MT_REL, 4);
+	CU_ASSERT_EQUAL(isup_cause_of(rel), Q850_SWITCH_CONGESTION);
+	CU_ASSERT_EQUAL(acl_of(rel), 2);
+	isup_rx("RLC cic=4");
+	/* offered 2000/s under a cap of ~l1: the admitted rate follows the cap (raised a little each tick with
+	 * room once the queue has drained), not the offer */
+	unsigned ok = offer(2000, 500);
+	CU_ASSERT(ok < l1 / 2 * 1.2 + 2);
+	CU_ASSERT(o->limit > l1);
+	CU_ASSERT_EQUAL(gw_ovl_level(o), 2); /* most calls refused */
+	CU_ASSERT_EQUAL(tg->own_acl, 2);
+	/* a queue eight times the threshold acts at once, without a second look */
+	tick(50, 0);
+	CU_ASSERT_FALSE(o->limit < l1);
+	double l2 = o->limit;
+	tick(100, high * 8);
+	CU_ASSERT(o->limit < l2);
+	tick(50, 0);
+	tick(50, 0);
+	tick(50, 0);
+	/* the offer falls to 100/s: the cap rises above it and goes off */
+	offer(100, 5000);
+	CU_ASSERT_FALSE(o->active);
+	CU_ASSERT_EQUAL(gw_ovl_level(o), 0);
+	CU_ASSERT_EQUAL(tg->own_acl, 0);
+	isup_rx(IAM_FMT, 5u, "301234567");
+	sip_expect("leg0 INVITE");
+	sip_rx_release(&legs[0], 486, 0);
+	CU_ASSERT_EQUAL(acl_of(isup_expect(ISUP_MT_REL, 5)), 0);
+	isup_rx("RLC cic=5");
+	check_idle();
+}
+
+/* a thread pegged for a second brings the cap on without any queue; disabled, nothing does */
+static void test_ovl_cpu_onset(void)
+{
+	setup();
+	struct gw_ovl *o = gw->ovl;
+	o->cfg.enabled = false;
+	for (int i = 0; i < 20; i++)
+		tick(100, (size_t)o->cfg.backlog_kib * 2048);
+	CU_ASSERT_FALSE(o->active);
+	o->cfg.enabled = true;
+	for (int i = 0; i < 5; i++)
+		tick(50, 0); /* the queue's smoothed length decays */
+	for (int i = 0; i < 9; i++)
+		tick(100, 0);
+	CU_ASSERT_FALSE(o->active);
+	tick(100, 0);
+	CU_ASSERT_TRUE(o->active);
+	CU_ASSERT_EQUAL(gw_ovl_level(o), 1);
+	CU_ASSERT_EQUAL(tg->own_acl, 1);
+	offer(10, 10000);
+	CU_ASSERT_FALSE(o->active);
+	CU_ASSERT_EQUAL(tg->own_acl, 0);
+	check_idle();
+}
+
 /* shutdown: every call released, REL 16 toward ISUP and BYE/503 toward SIP */
 static void test_release_all(void)
 {
@@ -1032,6 +1202,7 @@ int main(void)
 	CU_add_test(s, "ISUP->SIP overlap RFC 3578: SAM while pending, SAM after answer",
 		    test_i2s_overlap_3578_pending);
 	CU_add_test(s, "ISUP->SIP X1 before answer", test_i2s_x1);
+	CU_add_test(s, "ISUP->SIP no overlap: T35 stops, T11 sends the ACM", test_i2s_t35_stops);
 	CU_add_test(s, "SIP->ISUP answered, SIP hangs up (RFC 3666 4.1)", test_s2i_answered);
 	CU_add_test(s, "SIP->ISUP busy: REL 17 -> 486", test_s2i_busy);
 	CU_add_test(s, "SIP->ISUP CANCEL after ACM", test_s2i_cancel);
@@ -1045,6 +1216,9 @@ int main(void)
 	CU_add_test(s, "SIP->ISUP required ISUP part unusable: 415/400, no IAM (RFC 3204)",
 		    test_s2i_sipt_required_refused);
 	CU_add_test(s, "release of every call (shutdown)", test_release_all);
+	CU_add_test(s, "overload: max-calls refuses with REL 42 / 503 Retry-After", test_ovl_max_calls);
+	CU_add_test(s, "overload: the load-driven cap, ACL in REL, recovery", test_ovl_cap);
+	CU_add_test(s, "overload: a pegged thread brings the cap on", test_ovl_cpu_onset);
 	int rc = cunit_run();
 	return rc;
 }

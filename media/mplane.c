@@ -142,18 +142,52 @@ static int ev_read(struct osmo_fd *ofd, unsigned int what)
 	return 0;
 }
 
+int mplane_cmdq_push(struct mworker *w, const struct cmd *m)
+{
+	if (w->q_n == w->q_cap) {
+		unsigned cap = w->q_cap * 2;
+		struct cmd *q = cap <= QCAP_MAX ? malloc(cap * sizeof(*q)) : NULL;
+		if (!q) {
+			w->q_lost++;
+			return -ENOMEM;
+		}
+		for (unsigned i = 0; i < w->q_n; i++)
+			q[i] = w->q[(w->q_head + i) % w->q_cap];
+		free(w->q);
+		w->q = q;
+		w->q_cap = cap;
+		w->q_head = 0;
+	}
+	w->q[(w->q_head + w->q_n) % w->q_cap] = *m;
+	w->q_n++;
+	return 0;
+}
+
+bool mplane_cmdq_pop(struct mworker *w, struct cmd *m)
+{
+	if (!w->q_n)
+		return false;
+	*m = w->q[w->q_head];
+	w->q_head = (w->q_head + 1) % w->q_cap;
+	w->q_n--;
+	return true;
+}
+
 static void send_cmd(struct mworker *w, const struct cmd *m)
 {
 	pthread_mutex_lock(&w->qlock);
-	if (w->q_n == QCAP) {
-		pthread_mutex_unlock(&w->qlock);
-		LOGP(media_log_cat, LOGL_ERROR, "media worker %u: command queue full, command %d lost\n", w->idx,
-		     m->type);
+	unsigned cap = w->q_cap;
+	int rc = mplane_cmdq_push(w, m);
+	unsigned grown = w->q_cap != cap ? w->q_cap : 0;
+	pthread_mutex_unlock(&w->qlock);
+	if (grown)
+		LOGP(media_log_cat, LOGL_NOTICE, "media worker %u: command ring grown to %u (the worker is behind)\n",
+		     w->idx, grown);
+	if (rc) {
+		LOGP(media_log_cat, LOGL_ERROR, "media worker %u: command ring at %u and full, command %d lost\n",
+		     w->idx, cap, m->type);
 		return;
 	}
-	w->q[(w->q_head + w->q_n) % QCAP] = *m;
-	w->q_n++;
-	pthread_mutex_unlock(&w->qlock);
 	uint64_t one = 1;
 	if (write(w->evfd, &one, sizeof(one)) < 0)
 		LOGP(media_log_cat, LOGL_ERROR, "media worker %u: cannot wake: %s\n", w->idx, strerror(errno));
@@ -175,14 +209,12 @@ static int plane_destructor(struct media_plane *mp)
 			mplane_chan_close(c);
 		}
 		/* commands never run (a channel handed over after the stop) */
-		while (w->q_n) {
-			struct cmd *m2 = &w->q[w->q_head];
-			if (m2->type == CMD_CHAN_ADD)
-				mplane_chan_close(m2->ch);
-			if (m2->type == CMD_SPAN_ADD)
-				mplane_span_free(m2->sp);
-			w->q_head = (w->q_head + 1) % QCAP;
-			w->q_n--;
+		struct cmd m2;
+		while (mplane_cmdq_pop(w, &m2)) {
+			if (m2.type == CMD_CHAN_ADD)
+				mplane_chan_close(m2.ch);
+			if (m2.type == CMD_SPAN_ADD)
+				mplane_span_free(m2.sp);
 		}
 		for (unsigned s = 0; s < w->n_spans; s++)
 			mplane_span_free(w->spans[s]);

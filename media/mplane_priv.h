@@ -30,7 +30,8 @@
 #define SPAN_MAX_TS    32
 #define FRAMES_PER_PKT 8 /* 1 ms */
 #define MAX_SOCKS      64
-#define QCAP	       4096
+#define QCAP	       4096    /* a worker's command ring to begin with; it doubles when full */
+#define QCAP_MAX       1048576 /* beyond this a command is lost (counted): the worker is stuck */
 
 /* the application's log category (media_plane_set_log_cat()) */
 extern int media_log_cat;
@@ -190,8 +191,9 @@ struct mworker {
 	int epfd, tfd, evfd;
 	pthread_mutex_t qlock;
 	struct cmd *q;
-	unsigned q_head, q_n;
-	void *tctx; /* talloc root for this thread's DSP state */
+	unsigned q_head, q_n, q_cap;
+	uint64_t q_lost; /* commands lost to a ring at QCAP_MAX (or no memory to grow it) */
+	void *tctx;	 /* talloc root for this thread's DSP state */
 	struct wsock socks[MAX_SOCKS];
 	unsigned n_socks;
 	struct wspan *spans[256];
@@ -254,6 +256,12 @@ void mplane_span_tick(struct wspan *sp, struct mmsghdr *out, struct iovec *iov);
 void mplane_dahdi_tick(struct wspan *sp);
 void mplane_dahdi_readable(struct mworker *w, struct dahdi_ts *t);
 void mplane_span_free(struct wspan *sp);
+
+/* mplane.c: a worker's command ring, with its qlock held. push never loses a command while the ring can
+ * grow (a lost channel handover or delete would leak, a lost stop would hang the join); -ENOMEM when it
+ * cannot. pop: false when empty. */
+int mplane_cmdq_push(struct mworker *w, const struct cmd *m);
+bool mplane_cmdq_pop(struct mworker *w, struct cmd *m);
 
 /* mplane_worker.c */
 const uint8_t *mplane_chan_step(struct wchan *c);

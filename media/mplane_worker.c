@@ -338,14 +338,10 @@ static void drain_cmds(struct mworker *w)
 	for (;;) {
 		struct cmd m;
 		pthread_mutex_lock(&w->qlock);
-		if (!w->q_n) {
-			pthread_mutex_unlock(&w->qlock);
-			return;
-		}
-		m = w->q[w->q_head];
-		w->q_head = (w->q_head + 1) % QCAP;
-		w->q_n--;
+		bool got = mplane_cmdq_pop(w, &m);
 		pthread_mutex_unlock(&w->qlock);
+		if (!got)
+			return;
 		run_cmd(w, &m);
 	}
 }
@@ -442,6 +438,7 @@ int mplane_worker_start(struct media_plane *mp, struct mworker *w, unsigned idx)
 	w->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	w->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	w->q = calloc(QCAP, sizeof(*w->q));
+	w->q_cap = QCAP;
 	if (w->epfd < 0 || w->tfd < 0 || w->evfd < 0 || !w->q)
 		return -errno;
 	pthread_mutex_init(&w->qlock, NULL);

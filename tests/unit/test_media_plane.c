@@ -5,10 +5,13 @@
  * (in-band <-> RFC 4733), RTP from a third party ignored and counted, the continuity check with and
  * without loopback, and a CESoPSN stream that stops taking its span down. */
 
+#define _GNU_SOURCE /* mplane_priv.h: struct mmsghdr */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -22,6 +25,7 @@
 #include "cunit_run.h"
 #include "media/cesop.h"
 #include "media/mplane.h"
+#include "media/mplane_priv.h"
 #include "media/rtp.h"
 
 #define BASE 24400 /* span ports; RTP range above */
@@ -391,6 +395,36 @@ static void test_free_while_busy(void)
 	close(peer);
 }
 
+/* a worker's command ring never loses a command while it can grow: 10,000 pushed to a worker that runs
+ * none come out in order from a ring grown to 16,384; at QCAP_MAX a push fails and is counted */
+static void test_cmd_ring_grows(void)
+{
+	struct mworker w = { .q = calloc(QCAP, sizeof(struct cmd)), .q_cap = QCAP };
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w.q);
+	struct cmd m = { 0 }, out;
+	for (unsigned i = 0; i < 100; i++) /* the ring's head away from 0 before it grows */
+		CU_ASSERT_EQUAL(mplane_cmdq_push(&w, &m), 0);
+	for (unsigned i = 0; i < 100; i++)
+		CU_ASSERT_TRUE(mplane_cmdq_pop(&w, &out));
+	for (unsigned i = 0; i < 10000; i++) {
+		m.u.i = (int)i;
+		CU_ASSERT_EQUAL(mplane_cmdq_push(&w, &m), 0);
+	}
+	CU_ASSERT_EQUAL(w.q_cap, 4 * QCAP);
+	for (unsigned i = 0; i < 10000; i++) {
+		CU_ASSERT_TRUE_FATAL(mplane_cmdq_pop(&w, &out));
+		CU_ASSERT_EQUAL(out.u.i, (int)i);
+	}
+	CU_ASSERT_FALSE(mplane_cmdq_pop(&w, &out));
+	CU_ASSERT_EQUAL(w.q_lost, 0);
+	free(w.q);
+	w.q = NULL; /* a full ring at the limit: refused before anything is touched */
+	w.q_cap = QCAP_MAX;
+	w.q_n = QCAP_MAX;
+	CU_ASSERT_EQUAL(mplane_cmdq_push(&w, &m), -ENOMEM);
+	CU_ASSERT_EQUAL(w.q_lost, 1);
+}
+
 int main(void)
 {
 	ctx = talloc_named_const(NULL, 0, "test");
@@ -399,6 +433,7 @@ int main(void)
 	CU_pSuite s = CU_add_suite("media plane (threads, CESoPSN, RTP on 127.0.0.1)", NULL, NULL);
 	CU_add_test(s, "TDM <-> RTP, DTMF both ways, source validation, COT, span down", test_plane);
 	CU_add_test(s, "channels freed while their packets arrive", test_free_while_busy);
+	CU_add_test(s, "the command ring grows, never loses a command", test_cmd_ring_grows);
 	int rc = cunit_run();
 	if (talloc_total_blocks(ctx) != 1) {
 		talloc_report_full(ctx, stderr);

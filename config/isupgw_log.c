@@ -38,6 +38,10 @@ static const struct log_info_cat cats[] = {
 		   .description = "configuration and telnet CLI",
 		   .enabled = 1,
 		   .loglevel = LOGL_NOTICE },
+	[DOVERLOAD] = { .name = "DOVERLOAD",
+			.description = "admission control: the cap on new calls (debug: every 100 ms while it is on)",
+			.enabled = 1,
+			.loglevel = LOGL_NOTICE },
 };
 
 const struct log_info isupgw_log_info = {

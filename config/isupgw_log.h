@@ -13,6 +13,7 @@ enum isupgw_log_cat {
 	DMEDIA,
 	DDSP,
 	DVTY,
+	DOVERLOAD,
 };
 
 extern const struct log_info isupgw_log_info;

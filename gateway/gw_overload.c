@@ -126,8 +126,9 @@ void gw_ovl_tick(struct gw_ovl *o, const struct gw_ovl_sample *s)
 	 * (smoothed over ticks), or one so long that waiting for a second look would overflow it */
 	o->backlog_avg = (o->backlog_avg + s->backlog) / 2;
 	bool over = o->backlog_avg >= high || s->backlog >= SEVERE * high;
-	/* the queues grow: over and not shrinking by an eighth of the threshold since the last tick */
-	bool growing = over && s->backlog + high / 8 > o->prev_backlog;
+	/* the queues grow: over the threshold now and not shrinking by an eighth of it since the last tick (a
+	 * queue that has drained is not growing, whatever its smoothed length still says) */
+	bool growing = s->backlog >= high && s->backlog + high / 8 > o->prev_backlog;
 	bool room = o->backlog_avg < high / 4 && s->cpu_pct < o->cfg.cpu_high;
 
 	if (!o->cfg.enabled) {

@@ -217,6 +217,7 @@ int main(int argc, char **argv)
 	mtp_init(DMTP, DM3UA);
 	sip_agent_init(DSIP);
 	gw_init(DCALL);
+	gw_ovl_init(DOVERLOAD);
 
 	struct gw *gw = gw_alloc(ctx);
 	gw->net = isup_net_alloc(ctx);

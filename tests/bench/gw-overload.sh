@@ -11,7 +11,8 @@
 # not complete), goodput (answered per second from the first IAM to the last answer), its share of the
 # clean maximum, how fast refusals came (IAM->REL) and IAM->ACM of the admitted calls.
 # Usage: gw-overload.sh [CLEAN-RATE]   (no rate: sweep 2000 3000 4000 5000 6000 to find it)
-# Run from the build's tests directory (GW= SIM= to point elsewhere). SECS= seconds of offered load per run.
+# Run from the build's tests directory (GW= SIM= to point elsewhere). SECS= seconds of offered load per run;
+# OVL_DEBUG=1 logs the controller's ticks.
 GW=${GW:-../gateway/isupgw}
 SIM=${SIM:-./sim/pstn-sim}
 SECS=${SECS:-8}
@@ -34,6 +35,8 @@ run() {
 	rate=$1
 	n=$((rate * SECS))
 	gw_bench_cfg "overload $2" >"$out/isupgw.cfg"
+	# OVL_DEBUG=1: the controller's every tick in isupgw-RATE-MODE.log
+	[ -n "$OVL_DEBUG" ] && sed -i 's/^ logging level set-all error$/&\n logging level overload debug/' "$out/isupgw.cfg"
 	timeout -k 2 120 sipp -sn uas -i 127.0.0.1 -p $P_UAS -buff_size 4194304 >/dev/null 2>&1 &
 	uas=$!
 	"$GW" -c "$out/isupgw.cfg" >"$out/isupgw-$rate-$2.log" 2>&1 &

@@ -710,6 +710,10 @@ DEFUN(show_sip_conns, show_sip_conns_cmd, "show sip connections",
 		st->accepted, st->refused_total, st->refused_per_src, st->closed_silent, VTY_NEWLINE);
 	vty_out(vty, "taken over a limit because the source is a peer's: %" PRIu64 "%s", st->known_over_limit,
 		VTY_NEWLINE);
+	vty_out(vty,
+		"UDP requests sofia-sip cannot take, answered here: %" PRIu64 " bad method (501), %" PRIu64
+		" bad version (505), %" PRIu64 " NUL in a header (400)%s",
+		st->answered_501, st->answered_505, st->answered_400, VTY_NEWLINE);
 	vty_out(vty, "timeouts: idle %u s, message %u s; largest message %u bytes%s", c->tcp_idle_s,
 		c->tcp_msg_timeout_s, c->max_msg_size, VTY_NEWLINE);
 	return CMD_SUCCESS;

@@ -18,7 +18,10 @@
  * without any limit and keeps while they say nothing. It sees every descriptor sofia watches, so it
  * knows each accepted connection (a stream socket whose local port is a listener's) from its first round,
  * counts them per source address, and closes the ones over a limit or silent too long. Closing means
- * shutdown(2): sofia owns the descriptor, reads the end of the stream and closes its transport itself. */
+ * shutdown(2): sofia owns the descriptor, reads the end of the stream and closes its transport itself.
+ *
+ * On sofia's UDP transport sockets the loop looks at each datagram before sofia reads it: requests that
+ * sofia 1.12 would drop, or answer to the wrong address, are answered here (sip_prefilter.c). */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +42,7 @@
 
 #include "sip_leg_fsm.h"
 #include "sip_loop.h"
+#include "sip_prefilter.h"
 
 #define MAX_LISTENERS 8
 #define SRC_BUCKETS   1024
@@ -50,6 +54,8 @@ enum conn_kind {
 	CONN_DGRAM /* a UDP socket: its receive queue counts in sip_loop_rx_backlog() */
 };
 
+#define PF_BUF_SIZE 65536
+
 /* one descriptor glib has shown: in the epoll set while glib watches it */
 struct watch {
 	struct llist_head list; /* sip_loop.watches */
@@ -58,8 +64,9 @@ struct watch {
 	uint64_t round;	    /* the round it was last in glib's poll set */
 	uint32_t ep_events; /* what the epoll set watches it for; 0: not in the set */
 	uint8_t kind;
-	bool heard; /* a read event came: the peer has said something */
-	ino_t ino;  /* the socket's inode: tells a reused descriptor number from the one we know */
+	bool heard;   /* a read event came: the peer has said something */
+	bool sip_udp; /* a UDP transport socket (bound, not connected: sofia's resolver connects its own) */
+	ino_t ino;    /* the socket's inode: tells a reused descriptor number from the one we know */
 	struct sockaddr_storage src;
 	socklen_t src_len;
 	time_t since;
@@ -92,6 +99,7 @@ struct sip_loop {
 	uint16_t listen_ports[MAX_LISTENERS];
 	int n_listen;
 	struct osmo_timer_list sweep;
+	char *pf_buf, *pf_out; /* a datagram and our answer (sip_prefilter.c) */
 };
 
 static time_t now_s(void)
@@ -120,6 +128,12 @@ static int ep_cb(struct osmo_fd *ofd, unsigned int what)
 				       (e & EPOLLHUP ? G_IO_HUP : 0));
 		if (e & EPOLLIN)
 			w->heard = true;
+		/* a datagram is looked at before sofia reads it; an error comes first (sofia reads it from the
+		 * error queue this round, the datagram is looked at next round) */
+		if (w->sip_udp && (e & EPOLLIN) &&
+		    ((e & EPOLLERR) ||
+		     !sip_prefilter_udp(w->fd, l->pf_buf, PF_BUF_SIZE, l->pf_out, PF_BUF_SIZE + 1024, &l->stats)))
+			p->revents &= (gushort)~G_IO_IN;
 	}
 	/* level-triggered: what sofia leaves unread is reported again next round */
 	return 0;
@@ -262,6 +276,8 @@ static void classify(struct sip_loop *l, struct watch *w, ino_t ino)
 	if (v == SOCK_DGRAM) {
 		w->kind = CONN_DGRAM;
 		set_rcvbuf(l, fd);
+		w->src_len = sizeof(w->src);
+		w->sip_udp = getpeername(fd, (struct sockaddr *)&w->src, &w->src_len) && errno == ENOTCONN;
 	}
 	if (v != SOCK_STREAM)
 		return;
@@ -454,8 +470,12 @@ struct sip_loop *sip_loop_alloc(void *ctx, GMainContext *gctx)
 	if (!l)
 		return NULL;
 	INIT_LLIST_HEAD(&l->watches);
+	l->pf_buf = talloc_size(l, PF_BUF_SIZE);
+	l->pf_out = talloc_size(l, PF_BUF_SIZE + 1024);
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (l->epfd < 0) {
+	if (!l->pf_buf || !l->pf_out || l->epfd < 0) {
+		if (l->epfd >= 0)
+			close(l->epfd);
 		talloc_free(l);
 		return NULL;
 	}

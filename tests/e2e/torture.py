@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """RFC 4475 torture messages sent to the running gateway over UDP: each must get the handling RFC 4475
 expects of a UA/gateway (a response code from the allowed set, or no response for responses and messages
-that are to be dropped), and the gateway must answer an OPTIONS after every one.
+that are to be dropped), and the gateway must answer an OPTIONS after every one. A few variants of them
+follow (VARIANTS). The first line printed names the local port the answers must come to (torture.sh has
+tshark check where they went).
 Usage: torture.py DIR HOST PORT"""
 import os
 import re
@@ -66,10 +68,20 @@ EXPECT = {
     "inv2543": NOT_400,
 }
 
+# Variants made from the RFC's messages: file -> (based on, change). badvers-rport: the 505 must go to the
+# source port because the top Via asks with rport (RFC 3581), its sent-by (port 5060) must not be used.
+# nulhdr: a NUL octet in a quoted string of a known method's request (sofia never completes the message).
+VARIANTS = {
+    "badvers-rport": ("badvers", lambda m: m.replace(b"c.example.com;branch", b"c.example.com;rport;branch")
+                      .replace(b"badvers.", b"badvers-rport.")),
+    "nulhdr": ("badvers", lambda m: m.replace(b"SIP/7.0", b"SIP/2.0").replace(b"badvers.", b"nulhdr.")
+               .replace(b"\r\nl: 0", b"\r\nSubject: \"a\\\x00b\"\r\nl: 0")),
+}
+EXPECT.update({"badvers-rport": {505}, "nulhdr": {400}})
+
 # Where sofia-sip 1.12's message parser drops the datagram before the gateway sees it, so no answer comes.
 # Reported as KNOWN (not counted as passed): the gateway must still stay up and answer the OPTIONS after it.
 KNOWN = {
-    "intmeth": "RFC 4475 expects 501; sofia refuses the method token and URI",
     "badinv01": "RFC 4475 expects 400; the broken part is the Via, so sofia has no address to answer to",
     "lwsruri": "RFC 4475 expects 400 or acceptance; sofia refuses the Request-URI with embedded LWS",
 }
@@ -80,13 +92,20 @@ OPTIONS = ("OPTIONS sip:{h}:{p} SIP/2.0\r\nVia: SIP/2.0/UDP {h}:{lp};branch=z9hG
 
 
 VIA = re.compile(rb"(?im)^((?:via|v)[ \t]*:[ \t]*SIP[ \t\r\n]*/[ \t\r\n]*[\d.]+[ \t\r\n]*/[ \t\r\n]*)(\w+)([ \t\r\n]+)([^;,\s]+)")
+# where the answer must go by the source address (RFC 3261 18.2.2 received=, RFC 3581 rport), not by the
+# Via's host name: the name stays (it does not resolve), only the port is ours (badvers-rport: not even that)
+KEEP_HOST = {"badvers": True, "badvers-rport": False}
 
 
-def reply_here(msg, lp):
+def reply_here(name, msg, lp):
     """Responses go where the top Via says: point its sent-by (and transport, since the message travels over
     UDP) at our socket. Nothing else of the message changes; responses and Via-less messages stay as they are."""
     if msg.startswith(b"SIP/2.0"):
         return msg
+    if name in KEEP_HOST:
+        port = b":" + str(lp).encode() if KEEP_HOST[name] else b""
+        return VIA.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + m.group(4).split(b":")[0] + port, msg,
+                       count=1)
     return VIA.sub(lambda m: m.group(1) + b"UDP" + m.group(3) + b"127.0.0.1:" + str(lp).encode(), msg, count=1)
 
 
@@ -117,9 +136,11 @@ def main():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((host, 0))
     lp = s.getsockname()[1]
+    print(f"local port {lp}", flush=True)
     passed = failed = known = retrans = 0
     for n, name in enumerate(sorted(EXPECT)):
-        msg = reply_here(open(os.path.join(d, name + ".sip"), "rb").read(), lp)
+        base, change = VARIANTS.get(name, (name, lambda m: m))
+        msg = reply_here(name, change(open(os.path.join(d, base + ".sip"), "rb").read()), lp)
         m = CALLID.search(msg)
         s.sendto(msg, (host, port))
         got = [c for c in answers(s, 0.4, m.group(1) if m else b"-") if c >= 200 or c == 100]

@@ -1050,6 +1050,16 @@ struct isup_call *isup_call_setup_avoid_req(struct isup_trunk *tg, const struct 
 	if (!call)
 		return NULL;
 	call->user_ref = user_ref;
+	if (tg->user && tg->user->circuit_req && tg->user->circuit_req(call, tg->user_priv) < 0) {
+		/* the user has nothing for this circuit (no media): refused before it is seized, no IAM */
+		LOGPFSML(call->fi, LOGL_NOTICE, "CIC %u refused by the user: no resources for it (cause 47)\n", c->cic);
+		*cause = Q850_RESOURCE_UNAVAILABLE;
+		call->user_ref = NULL;
+		call->circ = NULL;
+		c->call = NULL;
+		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REGULAR, NULL);
+		return NULL;
+	}
 	call->iam = *iam;
 	call->iam.cic = c->cic;
 	osmo_fsm_inst_dispatch(c->fi, ISUP_CIC_EV_SEIZE_OUT, NULL);

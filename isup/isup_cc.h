@@ -86,6 +86,10 @@ struct isup_user_ops {
 			 const struct isup_cause *cause, void *priv);
 	/* A call was placed on a different circuit (dual seizure, blocking before answer): informational. */
 	void (*call_moved)(struct isup_call *call, uint16_t old_cic, uint16_t new_cic, void *priv);
+	/* An outgoing call's circuit is chosen and its IAM not yet sent (isup_call_setup_req()): the user
+	 * gets what it needs on that circuit (its media). A negative return refuses the circuit: no IAM, the
+	 * circuit stays idle and the set-up fails with cause 47 (resource unavailable). Optional. */
+	int (*circuit_req)(struct isup_call *call, void *priv);
 	/* Maintenance alert (T5, T13, T15, T17, T19, T21, T23, T28 expiry, unexpected events). */
 	void (*alert)(struct isup_trunk *tg, uint16_t cic, const char *what, void *priv);
 	/* Continuity check (Q.764 2.1.8), for the media layer: connect or remove the loopback on an
@@ -250,7 +254,8 @@ bool isup_circuit_available(const struct isup_circuit *c);
 
 /* Place a call: selects a circuit, fills the CIC and sends the IAM. iam holds the parameters.
  * Returns NULL when the call cannot be offered, with *cause (if given) saying why: 34 no circuit,
- * 27 destination inaccessible (MTP-PAUSE) or its user part unavailable, 42 congestion control. */
+ * 27 destination inaccessible (MTP-PAUSE) or its user part unavailable, 42 congestion control, 47 the
+ * user's circuit_req() refused the circuit. */
 struct isup_call *isup_call_setup_req(struct isup_trunk *tg, const struct isup_msg *iam, void *user_ref,
 				      uint8_t *cause);
 /* The same on any circuit but avoid_cic (Q.764 2.10.2 repeat attempt after cause 44, "requested circuit

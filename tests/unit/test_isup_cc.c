@@ -5,6 +5,7 @@
  * Over 1,000 lines: one suite for one FSM pair, its scripted procedures side by side with the harness they
  * share; split, each part would carry the same harness. */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -198,6 +199,19 @@ static struct isup_call *place_call(void)
 				   "cdpn.digits=4930123456";
 	CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&iam, variant, line, NULL, 0), 0);
 	return isup_call_setup_req(tg, &iam, (void *)1, NULL);
+}
+
+/* an outgoing call just placed: its IAM went out; we release it (REL 16) and the far end's RLC ends it */
+static void iam_then_release(struct isup_call *call)
+{
+	uint16_t cic = call->circ->cic;
+	tx_expect(ISUP_MT_IAM, cic);
+	struct isup_cause c = isup_cause_make(0, 16);
+	isup_call_release_req(call, &c);
+	tx_expect(ISUP_MT_REL, cic);
+	char line[32];
+	snprintf(line, sizeof(line), "RLC cic=%u", cic);
+	rx(line);
 }
 
 #define IAM_COT(cic, ind, digits)                                                                              \
@@ -1241,14 +1255,7 @@ static void test_acc(void)
 			continue;
 		}
 		ok++;
-		const struct isup_msg *m = tx_expect(ISUP_MT_IAM, call->circ->cic);
-		uint16_t cic = m->cic;
-		struct isup_cause c = isup_cause_make(0, 16);
-		isup_call_release_req(call, &c);
-		tx_expect(ISUP_MT_REL, cic);
-		char line[32];
-		snprintf(line, sizeof(line), "RLC cic=%u", cic);
-		rx(line);
+		iam_then_release(call);
 	}
 	CU_ASSERT_EQUAL(ok, 4);
 	CU_ASSERT_EQUAL(refused, 4);
@@ -1700,6 +1707,42 @@ static void test_cot_user_fails_synchronously(void)
 	check_idle_and_free();
 }
 
+/* A user that has nothing for the first circuits it is offered (circuit_req, e.g. no RTP port for their
+ * media): each refused circuit stays idle and sends nothing, the set-up fails with cause 47; a circuit the
+ * user takes gets the IAM. */
+static unsigned circuit_reqs, refuse_n;
+static int circuit_req_refuse(struct isup_call *call, void *priv)
+{
+	CU_ASSERT_PTR_NOT_NULL(call->circ);
+	CU_ASSERT_EQUAL(call->user_ref, (void *)1);
+	return circuit_reqs++ < refuse_n ? -ENOSPC : 0;
+}
+
+static void test_circuit_refused_by_user(void)
+{
+	static const struct isup_user_ops ops = { .call_ind = call_ind, .circuit_req = circuit_req_refuse };
+	setup_trunk(ISUP_VAR_ITU);
+	isup_trunk_set_user(tg, &ops, NULL);
+	circuit_reqs = 0;
+	refuse_n = 2;
+	struct isup_msg iam;
+	uint8_t cause = 0;
+	CU_ASSERT_EQUAL_FATAL(isup_msg_from_line(&iam, variant, IAM_IN(0, "1F"), NULL, 0), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		cause = 0;
+		CU_ASSERT_PTR_NULL(isup_call_setup_req(tg, &iam, (void *)1, &cause));
+		CU_ASSERT_EQUAL(cause, Q850_RESOURCE_UNAVAILABLE);
+		tx_none();
+		ind_none();
+		CU_ASSERT_TRUE(llist_empty(&tg->calls));
+	}
+	struct isup_call *call = isup_call_setup_req(tg, &iam, (void *)1, &cause);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(call);
+	CU_ASSERT_EQUAL(circuit_reqs, 3);
+	iam_then_release(call);
+	check_idle_and_free();
+}
+
 int main(void)
 {
 	ctx = talloc_named_const(NULL, 0, "test_isup_cc");
@@ -1761,6 +1804,7 @@ int main(void)
 	CU_add_test(s, "continuity check, incoming failures: T8, CCR recheck, T27", test_cot_incoming_failures);
 	CU_add_test(s, "continuity check, outgoing: failure, repeat, recheck T25/T26/T24", test_cot_outgoing);
 	CU_add_test(s, "continuity test failed from inside the request", test_cot_user_fails_synchronously);
+	CU_add_test(s, "circuit refused by the user before the IAM: cause 47", test_circuit_refused_by_user);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

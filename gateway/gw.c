@@ -23,6 +23,7 @@ static const struct rate_ctr_desc gw_ctr_desc[] = {
 	[GW_CTR_OVERLAP_INVITE] = { "call:overlap_invite", "further INVITEs of overlap calls (RFC 3578)" },
 	[GW_CTR_REDIRECT_FOLLOWED] = { "sip:redirect_followed", "3xx responses followed to their Contact" },
 	[GW_CTR_HOLD_OUT] = { "sip:hold_out", "holds/resumes from the PSTN passed to SIP (SUS/RES/CPG)" },
+	[GW_CTR_NO_MEDIA] = { "call:no_media", "calls refused for want of an RTP port or socket (cause 47 / 503)" },
 };
 static const struct rate_ctr_group_desc gw_ctrg_desc = {
 	.group_name_prefix = "gw",

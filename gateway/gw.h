@@ -103,6 +103,7 @@ enum gw_ctr {
 	GW_CTR_OVERLAP_INVITE,
 	GW_CTR_REDIRECT_FOLLOWED,
 	GW_CTR_HOLD_OUT,
+	GW_CTR_NO_MEDIA,
 };
 
 struct gw {

@@ -226,14 +226,16 @@ static bool body_isup(const struct gw_call *c, const struct sipt_body *b, enum i
 	return body_isup_res(c, b, v, m, &err) == BODY_ISUP_OK;
 }
 
-static void sdp_for(struct gw_call *c, char *out, size_t size, const struct isup_msg *iam)
+/* -ENOSPC: the circuit has a timeslot but no RTP port or socket could be had; the caller refuses the call */
+static int sdp_for(struct gw_call *c, char *out, size_t size, const struct isup_msg *iam)
 {
 	/* the circuit's media channel when the media plane maps its CIC onto a timeslot (a 64 kbit/s
 	 * unrestricted call offers CLEARMODE instead, not bridged here); otherwise SDP naming a port only */
 	struct isup_u8 tmr = { 3 };
 	bool clear = iam && !isup_msg_get_bits(iam, ISUP_PAR_TMR, &tmr) && tmr.value == 2;
-	if (!clear && gw_media_sdp(c, out, size) > 0)
-		return;
+	int rc = clear ? -ENOENT : gw_media_sdp(c, out, size);
+	if (rc > 0 || rc == -ENOSPC)
+		return rc;
 	if (!c->rtp_port) {
 		c->rtp_port = c->gw->rtp_next;
 		c->gw->rtp_next = (uint16_t)(c->gw->rtp_next + 2);
@@ -246,6 +248,7 @@ static void sdp_for(struct gw_call *c, char *out, size_t size, const struct isup
 		iam = &dflt;
 	}
 	gw_map_sdp_offer(iam, c->gw->media_addr, c->rtp_port, out, size);
+	return 0;
 }
 
 /* ---- releasing one half because of the other ---- */
@@ -297,6 +300,16 @@ static void release_sip(struct gw_call *c, const struct isup_cause *cause, const
 	}
 	/* s10.2: REL -> BYE (confirmed) or CANCEL (early, s8.2.7) with the REL encapsulated / Reason */
 	sip_leg_release(leg, &r, &b);
+}
+
+/* No RTP port or socket for the call's timeslot (gw_media_call_lacks() has counted and logged it): the call
+ * is refused, not connected without media: cause 47 toward ISUP, 503 toward SIP (RFC 3398 s7.2.4.1) */
+static void refuse_no_media(struct gw_call *c)
+{
+	struct isup_cause ca = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_RESOURCE_UNAVAILABLE);
+	release_sip(c, &ca, NULL);
+	release_isup_full(c, &ca);
+	maybe_end(c);
 }
 
 /* ---- ISUP user: call indications ---- */
@@ -354,7 +367,12 @@ static void send_invite(struct gw_call *c)
 	snprintf(req->call_id, sizeof(req->call_id), "%s", c->call_id);
 	snprintf(req->from_tag, sizeof(req->from_tag), "%s", c->from_tag);
 	char sdp[512];
-	sdp_for(c, sdp, sizeof(sdp), m);
+	if (sdp_for(c, sdp, sizeof(sdp), m) < 0) {
+		talloc_free(req);
+		talloc_free(m);
+		refuse_no_media(c);
+		return;
+	}
 	struct sipt_body *b = talloc(c, struct sipt_body);
 	make_body(c, sdp, m, b);
 	if (c->fi->state == GW_CALL_ST_INIT || c->fi->state == GW_CALL_ST_COLLECTING ||
@@ -528,7 +546,10 @@ static void on_isup_backward(struct gw_call *c, const struct gw_isup_ind *ind)
 		return;
 	char sdp[512];
 	struct sipt_body b;
-	sdp_for(c, sdp, sizeof(sdp), NULL);
+	if (sdp_for(c, sdp, sizeof(sdp), NULL) < 0) {
+		refuse_no_media(c); /* a circuit taken after the IAM (dual seizure) whose channel could not follow */
+		return;
+	}
 	make_body(c, sdp, ind->m, &b);
 	sip_leg_progress(c->leg, st, &b);
 	call_state(c, GW_CALL_ST_ALERTING);
@@ -541,7 +562,10 @@ static void on_isup_answer(struct gw_call *c, const struct gw_isup_ind *ind)
 		return;
 	char sdp[512];
 	struct sipt_body b;
-	sdp_for(c, sdp, sizeof(sdp), NULL);
+	if (sdp_for(c, sdp, sizeof(sdp), NULL) < 0) {
+		refuse_no_media(c);
+		return;
+	}
 	make_body(c, sdp, ind->m, &b);
 	sip_leg_answer(c->leg, &b);
 	ctr_inc(c->gw, GW_CTR_CALL_ANSWERED);
@@ -664,6 +688,7 @@ static void isup_call_moved(struct isup_call *ic, uint16_t old_cic, uint16_t new
 const struct isup_user_ops gw_isup_ops = {
 	.call_ind = isup_call_ind,
 	.call_moved = isup_call_moved,
+	.circuit_req = gw_media_circuit_req,
 	.cot_loop = gw_media_cot_loop,
 	.cot_test = gw_media_cot_test,
 };

@@ -331,20 +331,25 @@ static int prefer_pt(const struct gw_media *gm, const struct gw_call *c)
 	return 8;
 }
 
-struct media_chan *gw_media_call_chan(struct gw_call *c)
+/* The channel of the call on circuit cic of its trunk, allocated now; NULL when the media plane does not
+ * map the circuit (no media for this call) or when no RTP port or socket could be had (*failed set). */
+static struct media_chan *chan_alloc(struct gw_call *c, uint16_t cic, bool *failed)
 {
 	struct gw_media *gm = c->gw->media;
-	if (c->mc)
-		return c->mc;
-	if (!gm || !gm->mp || !c->ic || !c->ic->circ || !c->tg)
-		return NULL;
 	unsigned span, ts;
-	if (gw_media_cic_ts(gm, c->tg->name, c->ic->circ->cic, &span, &ts))
+	*failed = false;
+	if (!gm || !gm->mp || !c->tg || gw_media_cic_ts(gm, c->tg->name, cic, &span, &ts))
 		return NULL;
-	c->mc = media_chan_alloc(gm->mp, span, ts, c, false);
-	if (!c->mc) {
-		LOGPFSML(c->fi, LOGL_ERROR, "no media channel for CIC %u (span %u TS %u): no free RTP port?\n",
-			 c->ic->circ->cic, span, ts);
+	struct media_chan *mc = media_chan_alloc(gm->mp, span, ts, c, false);
+	if (!mc) {
+		/* every port of the range in use, or no descriptor left for the sockets: the call is refused
+		 * (cause 47 / 503) rather than connected without media */
+		*failed = true;
+		rate_ctr_inc(rate_ctr_group_get_ctr(c->gw->ctrs, GW_CTR_NO_MEDIA));
+		LOGPFSML(c->fi, LOGL_ERROR,
+			 "no media channel for CIC %u (span %u TS %u): no free RTP port of %u-%u or no socket "
+			 "(%u channels open): call refused\n",
+			 cic, span, ts, gm->cfg.port_min, gm->cfg.port_max, media_plane_n_chans(gm->mp));
 		return NULL;
 	}
 	/* Q.764 / Q.115: our canceller faces the PSTN; an IAM saying an echo control device is already
@@ -356,15 +361,44 @@ struct media_chan *gw_media_call_chan(struct gw_call *c)
 	struct isup_nci nci;
 	if (c->from_isup && c->iam && !isup_msg_get_bits(c->iam, ISUP_PAR_NCI, &nci) && nci.echo_dev)
 		ec = false;
-	media_chan_ec(c->mc, ec);
-	LOGPFSML(c->fi, LOGL_INFO, "media: CIC %u = span %u TS %u, RTP port %u, echo canceller %s\n", c->ic->circ->cic,
-		 span, ts, media_chan_port(c->mc), ec ? "on" : "off");
+	media_chan_ec(mc, ec);
+	LOGPFSML(c->fi, LOGL_INFO, "media: CIC %u = span %u TS %u, RTP port %u, echo canceller %s\n", cic, span, ts,
+		 media_chan_port(mc), ec ? "on" : "off");
+	return mc;
+}
+
+bool gw_media_call_lacks(struct gw_call *c)
+{
+	bool failed = false;
+	if (!c->mc && c->ic && c->ic->circ)
+		c->mc = chan_alloc(c, c->ic->circ->cic, &failed);
+	return failed;
+}
+
+struct media_chan *gw_media_call_chan(struct gw_call *c)
+{
+	gw_media_call_lacks(c);
 	return c->mc;
+}
+
+int gw_media_circuit_req(struct isup_call *ic, void *priv)
+{
+	struct gw_call *c = ic->user_ref;
+	bool failed;
+	if (!c || !ic->circ)
+		return 0;
+	/* SIP -> ISUP: the channel on the circuit chosen, before its IAM goes out (a channel of a circuit
+	 * left before, cause 44, is freed already) */
+	gw_media_call_free(c);
+	c->mc = chan_alloc(c, ic->circ->cic, &failed);
+	return failed ? -ENOSPC : 0;
 }
 
 int gw_media_sdp(struct gw_call *c, char *out, size_t size)
 {
-	struct media_chan *mc = gw_media_call_chan(c);
+	if (gw_media_call_lacks(c))
+		return -ENOSPC;
+	struct media_chan *mc = c->mc;
 	if (!mc)
 		return -ENOENT;
 	int pref = prefer_pt(c->gw->media, c);

@@ -70,9 +70,14 @@ void gw_media_span_blocking_sync(struct gw_media *gm);
 int gw_media_cic_ts(const struct gw_media *gm, const char *trunk, uint16_t cic, unsigned *span, unsigned *ts);
 
 /* ---- a call's media (gw_call.c) ---- */
-/* The call's channel on its circuit (allocated on first use); NULL without media plane or mapping. */
+/* The call's channel on its circuit (allocated on first use); NULL without media plane or mapping, or
+ * when none could be had. */
 struct media_chan *gw_media_call_chan(struct gw_call *c);
-/* Our SDP: an answer when the peer's offer is known, else an offer (both laws, the circuit's first). */
+/* The same, allocating: true when the call's circuit has a timeslot but no RTP port or socket could be
+ * had for it (counted in call:no_media and logged); the call is then refused, cause 47 / 503. */
+bool gw_media_call_lacks(struct gw_call *c);
+/* Our SDP: an answer when the peer's offer is known, else an offer (both laws, the circuit's first).
+ * -ENOENT: no media for this call (no plane, or its CIC has no timeslot); -ENOSPC: media lacking. */
 int gw_media_sdp(struct gw_call *c, char *out, size_t size);
 /* The peer's SDP (an offer from an INVITE or re-INVITE/UPDATE, or an answer). */
 void gw_media_remote_sdp(struct gw_call *c, const char *sdp, size_t len, bool is_offer);
@@ -80,6 +85,9 @@ void gw_media_call_free(struct gw_call *c);
 /* The call moved to another circuit: its new channel takes the offer already received. */
 void gw_media_call_rebind(struct gw_call *c);
 
+/* ISUP user hook: SIP -> ISUP, the channel on the circuit chosen before its IAM; -ENOSPC refuses the
+ * circuit (cause 47) when no RTP port or socket can be had for it. */
+int gw_media_circuit_req(struct isup_call *ic, void *priv);
 /* ISUP user hooks (Q.764 2.1.8) */
 void gw_media_cot_loop(struct isup_trunk *tg, uint16_t cic, bool connect, void *priv);
 void gw_media_cot_test(struct isup_trunk *tg, uint16_t cic, struct isup_call *call, void *priv);

@@ -5,9 +5,13 @@
  * gateway asks of it). Time is faked: T11, X1, X2 and the ISUP timers run as the test moves the clock.
  * Each test ends with every call gone, every circuit idle, every message checked and no talloc leak. */
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 #include <osmocom/core/application.h>
@@ -1127,6 +1131,110 @@ static void test_ovl_cpu_onset(void)
 	check_idle();
 }
 
+/* ---- media that cannot be had ---- */
+
+/* An even port P of 127.0.0.1 with P .. P + 3 bound here: an RTP range of two slots, all in use (two: a
+ * channel's sockets are closed by its media worker a moment after the call frees it) */
+#define HELD 4
+static uint16_t hold_rtp_ports(int fd[HELD])
+{
+	for (unsigned tries = 0; tries < 100; tries++) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t l = sizeof(a);
+		unsigned n = 0;
+		fd[n] = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fd[n] < 0 || bind(fd[n], (struct sockaddr *)&a, sizeof(a)) ||
+		    getsockname(fd[n], (struct sockaddr *)&a, &l))
+			break;
+		uint16_t p = ntohs(a.sin_port);
+		for (n = 1; !(p & 1) && p < 65000 && n < HELD; n++) {
+			fd[n] = socket(AF_INET, SOCK_DGRAM, 0);
+			a.sin_port = htons((uint16_t)(p + n));
+			if (fd[n] < 0 || bind(fd[n], (struct sockaddr *)&a, sizeof(a)))
+				break;
+		}
+		if (n == HELD)
+			return p;
+		for (unsigned i = 0; i <= n && i < HELD; i++)
+			if (fd[i] >= 0)
+				close(fd[i]);
+	}
+	CU_FAIL_FATAL("no free UDP ports");
+	return 0;
+}
+
+static uint64_t no_media_count(void)
+{
+	return rate_ctr_group_get_ctr(gw->ctrs, GW_CTR_NO_MEDIA)->current;
+}
+
+/* A media plane whose CIC n is timeslot n of one E1 span (CESoPSN toward a discard port), its RTP range
+ * ports that this test holds: no call can get an RTP port. A call that cannot
+ * get its media is refused, not connected without it: SIP -> ISUP with 503 (Reason cause 47) before any
+ * circuit is seized (no IAM), ISUP -> SIP with REL 47 before any INVITE, each counted (call:no_media).
+ * Once the test lets the ports go, calls get them and complete. */
+static void test_no_media(void)
+{
+	struct gw_media *gm = gw->media;
+	int held[HELD];
+	uint16_t port = hold_rtp_ports(held);
+	struct media_span_cfg *sc = &gm->spans[0];
+	*sc = (struct media_span_cfg){ .id = 0, .driver = MEDIA_SPAN_UDP, .remote_port = 9 };
+	tdm_span_init(&sc->layout, TDM_SPAN_E1);
+	snprintf(sc->local_addr, sizeof(sc->local_addr), "127.0.0.1");
+	snprintf(sc->remote_addr, sizeof(sc->remote_addr), "127.0.0.1");
+	gm->n_spans = 1;
+	gm->trunks[0] = (struct gw_media_trunk){ .trunk = "pstn", .spans = { 0 }, .n_spans = 1, .ec = -1 };
+	gm->n_trunks = 1;
+	gm->span_blocking = false; /* no select loop runs here: span events are never read anyway */
+	snprintf(gm->cfg.rtp_addr, sizeof(gm->cfg.rtp_addr), "127.0.0.1");
+	gm->cfg.port_min = port;
+	gm->cfg.port_max = (uint16_t)(port + HELD - 1);
+	gm->cfg.workers = 1;
+	CU_ASSERT_EQUAL_FATAL(gw_media_start(gm), 0);
+	uint64_t before = no_media_count();
+
+	setup();
+	/* SIP -> ISUP: refused before the IAM */
+	sip_rx_invite("+4930123456");
+	sip_expect("leg0 503 cause=47");
+	isup_none();
+	CU_ASSERT_EQUAL(no_media_count(), before + 1);
+	/* ISUP -> SIP: REL 47, no INVITE */
+	isup_rx(IAM_FMT, 9u, "301234567");
+	CU_ASSERT_EQUAL(isup_cause_of(isup_expect(ISUP_MT_REL, 9)), Q850_RESOURCE_UNAVAILABLE);
+	sip_none();
+	isup_rx("RLC cic=9");
+	CU_ASSERT_EQUAL(no_media_count(), before + 2);
+	CU_ASSERT_EQUAL(media_plane_n_chans(gm->mp), 0);
+	check_idle();
+
+	/* the ports free again: both directions get their media and complete */
+	for (unsigned i = 0; i < HELD; i++)
+		close(held[i]);
+	setup();
+	isup_rx(IAM_FMT, 9u, "301234567");
+	sip_expect("leg0 INVITE");
+	CU_ASSERT_EQUAL(media_plane_n_chans(gm->mp), 1);
+	sip_rx_answer(&legs[0]);
+	isup_expect(ISUP_MT_CON, 9);
+	isup_rx("REL cic=9 cause.location=0 cause.cause=16");
+	sip_expect("leg0 BYE cause=16");
+	isup_expect(ISUP_MT_RLC, 9);
+	sip_rx_invite("+4930123456");
+	uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+	CU_ASSERT_EQUAL(media_plane_n_chans(gm->mp), 1);
+	isup_rx("REL cic=%u cause.location=1 cause.cause=17", cic);
+	sip_expect("leg1 486 cause=17");
+	isup_expect(ISUP_MT_RLC, cic);
+	CU_ASSERT_EQUAL(no_media_count(), before + 2);
+	CU_ASSERT_EQUAL(media_plane_n_chans(gm->mp), 0);
+	check_idle();
+
+	gw_media_stop(gm);
+	gm->n_spans = gm->n_trunks = 0;
+}
+
 /* shutdown: every call released, REL 16 toward ISUP and BYE/503 toward SIP */
 static void test_release_all(void)
 {
@@ -1215,6 +1323,7 @@ int main(void)
 	CU_add_test(s, "SIP->ISUP overlap: the next INVITE's offer refused: 488", test_s2i_overlap_offer_refused);
 	CU_add_test(s, "SIP->ISUP required ISUP part unusable: 415/400, no IAM (RFC 3204)",
 		    test_s2i_sipt_required_refused);
+	CU_add_test(s, "no RTP port for the call: 503 / REL 47, nothing seized", test_no_media);
 	CU_add_test(s, "release of every call (shutdown)", test_release_all);
 	CU_add_test(s, "overload: max-calls refuses with REL 42 / 503 Retry-After", test_ovl_max_calls);
 	CU_add_test(s, "overload: the load-driven cap, ACL in REL, recovery", test_ovl_cap);

@@ -46,6 +46,8 @@ static const struct rate_ctr_desc asp_ctr_desc[] = {
 	[M3UA_CTR_TX_ERR] = { "m3ua:tx:err", "ERR sent for bad or unexpected messages" },
 	[M3UA_CTR_TX_DROPPED] = { "m3ua:tx:dropped", "MSUs dropped because the ASP was not active" },
 	[M3UA_CTR_BEAT_LOST] = { "m3ua:beat:lost", "heartbeats left unanswered" },
+	[M3UA_CTR_NO_SOCKET] = { "m3ua:no_socket",
+				 "connection attempts without a descriptor (EMFILE/ENFILE), retried" },
 };
 
 static const struct rate_ctr_group_desc asp_ctrg_desc = {

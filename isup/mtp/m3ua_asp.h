@@ -61,6 +61,7 @@ enum m3ua_asp_ctr {
 	M3UA_CTR_TX_ERR,
 	M3UA_CTR_TX_DROPPED, /* DATA asked for while not active */
 	M3UA_CTR_BEAT_LOST,
+	M3UA_CTR_NO_SOCKET, /* a connection attempt found no descriptor (EMFILE/ENFILE): retried */
 };
 
 struct m3ua_asp {

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <netinet/tcp.h>
 
 #include <osmocom/core/logging.h>
+#include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/socket.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
@@ -290,8 +292,17 @@ int m3ua_link_start(struct m3ua_link *link)
 				     link->remote_port, flags);
 	}
 	if (fd < 0) {
-		link_retry(link,
-			   link->transport == M3UA_TRANSPORT_SCTP ? "cannot open an SCTP socket" : "cannot connect");
+		/* osmo_sock_init2() returns -ENODEV for any failure and leaves socket()'s or connect()'s errno:
+		 * no descriptor (EMFILE at the process's limit) is retried like a refused connection, never
+		 * given up */
+		int err = errno;
+		char why[96];
+		if ((err == EMFILE || err == ENFILE) && link->asp->ctrs)
+			rate_ctr_inc(rate_ctr_group_get_ctr(link->asp->ctrs, M3UA_CTR_NO_SOCKET));
+		snprintf(why, sizeof(why), "%s: %s",
+			 link->transport == M3UA_TRANSPORT_SCTP ? "cannot open an SCTP socket" : "cannot connect",
+			 strerror(err));
+		link_retry(link, why);
 		return fd;
 	}
 	sock_nodelay(fd, link->transport);
@@ -299,6 +310,7 @@ int m3ua_link_start(struct m3ua_link *link)
 	if (osmo_fd_register(&link->ofd)) {
 		close(fd);
 		link->ofd.fd = -1;
+		link_retry(link, "cannot watch its socket");
 		return -EIO;
 	}
 	link->connecting = true;

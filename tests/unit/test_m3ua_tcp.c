@@ -3,8 +3,10 @@
  * dies and comes back, and the call that was up survives. Loops are bounded by iterations. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -12,6 +14,7 @@
 #include "cunit_run.h"
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
+#include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
 
@@ -185,6 +188,59 @@ static void test_tcp_call_and_failover(void)
 	isup_trunk_free(tg);
 }
 
+/* No descriptor for the connection (the process at its limit, EMFILE): each attempt fails at socket() and
+ * is retried after the backoff like a refused connection, counted in m3ua:no_socket, never given up; once
+ * descriptors are free again the ASP comes up. */
+static void test_tcp_no_descriptor(void)
+{
+	asp_up = asp_down = sg_active = 0;
+	sg = m3ua_sg_alloc(ctx, M3UA_TRANSPORT_TCP, "127.0.0.1", 0, &sg_ops, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sg);
+	tg = isup_trunk_alloc(ctx, "nofd", ISUP_VAR_ITU, 1, 2);
+	isup_trunk_add_range(tg, 1, 31);
+	isup_trunk_set_mtp(tg, trunk_mtp_tx, NULL);
+	isup_trunk_set_user(tg, &isup_user, NULL);
+	isup_trunk_mtp_pause(tg);
+	struct m3ua_asp_cfg cfg = { .has_rc = true, .routing_ctx = 1, .traffic_mode = M3UA_TMT_OVERRIDE };
+	link_ = m3ua_link_alloc(ctx, "asp-nofd", M3UA_TRANSPORT_TCP, "127.0.0.1", sg->port, &cfg, &asp_user, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(link_);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(link_->asp->ctrs);
+	link_->backoff_max_s = 1;
+	const struct rate_ctr *no_socket = rate_ctr_group_get_ctr(link_->asp->ctrs, M3UA_CTR_NO_SOCKET);
+
+	/* every descriptor below a soft limit of 256 taken */
+	struct rlimit was, lim;
+	CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_NOFILE, &was), 0);
+	lim = was;
+	lim.rlim_cur = 256;
+	CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_NOFILE, &lim), 0);
+	int fill[256];
+	unsigned n_fill = 0;
+	while (n_fill < 256 && (fill[n_fill] = open("/dev/null", O_RDONLY)) >= 0)
+		n_fill++;
+	CU_ASSERT_EQUAL(errno, EMFILE);
+
+	CU_ASSERT_TRUE(m3ua_link_start(link_) < 0);
+	CU_ASSERT_TRUE(osmo_timer_pending(&link_->reconnect));
+	RUN_UNTIL(no_socket->current >= 3); /* the first attempt and two retries, 1 s apart */
+	CU_ASSERT_TRUE(no_socket->current >= 3);
+	CU_ASSERT_TRUE(osmo_timer_pending(&link_->reconnect));
+	CU_ASSERT_EQUAL(link_->connects, 0);
+	CU_ASSERT_EQUAL(asp_up, 0);
+
+	while (n_fill)
+		close(fill[--n_fill]);
+	setrlimit(RLIMIT_NOFILE, &was);
+	RUN_UNTIL(asp_up == 1 && sg_active == 1);
+	CU_ASSERT_EQUAL(asp_up, 1);
+	CU_ASSERT_EQUAL(link_->connects, 1);
+	CU_ASSERT_FALSE(tg->mtp_paused);
+
+	m3ua_link_free(link_);
+	m3ua_sg_free(sg);
+	isup_trunk_free(tg);
+}
+
 /* Two ASPs of one AS (override) through the router: losing the active one costs nothing; losing both
  * holds MSUs until one is back. */
 static void test_router_failover(void)
@@ -267,6 +323,7 @@ int main(void)
 		return 2;
 	CU_pSuite s = CU_add_suite("m3ua_tcp", NULL, NULL);
 	CU_add_test(s, "ISUP over M3UA/TCP, connection lost and restored, call kept", test_tcp_call_and_failover);
+	CU_add_test(s, "M3UA/TCP without a descriptor: retried, counted, up once one is free", test_tcp_no_descriptor);
 	CU_add_test(s, "router: ASP failover within an AS, MSUs held while none is active", test_router_failover);
 	return cunit_run();
 }

@@ -24,6 +24,8 @@ static const struct rate_ctr_desc gw_ctr_desc[] = {
 	[GW_CTR_REDIRECT_FOLLOWED] = { "sip:redirect_followed", "3xx responses followed to their Contact" },
 	[GW_CTR_HOLD_OUT] = { "sip:hold_out", "holds/resumes from the PSTN passed to SIP (SUS/RES/CPG)" },
 	[GW_CTR_NO_MEDIA] = { "call:no_media", "calls refused for want of an RTP port or socket (cause 47 / 503)" },
+	[GW_CTR_VTY_ACCEPT_BACKOFF] = { "vty:accept_backoff",
+					"VTY accept back-offs: no descriptor for a connection (EMFILE/ENFILE)" },
 };
 static const struct rate_ctr_group_desc gw_ctrg_desc = {
 	.group_name_prefix = "gw",

@@ -104,6 +104,7 @@ enum gw_ctr {
 	GW_CTR_REDIRECT_FOLLOWED,
 	GW_CTR_HOLD_OUT,
 	GW_CTR_NO_MEDIA,
+	GW_CTR_VTY_ACCEPT_BACKOFF,
 };
 
 struct gw {

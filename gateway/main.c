@@ -27,6 +27,7 @@
 
 #include "config/isupgw_log.h"
 #include "config/isupgw_vty.h"
+#include "gateway/gw_accept.h"
 #include "gateway/gw_media.h"
 #include "gateway/gw.h"
 #include "isup/isup.h"
@@ -251,10 +252,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "isupgw: cannot start the media plane\n");
 		return 1;
 	}
-	if (telnet_init_default(ctx, NULL, ISUPGW_VTY_PORT) < 0) {
+	/* at the descriptor limit the VTY's accept backs off instead of spinning (gw_accept.c) */
+	struct gw_accept_guard *vty_guard =
+		gw_accept_guard_alloc(ctx, "VTY", rate_ctr_group_get_ctr(gw->ctrs, GW_CTR_VTY_ACCEPT_BACKOFF), DVTY);
+	if (telnet_init_default(ctx, vty_guard, ISUPGW_VTY_PORT) < 0) {
 		fprintf(stderr, "isupgw: cannot open the VTY on port %d\n", ISUPGW_VTY_PORT);
 		return 1;
 	}
+	if (!vty_guard || gw_accept_guard_attach(vty_guard) < 0)
+		LOGP(DVTY, LOGL_ERROR, "VTY: its listening socket not found, no accept back-off\n");
 	if (cfg_file) {
 		char *text = read_text(cfg_file);
 		vty_security_notice(text);

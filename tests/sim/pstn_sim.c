@@ -17,10 +17,12 @@
  *   acc off|on              ignore (off) or act on the ACL in RELs (Q.764 2.11.2, on by default)
  *   wait SECONDS            let time pass               expect WORD [SECONDS]  wait for an event line
  *   reset                   GRS over all circuits       quit
+ * SIGUSR1 makes the event USR1: a script that says "expect USR1" goes on when the test tells it to.
  * Every ISUP message sent and received is printed as a ladder line; events as "event: ...". */
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +110,12 @@ static void ladder(const char *dir, const uint8_t *data, size_t len)
 
 static void event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void run_script(void);
+
+static volatile sig_atomic_t got_usr1;
+static void on_usr1(int sig)
+{
+	got_usr1 = 1;
+}
 
 static void event(const char *fmt, ...)
 {
@@ -947,8 +955,14 @@ int main(int argc, char **argv)
 	osmo_timer_schedule(&S.tick, 1, 0);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	sigaction(SIGUSR1, &sa, NULL);
 	while (!S.quit) {
 		osmo_select_main(0);
+		if (got_usr1) {
+			got_usr1 = 0;
+			event("USR1");
+		}
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - t0.tv_sec > timeout) {

@@ -714,6 +714,7 @@ DEFUN(show_sip_conns, show_sip_conns_cmd, "show sip connections",
 		"UDP requests sofia-sip cannot take, answered here: %" PRIu64 " bad method (501), %" PRIu64
 		" bad version (505), %" PRIu64 " NUL in a header (400)%s",
 		st->answered_501, st->answered_505, st->answered_400, VTY_NEWLINE);
+	vty_out(vty, "accept back-offs (no descriptor free): %" PRIu64 "%s", st->accept_backoffs, VTY_NEWLINE);
 	vty_out(vty, "timeouts: idle %u s, message %u s; largest message %u bytes%s", c->tcp_idle_s,
 		c->tcp_msg_timeout_s, c->max_msg_size, VTY_NEWLINE);
 	return CMD_SUCCESS;

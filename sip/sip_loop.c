@@ -21,10 +21,16 @@
  * shutdown(2): sofia owns the descriptor, reads the end of the stream and closes its transport itself.
  *
  * On sofia's UDP transport sockets the loop looks at each datagram before sofia reads it: requests that
- * sofia 1.12 would drop, or answer to the wrong address, are answered here (sip_prefilter.c). */
+ * sofia 1.12 would drop, or answer to the wrong address, are answered here (sip_prefilter.c).
+ *
+ * At the process's descriptor limit sofia's accept() fails, the connection stays queued and the listener
+ * stays readable: every round would end at once (100 % CPU). A listener reported readable is therefore
+ * first checked for a free descriptor (one taken and given back); without one it leaves the epoll set for
+ * a back-off, 1 s doubling to 10 s, and the connection waits in the backlog. */
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -51,10 +57,13 @@
 enum conn_kind {
 	CONN_NONE,
 	CONN_ACCEPTED,
-	CONN_DGRAM /* a UDP socket: its receive queue counts in sip_loop_rx_backlog() */
+	CONN_DGRAM,   /* a UDP socket: its receive queue counts in sip_loop_rx_backlog() */
+	CONN_LISTENER /* one of sofia's listening sockets */
 };
 
 #define PF_BUF_SIZE 65536
+#define ACCEPT_BACKOFF_MIN_MS 1000
+#define ACCEPT_BACKOFF_MAX_MS 10000
 
 /* one descriptor glib has shown: in the epoll set while glib watches it */
 struct watch {
@@ -70,6 +79,7 @@ struct watch {
 	struct sockaddr_storage src;
 	socklen_t src_len;
 	time_t since;
+	struct timespec paused_until; /* a listener: not watched before then (no descriptor to accept) */
 };
 
 /* connections open now from one source address */
@@ -100,6 +110,8 @@ struct sip_loop {
 	int n_listen;
 	struct osmo_timer_list sweep;
 	char *pf_buf, *pf_out; /* a datagram and our answer (sip_prefilter.c) */
+	unsigned accept_backoff_ms;	     /* the next listener back-off */
+	struct osmo_timer_list accept_retry; /* ends a back-off's select round */
 };
 
 static time_t now_s(void)
@@ -107,6 +119,48 @@ static time_t now_s(void)
 	struct timespec ts;
 	osmo_clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
+}
+
+static bool paused(const struct watch *w)
+{
+	struct timespec now;
+	osmo_clock_gettime(CLOCK_MONOTONIC, &now);
+	return w->kind == CONN_LISTENER &&
+	       (now.tv_sec < w->paused_until.tv_sec ||
+		(now.tv_sec == w->paused_until.tv_sec && now.tv_nsec < w->paused_until.tv_nsec));
+}
+
+/* A listener is readable: true when a descriptor is free for sofia's accept(); else the listener leaves the
+ * epoll set for a back-off (watch_round() puts it back after), logged and counted once per back-off. */
+static bool accept_possible(struct sip_loop *l, struct watch *w)
+{
+	int probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (probe >= 0 || (errno != EMFILE && errno != ENFILE)) {
+		if (probe >= 0)
+			close(probe);
+		if (l->accept_backoff_ms != ACCEPT_BACKOFF_MIN_MS) {
+			LOGP(sip_log_cat, LOGL_NOTICE, "SIP listeners: accepting again\n");
+			l->accept_backoff_ms = ACCEPT_BACKOFF_MIN_MS;
+		}
+		return true;
+	}
+	unsigned ms = l->accept_backoff_ms;
+	LOGP(sip_log_cat, LOGL_ERROR,
+	     "SIP listener (descriptor %d): no descriptor to accept a connection (%s): not accepting for %u ms\n",
+	     w->fd, strerror(errno), ms);
+	l->stats.accept_backoffs++;
+	osmo_clock_gettime(CLOCK_MONOTONIC, &w->paused_until);
+	w->paused_until.tv_sec += ms / 1000;
+	w->paused_until.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (w->paused_until.tv_nsec >= 1000000000) {
+		w->paused_until.tv_sec++;
+		w->paused_until.tv_nsec -= 1000000000;
+	}
+	epoll_ctl(l->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+	w->ep_events = 0;
+	osmo_timer_schedule(&l->accept_retry, (int)(ms / 1000), (int)(ms % 1000) * 1000);
+	l->accept_backoff_ms = ms * 2 > ACCEPT_BACKOFF_MAX_MS ? ACCEPT_BACKOFF_MAX_MS : ms * 2;
+	return false;
 }
 
 /* The epoll set is ready: what it reports goes into the GPollFD records glib will check. epoll reports
@@ -119,7 +173,7 @@ static int ep_cb(struct osmo_fd *ofd, unsigned int what)
 	int n = epoll_wait(l->epfd, ev, ARRAY_SIZE(ev), 0);
 	for (int i = 0; i < n; i++) {
 		struct watch *w = ev[i].data.ptr;
-		if (w->idx < 0)
+		if (w->idx < 0 || (w->kind == CONN_LISTENER && !accept_possible(l, w)))
 			continue;
 		GPollFD *p = &l->fds[w->idx];
 		uint32_t e = ev[i].events;
@@ -284,6 +338,7 @@ static void classify(struct sip_loop *l, struct watch *w, ino_t ino)
 	len = sizeof(v);
 	if (!getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) && v) {
 		/* a listener: connections to its port are the ones peers open to us */
+		w->kind = CONN_LISTENER;
 		if (!getsockname(fd, (struct sockaddr *)&local, &local_len) && l->n_listen < MAX_LISTENERS) {
 			uint16_t port = sock_port(&local);
 			for (int i = 0; i < l->n_listen; i++)
@@ -420,6 +475,8 @@ static void watch_round(struct sip_loop *l)
 		gushort g = l->fds[i].events;
 		uint32_t want = (g & (G_IO_IN | G_IO_HUP | G_IO_ERR) ? EPOLLIN : 0) | (g & G_IO_OUT ? EPOLLOUT : 0) |
 				(g & G_IO_PRI ? EPOLLPRI : 0);
+		if (paused(w))
+			want = 0; /* a listener in its accept back-off */
 		if (!want) {
 			if (w->ep_events)
 				epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
@@ -489,6 +546,8 @@ struct sip_loop *sip_loop_alloc(void *ctx, GMainContext *gctx)
 	g_main_context_acquire(gctx);
 	osmo_timer_setup(&l->wake, wake_cb, l);
 	osmo_timer_setup(&l->sweep, sweep_cb, l);
+	osmo_timer_setup(&l->accept_retry, wake_cb, l);
+	l->accept_backoff_ms = ACCEPT_BACKOFF_MIN_MS;
 	return l;
 }
 
@@ -524,6 +583,7 @@ void sip_loop_free(struct sip_loop *l)
 	close(l->epfd);
 	osmo_timer_del(&l->wake);
 	osmo_timer_del(&l->sweep);
+	osmo_timer_del(&l->accept_retry);
 	g_main_context_release(l->gctx);
 	g_main_context_unref(l->gctx);
 	talloc_free(l);

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The gateway at its descriptor limit (run with ulimit -n 64, media plane on): a call SIP -> ISUP with its
 # media first, then the test holds VTY connections until the gateway has no descriptor left and accept()
-# fails. Meanwhile: the control-plane thread stays idle (CPU ticks of the main thread over 3 s; the VTY's
-# accept backs off instead of spinning), a SIP -> ISUP call is refused with 503 (Reason cause 47) and an
+# fails, and opens SIP connections over TCP on top. Meanwhile: the control-plane thread stays idle (CPU
+# ticks of the main thread over 3 s: the VTY's and SIP's accept back off instead of spinning), a SIP -> ISUP call is refused with 503 (Reason cause 47) and an
 # ISUP -> SIP call with REL cause 47 (no RTP socket), the far exchange stops and comes back and M3UA's
 # attempts, failing for want of a descriptor, go on. Once the test lets its connections go: the VTY answers,
 # M3UA reconnects and a call completes; the counters of each (vty:accept_backoff, call:no_media,
-# m3ua:no_socket) say so. Usage: exhaust.sh [OUTDIR]
+# m3ua:no_socket, show sip connections) say so. Usage: exhaust.sh [OUTDIR]
 here=${srcdir:-.}/e2e
 out=${1:-exhaust-out}
 only=""
@@ -34,8 +34,9 @@ chmod +x "$out/isupgw-limited"
 GW="$out/isupgw-limited"
 gw_start
 hold=""
+hold_sip=""
 sim=""
-trap 'kill $gw $hold $sim 2>/dev/null' EXIT INT TERM
+trap 'kill $gw $hold $hold_sip $sim 2>/dev/null' EXIT INT TERM
 grep -q "Max open files *$LIMIT *$LIMIT" /proc/$gw/limits || bad limit "$(grep 'open files' /proc/$gw/limits)"
 
 sim_start() { # case script-text
@@ -75,17 +76,21 @@ else
 	bad $c "SIPp exited $rc, or the call had no RTP port"
 fi
 
+# connections to a port held open by fd-hold.py (its pid in $held), then the gateway's back-off awaited
+hold_conns() { # case port count log-regexp
+	python3 "$here/fd-hold.py" $2 $3 >"$out/$1.txt" 2>&1 &
+	held=$!
+	wait_for "$out/$1.txt" "^open" 60
+	if wait_for "$out/isupgw.log" "$4" 20; then ok $1; else bad $1 "no back-off logged"; fi
+}
 # every descriptor taken: VTY connections until the gateway accepts no more and says so
 fd0=$(ls /proc/$gw/fd | wc -l)
-python3 "$here/fd-hold.py" $P_VTY $((LIMIT + 10)) >"$out/hold.txt" 2>&1 &
-hold=$!
-wait_for "$out/hold.txt" "^open" 60
-if wait_for "$out/isupgw.log" "VTY: no descriptor to accept a connection" 20; then
-	ok vty-backoff
-else
-	bad vty-backoff "no back-off logged"
-fi
-echo "descriptors: $fd0 before, $(ls /proc/$gw/fd | wc -l) held (limit $LIMIT); $(cat "$out/hold.txt")"
+hold_conns vty-backoff $P_VTY $((LIMIT + 10)) "VTY: no descriptor to accept a connection"
+hold=$held
+echo "descriptors: $fd0 before, $(ls /proc/$gw/fd | wc -l) held (limit $LIMIT); $(cat "$out/vty-backoff.txt")"
+# SIP over TCP: the connections wait in the listener's backlog
+hold_conns sip-backoff $P_SIP 3 "SIP listener .*no descriptor to accept a connection"
+hold_sip=$held
 
 c=cpu
 hz=$(getconf CLK_TCK)
@@ -137,16 +142,19 @@ if [ "$e0" -gt 0 ] && [ "$e1" -ge $((e0 + 2)) ]; then ok $c; else bad $c "attemp
 # the connections let go: the VTY accepts again, M3UA reconnects, a call completes with its media
 c=recovery
 n0=$(gw_resumes)
-kill -TERM $hold
-wait $hold
+kill -TERM $hold $hold_sip
+wait $hold $hold_sip
 hold=""
+hold_sip=""
 wait_gw_resume $n0
 wait_for "$out/isupgw.log" "VTY: accepting again" 20
-vty_cmd "show rate-counters" >"$out/counters.txt"
-grep -E "accept_backoff|no_media|no_socket" "$out/counters.txt"
+vty_cmd "show rate-counters
+show sip connections" >"$out/counters.txt"
+grep -E "accept_backoff|no_media|no_socket|accept back-offs" "$out/counters.txt"
 ctr() { sed -n "s/^ *$1: *\([0-9]*\).*/\1/p" "$out/counters.txt" | head -1; }
+sip_bo=$(sed -n 's/^accept back-offs (no descriptor free): \([0-9]*\).*/\1/p' "$out/counters.txt")
 if [ "$(ctr vty:accept_backoff)" -gt 0 ] 2>/dev/null && [ "$(ctr call:no_media)" -ge 2 ] 2>/dev/null &&
-	[ "$(ctr m3ua:no_socket)" -gt 0 ] 2>/dev/null; then
+	[ "$(ctr m3ua:no_socket)" -gt 0 ] 2>/dev/null && [ "${sip_bo:-0}" -gt 0 ]; then
 	ok vty-counters
 else
 	bad vty-counters "VTY or its counters: $(grep -c . "$out/counters.txt") lines"

@@ -158,10 +158,10 @@ struct sip_conn_stats {
 	uint64_t closed_silent;	   /* closed after silent_timeout_s without a byte */
 	uint64_t known_over_limit; /* from a known source, taken although a limit was reached */
 	/* UDP requests sofia would drop or answer to the wrong place, answered by us (sip_prefilter.c) */
-	uint64_t answered_400; /* a NUL octet in the header section */
-	uint64_t answered_501; /* a method token sofia refuses */
-	uint64_t answered_505; /* a SIP-Version other than 2.0 */
-	uint64_t accept_backoffs;  /* a listener left unread for a while: no descriptor to accept (EMFILE) */
+	uint64_t answered_400;	  /* a NUL octet in the header section */
+	uint64_t answered_501;	  /* a method token sofia refuses */
+	uint64_t answered_505;	  /* a SIP-Version other than 2.0 */
+	uint64_t accept_backoffs; /* a listener left unread for a while: no descriptor to accept (EMFILE) */
 };
 
 /* the defaults of the connection limits (a gateway trunks with a few proxies, not thousands of phones) */

@@ -61,7 +61,7 @@ enum conn_kind {
 	CONN_LISTENER /* one of sofia's listening sockets */
 };
 
-#define PF_BUF_SIZE 65536
+#define PF_BUF_SIZE	      65536
 #define ACCEPT_BACKOFF_MIN_MS 1000
 #define ACCEPT_BACKOFF_MAX_MS 10000
 
@@ -109,7 +109,7 @@ struct sip_loop {
 	uint16_t listen_ports[MAX_LISTENERS];
 	int n_listen;
 	struct osmo_timer_list sweep;
-	char *pf_buf, *pf_out; /* a datagram and our answer (sip_prefilter.c) */
+	char *pf_buf, *pf_out;		     /* a datagram and our answer (sip_prefilter.c) */
 	unsigned accept_backoff_ms;	     /* the next listener back-off */
 	struct osmo_timer_list accept_retry; /* ends a back-off's select round */
 };

@@ -360,12 +360,13 @@ DEFUN(cfg_peer_keepalive, cfg_peer_keepalive_cmd, "options-keepalive <0-3600>",
 
 DEFUN(cfg_peer_auth, cfg_peer_auth_cmd, "auth-credentials REALM USER PASSWORD",
       "Digest credentials for challenges (401/407) from the peer\n"
-      "Realm, or * for whatever the challenge names\n"
+      "The realm they are for: a challenge naming another realm is not answered (the call fails as on a 401/407); "
+      "* answers any realm the peer names\n"
       "User name\n"
       "Password\n")
 {
 	struct gw_peer *p = vty->index;
-	snprintf(p->auth_realm, sizeof(p->auth_realm), "%s", strcmp(argv[0], "*") ? argv[0] : "");
+	snprintf(p->auth_realm, sizeof(p->auth_realm), "%s", argv[0]);
 	snprintf(p->auth_user, sizeof(p->auth_user), "%s", argv[1]);
 	snprintf(p->auth_pass, sizeof(p->auth_pass), "%s", argv[2]);
 	return CMD_SUCCESS;
@@ -427,13 +428,13 @@ static int config_write_peer(struct vty *vty)
 		if (p->keepalive_s)
 			vty_out(vty, " options-keepalive %u%s", p->keepalive_s, VTY_NEWLINE);
 		if (p->auth_user[0] && vty->type == VTY_FILE)
-			vty_out(vty, " auth-credentials %s %s %s%s", p->auth_realm[0] ? p->auth_realm : "*",
-				p->auth_user, p->auth_pass, VTY_NEWLINE);
+			vty_out(vty, " auth-credentials %s %s %s%s", p->auth_realm, p->auth_user, p->auth_pass,
+				VTY_NEWLINE);
 		else if (p->auth_user[0])
 			/* on a terminal (show running-config, write terminal) the secret stays hidden; a comment,
 			 * so that what is shown can be pasted back without setting the password to a mask */
 			vty_out(vty, " ! auth-credentials %s %s (password hidden; 'write file' keeps it)%s",
-				p->auth_realm[0] ? p->auth_realm : "*", p->auth_user, VTY_NEWLINE);
+				p->auth_realm, p->auth_user, VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }

@@ -43,6 +43,8 @@ static const struct rate_ctr_desc agent_ctr_desc[] = {
 	[SIP_CTR_REINVITE_TX] = { "reinvite:tx", "re-INVITEs sent (hold/resume)" },
 	[SIP_CTR_REDIRECT_RX] = { "redirect:rx", "3xx responses to our INVITEs" },
 	[SIP_CTR_SESSION_EXPIRED] = { "session:expired", "dialogs ended by sofia itself (session timer, no ACK)" },
+	[SIP_CTR_AUTH_REALM_REFUSED] = { "auth:realm_refused",
+					 "challenges not answered: a realm our credentials are not for" },
 };
 static const struct rate_ctr_group_desc agent_ctrg_desc = {
 	.group_name_prefix = "sip",

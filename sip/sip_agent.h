@@ -57,7 +57,7 @@ struct sip_invite_req {
 	char from_tag[64];  /* "": a new one; RFC 3578: the same for every INVITE of one call */
 	char auth_user[64]; /* digest credentials for a 401/407 from the peer ("": none) */
 	char auth_pass[64];
-	char auth_realm[64]; /* "": answer whatever realm the challenge names */
+	char auth_realm[64]; /* the realm the credentials are for; "*": any realm; "": none (nothing answered) */
 	enum sip_100rel rel100;
 };
 
@@ -107,6 +107,7 @@ enum sip_agent_ctr {
 	SIP_CTR_REDIRECT_RX,
 	SIP_CTR_SESSION_EXPIRED,
 	SIP_CTR_REJECT_HEADERS,
+	SIP_CTR_AUTH_REALM_REFUSED,
 };
 
 /* Who refreshes a session (RFC 4028) when the choice is ours */

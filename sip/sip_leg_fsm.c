@@ -346,24 +346,34 @@ static void terminated(struct sip_leg *leg)
 	osmo_fsm_inst_term(leg->fi, OSMO_FSM_TERM_REGULAR, NULL);
 }
 
-/* Answer a digest challenge with the peer's credentials; the realm is the challenge's unless one is
- * configured (then it must match). */
+/* Answer a digest challenge with the peer's credentials, only for the realm configured with them: "*"
+ * (configured as such) answers any realm, "" none. A peer, or anyone on the path, that names another realm
+ * gets no answer: our credentials are not for it, and answering would hand it a response computed from our
+ * password for a nonce of its choosing. */
 static bool authenticate(struct sip_leg *leg, const sip_t *sip)
 {
 	const msg_auth_t *au = sip->sip_www_authenticate ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
 	const char *realm = au ? msg_params_find(au->au_params, "realm=") : NULL;
 	if (!au || !au->au_scheme || !realm)
 		return false;
-	char want[80];
-	snprintf(want, sizeof(want), "\"%s\"", leg->auth_realm ? leg->auth_realm : "");
-	if (leg->auth_realm && leg->auth_realm[0] && strcmp(realm, want) && strcmp(realm, leg->auth_realm)) {
-		LOGPFSML(leg->fi, LOGL_NOTICE, "challenge for realm %s, we have credentials for %s only\n", realm,
-			 want);
+	const char *want = leg->auth_realm ? leg->auth_realm : "";
+	char bare[80];
+	size_t rl = strlen(realm);
+	if (rl >= 2 && realm[0] == '"' && realm[rl - 1] == '"')
+		snprintf(bare, sizeof(bare), "%.*s", (int)(rl - 2), realm + 1);
+	else
+		snprintf(bare, sizeof(bare), "%s", realm);
+	if (strcmp(want, "*") && strcmp(bare, want)) {
+		LOGPFSML(leg->fi, LOGL_NOTICE,
+			 "%d: challenge for realm \"%s\", our credentials are for %s%s%s: not answered\n",
+			 sip->sip_status ? sip->sip_status->st_status : 0, bare, want[0] ? "\"" : "no realm", want,
+			 want[0] ? "\"" : "");
+		rate_ctr_inc(rate_ctr_group_get_ctr(leg->agent->ctrs, SIP_CTR_AUTH_REALM_REFUSED));
 		return false;
 	}
 	char cred[256];
-	snprintf(cred, sizeof(cred), "%s:%s%s%s:%s:%s", au->au_scheme, realm[0] == '"' ? "" : "\"", realm,
-		 realm[0] == '"' ? "" : "\"", leg->auth_user, leg->auth_pass ? leg->auth_pass : "");
+	snprintf(cred, sizeof(cred), "%s:\"%s\":%s:%s", au->au_scheme, bare, leg->auth_user,
+		 leg->auth_pass ? leg->auth_pass : "");
 	leg->auth_tried = true;
 	LOGPFSML(leg->fi, LOGL_INFO, "%d: authenticating as %s in realm %s\n",
 		 sip->sip_status ? sip->sip_status->st_status : 0, leg->auth_user, realm);

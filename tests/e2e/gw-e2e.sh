@@ -244,6 +244,21 @@ quit"
 selected $c && sipp_ok $c && want $c sipp "credentials verified" && want $c sipp 'username="gwuser"' &&
 	want $c sim "<- ANM" && ok $c
 
+# a challenge for a realm other than the one the peer's credentials are for is not answered: the call fails
+# as on a 401 (cause 21), and the gateway says why
+c=i2s-digest-wrong-realm
+isup_to_sip $c uas-auth-realm "expect signalling 30
+call 9012345 4930999
+expect RELEASE 10
+wait 1
+quit"
+if selected $c; then
+	cp "$out/isupgw.log" "$out/$c.log"
+	sipp_ok $c && want $c sipp "no second INVITE" && want $c sim "<- REL .*cause.cause=21" &&
+		want $c log 'challenge for realm "invented.test", our credentials are for "isupgw.test": not answered' &&
+		ok $c
+fi
+
 # ---- overlap toward SIP (RFC 3578) ----
 
 # collect: IAM 5012, SAM 345, SAM 67 -> 9 digits complete the number (length plan): one INVITE

@@ -863,6 +863,7 @@ static void test_uac_auth(void)
 	req_init(&req);
 	snprintf(req.auth_user, sizeof(req.auth_user), "alice");
 	snprintf(req.auth_pass, sizeof(req.auth_pass), "secret");
+	snprintf(req.auth_realm, sizeof(req.auth_realm), "isupgw.test");
 	struct sip_leg *leg = uac_start_req(&req);
 	const char *chal = "Proxy-Authenticate: Digest realm=\"isupgw.test\", nonce=\"4711\", algorithm=MD5\r\n";
 	rx_response(leg, 407, chal, NO_BODY);
@@ -872,6 +873,35 @@ static void test_uac_auth(void)
 	up_none();
 	rx_response(leg, 407, chal, NO_BODY);
 	CU_ASSERT_EQUAL(expect_up(UP_RELEASE)->status, 407);
+	rx_terminated(leg);
+	check_clean();
+}
+
+/* credentials without a realm answer no challenge (before, "" meant any realm: a peer or anyone on the path
+ * could name a realm of its own and get a response computed from our password); "*" answers any realm, as
+ * configured */
+static void test_uac_auth_realm_required(void)
+{
+	setup();
+	struct sip_invite_req req;
+	req_init(&req);
+	snprintf(req.auth_user, sizeof(req.auth_user), "alice");
+	snprintf(req.auth_pass, sizeof(req.auth_pass), "secret");
+	uint64_t refused = ctr(SIP_CTR_AUTH_REALM_REFUSED);
+	struct sip_leg *leg = uac_start_req(&req);
+	rx_response(leg, 401, "WWW-Authenticate: Digest realm=\"invented.test\", nonce=\"4711\"\r\n", NO_BODY);
+	CU_ASSERT_EQUAL(expect_up(UP_RELEASE)->status, 401);
+	CU_ASSERT_EQUAL(ctr(SIP_CTR_AUTH_REALM_REFUSED), refused + 1);
+	rx_terminated(leg);
+
+	snprintf(req.auth_realm, sizeof(req.auth_realm), "*");
+	leg = uac_start_req(&req);
+	rx_response(leg, 401, "WWW-Authenticate: Digest realm=\"invented.test\", nonce=\"4711\"\r\n", NO_BODY);
+	const struct nua_call *c = expect_nua(NUA_AUTHENTICATE, 0);
+	CU_ASSERT_STRING_EQUAL(c->auth, "Digest:\"invented.test\":alice:secret");
+	CU_ASSERT_EQUAL(ctr(SIP_CTR_AUTH_REALM_REFUSED), refused + 1);
+	rx_response(leg, 486, NULL, NO_BODY);
+	CU_ASSERT_EQUAL(expect_up(UP_RELEASE)->status, 486);
 	rx_terminated(leg);
 	check_clean();
 }
@@ -1415,6 +1445,7 @@ int main(void)
 	CU_add_test(s, "UAC 302: Contact for the user", test_uac_redirect);
 	CU_add_test(s, "UAC 407: one authenticated retry", test_uac_auth);
 	CU_add_test(s, "UAC 401 for another realm: released", test_uac_auth_wrong_realm);
+	CU_add_test(s, "UAC credentials without a realm answer none; * answers any", test_uac_auth_realm_required);
 	CU_add_test(s, "UAC ended by sofia while early: 408; re-INVITE 491", test_uac_terminated_early);
 	CU_add_test(s, "UAS 183/200/ACK, local release: BYE once", test_uas_answered_local_release);
 	CU_add_test(s, "UAS not taken: 503; rejected in invite_ind", test_uas_not_taken);

@@ -26,6 +26,8 @@ static const struct rate_ctr_desc gw_ctr_desc[] = {
 	[GW_CTR_NO_MEDIA] = { "call:no_media", "calls refused for want of an RTP port or socket (cause 47 / 503)" },
 	[GW_CTR_VTY_ACCEPT_BACKOFF] = { "vty:accept_backoff",
 					"VTY accept back-offs: no descriptor for a connection (EMFILE/ENFILE)" },
+	[GW_CTR_FORBIDDEN_TPORT] = { "sip:forbidden_port_transport",
+				     "INVITEs from a peer's address but another port or transport (403)" },
 };
 static const struct rate_ctr_group_desc gw_ctrg_desc = {
 	.group_name_prefix = "gw",
@@ -44,6 +46,8 @@ static const struct rate_ctr_desc peer_ctr_desc[] = {
 	[GW_PEER_CTR_OPTIONS_FAILED] = { "options:failed", "keepalive OPTIONS without an answer (408/503)" },
 	[GW_PEER_CTR_WENT_DOWN] = { "state:down", "times the peer was marked down" },
 	[GW_PEER_CTR_FAILOVER] = { "call:failover", "INVITEs moved from this peer to the route's next one" },
+	[GW_PEER_CTR_REFUSED] = { "call:refused",
+				  "INVITEs refused as not this peer's: its address, another port or transport" },
 };
 static const struct rate_ctr_group_desc peer_ctrg_desc = {
 	.group_name_prefix = "sip_peer",
@@ -208,10 +212,81 @@ bool gw_peer_known_source(const char *addr, void *priv)
 		if (!strcmp(p->host, addr))
 			return true;
 		for (unsigned i = 0; i < p->n_sources; i++)
-			if (!strcmp(p->sources[i], addr))
+			if (!strcmp(p->sources[i].addr, addr))
 				return true;
 	}
 	return false;
+}
+
+const char *const gw_src_tport_names[] = { "", "udp", "tcp", "tls", "any" };
+
+const struct gw_peer_source *gw_peer_sources(const struct gw_peer *p, struct gw_peer_source *own, unsigned *n)
+{
+	if (p->n_sources) {
+		*n = p->n_sources;
+		return p->sources;
+	}
+	memset(own, 0, sizeof(*own));
+	snprintf(own->addr, sizeof(own->addr), "%s", p->host);
+	own->tport = GW_SRC_TPORT_PEER;
+	*n = 1;
+	return own;
+}
+
+/* the transport a source takes, "any" for all */
+static const char *source_tport(const struct gw_peer *p, const struct gw_peer_source *src)
+{
+	return src->tport == GW_SRC_TPORT_PEER ? p->transport : gw_src_tport_names[src->tport];
+}
+
+void gw_peer_source_text(const struct gw_peer *p, const struct gw_peer_source *src, char *buf, size_t size)
+{
+	char port[16] = "any port";
+	if (src->port)
+		snprintf(port, sizeof(port), "port %u", src->port);
+	snprintf(buf, size, "%s %s %s", src->addr, port,
+		 src->tport == GW_SRC_TPORT_ANY ? "any transport" : source_tport(p, src));
+}
+
+/* how well one source matches: -1 not at all, 0 address only, more for a named port and transport */
+static int source_match(const struct gw_peer *p, const struct gw_peer_source *src, const char *addr, uint16_t port,
+			const char *transport, bool *addr_only)
+{
+	if (strcmp(src->addr, addr))
+		return -1;
+	const char *t = source_tport(p, src);
+	bool tport_ok = src->tport == GW_SRC_TPORT_ANY || !strcmp(t, transport);
+	if ((src->port && src->port != port) || !tport_ok) {
+		*addr_only = true;
+		return -1;
+	}
+	return (src->port ? 2 : 0) + (src->tport != GW_SRC_TPORT_ANY ? 1 : 0);
+}
+
+struct gw_peer *gw_peer_by_source(struct gw *gw, const char *addr, uint16_t port, const char *transport,
+				  struct gw_peer **addr_peer)
+{
+	struct gw_peer *p, *best = NULL;
+	int best_score = -1;
+	*addr_peer = NULL;
+	llist_for_each_entry(p, &gw->peers, list) {
+		struct gw_peer_source own;
+		unsigned n;
+		const struct gw_peer_source *srcs = gw_peer_sources(p, &own, &n);
+		for (unsigned i = 0; i < n; i++) {
+			bool addr_only = false;
+			int score = source_match(p, &srcs[i], addr, port, transport, &addr_only);
+			if (addr_only && !*addr_peer)
+				*addr_peer = p;
+			if (score > best_score) {
+				best = p;
+				best_score = score;
+			}
+		}
+	}
+	if (best)
+		*addr_peer = NULL;
+	return best;
 }
 
 void gw_peers_start(struct gw *gw)
@@ -254,19 +329,32 @@ void gw_route_apply(const struct gw_route *r, const char *in, char *out, size_t 
 char *gw_show_peers(void *ctx, const struct gw *gw)
 {
 	static const char *const modes[] = { "off", "sip-t optional", "sip-t required" };
-	char *s = talloc_asprintf(ctx, "%-12s %-22s %-5s %-15s %-5s %8s %8s %8s %8s\r\n", "peer", "address", "tport",
-				  "sip-t", "state", "out", "in", "answered", "failed");
+	char *s = talloc_asprintf(ctx, "%-12s %-22s %-5s %-15s %-5s %8s %8s %8s %8s %8s\r\n", "peer", "address",
+				  "tport", "sip-t", "state", "out", "in", "answered", "failed", "refused");
 	const struct gw_peer *p;
 	llist_for_each_entry(p, &gw->peers, list) {
 		char addr[80];
 		snprintf(addr, sizeof(addr), "%s:%u", p->host, p->port);
-		s = talloc_asprintf_append(
-			s, "%-12s %-22s %-5s %-15s %-5s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 "\r\n",
-			p->name, addr, p->transport, modes[p->sipt], p->up ? "up" : "DOWN",
-			rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_OUT)->current,
-			rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_IN)->current,
-			rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_ANSWERED)->current,
-			rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_FAILED)->current);
+		s = talloc_asprintf_append(s,
+					   "%-12s %-22s %-5s %-15s %-5s %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+					   " %8" PRIu64 " %8" PRIu64 "\r\n",
+					   p->name, addr, p->transport, modes[p->sipt], p->up ? "up" : "DOWN",
+					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_OUT)->current,
+					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_IN)->current,
+					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_ANSWERED)->current,
+					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_FAILED)->current,
+					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_REFUSED)->current);
+		/* who may call us as this peer */
+		struct gw_peer_source own;
+		unsigned n;
+		const struct gw_peer_source *srcs = gw_peer_sources(p, &own, &n);
+		s = talloc_asprintf_append(s, "  calls in from:");
+		for (unsigned i = 0; i < n; i++) {
+			char src[128];
+			gw_peer_source_text(p, &srcs[i], src, sizeof(src));
+			s = talloc_asprintf_append(s, "%s %s", i ? "," : "", src);
+		}
+		s = talloc_asprintf_append(s, "\r\n");
 	}
 	return s;
 }

@@ -32,6 +32,22 @@ enum gw_redirect {
 
 #define GW_PEER_MAX_SOURCES 8
 
+/* the transport an INVITE from a peer's source must come over */
+enum gw_src_tport {
+	GW_SRC_TPORT_PEER, /* the peer's own (its 'remote' transport) */
+	GW_SRC_TPORT_UDP,
+	GW_SRC_TPORT_TCP,
+	GW_SRC_TPORT_TLS,
+	GW_SRC_TPORT_ANY,
+};
+
+/* where a peer's INVITEs may come from: an address, a port (0: any) and a transport */
+struct gw_peer_source {
+	char addr[64];
+	uint16_t port;
+	enum gw_src_tport tport;
+};
+
 struct gw_peer {
 	struct llist_head list;
 	char name[32];
@@ -44,7 +60,8 @@ struct gw_peer {
 	enum sip_100rel rel100;	   /* RFC 3262 toward and from this peer */
 	enum gw_redirect redirect; /* what a 3xx from this peer does (RFC 3398 s8.2.5) */
 	struct gw_map_cfg map;
-	char sources[GW_PEER_MAX_SOURCES][64]; /* addresses allowed to call us through this peer */
+	/* who may call us as this peer; none: its remote host, any port, its transport */
+	struct gw_peer_source sources[GW_PEER_MAX_SOURCES];
 	unsigned n_sources;
 	struct rate_ctr_group *ctrs;
 	/* OPTIONS keepalive: a peer that does not answer is down and gets no calls */
@@ -64,6 +81,7 @@ enum gw_peer_ctr {
 	GW_PEER_CTR_OPTIONS_FAILED,
 	GW_PEER_CTR_WENT_DOWN,
 	GW_PEER_CTR_FAILOVER,
+	GW_PEER_CTR_REFUSED,
 };
 
 enum gw_route_dir {
@@ -105,6 +123,7 @@ enum gw_ctr {
 	GW_CTR_HOLD_OUT,
 	GW_CTR_NO_MEDIA,
 	GW_CTR_VTY_ACCEPT_BACKOFF,
+	GW_CTR_FORBIDDEN_TPORT,
 };
 
 struct gw {
@@ -151,5 +170,16 @@ void gw_peers_start(struct gw *gw);
 /* Admission control's sampling (after the SIP agent and MTP are up). */
 void gw_overload_start(struct gw *gw);
 bool gw_peer_known_source(const char *addr, void *priv);
+/* The peer an INVITE from addr:port over transport ("udp", "tcp", "tls") belongs to: of the peers' sources
+ * that match, the most specific (a port named over any port, a transport named over any), the first
+ * configured of equals; NULL when none matches. Then *addr_peer is a peer whose address matched (port or
+ * transport did not), or NULL. */
+struct gw_peer *gw_peer_by_source(struct gw *gw, const char *addr, uint16_t port, const char *transport,
+				  struct gw_peer **addr_peer);
+/* what a source accepts, as text: "192.0.2.1 port 5060 udp", "192.0.2.1 any port tls" */
+void gw_peer_source_text(const struct gw_peer *p, const struct gw_peer_source *src, char *buf, size_t size);
+extern const char *const gw_src_tport_names[];
+/* a peer's sources: its allow-source list, or *own filled in (its remote host, any port, its transport) */
+const struct gw_peer_source *gw_peer_sources(const struct gw_peer *p, struct gw_peer_source *own, unsigned *n);
 /* The n-th peer of an isup-to-sip route (0: the first), or NULL. */
 struct gw_peer *gw_route_peer(struct gw *gw, const struct gw_route *r, unsigned n);

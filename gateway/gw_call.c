@@ -695,16 +695,6 @@ const struct isup_user_ops gw_isup_ops = {
 
 /* ---- SIP user ---- */
 
-static bool source_allowed(const struct gw_peer *p, const char *addr)
-{
-	if (!p->n_sources)
-		return !strcmp(p->host, addr);
-	for (unsigned i = 0; i < p->n_sources; i++)
-		if (!strcmp(p->sources[i], addr))
-			return true;
-	return false;
-}
-
 /* SIP -> ISUP, the overlap child found the number short of the route's length plan: the caller's INVITE
  * is answered 484 at once (after the IAM or SAM went out), and the call waits for its next INVITE with
  * more digits (RFC 3578 s4; sofia refuses a second INVITE of the same call while the first is pending, so
@@ -790,13 +780,13 @@ static int refuse_body(struct gw_call *c, struct sip_leg *leg, const struct sipt
 /* RFC 3578 s4: a new INVITE of an overlap call (same Call-ID and From tag, the number grown) goes to that
  * call (GW_CALL_EV_SIP_MORE_DIGITS, with the number and the SAM of its new digits); one whose number does
  * not extend the call's is answered 484. */
-static bool overlap_continue(struct gw *gw, struct sip_leg *leg, const struct sip_invite *inv)
+static bool overlap_continue(struct gw *gw, struct gw_peer *p, struct sip_leg *leg, const struct sip_invite *inv)
 {
 	if (!inv->call_id[0] || !inv->from_tag[0])
 		return false;
 	struct gw_call *c;
 	llist_for_each_entry(c, &gw->calls, list) {
-		if (c->from_isup || !c->ic || (c->leg && sip_leg_answered(c->leg)) ||
+		if (c->from_isup || !c->ic || c->peer != p || (c->leg && sip_leg_answered(c->leg)) ||
 		    (!c->leg && c->fi->state != GW_CALL_ST_AWAIT_DIGITS) || strcmp(c->call_id, inv->call_id) ||
 		    strcmp(c->from_tag, inv->from_tag))
 			continue;
@@ -854,7 +844,36 @@ static void on_sip_more_digits(struct gw_call *c, const struct gw_sip_ind *ind)
 static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struct sip_invite *inv)
 {
 	struct gw *gw = a->priv;
-	if (overlap_continue(gw, leg, inv))
+	/* the peer it comes from: its address, port and transport (before anything else, the next INVITE of an
+	 * overlap call too) */
+	struct gw_peer *addr_peer;
+	struct gw_peer *p = gw_peer_by_source(gw, inv->src_addr, inv->src_port, inv->src_transport, &addr_peer);
+	if (!p && addr_peer) {
+		char want[160] = "";
+		struct gw_peer_source own;
+		unsigned n;
+		const struct gw_peer_source *srcs = gw_peer_sources(addr_peer, &own, &n);
+		for (unsigned i = 0; i < n && !want[0]; i++)
+			if (!strcmp(srcs[i].addr, inv->src_addr))
+				gw_peer_source_text(addr_peer, &srcs[i], want, sizeof(want));
+		LOGP(gw_log_cat, LOGL_NOTICE,
+		     "INVITE from %s port %u over %s: the address of sip-peer %s, which calls from %s only: 403\n",
+		     inv->src_addr, inv->src_port, inv->src_transport, addr_peer->name, want);
+		ctr_inc(gw, GW_CTR_FORBIDDEN_TPORT);
+		peer_ctr_inc(addr_peer, GW_PEER_CTR_REFUSED);
+		sip_leg_set_user_ref(leg, leg); /* so that reject is ours */
+		sip_leg_reject(leg, 403, NULL, NULL);
+		return;
+	}
+	if (!p) {
+		LOGP(gw_log_cat, LOGL_NOTICE, "INVITE from %s port %u over %s: no SIP peer allows this source: 403\n",
+		     inv->src_addr, inv->src_port, inv->src_transport);
+		ctr_inc(gw, GW_CTR_FORBIDDEN);
+		sip_leg_set_user_ref(leg, leg); /* so that reject is ours */
+		sip_leg_reject(leg, 403, NULL, NULL);
+		return;
+	}
+	if (overlap_continue(gw, p, leg, inv))
 		return;
 	if (!gw_ovl_admit(gw->ovl, GW_OVL_FROM_SIP, gw->n_calls)) {
 		/* RFC 3261 s21.5.4: 503 with Retry-After, nothing allocated */
@@ -862,19 +881,6 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 		struct sip_reason r = { .present = true, .cause = Q850_SWITCH_CONGESTION };
 		sip_leg_set_user_ref(leg, leg);
 		sip_leg_reject_retry(leg, 503, &r, gw->ovl->cfg.retry_after_s);
-		return;
-	}
-	struct gw_peer *p = NULL, *it;
-	llist_for_each_entry(it, &gw->peers, list)
-		if (source_allowed(it, inv->src_addr)) {
-			p = it;
-			break;
-		}
-	if (!p) {
-		LOGP(gw_log_cat, LOGL_NOTICE, "INVITE from %s: no SIP peer allows this source: 403\n", inv->src_addr);
-		ctr_inc(gw, GW_CTR_FORBIDDEN);
-		sip_leg_set_user_ref(leg, leg); /* so that reject is ours */
-		sip_leg_reject(leg, 403, NULL, NULL);
 		return;
 	}
 	struct gw_call *c = call_alloc(gw, false);

@@ -332,16 +332,70 @@ DEFUN(cfg_peer_redir, cfg_peer_redir_cmd, "redirection (diversion|history-info)"
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_peer_source, cfg_peer_source_cmd, "allow-source A.B.C.D",
-      "An address that may send calls for this peer (default: the peer's own)\n"
-      "IPv4 address\n")
+static int peer_source_add(struct vty *vty, const char *addr, const char *port, const char *tport)
 {
 	struct gw_peer *p = vty->index;
+	uint16_t pt = port ? (uint16_t)atoi(port) : 0;
+	enum gw_src_tport t = GW_SRC_TPORT_PEER;
+	for (unsigned i = GW_SRC_TPORT_UDP; tport && i <= GW_SRC_TPORT_ANY; i++)
+		if (!strcmp(tport, gw_src_tport_names[i]))
+			t = (enum gw_src_tport)i;
+	for (unsigned i = 0; i < p->n_sources; i++)
+		if (!strcmp(p->sources[i].addr, addr) && p->sources[i].port == pt && p->sources[i].tport == t)
+			return CMD_SUCCESS;
 	if (p->n_sources >= GW_PEER_MAX_SOURCES) {
 		vty_out(vty, "%% at most %d sources%s", GW_PEER_MAX_SOURCES, VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	snprintf(p->sources[p->n_sources++], sizeof(p->sources[0]), "%s", argv[0]);
+	struct gw_peer_source *src = &p->sources[p->n_sources++];
+	snprintf(src->addr, sizeof(src->addr), "%s", addr);
+	src->port = pt;
+	src->tport = t;
+	return CMD_SUCCESS;
+}
+
+#define SOURCE_STR                                                                                                   \
+	"Where this peer's INVITEs may come from (default: its remote address, any port, its remote transport); an " \
+	"INVITE from elsewhere gets 403, one from a peer's address but another port or transport too\n"              \
+	"IPv4 address\n"
+#define SOURCE_PORT_STR                                                                                          \
+	"Only from this source port (without: any, as TCP and TLS connections come from ephemeral ports; a UDP " \
+	"peer that sends from its listening port can be held to it)\n"                                           \
+	"Port\n"
+#define SOURCE_TPORT_STR                                                       \
+	"Only over this transport (without: the one of the peer's 'remote')\n" \
+	"UDP\n"                                                                \
+	"TCP\n"                                                                \
+	"TLS (the connection's certificate checked as 'tls verify' says)\n"    \
+	"Any transport\n"
+
+DEFUN(cfg_peer_source, cfg_peer_source_cmd, "allow-source A.B.C.D", SOURCE_STR)
+{
+	return peer_source_add(vty, argv[0], NULL, NULL);
+}
+
+DEFUN(cfg_peer_source_port, cfg_peer_source_port_cmd, "allow-source A.B.C.D port <1-65535>", SOURCE_STR SOURCE_PORT_STR)
+{
+	return peer_source_add(vty, argv[0], argv[1], NULL);
+}
+
+DEFUN(cfg_peer_source_tport, cfg_peer_source_tport_cmd, "allow-source A.B.C.D transport (udp|tcp|tls|any)",
+      SOURCE_STR SOURCE_TPORT_STR)
+{
+	return peer_source_add(vty, argv[0], NULL, argv[1]);
+}
+
+DEFUN(cfg_peer_source_both, cfg_peer_source_both_cmd, "allow-source A.B.C.D port <1-65535> transport (udp|tcp|tls|any)",
+      SOURCE_STR SOURCE_PORT_STR SOURCE_TPORT_STR)
+{
+	return peer_source_add(vty, argv[0], argv[1], argv[2]);
+}
+
+DEFUN(cfg_peer_no_source, cfg_peer_no_source_cmd, "no allow-source",
+      NO_STR "Every allowed source (the peer's remote address, any port, its transport, remains)\n")
+{
+	struct gw_peer *p = vty->index;
+	p->n_sources = 0;
 	return CMD_SUCCESS;
 }
 
@@ -423,8 +477,15 @@ static int config_write_peer(struct vty *vty)
 		vty_out(vty, " uri-host %s%s", p->map.host, VTY_NEWLINE);
 		vty_out(vty, " %strusted%s", p->map.trusted ? "" : "no ", VTY_NEWLINE);
 		vty_out(vty, " redirection %s%s", p->map.diversion ? "diversion" : "history-info", VTY_NEWLINE);
-		for (unsigned i = 0; i < p->n_sources; i++)
-			vty_out(vty, " allow-source %s%s", p->sources[i], VTY_NEWLINE);
+		for (unsigned i = 0; i < p->n_sources; i++) {
+			const struct gw_peer_source *src = &p->sources[i];
+			vty_out(vty, " allow-source %s", src->addr);
+			if (src->port)
+				vty_out(vty, " port %u", src->port);
+			if (src->tport != GW_SRC_TPORT_PEER)
+				vty_out(vty, " transport %s", gw_src_tport_names[src->tport]);
+			vty_out(vty, "%s", VTY_NEWLINE);
+		}
 		if (p->keepalive_s)
 			vty_out(vty, " options-keepalive %u%s", p->keepalive_s, VTY_NEWLINE);
 		if (p->auth_user[0] && vty->type == VTY_FILE)
@@ -766,6 +827,10 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(peer_node_id, &cfg_peer_no_trusted_cmd);
 	install_element(peer_node_id, &cfg_peer_redir_cmd);
 	install_element(peer_node_id, &cfg_peer_source_cmd);
+	install_element(peer_node_id, &cfg_peer_source_port_cmd);
+	install_element(peer_node_id, &cfg_peer_source_tport_cmd);
+	install_element(peer_node_id, &cfg_peer_source_both_cmd);
+	install_element(peer_node_id, &cfg_peer_no_source_cmd);
 	install_element(peer_node_id, &cfg_peer_keepalive_cmd);
 	install_element(peer_node_id, &cfg_peer_auth_cmd);
 	install_element(peer_node_id, &cfg_peer_no_auth_cmd);

@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <osmocom/core/logging.h>
 #include <osmocom/core/select.h>
@@ -181,6 +183,24 @@ static unsigned count_headers(const sip_t *sip)
 	return n;
 }
 
+/* What a request came over. sofia tells a datagram from a stream, not TLS from TCP: a connection the peer
+ * opened to us is TLS when it came in on the TLS listener's port (the loop knows each one); over a
+ * connection we opened to the peer, the transport is the one we chose, which its Via names. */
+static void src_transport(const struct sip_agent *a, const su_addrinfo_t *ai, const sip_t *sip, char *buf, size_t size)
+{
+	if (ai->ai_socktype == SOCK_DGRAM || ai->ai_protocol == IPPROTO_UDP) {
+		snprintf(buf, size, "udp");
+		return;
+	}
+	uint16_t local = a->loop ? sip_loop_accepted_port(a->loop, ai->ai_addr) : 0;
+	bool tls;
+	if (local)
+		tls = a->tls_port && local == a->tls_port;
+	else
+		tls = sip->sip_via && sip->sip_via->v_protocol && !strcasecmp(sip->sip_via->v_protocol, "SIP/2.0/TLS");
+	snprintf(buf, size, "%s", tls ? "tls" : "tcp");
+}
+
 static void rx_invite(struct sip_agent *a, nua_handle_t *nh, const sip_t *sip)
 {
 	unsigned vias = count_vias(sip);
@@ -248,6 +268,7 @@ static void rx_invite(struct sip_agent *a, nua_handle_t *nh, const sip_t *sip)
 		su_sockaddr_t *su = (su_sockaddr_t *)ai->ai_addr;
 		su_inet_ntop(su->su_family, SU_ADDR(su), inv->src_addr, sizeof(inv->src_addr));
 		inv->src_port = ntohs(su->su_port);
+		src_transport(a, ai, sip, inv->src_transport, sizeof(inv->src_transport));
 	}
 	struct sip_leg *leg = sip_leg_alloc(a, SIP_LEG_UAS, nh);
 	if (!leg) {
@@ -525,6 +546,11 @@ int sip_agent_start(struct sip_agent *a)
 	sip_loop_set_limits(a->loop, &lim);
 	char *tls_dir = NULL;
 	if (a->cfg.tls_url[0]) {
+		su_home_t home[1] = { SU_HOME_INIT(home) };
+		url_t *u = url_make(home, a->cfg.tls_url);
+		const char *port = u ? url_port(u) : NULL;
+		a->tls_port = port ? (uint16_t)atoi(port) : 0;
+		su_home_deinit(home);
 		tls_dir = tls_dir_make(a);
 		if (!tls_dir)
 			return -EIO;

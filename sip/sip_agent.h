@@ -30,8 +30,9 @@ struct sip_invite {
 	char from_tag[64]; /* with the Call-ID, ties the INVITEs of an RFC 3578 overlap call together */
 	char src_addr[64]; /* where it came from (peer check) */
 	uint16_t src_port;
-	bool supports_100rel; /* RFC 3262: 100rel in Supported */
-	bool requires_100rel; /* 100rel in Require */
+	char src_transport[8]; /* what it came over: "udp", "tcp" or "tls" */
+	bool supports_100rel;  /* RFC 3262: 100rel in Supported */
+	bool requires_100rel;  /* 100rel in Require */
 	struct sipt_body body;
 };
 
@@ -188,6 +189,7 @@ struct sip_agent {
 	bool (*known_src)(const char *addr, void *priv); /* sip_agent_set_known_sources() */
 	void *known_src_priv;
 	unsigned next_id;
+	uint16_t tls_port; /* the TLS listener's port (sip_agent_start), 0: none */
 };
 
 /* ---- the event loop glue (usable without nua: tests step it) ---- */

@@ -78,6 +78,7 @@ struct watch {
 	ino_t ino;    /* the socket's inode: tells a reused descriptor number from the one we know */
 	struct sockaddr_storage src;
 	socklen_t src_len;
+	uint16_t local_port; /* CONN_ACCEPTED: the listener's port it came in on */
 	time_t since;
 	struct timespec paused_until; /* a listener: not watched before then (no descriptor to accept) */
 };
@@ -358,6 +359,7 @@ static void classify(struct sip_loop *l, struct watch *w, ino_t ino)
 	if (!to_listener || getpeername(fd, (struct sockaddr *)&w->src, &w->src_len))
 		return; /* our own connection to a peer, or one already gone */
 	w->kind = CONN_ACCEPTED;
+	w->local_port = port;
 	l->stats.accepted++;
 	/* counted while open, refused ones too (until sofia has closed them) */
 	unsigned from_src = src_add(l, &w->src, 1);
@@ -627,4 +629,25 @@ bool sip_loop_dispatch(struct sip_loop *l)
 	if (ready)
 		g_main_context_dispatch(l->gctx);
 	return ready;
+}
+
+uint16_t sip_loop_accepted_port(const struct sip_loop *l, const struct sockaddr *src)
+{
+	const struct watch *w;
+	llist_for_each_entry(w, &l->watches, list) {
+		if (w->kind != CONN_ACCEPTED || w->src.ss_family != src->sa_family)
+			continue;
+		if (src->sa_family == AF_INET) {
+			const struct sockaddr_in *a = (const struct sockaddr_in *)&w->src;
+			const struct sockaddr_in *b = (const struct sockaddr_in *)src;
+			if (a->sin_port == b->sin_port && a->sin_addr.s_addr == b->sin_addr.s_addr)
+				return w->local_port;
+		} else if (src->sa_family == AF_INET6) {
+			const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&w->src;
+			const struct sockaddr_in6 *b = (const struct sockaddr_in6 *)src;
+			if (a->sin6_port == b->sin6_port && !memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(b->sin6_addr)))
+				return w->local_port;
+		}
+	}
+	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <glib.h>
+#include <sys/socket.h>
 
 #include "sip_agent.h"
 
@@ -18,6 +19,9 @@ void sip_loop_set_limits(struct sip_loop *l, const struct sip_conn_limits *lim);
 const struct sip_conn_stats *sip_loop_stats(const struct sip_loop *l);
 /* Bytes (kernel memory, headers included) waiting in the receive queues of the UDP sockets watched. */
 size_t sip_loop_rx_backlog(const struct sip_loop *l);
+/* The local port (the listener's) of the connection a peer opened to us from src (address and port); 0 when
+ * there is none: no such connection, or one we opened ourselves. */
+uint16_t sip_loop_accepted_port(const struct sip_loop *l, const struct sockaddr *src);
 /* Before osmo_select_main(): the context's fds become osmo_fds, its timeout an osmo timer. */
 void sip_loop_prepare(struct sip_loop *l);
 /* After osmo_select_main(): check and dispatch. Returns whether anything was dispatched. */

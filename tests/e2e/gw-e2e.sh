@@ -481,6 +481,20 @@ wait 1
 quit"
 selected $c && sipp_ok $c && want $c sim "-> ACM" && want $c sim "<- REL .*cause.cause=16" && ok $c
 
+# the peer far is 127.0.0.1 over UDP: the same address over TCP is not far, and no other peer takes it: 403
+# before any IAM, logged, counted for far (show sip peers: refused)
+c=s2i-peer-wrong-transport
+sip_to_isup $c uac-reject-403 4930123456 "expect signalling 30
+wait 1
+quit" "-t t1"
+if selected $c; then
+	cp "$out/isupgw.log" "$out/$c.log"
+	vty_cmd "show sip peers" >"$out/$c.vty"
+	sipp_ok $c && want $c log "port [0-9]* over tcp: the address of sip-peer far, which calls from 127.0.0.1 any port udp only: 403" &&
+		want $c vty "^far .* 1 *\$" && want $c vty "calls in from: 127.0.0.1 any port udp" &&
+		! grep -q -- "-> IAM" "$out/$c.sim" && ok $c
+fi
+
 c=s2i-no-route
 sip_to_isup $c uac-reject-404 777123 "expect signalling 30
 wait 1

@@ -27,6 +27,10 @@ sed -i "s|^ transaction-timeout 2000\$| transaction-timeout 2000\\
  tcp max-connections-per-source $PER_SRC\\
  tcp idle-timeout 3\\
  tcp message-timeout 3|" "$out/isupgw.cfg"
+# the peer calls over all three transports: each its allowed source (a UDP peer's address over TCP is not it)
+sed -i "s|^ allow-source 127.0.0.1\$| allow-source 127.0.0.1\\
+ allow-source 127.0.0.1 transport tcp\\
+ allow-source 127.0.0.1 transport tls|" "$out/isupgw.cfg"
 gw_start
 wait_tcp_listen $P_TLS || echo "no TLS listener on $P_TLS" >&2
 fds() { ls /proc/$gw/fd 2>/dev/null | wc -l; }

@@ -507,6 +507,7 @@ static void peer_invite(uint8_t flags, uint8_t bflags, const uint8_t *digits, si
 	snprintf(inv.from_tag, sizeof(inv.from_tag), "abc");
 	snprintf(inv.src_addr, sizeof(inv.src_addr), "%s", flags & 0x20 ? "192.0.2.66" : "127.0.0.1");
 	inv.src_port = 5090;
+	snprintf(inv.src_transport, sizeof(inv.src_transport), "udp");
 	inv.supports_100rel = flags & 4;
 	inv.requires_100rel = flags & 8;
 	inv.body = *body((uint8_t)(bflags | 1), leg);

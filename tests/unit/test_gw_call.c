@@ -328,6 +328,10 @@ static void sip_rx_release(struct sip_leg *leg, int status, int cause)
 	gw_sip_ops.release_ind(leg, status, &r, NULL);
 }
 
+/* where the next INVITEs come from (setup(): the peer far, 127.0.0.1 port 5090 over UDP) */
+static const char *inv_src_addr = "127.0.0.1", *inv_src_tport = "udp";
+static uint16_t inv_src_port = 5090;
+
 /* an INVITE from the peer at 127.0.0.1 toward number with a body (NULL: none); call_id NULL: a new call */
 static struct sip_leg *sip_rx_invite_body(const char *number, const char *call_id, const struct sipt_body *body)
 {
@@ -342,8 +346,9 @@ static struct sip_leg *sip_rx_invite_body(const char *number, const char *call_i
 	else
 		snprintf(inv->call_id, sizeof(inv->call_id), "call-%u@test", leg->idx);
 	snprintf(inv->from_tag, sizeof(inv->from_tag), "abc");
-	snprintf(inv->src_addr, sizeof(inv->src_addr), "127.0.0.1");
-	inv->src_port = 5090;
+	snprintf(inv->src_addr, sizeof(inv->src_addr), "%s", inv_src_addr);
+	inv->src_port = inv_src_port;
+	snprintf(inv->src_transport, sizeof(inv->src_transport), "%s", inv_src_tport);
 	if (body)
 		inv->body = *body;
 	gw_sip_ops.invite_ind(&agent, leg, inv);
@@ -379,6 +384,10 @@ static const char cfg[] = "isup\n"
 			  " remote 127.0.0.2 5090 udp\n"
 			  " country-code 49\n"
 			  " uri-host 127.0.0.2\n"
+			  " allow-source 127.0.0.2 port 5070\n"
+			  " allow-source 127.0.0.2 transport tls\n"
+			  "sip-peer tlspeer\n"
+			  " remote 127.0.0.4 5061 tls\n"
 			  "gateway\n"
 			  " route isup-to-sip 3 peer far\n"
 			  " route isup-to-sip 5 peer far\n"
@@ -402,6 +411,9 @@ static void setup(void)
 		advance(1);
 	}
 	txq_n = txq_head = sipq_n = sipq_head = n_legs = 0;
+	inv_src_addr = "127.0.0.1";
+	inv_src_tport = "udp";
+	inv_src_port = 5090;
 	blocks_before = talloc_total_blocks(ctx);
 }
 
@@ -1236,6 +1248,70 @@ static void test_no_media(void)
 }
 
 /* shutdown: every call released, REL 16 toward ISUP and BYE/503 toward SIP */
+static uint64_t gw_ctr(enum gw_ctr c)
+{
+	return rate_ctr_group_get_ctr(gw->ctrs, c)->current;
+}
+
+static uint64_t peer_ctr(const char *name, enum gw_peer_ctr c)
+{
+	return rate_ctr_group_get_ctr(gw_peer_find(gw, name)->ctrs, c)->current;
+}
+
+/* an INVITE from the address of a peer is that peer's only from its port (when one is configured) and over
+ * its transport: from elsewhere 403, counted for the peer, and no IAM; a source with a named port wins
+ * over one without; an address no peer has is 403 as before */
+static void test_s2i_peer_port_transport(void)
+{
+	setup();
+	uint64_t tport0 = gw_ctr(GW_CTR_FORBIDDEN_TPORT), forb0 = gw_ctr(GW_CTR_FORBIDDEN);
+	uint64_t far0 = peer_ctr("far", GW_PEER_CTR_REFUSED), second0 = peer_ctr("second", GW_PEER_CTR_REFUSED);
+	/* far: allow-source 127.0.0.1 (any port, udp as its remote): TCP from its address is not far */
+	inv_src_tport = "tcp";
+	sip_rx_invite("+4930123456");
+	sip_expect("leg0 403");
+	/* second: 127.0.0.2 port 5070 (udp), or any port over TLS: UDP from 5071 is not second */
+	inv_src_addr = "127.0.0.2";
+	inv_src_tport = "udp";
+	inv_src_port = 5071;
+	sip_rx_invite("+4930123456");
+	sip_expect("leg1 403");
+	/* tlspeer: its remote address over TLS only (no allow-source) */
+	inv_src_addr = "127.0.0.4";
+	inv_src_tport = "tcp";
+	inv_src_port = 40000;
+	sip_rx_invite("+4930123456");
+	sip_expect("leg2 403");
+	/* nobody's address */
+	inv_src_addr = "192.0.2.9";
+	inv_src_tport = "udp";
+	sip_rx_invite("+4930123456");
+	sip_expect("leg3 403");
+	isup_none();
+	CU_ASSERT_EQUAL(gw_ctr(GW_CTR_FORBIDDEN_TPORT), tport0 + 3);
+	CU_ASSERT_EQUAL(gw_ctr(GW_CTR_FORBIDDEN), forb0 + 1);
+	CU_ASSERT_EQUAL(peer_ctr("far", GW_PEER_CTR_REFUSED), far0 + 1);
+	CU_ASSERT_EQUAL(peer_ctr("second", GW_PEER_CTR_REFUSED), second0 + 1);
+	CU_ASSERT_EQUAL(peer_ctr("tlspeer", GW_PEER_CTR_REFUSED), 1);
+
+	/* the sources that match: second from its port over UDP, and from any port over TLS; tlspeer over TLS */
+	const char *ok[][2] = { { "127.0.0.2", "udp" }, { "127.0.0.2", "tls" }, { "127.0.0.4", "tls" } };
+	const char *peer[] = { "second", "second", "tlspeer" };
+	for (unsigned i = 0; i < 3; i++) {
+		uint64_t in0 = peer_ctr(peer[i], GW_PEER_CTR_CALL_IN);
+		inv_src_addr = ok[i][0];
+		inv_src_tport = ok[i][1];
+		inv_src_port = !strcmp(ok[i][1], "udp") ? 5070 : 40001;
+		struct sip_leg *leg = sip_rx_invite("+4930123456");
+		uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+		CU_ASSERT_EQUAL(peer_ctr(peer[i], GW_PEER_CTR_CALL_IN), in0 + 1);
+		sip_rx_release(leg, 0, 0); /* CANCEL */
+		isup_expect(ISUP_MT_REL, cic);
+		isup_rx("RLC cic=%u", cic);
+	}
+	check_idle();
+}
+
 static void test_release_all(void)
 {
 	setup();
@@ -1324,6 +1400,7 @@ int main(void)
 	CU_add_test(s, "SIP->ISUP required ISUP part unusable: 415/400, no IAM (RFC 3204)",
 		    test_s2i_sipt_required_refused);
 	CU_add_test(s, "no RTP port for the call: 503 / REL 47, nothing seized", test_no_media);
+	CU_add_test(s, "SIP->ISUP a peer's address from another port or transport: 403", test_s2i_peer_port_transport);
 	CU_add_test(s, "release of every call (shutdown)", test_release_all);
 	CU_add_test(s, "overload: max-calls refuses with REL 42 / 503 Retry-After", test_ovl_max_calls);
 	CU_add_test(s, "overload: the load-driven cap, ACL in REL, recovery", test_ovl_cap);

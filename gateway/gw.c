@@ -157,6 +157,7 @@ struct gw_peer *gw_peer_get(struct gw *gw, const char *name)
 	snprintf(p->transport, sizeof(p->transport), "udp");
 	gw_map_cfg_default(&p->map);
 	p->rel100 = SIP_100REL_SUPPORTED;
+	p->dialog_keepalive_s = GW_DIALOG_KEEPALIVE_DEFAULT;
 	p->redirect = GW_REDIRECT_FOLLOW;
 	p->ctrs = rate_ctr_group_alloc(p, &peer_ctrg_desc, idx++);
 	p->gw = gw;

@@ -31,6 +31,9 @@ enum gw_redirect {
 #define GW_MAX_REDIRECTS 3 /* 3xx followed per call, against loops */
 
 #define GW_PEER_MAX_SOURCES 8
+/* the default dead-peer check of answered calls (dialog-keepalive): a peer gone mid-call is noticed within
+ * this plus the transaction timeout (32 s by default), not at the session timer's end (1800 s) */
+#define GW_DIALOG_KEEPALIVE_DEFAULT 120
 
 /* the transport an INVITE from a peer's source must come over */
 enum gw_src_tport {
@@ -67,6 +70,8 @@ struct gw_peer {
 	/* OPTIONS keepalive: a peer that does not answer is down and gets no calls */
 	struct gw *gw;
 	unsigned keepalive_s; /* 0: no keepalive, the peer is taken as up */
+	/* answered calls: an OPTIONS within each dialog this often; 408/481 releases the call (0: none) */
+	unsigned dialog_keepalive_s;
 	bool up;
 	bool probing;
 	struct osmo_timer_list ka_timer;

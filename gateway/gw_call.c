@@ -387,6 +387,8 @@ static void send_invite(struct gw_call *c)
 	talloc_free(b);
 	talloc_free(req);
 	talloc_free(m);
+	if (c->leg)
+		sip_leg_set_keepalive(c->leg, p->dialog_keepalive_s);
 	if (!c->leg) {
 		release_isup(c, Q850_TEMPORARY_FAILURE, Q850_LOC_PUB_LOCAL); /* temporary failure */
 		maybe_end(c);
@@ -830,6 +832,7 @@ static void on_sip_more_digits(struct gw_call *c, const struct gw_sip_ind *ind)
 	struct sip_leg *old = c->leg;
 	c->leg = ind->leg;
 	sip_leg_set_user_ref(ind->leg, c);
+	sip_leg_set_keepalive(ind->leg, c->peer->dialog_keepalive_s);
 	LOGPFSML(c->fi, LOGL_INFO, "overlap INVITE %s -> SAM %s\n", ind->inv->ruri,
 		 ind->number + strlen(c->ovl->digits));
 	if (c->fi->state == GW_CALL_ST_AWAIT_DIGITS)
@@ -892,6 +895,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	c->leg = leg;
 	c->peer = p;
 	sip_leg_set_user_ref(leg, c);
+	sip_leg_set_keepalive(leg, p->dialog_keepalive_s);
 	peer_ctr_inc(p, GW_PEER_CTR_CALL_IN);
 	/* RFC 3262: our 18x are reliable when the caller supports 100rel and the peer's setting allows, and
 	 * always when the caller requires it; a peer configured to require it must offer it */

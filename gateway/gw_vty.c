@@ -412,6 +412,16 @@ DEFUN(cfg_peer_keepalive, cfg_peer_keepalive_cmd, "options-keepalive <0-3600>",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_peer_dialog_ka, cfg_peer_dialog_ka_cmd, "dialog-keepalive <0-3600>",
+      "Dead-peer check of answered calls: an OPTIONS within each dialog this often; no answer within the "
+      "transaction timeout (408) or 481 releases the call (REL cause 102 / 41; two 503s in a row, a transport error, as 481)\n"
+      "Seconds (default 120; 0: none, a dead peer is then noticed at the session timer's end)\n")
+{
+	struct gw_peer *p = vty->index;
+	p->dialog_keepalive_s = (unsigned)atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_peer_auth, cfg_peer_auth_cmd, "auth-credentials REALM USER PASSWORD",
       "Digest credentials for challenges (401/407) from the peer\n"
       "The realm they are for: a challenge naming another realm is not answered (the call fails as on a 401/407); "
@@ -488,6 +498,7 @@ static int config_write_peer(struct vty *vty)
 		}
 		if (p->keepalive_s)
 			vty_out(vty, " options-keepalive %u%s", p->keepalive_s, VTY_NEWLINE);
+		vty_out(vty, " dialog-keepalive %u%s", p->dialog_keepalive_s, VTY_NEWLINE);
 		if (p->auth_user[0] && vty->type == VTY_FILE)
 			vty_out(vty, " auth-credentials %s %s %s%s", p->auth_realm, p->auth_user, p->auth_pass,
 				VTY_NEWLINE);
@@ -832,6 +843,7 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(peer_node_id, &cfg_peer_source_both_cmd);
 	install_element(peer_node_id, &cfg_peer_no_source_cmd);
 	install_element(peer_node_id, &cfg_peer_keepalive_cmd);
+	install_element(peer_node_id, &cfg_peer_dialog_ka_cmd);
 	install_element(peer_node_id, &cfg_peer_auth_cmd);
 	install_element(peer_node_id, &cfg_peer_no_auth_cmd);
 	install_element(peer_node_id, &cfg_peer_100rel_cmd);

@@ -45,6 +45,9 @@ static const struct rate_ctr_desc agent_ctr_desc[] = {
 	[SIP_CTR_REINVITE_TX] = { "reinvite:tx", "re-INVITEs sent (hold/resume)" },
 	[SIP_CTR_REDIRECT_RX] = { "redirect:rx", "3xx responses to our INVITEs" },
 	[SIP_CTR_SESSION_EXPIRED] = { "session:expired", "dialogs ended by sofia itself (session timer, no ACK)" },
+	[SIP_CTR_DIALOG_KA_TX] = { "dialog:keepalive", "OPTIONS sent within answered dialogs (dead-peer check)" },
+	[SIP_CTR_DIALOG_PEER_LOST] = { "dialog:peer_lost",
+				       "answered dialogs ended: the in-dialog OPTIONS got 408/481 (peer gone)" },
 	[SIP_CTR_AUTH_REALM_REFUSED] = { "auth:realm_refused",
 					 "challenges not answered: a realm our credentials are not for" },
 };
@@ -322,6 +325,13 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
 			talloc_free(pr);
 			cb(status, priv);
 			return;
+		}
+		if (leg && status >= 200) {
+			/* our OPTIONS within the dialog (sip_leg_set_keepalive) */
+			struct sip_leg_event oev = { .status = status, .sip = sip, .tags = tags };
+			LOGP(sip_log_cat, LOGL_DEBUG, "in-dialog OPTIONS: %d %s (%s)\n", status, phrase ? phrase : "",
+			     sip ? "a message" : "no message");
+			osmo_fsm_inst_dispatch(leg->fi, SIP_LEG_EV_RX_OPTIONS_RESULT, &oev);
 		}
 		return;
 	}

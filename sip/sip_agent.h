@@ -109,6 +109,8 @@ enum sip_agent_ctr {
 	SIP_CTR_SESSION_EXPIRED,
 	SIP_CTR_REJECT_HEADERS,
 	SIP_CTR_AUTH_REALM_REFUSED,
+	SIP_CTR_DIALOG_KA_TX,
+	SIP_CTR_DIALOG_PEER_LOST,
 };
 
 /* Who refreshes a session (RFC 4028) when the choice is ours */
@@ -236,6 +238,10 @@ bool sip_leg_peer_has_isup(const struct sip_leg *leg);
 bool sip_leg_provisional_seen(const struct sip_leg *leg);
 /* UAC: the first Contact of the 3xx that ended the leg, or NULL */
 const char *sip_leg_redirect_uri(const struct sip_leg *leg);
+/* Once answered, an OPTIONS within the dialog every interval_s seconds (0: none): a 408 (no answer within the
+ * transaction timeout), 481 (the peer knows no such dialog) or two 503s in a row (a transport error) end the
+ * dialog with BYE and release_ind(408, 481 or 503), RFC 5057 s5.1; any other answer shows the peer alive. */
+void sip_leg_set_keepalive(struct sip_leg *leg, unsigned interval_s);
 /* UAS: our 18x go out reliably, with Require: 100rel (RFC 3262) */
 void sip_leg_set_reliable_1xx(struct sip_leg *leg, bool reliable);
 

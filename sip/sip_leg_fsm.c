@@ -19,6 +19,7 @@
 
 static struct osmo_fsm sip_leg_fsm;
 static void glare_cb(void *data);
+static void ka_cb(void *data);
 static void send_answer(struct sip_leg *leg, const struct sipt_body *body);
 
 /* clang-format off */
@@ -36,6 +37,7 @@ static const struct value_string ev_names[] = {
 	OSMO_VALUE_STRING(SIP_LEG_EV_RX_REINVITE_RESULT),
 	OSMO_VALUE_STRING(SIP_LEG_EV_RX_PRACK),
 	OSMO_VALUE_STRING(SIP_LEG_EV_TERMINATED),
+	OSMO_VALUE_STRING(SIP_LEG_EV_RX_OPTIONS_RESULT),
 	{ 0, NULL }
 };
 /* clang-format on */
@@ -59,6 +61,7 @@ struct sip_leg *sip_leg_alloc(struct sip_agent *a, enum sip_leg_dir dir, void *n
 	leg->id = a->next_id;
 	leg->nh = nh;
 	osmo_timer_setup(&leg->glare_timer, glare_cb, leg);
+	osmo_timer_setup(&leg->ka_timer, ka_cb, leg);
 	nua_handle_bind(nh, leg);
 	llist_add_tail(&leg->list, &a->legs);
 	return leg;
@@ -522,6 +525,59 @@ static void st_incoming(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
+/* ---- the dead-peer check of an answered dialog (RFC 5057 s5.1) ---- */
+
+static void ka_schedule(struct sip_leg *leg)
+{
+	if (leg->keepalive_s && leg->fi->state == SIP_LEG_ST_CONFIRMED)
+		osmo_timer_schedule(&leg->ka_timer, (int)leg->keepalive_s, 0);
+}
+
+static void ka_cb(void *data)
+{
+	struct sip_leg *leg = data;
+	if (leg->fi->state != SIP_LEG_ST_CONFIRMED || leg->keepalive_pending || leg->agent->shutting_down)
+		return;
+	leg->keepalive_pending = true;
+	rate_ctr_inc(rate_ctr_group_get_ctr(leg->agent->ctrs, SIP_CTR_DIALOG_KA_TX));
+	nua_options(leg->nh, TAG_END());
+}
+
+static void confirmed_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
+{
+	ka_schedule(fi->priv);
+}
+
+/* RFC 5057 s5.1: 408 (nothing came back within the transaction timeout) and 481 (the peer has no such
+ * dialog) say the call is gone on the far side. A transport error (ICMP port unreachable: the peer's process
+ * is gone) reaches us as a 503 (RFC 3261 8.1.3.1), which a live but busy peer may also send: one 503 is
+ * tried again after a second, a second one in a row counts as gone. Gone: BYE (harmless when nobody
+ * listens) and release_ind with the status. Anything else, 405 and 501 included, shows the peer alive. */
+static void rx_options_result(struct sip_leg *leg, const struct sip_leg_event *ev)
+{
+	leg->keepalive_pending = false;
+	bool gone = ev->status == 408 || ev->status == 481 || (ev->status == 503 && leg->keepalive_503);
+	if (!gone && ev->status == 503) {
+		leg->keepalive_503 = true;
+		LOGPFSML(leg->fi, LOGL_INFO, "in-dialog OPTIONS answered 503: once more in 1 s\n");
+		osmo_timer_schedule(&leg->ka_timer, 1, 0);
+		return;
+	}
+	leg->keepalive_503 = false;
+	if (!gone) {
+		ka_schedule(leg);
+		return;
+	}
+	rate_ctr_inc(rate_ctr_group_get_ctr(leg->agent->ctrs, SIP_CTR_DIALOG_PEER_LOST));
+	LOGPFSML(leg->fi, LOGL_NOTICE, "in-dialog OPTIONS answered %d%s: the peer has lost the call, ending it\n",
+		 ev->status, ev->status == 503 ? " twice" : "");
+	leg->last_status = ev->status;
+	nua_bye(leg->nh, SIPTAG_REASON_STR(ev->status == 408 ? "Q.850;cause=102" : "Q.850;cause=41"), TAG_END());
+	to_terminating(leg);
+	struct sip_reason none = { 0 };
+	user_release(leg, ev->status, &none, NULL);
+}
+
 static void st_confirmed(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct sip_leg *leg = fi->priv;
@@ -541,6 +597,9 @@ static void st_confirmed(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case SIP_LEG_EV_RX_INFO:
 		rx_info(leg, ev);
+		break;
+	case SIP_LEG_EV_RX_OPTIONS_RESULT:
+		rx_options_result(leg, ev);
 		break;
 	case SIP_LEG_EV_TERMINATED:
 		terminated(leg);
@@ -600,6 +659,7 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 		user_release(leg, 503, &none, NULL);
 	}
 	osmo_timer_del(&leg->glare_timer);
+	osmo_timer_del(&leg->ka_timer);
 	llist_del(&leg->list);
 	if (leg->nh) {
 		nua_handle_bind(leg->nh, NULL);
@@ -613,7 +673,7 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 	(S(SIP_LEG_EV_RX_PROVISIONAL) | S(SIP_LEG_EV_RX_2XX) | S(SIP_LEG_EV_RX_FAILURE) | S(SIP_LEG_EV_RX_ACK) | \
 	 S(SIP_LEG_EV_RX_BYE) | S(SIP_LEG_EV_RX_CANCEL) | S(SIP_LEG_EV_RX_INFO) | S(SIP_LEG_EV_TERMINATED) |     \
 	 S(SIP_LEG_EV_RX_REINVITE) | S(SIP_LEG_EV_RX_UPDATE) | S(SIP_LEG_EV_RX_REINVITE_RESULT) |                \
-	 S(SIP_LEG_EV_RX_PRACK))
+	 S(SIP_LEG_EV_RX_PRACK) | S(SIP_LEG_EV_RX_OPTIONS_RESULT))
 
 static const struct osmo_fsm_state states[] = {
 	[SIP_LEG_ST_INIT] = {
@@ -657,6 +717,7 @@ static const struct osmo_fsm_state states[] = {
 		.in_event_mask = ALL_RX,
 		.out_state_mask = S(SIP_LEG_ST_TERMINATING),
 		.action = st_confirmed,
+		.onenter = confirmed_onenter,
 	},
 	[SIP_LEG_ST_TERMINATING] = {
 		.name = "TERMINATING",
@@ -995,6 +1056,15 @@ bool sip_leg_provisional_seen(const struct sip_leg *leg)
 const char *sip_leg_redirect_uri(const struct sip_leg *leg)
 {
 	return leg->redirect_uri;
+}
+
+void sip_leg_set_keepalive(struct sip_leg *leg, unsigned interval_s)
+{
+	leg->keepalive_s = interval_s;
+	if (!interval_s)
+		osmo_timer_del(&leg->ka_timer);
+	else if (!osmo_timer_pending(&leg->ka_timer) && !leg->keepalive_pending)
+		ka_schedule(leg);
 }
 
 void sip_leg_set_reliable_1xx(struct sip_leg *leg, bool reliable)

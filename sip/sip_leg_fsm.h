@@ -29,6 +29,7 @@ enum sip_leg_event_id {
 	SIP_LEG_EV_RX_REINVITE_RESULT, /* the final response to our re-INVITE */
 	SIP_LEG_EV_RX_PRACK,
 	SIP_LEG_EV_TERMINATED,
+	SIP_LEG_EV_RX_OPTIONS_RESULT, /* the final response to our in-dialog OPTIONS (dead-peer check) */
 };
 
 struct sip_leg_event {

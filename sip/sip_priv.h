@@ -47,6 +47,10 @@ struct sip_leg {
 	struct osmo_timer_list glare_timer; /* RFC 3261 14.1: a 491 is retried after a random wait */
 	struct sipt_body *hold_isup;	    /* the ISUP part our next re-INVITE carries (SIP-T), or NULL */
 	char *redirect_uri;		    /* UAC: the first Contact of a 3xx, for the user's release_ind */
+	unsigned keepalive_s;		    /* answered: an in-dialog OPTIONS this often (0: none) */
+	bool keepalive_pending;		    /* one is out */
+	bool keepalive_503;		    /* the last one got 503 (a transport error, or a busy peer) */
+	struct osmo_timer_list ka_timer;
 };
 
 /* The body of a request or response: 0 or a sipt_body_err. */

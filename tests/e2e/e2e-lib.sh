@@ -58,6 +58,11 @@ sip-peer dead2
 sip-peer self
  remote 127.0.0.1 $P_SIP udp
  options-keepalive 1
+sip-peer watched
+ remote 127.0.0.1 $P_UAS udp
+ country-code 49
+ uri-host 127.0.0.1
+ dialog-keepalive 1
 sip-peer authed
  remote 127.0.0.1 $P_UAS udp
  country-code 49
@@ -75,6 +80,7 @@ gateway
  route isup-to-sip 7 peer dead far
  route isup-to-sip 8 peer dead2 far
  route isup-to-sip 9 peer authed
+ route isup-to-sip 11 peer watched
  route sip-to-isup 49 trunk pstn
  route sip-to-isup 49 length 0 10
  route sip-to-isup 3 trunk pstn

@@ -259,6 +259,31 @@ if selected $c; then
 		ok $c
 fi
 
+# an answered call whose SIP peer vanishes (SIPp killed after answering one in-dialog OPTIONS): the next
+# OPTIONS gets no answer and the call is released toward the PSTN within the peer's dialog-keepalive (1 s)
+# plus the transaction timeout (2 s), not at the session timer's end
+c=i2s-dead-peer
+if selected $c; then
+	"$SIPP" -sf "$here/sipp/uas-answer-vanish.xml" -i 127.0.0.1 -p $P_UAS -m 1 -timeout 60 -trace_msg \
+		-message_file "$out/$c.msg" -trace_logs -log_file "$out/$c.sipp" >/dev/null 2>"$out/$c.sipperr" &
+	sipp=$!
+	wait_udp_port $P_UAS
+	printf 'expect signalling 30\ncall 1112345 4930999\nexpect ANSWER 10\nexpect RELEASE 15\nwait 1\nquit\n' \
+		>"$out/$c.script"
+	"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/$c.script" \
+		--timeout 40 >"$out/$c.sim" 2>&1 &
+	sim=$!
+	wait_for "$out/$c.sipp" "in-dialog OPTIONS answered" 20
+	kill -KILL $sipp 2>/dev/null
+	wait $sipp 2>/dev/null
+	wait $sim
+	rs=$?
+	cp "$out/isupgw.log" "$out/$c.log"
+	[ $rs = 0 ] || bad $c "pstn-sim exited $rs"
+	[ $rs = 0 ] && want $c sim "<- REL .*cause.cause=\(102\|41\)" &&
+		want $c log "in-dialog OPTIONS answered \(408\|481\|503 twice\): the peer has lost the call" && ok $c
+fi
+
 # ---- overlap toward SIP (RFC 3578) ----
 
 # collect: IAM 5012, SAM 345, SAM 67 -> 9 digits complete the number (length plan): one INVITE

@@ -398,6 +398,10 @@ const char *sip_leg_redirect_uri(const struct sip_leg *leg)
 	return leg->redirect_uri;
 }
 
+void sip_leg_set_keepalive(struct sip_leg *leg, unsigned interval_s)
+{
+}
+
 void sip_leg_set_reliable_1xx(struct sip_leg *leg, bool reliable)
 {
 	leg->reliable_1xx = reliable;

@@ -102,9 +102,10 @@ enum nua_fn {
 	NUA_BYE,
 	NUA_CANCEL,
 	NUA_INFO,
-	NUA_AUTHENTICATE
+	NUA_AUTHENTICATE,
+	NUA_OPTIONS
 };
-static const char *const fn_names[] = { "respond", "invite", "bye", "cancel", "info", "authenticate" };
+static const char *const fn_names[] = { "respond", "invite", "bye", "cancel", "info", "authenticate", "options" };
 
 /* one call the legs made, with the tags we look at ("" when absent) */
 struct nua_call {
@@ -250,6 +251,14 @@ void nua_authenticate(nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
 	ta_list ta;
 	ta_start(ta, tag, value);
 	record(NUA_AUTHENTICATE, nh, 0, NULL, ta_args(ta));
+	(void)ta_end(ta);
+}
+
+void nua_options(nua_handle_t *nh, tag_type_t tag, tag_value_t value, ...)
+{
+	ta_list ta;
+	ta_start(ta, tag, value);
+	record(NUA_OPTIONS, nh, 0, NULL, ta_args(ta));
 	(void)ta_end(ta);
 }
 
@@ -1394,6 +1403,92 @@ static void test_terminating_guard(void)
 }
 
 /* sofia ends a confirmed dialog by itself (session timer expired, no ACK): the user gets 408, once */
+/* the final response to the leg's in-dialog OPTIONS, as sip_agent.c's nua_cb hands it over */
+static void rx_options_result(struct sip_leg *leg, int status)
+{
+	struct sip_leg_event ev = { .status = status };
+	dispatch(leg, SIP_LEG_EV_RX_OPTIONS_RESULT, &ev, NULL);
+}
+
+/* the dead-peer check of an answered call (RFC 5057 s5.1): an OPTIONS in the dialog every interval, a 200
+ * or 405 keeps the call, 481 ends it with BYE and release_ind(481); one 503 (a transport error looks so) is
+ * tried again after 1 s, a second one ends the call; nothing before the answer, nothing without the setting */
+static void test_dialog_keepalive(void)
+{
+	setup();
+	uint64_t tx0 = ctr(SIP_CTR_DIALOG_KA_TX), lost0 = ctr(SIP_CTR_DIALOG_PEER_LOST);
+	struct sip_leg *leg = uac_start();
+	sip_leg_set_keepalive(leg, 30);
+	advance(60);
+	nua_none(); /* not answered yet */
+	rx_response(leg, 200, NULL, sdp_body(PEER_SDP("1", "sendrecv")));
+	expect_up(UP_ANSWER);
+	advance(29);
+	nua_none();
+	advance(1);
+	CU_ASSERT_PTR_EQUAL(expect_nua(NUA_OPTIONS, 0)->nh, leg->nh);
+	advance(60);
+	nua_none(); /* one at a time */
+	rx_options_result(leg, 200);
+	advance(30);
+	expect_nua(NUA_OPTIONS, 0);
+	rx_options_result(leg, 405); /* alive, OPTIONS not allowed in dialogs */
+	advance(30);
+	expect_nua(NUA_OPTIONS, 0);
+	rx_options_result(leg, 481);
+	const struct nua_call *c = expect_nua(NUA_BYE, 0);
+	CU_ASSERT_STRING_EQUAL(c->reason, "Q.850;cause=41");
+	const struct up_call *u = expect_up(UP_RELEASE);
+	CU_ASSERT_EQUAL(u->status, 481);
+	CU_ASSERT_STRING_EQUAL(state(leg), "TERMINATING");
+	CU_ASSERT_EQUAL(ctr(SIP_CTR_DIALOG_KA_TX), tx0 + 3);
+	CU_ASSERT_EQUAL(ctr(SIP_CTR_DIALOG_PEER_LOST), lost0 + 1);
+	advance(30); /* below the TERMINATING guard */
+	nua_none();
+	rx_terminated(leg);
+
+	/* UAS; 503, again after 1 s, 200: alive; 503 twice: gone */
+	leg = uas_confirmed();
+	sip_leg_set_keepalive(leg, 10);
+	advance(10);
+	expect_nua(NUA_OPTIONS, 0);
+	rx_options_result(leg, 503);
+	advance(1);
+	expect_nua(NUA_OPTIONS, 0);
+	rx_options_result(leg, 200);
+	advance(9);
+	nua_none();
+	advance(1);
+	expect_nua(NUA_OPTIONS, 0);
+	rx_options_result(leg, 503);
+	up_none();
+	advance(1);
+	expect_nua(NUA_OPTIONS, 0);
+	rx_options_result(leg, 503);
+	expect_nua(NUA_BYE, 0);
+	CU_ASSERT_EQUAL(expect_up(UP_RELEASE)->status, 503);
+	rx_terminated(leg);
+
+	/* 408: gone at once, cause 102 in the BYE */
+	leg = uas_confirmed();
+	sip_leg_set_keepalive(leg, 10);
+	advance(10);
+	expect_nua(NUA_OPTIONS, 0);
+	rx_options_result(leg, 408);
+	CU_ASSERT_STRING_EQUAL(expect_nua(NUA_BYE, 0)->reason, "Q.850;cause=102");
+	CU_ASSERT_EQUAL(expect_up(UP_RELEASE)->status, 408);
+	rx_terminated(leg);
+
+	/* no setting: no OPTIONS */
+	leg = uas_confirmed();
+	advance(3600);
+	nua_none();
+	CU_ASSERT_EQUAL(sip_leg_release(leg, NULL, NULL), 0);
+	expect_nua(NUA_BYE, 0);
+	rx_terminated(leg);
+	check_clean();
+}
+
 static void test_terminated_confirmed(void)
 {
 	setup();
@@ -1445,6 +1540,7 @@ int main(void)
 	CU_add_test(s, "UAC 302: Contact for the user", test_uac_redirect);
 	CU_add_test(s, "UAC 407: one authenticated retry", test_uac_auth);
 	CU_add_test(s, "UAC 401 for another realm: released", test_uac_auth_wrong_realm);
+	CU_add_test(s, "dead-peer check: in-dialog OPTIONS, 481/408/503 twice end the call", test_dialog_keepalive);
 	CU_add_test(s, "UAC credentials without a realm answer none; * answers any", test_uac_auth_realm_required);
 	CU_add_test(s, "UAC ended by sofia while early: 408; re-INVITE 491", test_uac_terminated_early);
 	CU_add_test(s, "UAS 183/200/ACK, local release: BYE once", test_uas_answered_local_release);

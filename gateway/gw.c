@@ -121,6 +121,7 @@ struct gw *gw_alloc(void *ctx)
 	gw->sip_cfg.tcp_msg_timeout_s = SIP_TCP_MSG_TIMEOUT_DEFAULT;
 	gw->sip_cfg.max_msg_size = SIP_MAX_MSG_SIZE_DEFAULT;
 	gw->sip_cfg.udp_rcvbuf_kib = SIP_UDP_RCVBUF_KIB_DEFAULT;
+	gw->sip_cfg.tls_verify = true; /* a TLS peer is who its certificate says, or nobody */
 	return gw;
 }
 
@@ -288,6 +289,21 @@ struct gw_peer *gw_peer_by_source(struct gw *gw, const char *addr, uint16_t port
 	if (best)
 		*addr_peer = NULL;
 	return best;
+}
+
+void gw_peers_tls_subjects(struct gw *gw)
+{
+	struct gw_peer *p;
+	llist_for_each_entry(p, &gw->peers, list) {
+		struct gw_peer_source own;
+		unsigned n;
+		const struct gw_peer_source *srcs = gw_peer_sources(p, &own, &n);
+		if (!strcmp(p->transport, "tls"))
+			sip_agent_add_tls_subject(gw->sip, p->host);
+		for (unsigned i = 0; i < n; i++)
+			if (!strcmp(source_tport(p, &srcs[i]), "tls") || srcs[i].tport == GW_SRC_TPORT_ANY)
+				sip_agent_add_tls_subject(gw->sip, srcs[i].addr);
+	}
 }
 
 void gw_peers_start(struct gw *gw)

@@ -174,6 +174,9 @@ void gw_vty_init(struct gw *gw, int sip_node, int peer_node, int gw_node);
 void gw_peers_start(struct gw *gw);
 /* Admission control's sampling (after the SIP agent and MTP are up). */
 void gw_overload_start(struct gw *gw);
+/* The names a TLS peer's certificate must carry when it connects to us: every TLS peer's host and the
+ * addresses of the sources that take TLS (before the SIP agent starts). */
+void gw_peers_tls_subjects(struct gw *gw);
 bool gw_peer_known_source(const char *addr, void *priv);
 /* The peer an INVITE from addr:port over transport ("udp", "tcp", "tls") belongs to: of the peers' sources
  * that match, the most specific (a port named over any port, a transport named over any), the first

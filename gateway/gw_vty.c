@@ -178,8 +178,10 @@ DEFUN(cfg_sip_tls_file, cfg_sip_tls_file_cmd, "tls (certificate|private-key|ca-f
 
 DEFUN(cfg_sip_tls_verify, cfg_sip_tls_verify_cmd, "tls verify (none|peer)",
       TLS_STR "Certificate checks\n"
-	      "Accept any certificate (default)\n"
-	      "The peer's certificate must chain to the ca-file, both directions\n")
+	      "Accept any certificate (for tests only: anyone can then be any TLS peer)\n"
+	      "Both directions (default): the certificate must chain to the ca-file and name the peer: toward a peer "
+	      "its remote host, from a peer one of the TLS peers' hosts or TLS allow-source addresses (CN or "
+	      "subjectAltName); peers connecting to us must present one\n")
 {
 	g_gw->sip_cfg.tls_verify = argv[0][0] == 'p';
 	return CMD_SUCCESS;

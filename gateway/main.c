@@ -270,8 +270,10 @@ int main(int argc, char **argv)
 	}
 	fd_limits(gw);
 	gw->sip = sip_agent_alloc(ctx, &gw->sip_cfg, &gw_sip_ops, gw);
-	if (gw->sip)
+	if (gw->sip) {
 		sip_agent_set_known_sources(gw->sip, gw_peer_known_source, gw);
+		gw_peers_tls_subjects(gw);
+	}
 	if (!gw->sip || sip_agent_start(gw->sip) < 0) {
 		fprintf(stderr, "isupgw: cannot start SIP on %s\n", gw->sip_cfg.bind_url);
 		return 1;

@@ -22,6 +22,7 @@
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/tport_tag.h>
 #include "sip_loop.h"
+#include <sofia-sip/su_strlst.h>
 
 int sip_log_cat = DLGLOBAL;
 
@@ -565,10 +566,21 @@ int sip_agent_start(struct sip_agent *a)
 		if (!tls_dir)
 			return -EIO;
 	}
+	if (tls_dir && a->cfg.tls_verify && !a->cfg.tls_ca[0])
+		LOGP(sip_log_cat, LOGL_ERROR,
+		     "TLS: 'tls verify peer' without a 'tls ca-file': no peer certificate "
+		     "can be verified, every TLS connection will fail\n");
+	su_strlst_t *subjects = su_strlst_create(NULL);
+	for (unsigned i = 0; subjects && i < a->n_tls_subjects; i++)
+		su_strlst_dup_append(subjects, a->tls_subjects[i]);
 	a->nua = nua_create(
 		p->root, nua_cb, a, NUTAG_URL(a->cfg.bind_url), NUTAG_MEDIA_ENABLE(0),
 		TAG_IF(tls_dir, NUTAG_SIPS_URL(a->cfg.tls_url)), TAG_IF(tls_dir, NUTAG_CERTIFICATE_DIR(tls_dir)),
-		TAG_IF(tls_dir, TPTAG_TLS_VERIFY_POLICY(a->cfg.tls_verify ? TPTLS_VERIFY_ALL : TPTLS_VERIFY_NONE)),
+		/* RFC 5922 s7: the chain to our CA and the name; outgoing the URI's host (sofia's tp_canon), incoming
+		 * one of our TLS peers' names */
+		TAG_IF(tls_dir,
+		       TPTAG_TLS_VERIFY_POLICY(a->cfg.tls_verify ? TPTLS_VERIFY_SUBJECTS_ALL : TPTLS_VERIFY_NONE)),
+		TAG_IF(tls_dir && a->cfg.tls_verify && subjects, TPTAG_TLS_VERIFY_SUBJECTS(subjects)),
 		NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1),
 		NUTAG_AUTO302(0), /* 3xx: the gateway decides (RFC 3398 s8.2.5) */
 		SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO"),
@@ -592,16 +604,37 @@ int sip_agent_start(struct sip_agent *a)
 		 * legitimate peer a one-second retransmission */
 		TPTAG_QUEUESIZE(1024), TAG_END());
 	tls_dir_remove(tls_dir); /* sofia has loaded the credentials into its SSL context */
+	if (subjects)
+		su_strlst_destroy(subjects); /* sofia keeps its own copy */
 	if (!a->nua) {
 		LOGP(sip_log_cat, LOGL_ERROR, "cannot start SIP on %s%s%s\n", a->cfg.bind_url,
 		     a->cfg.tls_url[0] ? " and " : "", a->cfg.tls_url);
 		return -EADDRINUSE;
 	}
 	a->root_priv = p;
-	LOGP(sip_log_cat, LOGL_NOTICE, "SIP listening on %s%s%s%s\n", a->cfg.bind_url, a->cfg.tls_url[0] ? " and " : "",
-	     a->cfg.tls_url,
-	     a->cfg.tls_url[0] ? (a->cfg.tls_verify ? " (TLS, peers verified)" : " (TLS, peers not verified)") : "");
+	char names[256] = "";
+	for (unsigned i = 0, n = 0; i < a->n_tls_subjects && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "", a->tls_subjects[i]);
+	LOGP(sip_log_cat, LOGL_NOTICE, "SIP listening on %s%s%s%s%s%s\n", a->cfg.bind_url,
+	     a->cfg.tls_url[0] ? " and " : "", a->cfg.tls_url,
+	     a->cfg.tls_url[0] ?
+		     (a->cfg.tls_verify ? " (TLS, peers verified: certificates named " : " (TLS, peers not verified)") :
+		     "",
+	     a->cfg.tls_url[0] && a->cfg.tls_verify ? (names[0] ? names : "as any configured peer: none is TLS") : "",
+	     a->cfg.tls_url[0] && a->cfg.tls_verify ? ")" : "");
 	return 0;
+}
+
+void sip_agent_add_tls_subject(struct sip_agent *a, const char *name)
+{
+	for (unsigned i = 0; i < a->n_tls_subjects; i++)
+		if (!strcmp(a->tls_subjects[i], name))
+			return;
+	char **l = talloc_realloc(a, a->tls_subjects, char *, a->n_tls_subjects + 1);
+	if (!l)
+		return;
+	a->tls_subjects = l;
+	l[a->n_tls_subjects++] = talloc_strdup(l, name);
 }
 
 void sip_agent_set_known_sources(struct sip_agent *a, bool (*fn)(const char *addr, void *priv), void *priv)

@@ -132,7 +132,7 @@ struct sip_agent_cfg {
 	char tls_cert[256]; /* PEM certificate (chain) file */
 	char tls_key[256];  /* PEM private key file */
 	char tls_ca[256];   /* PEM CA file the peers' certificates are checked against, or "" */
-	bool tls_verify;    /* check the peers' certificates (both directions) */
+	bool tls_verify;    /* check the peers' certificates (both directions) and their names */
 	/* connections (TCP, TLS) peers open to us; 0: no limit (sip_loop.c) */
 	unsigned tcp_max_conns;		/* all together */
 	unsigned tcp_max_conns_per_src; /* from one source address */
@@ -191,7 +191,9 @@ struct sip_agent {
 	bool (*known_src)(const char *addr, void *priv); /* sip_agent_set_known_sources() */
 	void *known_src_priv;
 	unsigned next_id;
-	uint16_t tls_port; /* the TLS listener's port (sip_agent_start), 0: none */
+	uint16_t tls_port;   /* the TLS listener's port (sip_agent_start), 0: none */
+	char **tls_subjects; /* names a certificate presented to us must carry (talloc'd), see below */
+	unsigned n_tls_subjects;
 };
 
 /* ---- the event loop glue (usable without nua: tests step it) ---- */
@@ -215,6 +217,10 @@ size_t sip_agent_rx_backlog(const struct sip_agent *a);
  * connection limits, so that a flood from elsewhere cannot lock a peer out. Before sip_agent_start(). */
 void sip_agent_set_known_sources(struct sip_agent *a, bool (*fn)(const char *addr, void *priv), void *priv);
 void sip_agent_free(struct sip_agent *a, unsigned timeout_ms);
+/* With tls_verify, a certificate is checked against a CA of tls_ca and a name: toward a peer, its subject
+ * CN or a subjectAltName must be the host of the URI we connect to; from a peer connecting to us, one of the
+ * names added here (the TLS peers' hosts and addresses). Before sip_agent_start(). */
+void sip_agent_add_tls_subject(struct sip_agent *a, const char *name);
 
 /* Out-of-dialog OPTIONS to uri (peer keepalive): cb gets the final status (408/503 when nothing or a
  * transport error came back). */

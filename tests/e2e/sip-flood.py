@@ -9,8 +9,14 @@
                                      (127.0.0.100..), each sends junk and closes;
                                      KIND: text (an unparseable line), tlshello (a TLS-hello-like
                                      line), length (a request with a bad Content-Length)
-  tlscall HOST PORT RURI             one call over TLS: INVITE, ACK after 200, BYE; exit 0 when the
-                                     BYE is answered 200
+  tlscall HOST PORT RURI [CERT KEY CA]
+                                     one call over TLS: INVITE, ACK after 200, BYE; exit 0 when the
+                                     BYE is answered 200; with CERT and KEY it presents that client
+                                     certificate, with CA it checks the gateway's against it; exit 2
+                                     when the TLS handshake fails
+  tlsserve PORT CERT KEY CA          a TLS peer on 127.0.0.1:PORT for one connection: answers the first
+                                     INVITE 486 and waits for its ACK; prints whether an INVITE came
+                                     (exit 0) or what failed (exit 3)
 """
 import signal
 import socket
@@ -83,12 +89,21 @@ def junk(host, port, n, nsrc, kind):
     print("junk: %d %s connections, %d failed to connect or send" % (n, kind, failed), flush=True)
 
 
-def tlscall(host, port, ruri):
+def tlscall(host, port, ruri, cert=None, key=None, ca=None):
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
+    if ca:
+        ctx.load_verify_locations(ca)
+        ctx.verify_mode = ssl.CERT_REQUIRED
+    if cert:
+        ctx.load_cert_chain(cert, key)
     raw = socket.create_connection((host, port), timeout=10)
-    s = ctx.wrap_socket(raw)
+    try:
+        s = ctx.wrap_socket(raw)
+    except (ssl.SSLError, OSError) as e:
+        print("tlscall: TLS handshake failed: %s" % e, flush=True)
+        return 2
     lport = s.getsockname()[1]
     tag, cid = "tlsf1", "tls-flood-call@127.0.0.1"
     buf = b""
@@ -148,14 +163,74 @@ def tlscall(host, port, ruri):
             return 0 if status == 200 else 1
 
 
+def tlsserve(port, cert, key, ca):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    ctx.load_verify_locations(ca)
+    ctx.verify_mode = ssl.CERT_OPTIONAL
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", port))
+    ls.listen(4)
+    ls.settimeout(30)
+    print("tlsserve: ready", flush=True)
+    got_invite = False
+    try:
+        raw, _ = ls.accept()
+        raw.settimeout(10)
+        s = ctx.wrap_socket(raw, server_side=True)
+        buf = b""
+        while True:
+            d = s.recv(65536)
+            if not d:
+                raise OSError("connection closed by the gateway")
+            buf += d
+            i = buf.find(b"\r\n\r\n")
+            if i < 0:
+                continue
+            head = buf[:i].decode(errors="replace")
+            clen = 0
+            for line in head.split("\r\n"):
+                if line.lower().startswith(("content-length:", "l:")):
+                    clen = int(line.split(":", 1)[1])
+            if len(buf) < i + 4 + clen:
+                continue
+            buf = buf[i + 4 + clen:]
+            head = head.lstrip("\r\n")
+            if head.startswith("ACK "):
+                print("tlsserve: ACK", flush=True)
+                return 0
+            if not head.startswith("INVITE "):
+                continue
+            print("tlsserve: INVITE received", flush=True)
+            got_invite = True
+            keep = [ln for ln in head.split("\r\n")[1:]
+                    if ln.lower().startswith(("via:", "v:", "from:", "f:", "call-id:", "i:", "cseq:"))]
+            to = [ln for ln in head.split("\r\n") if ln.lower().startswith(("to:", "t:"))][0] + ";tag=tlsserve"
+            resp = "SIP/2.0 486 Busy Here\r\n" + "\r\n".join(keep + [to]) + "\r\nContent-Length: 0\r\n\r\n"
+            s.sendall(resp.encode())
+    except (ssl.SSLError, OSError) as e:
+        if got_invite:
+            return 0
+        print("tlsserve: no INVITE: %s" % e, flush=True)
+        return 3
+
+
 def main():
     a = sys.argv[1:]
     if a and a[0] == "idle":
         idle(a[1], int(a[2]), int(a[3]), int(a[4]), "--tls" in a)
     elif a and a[0] == "junk":
         junk(a[1], int(a[2]), int(a[3]), int(a[4]), a[5])
+    elif a and a[0] == "tlsserve":
+        sys.exit(tlsserve(int(a[1]), a[2], a[3], a[4]))
     elif a and a[0] == "tlscall":
-        sys.exit(tlscall(a[1], int(a[2]), a[3]))
+        try:
+            sys.exit(tlscall(a[1], int(a[2]), a[3], *a[4:7]))
+        except (ssl.SSLError, OSError) as e:
+            # TLS 1.3: the server judges our certificate after the handshake; a refusal shows at a read
+            print("tlscall: TLS connection failed: %s" % e, flush=True)
+            sys.exit(2)
     else:
         sys.exit(__doc__)
 

@@ -23,6 +23,7 @@ sed -i "s|^ transaction-timeout 2000\$| transaction-timeout 2000\\
  tls local sips:127.0.0.1:$P_TLS\\
  tls certificate $dir/gw.pem\\
  tls private-key $dir/gw.key\\
+ tls ca-file $dir/ca.pem\\
  tcp max-connections $MAX\\
  tcp max-connections-per-source $PER_SRC\\
  tcp idle-timeout 3\\
@@ -44,7 +45,8 @@ call() { # case how
 	sim=$!
 	wait_gw_resume $n0
 	case $2 in
-	tls) $FLOOD tlscall 127.0.0.1 $P_TLS "sip:+4930123456@127.0.0.1:$P_TLS" >"$out/$1.sipp" 2>&1 ;;
+	tls) $FLOOD tlscall 127.0.0.1 $P_TLS "sip:+4930123456@127.0.0.1:$P_TLS" "$dir/gw.pem" "$dir/gw.key" \
+		"$dir/ca.pem" >"$out/$1.sipp" 2>&1 ;;
 	*) "$SIPP" -sf "$here/sipp/uac-answer.xml" -s +4930123456 -key caller 4930999888 -t $2 -i 127.0.0.1 \
 		-p $P_UAC -m 1 -timeout 20 -timeout_error -trace_logs -log_file "$out/$1.sipp" \
 		127.0.0.1:$P_SIP >/dev/null 2>"$out/$1.sipperr" ;;

@@ -28,6 +28,9 @@ static const struct rate_ctr_desc gw_ctr_desc[] = {
 					"VTY accept back-offs: no descriptor for a connection (EMFILE/ENFILE)" },
 	[GW_CTR_FORBIDDEN_TPORT] = { "sip:forbidden_port_transport",
 				     "INVITEs from a peer's address but another port or transport (403)" },
+	[GW_CTR_AUTH_CHALLENGED] = { "sip:auth_challenged",
+				     "INVITEs challenged (401) for a peer's inbound credentials" },
+	[GW_CTR_AUTH_FAILED] = { "sip:auth_failed", "INVITEs with a wrong answer to our challenge (403)" },
 };
 static const struct rate_ctr_group_desc gw_ctrg_desc = {
 	.group_name_prefix = "gw",
@@ -109,6 +112,9 @@ struct gw *gw_alloc(void *ctx)
 	gw->tdefs = gw_tdefs_alloc(gw);
 	gw->ctrs = rate_ctr_group_alloc(gw, &gw_ctrg_desc, 0);
 	gw->ovl = gw_ovl_alloc(gw);
+	snprintf(gw->auth_realm, sizeof(gw->auth_realm), "isupgw");
+	if (sip_digest_key_init(&gw->auth_key) < 0)
+		LOGP(DLGLOBAL, LOGL_ERROR, "no random key for digest nonces: inbound authentication is weak\n");
 	gw_ovl_set_ops(gw->ovl, &ovl_ops, gw);
 	snprintf(gw->media_addr, sizeof(gw->media_addr), "127.0.0.1");
 	gw->rtp_base = gw->rtp_next = 16000;

@@ -59,6 +59,7 @@ struct gw_peer {
 	char transport[8];				   /* udp, tcp, tls */
 	char proxy[128];				   /* outbound proxy URI, or "" */
 	char auth_realm[64], auth_user[64], auth_pass[64]; /* digest credentials toward the peer */
+	char in_user[64], in_pass[64]; /* callers through this peer answer our digest challenge with these ("": none) */
 	enum gw_sipt_mode sipt;
 	enum sip_100rel rel100;	   /* RFC 3262 toward and from this peer */
 	enum gw_redirect redirect; /* what a 3xx from this peer does (RFC 3398 s8.2.5) */
@@ -129,6 +130,8 @@ enum gw_ctr {
 	GW_CTR_NO_MEDIA,
 	GW_CTR_VTY_ACCEPT_BACKOFF,
 	GW_CTR_FORBIDDEN_TPORT,
+	GW_CTR_AUTH_CHALLENGED,
+	GW_CTR_AUTH_FAILED,
 };
 
 struct gw {
@@ -145,8 +148,10 @@ struct gw {
 	struct rate_ctr_group *ctrs;
 	unsigned n_calls;
 	bool stopping;
-	struct gw_ovl *ovl;	 /* admission control of new calls */
-	struct timespec ovl_cpu; /* the control thread's CPU time at the last overload sample */
+	struct gw_ovl *ovl;		/* admission control of new calls */
+	struct sip_digest_key auth_key; /* the nonces of our digest challenges (sip_digest.h) */
+	char auth_realm[64];		/* the realm they name (sip node auth-realm, default "isupgw") */
+	struct timespec ovl_cpu;	/* the control thread's CPU time at the last overload sample */
 };
 
 struct gw *gw_alloc(void *ctx);

@@ -844,6 +844,31 @@ static void on_sip_more_digits(struct gw_call *c, const struct gw_sip_ind *ind)
 	osmo_fsm_inst_dispatch(c->ovl->fi, GW_OVL_EV_SIP_NUMBER, (void *)ind->number); /* short still? */
 }
 
+/* A peer with inbound credentials: the INVITE must answer our challenge (RFC 3261 s22.4). false: it was
+ * answered here (401 challenge, 403 for a wrong answer). */
+static bool caller_authenticated(struct gw *gw, struct gw_peer *p, struct sip_leg *leg, const struct sip_invite *inv)
+{
+	struct timespec now;
+	osmo_clock_gettime(CLOCK_REALTIME, &now);
+	enum sip_digest_verdict v = sip_digest_check(&gw->auth_key, now.tv_sec, gw->auth_realm, p->in_user, p->in_pass,
+						     "INVITE", &inv->auth);
+	if (v == SIP_DIGEST_OK)
+		return true;
+	sip_leg_set_user_ref(leg, leg); /* so that the answer is ours */
+	if (v == SIP_DIGEST_BAD) {
+		LOGP(gw_log_cat, LOGL_NOTICE, "INVITE from %s (sip-peer %s): wrong digest answer (user '%s'): 403\n",
+		     inv->src_addr, p->name, inv->auth.username);
+		ctr_inc(gw, GW_CTR_AUTH_FAILED);
+		sip_leg_reject(leg, 403, NULL, NULL);
+		return false;
+	}
+	char nonce[SIP_DIGEST_NONCE_LEN + 1];
+	sip_digest_nonce(&gw->auth_key, now.tv_sec, gw->auth_realm, nonce);
+	ctr_inc(gw, GW_CTR_AUTH_CHALLENGED);
+	sip_leg_challenge(leg, gw->auth_realm, nonce, v == SIP_DIGEST_STALE);
+	return false;
+}
+
 static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struct sip_invite *inv)
 {
 	struct gw *gw = a->priv;
@@ -876,6 +901,8 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 		sip_leg_reject(leg, 403, NULL, NULL);
 		return;
 	}
+	if (p->in_user[0] && !caller_authenticated(gw, p, leg, inv))
+		return;
 	if (overlap_continue(gw, p, leg, inv))
 		return;
 	if (!gw_ovl_admit(gw->ovl, GW_OVL_FROM_SIP, gw->n_calls)) {

@@ -212,6 +212,7 @@ static int config_write_sip(struct vty *vty)
 	vty_out(vty, " tcp message-timeout %u%s", c->tcp_msg_timeout_s, VTY_NEWLINE);
 	vty_out(vty, " max-message-size %u%s", c->max_msg_size, VTY_NEWLINE);
 	vty_out(vty, " udp receive-buffer %u%s", c->udp_rcvbuf_kib, VTY_NEWLINE);
+	vty_out(vty, " auth-realm %s%s", g_gw->auth_realm, VTY_NEWLINE);
 	if (c->tls_url[0]) {
 		vty_out(vty, " tls local %s%s", c->tls_url, VTY_NEWLINE);
 		if (c->tls_cert[0])
@@ -445,6 +446,33 @@ DEFUN(cfg_peer_no_auth, cfg_peer_no_auth_cmd, "no auth-credentials", NO_STR "Dig
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_peer_auth_in, cfg_peer_auth_in_cmd, "authenticate-inbound USER PASSWORD",
+      "Challenge every INVITE from this peer (401, digest MD5, qop=auth, the sip node's auth-realm) and take "
+      "only those answered with these credentials; a wrong answer gets 403\n"
+      "User name\n"
+      "Password\n")
+{
+	struct gw_peer *p = vty->index;
+	snprintf(p->in_user, sizeof(p->in_user), "%s", argv[0]);
+	snprintf(p->in_pass, sizeof(p->in_pass), "%s", argv[1]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_peer_no_auth_in, cfg_peer_no_auth_in_cmd, "no authenticate-inbound", NO_STR "Challenge of callers\n")
+{
+	struct gw_peer *p = vty->index;
+	p->in_user[0] = p->in_pass[0] = 0;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_auth_realm, cfg_sip_auth_realm_cmd, "auth-realm REALM",
+      "The realm our digest challenges name (peers' authenticate-inbound)\n"
+      "Realm (default isupgw)\n")
+{
+	snprintf(g_gw->auth_realm, sizeof(g_gw->auth_realm), "%s", argv[0]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_peer_100rel, cfg_peer_100rel_cmd, "100rel (off|supported|required)",
       "RFC 3262 reliable provisional responses (PRACK)\n"
       "Not offered\n"
@@ -509,6 +537,11 @@ static int config_write_peer(struct vty *vty)
 			 * so that what is shown can be pasted back without setting the password to a mask */
 			vty_out(vty, " ! auth-credentials %s %s (password hidden; 'write file' keeps it)%s",
 				p->auth_realm, p->auth_user, VTY_NEWLINE);
+		if (p->in_user[0] && vty->type == VTY_FILE)
+			vty_out(vty, " authenticate-inbound %s %s%s", p->in_user, p->in_pass, VTY_NEWLINE);
+		else if (p->in_user[0])
+			vty_out(vty, " ! authenticate-inbound %s (password hidden; 'write file' keeps it)%s",
+				p->in_user, VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }
@@ -826,6 +859,7 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(sip_node_id, &cfg_sip_tcp_msg_cmd);
 	install_element(sip_node_id, &cfg_sip_maxsize_cmd);
 	install_element(sip_node_id, &cfg_sip_udp_rcvbuf_cmd);
+	install_element(sip_node_id, &cfg_sip_auth_realm_cmd);
 
 	install_element(CONFIG_NODE, &cfg_peer_cmd);
 	install_node(&peer_node, config_write_peer);
@@ -848,6 +882,8 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(peer_node_id, &cfg_peer_dialog_ka_cmd);
 	install_element(peer_node_id, &cfg_peer_auth_cmd);
 	install_element(peer_node_id, &cfg_peer_no_auth_cmd);
+	install_element(peer_node_id, &cfg_peer_auth_in_cmd);
+	install_element(peer_node_id, &cfg_peer_no_auth_in_cmd);
 	install_element(peer_node_id, &cfg_peer_100rel_cmd);
 	install_element(peer_node_id, &cfg_peer_redirect_cmd);
 

@@ -187,6 +187,43 @@ static unsigned count_headers(const sip_t *sip)
 	return n;
 }
 
+/* one field of a Digest credentials header, unquoted into out ("" when absent or too long) */
+static void auth_param(msg_param_t const *params, const char *name, char *out, size_t size)
+{
+	msg_param_t v = params ? msg_params_find(params, name) : NULL;
+	out[0] = 0;
+	if (!v)
+		return;
+	size_t n = strlen(v);
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		v++;
+		n -= 2;
+	}
+	if (n < size && !memchr(v, '"', n) && !memchr(v, '\\', n)) {
+		memcpy(out, v, n);
+		out[n] = 0;
+	}
+}
+
+/* The first Authorization with the Digest scheme (RFC 3261 s22.4), fields unquoted. */
+static void digest_of(const sip_authorization_t *au, struct sip_digest_resp *r)
+{
+	for (; au; au = au->au_next)
+		if (au->au_scheme && !strcasecmp(au->au_scheme, "Digest"))
+			break;
+	if (!au)
+		return;
+	auth_param(au->au_params, "username", r->username, sizeof(r->username));
+	auth_param(au->au_params, "realm", r->realm, sizeof(r->realm));
+	auth_param(au->au_params, "nonce", r->nonce, sizeof(r->nonce));
+	auth_param(au->au_params, "uri", r->uri, sizeof(r->uri));
+	auth_param(au->au_params, "response", r->response, sizeof(r->response));
+	auth_param(au->au_params, "qop", r->qop, sizeof(r->qop));
+	auth_param(au->au_params, "nc", r->nc, sizeof(r->nc));
+	auth_param(au->au_params, "cnonce", r->cnonce, sizeof(r->cnonce));
+	auth_param(au->au_params, "algorithm", r->algorithm, sizeof(r->algorithm));
+}
+
 /* What a request came over. sofia tells a datagram from a stream, not TLS from TCP: a connection the peer
  * opened to us is TLS when it came in on the TLS listener's port (the loop knows each one); over a
  * connection we opened to the peer, the transport is the one we chose, which its Via names. */
@@ -264,6 +301,7 @@ static void rx_invite(struct sip_agent *a, nua_handle_t *nh, const sip_t *sip)
 	unknown_header(sip, "Diversion", inv->diversion, sizeof(inv->diversion));
 	unknown_header(sip, "History-Info", inv->history_info, sizeof(inv->history_info));
 	inv->max_forwards = sip->sip_max_forwards ? (int)sip->sip_max_forwards->mf_count : -1;
+	digest_of(sip->sip_authorization, &inv->auth);
 	inv->supports_100rel = sip_has_feature(sip->sip_supported, "100rel");
 	inv->requires_100rel = sip_has_feature(sip->sip_require, "100rel");
 	msg_t *m = nua_current_request(a->nua);

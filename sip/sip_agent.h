@@ -11,6 +11,7 @@
 #include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/timer.h>
 
+#include "sip_digest.h"
 #include "sipt_body.h"
 
 struct sip_agent;
@@ -30,9 +31,10 @@ struct sip_invite {
 	char from_tag[64]; /* with the Call-ID, ties the INVITEs of an RFC 3578 overlap call together */
 	char src_addr[64]; /* where it came from (peer check) */
 	uint16_t src_port;
-	char src_transport[8]; /* what it came over: "udp", "tcp" or "tls" */
-	bool supports_100rel;  /* RFC 3262: 100rel in Supported */
-	bool requires_100rel;  /* 100rel in Require */
+	char src_transport[8];	     /* what it came over: "udp", "tcp" or "tls" */
+	bool supports_100rel;	     /* RFC 3262: 100rel in Supported */
+	bool requires_100rel;	     /* 100rel in Require */
+	struct sip_digest_resp auth; /* its Authorization: Digest, fields "" when absent */
 	struct sipt_body body;
 };
 
@@ -262,6 +264,9 @@ int sip_leg_answer(struct sip_leg *leg, const struct sipt_body *body);
 int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *reason, const struct sipt_body *body);
 /* The same with a Retry-After (RFC 3261 s20.33): a 503 of an overloaded gateway (RFC 3261 s21.5.4). */
 int sip_leg_reject_retry(struct sip_leg *leg, int status, const struct sip_reason *reason, unsigned retry_after_s);
+/* UAS: 401 with a Digest challenge (RFC 3261 s22.4): realm, our nonce, qop=auth, MD5; stale=true when the
+ * caller's answer was right but its nonce too old. */
+int sip_leg_challenge(struct sip_leg *leg, const char *realm, const char *nonce, bool stale);
 /* What a rejection of an INVITE for its body says besides the status: a Warning (RFC 3261 s20.43) such as
  * a 488 carries (s21.4.26), and the Accept a 415 must carry (s8.2.3, s21.4.13). */
 struct sip_reject_info {

@@ -904,6 +904,21 @@ int sip_leg_reject_retry(struct sip_leg *leg, int status, const struct sip_reaso
 	return reject(leg, status, reason, NULL, retry_after_s);
 }
 
+int sip_leg_challenge(struct sip_leg *leg, const char *realm, const char *nonce, bool stale)
+{
+	if (!uas_early(leg))
+		return -EINVAL;
+	char wa[256];
+	snprintf(wa, sizeof(wa), "Digest realm=\"%s\", nonce=\"%s\", qop=\"auth\", algorithm=MD5%s", realm, nonce,
+		 stale ? ", stale=true" : "");
+	LOGPFSML(leg->fi, LOGL_INFO, "challenging the caller (401, realm %s%s)\n", realm, stale ? ", stale" : "");
+	nua_respond(leg->nh, 401, "Unauthorized", SIPTAG_WWW_AUTHENTICATE_STR(wa), TAG_END());
+	leg->last_status = 401;
+	leg->user_ref = NULL;
+	to_terminating(leg);
+	return 0;
+}
+
 int sip_leg_reject_body(struct sip_leg *leg, int status, const struct sip_reject_info *info)
 {
 	if (!uas_early(leg) || status < 400 || status > 699 || !info)

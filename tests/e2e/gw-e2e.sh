@@ -628,6 +628,29 @@ quit" >"$out/$c.script"
 		want $c sipp "503 Reason:.*cause=42 Retry-After: *10$" && want_count $c sim "<- IAM" 1 && ok $c
 fi
 
+# RFC 3261 s22.4: a peer with inbound credentials; SIPp's INVITE is challenged (401, our realm, qop=auth),
+# its second INVITE answers with SIPp's own digest code and goes through to the PSTN (which rejects: 503)
+c=s2i-digest
+if selected $c; then
+	vty_cmd "enable
+configure terminal
+sip-peer far
+authenticate-inbound alice s3cret
+end" >"$out/$c.vty"
+	sip_to_isup $c uac-auth-503 4930123456 "auto release 34
+expect signalling 30
+expect SETUP 15
+wait 1
+quit"
+	vty_cmd "enable
+configure terminal
+sip-peer far
+no authenticate-inbound
+end" >>"$out/$c.vty"
+	sipp_ok $c && want $c sipp 'WWW-Authenticate: *Digest realm="isupgw", nonce="[0-9a-f.]*", qop="auth"' &&
+		want $c sipp "503 Reason:.*cause=34" && want_count $c sim "<- IAM" 1 && ok $c
+fi
+
 gw_stop
 echo "e2e: $pass passed, $fail failed${failed:+ (failed:$failed)}"
 [ $fail = 0 ]

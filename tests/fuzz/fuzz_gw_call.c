@@ -304,6 +304,14 @@ int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *rea
 	return 0;
 }
 
+int sip_leg_challenge(struct sip_leg *leg, const char *realm, const char *nonce, bool stale)
+{
+	(void)realm;
+	(void)nonce;
+	(void)stale;
+	return sip_leg_reject(leg, 401, NULL, NULL);
+}
+
 int sip_leg_reject_retry(struct sip_leg *leg, int status, const struct sip_reason *reason, unsigned retry_after_s)
 {
 	(void)retry_after_s;

@@ -177,6 +177,16 @@ int sip_leg_reject(struct sip_leg *leg, int status, const struct sip_reason *rea
 	return 0;
 }
 
+static char last_nonce[SIP_DIGEST_NONCE_LEN + 1]; /* of the last challenge */
+
+int sip_leg_challenge(struct sip_leg *leg, const char *realm, const char *nonce, bool stale)
+{
+	leg->ended = true;
+	snprintf(last_nonce, sizeof(last_nonce), "%s", nonce);
+	sip_log("leg%u 401 realm=%s%s", leg->idx, realm, stale ? " stale" : "");
+	return 0;
+}
+
 int sip_leg_reject_retry(struct sip_leg *leg, int status, const struct sip_reason *reason, unsigned retry_after_s)
 {
 	leg->ended = true;
@@ -341,6 +351,8 @@ static const char *inv_src_addr = "127.0.0.1", *inv_src_tport = "udp";
 static uint16_t inv_src_port = 5090;
 
 /* an INVITE from the peer at 127.0.0.1 toward number with a body (NULL: none); call_id NULL: a new call */
+static const struct sip_digest_resp *inv_auth; /* the next INVITEs' Authorization, or NULL */
+
 static struct sip_leg *sip_rx_invite_body(const char *number, const char *call_id, const struct sipt_body *body)
 {
 	struct sip_leg *leg = leg_new(SIP_LEG_UAS, NULL);
@@ -359,6 +371,8 @@ static struct sip_leg *sip_rx_invite_body(const char *number, const char *call_i
 	snprintf(inv->src_transport, sizeof(inv->src_transport), "%s", inv_src_tport);
 	if (body)
 		inv->body = *body;
+	if (inv_auth)
+		inv->auth = *inv_auth;
 	gw_sip_ops.invite_ind(&agent, leg, inv);
 	talloc_free(inv);
 	return leg;
@@ -1014,6 +1028,40 @@ static void test_i2s_t35_stops(void)
 	check_idle();
 }
 
+/* a peer with inbound credentials: an INVITE without an answer is challenged (401), a wrong answer gets
+ * 403, the right one makes the call; nothing is seized before */
+static void test_s2i_digest(void)
+{
+	setup();
+	struct gw_peer *p = gw_peer_find(gw, "far");
+	snprintf(p->in_user, sizeof(p->in_user), "alice");
+	snprintf(p->in_pass, sizeof(p->in_pass), "s3cret");
+	sip_rx_invite("+4930123456");
+	sip_expect("leg0 401 realm=isupgw");
+	isup_none();
+	struct sip_digest_resp r = { .username = "alice",
+				     .realm = "isupgw",
+				     .uri = "sip:+4930123456@127.0.0.1",
+				     .qop = "auth",
+				     .nc = "00000001",
+				     .cnonce = "c0ffee" };
+	snprintf(r.nonce, sizeof(r.nonce), "%s", last_nonce);
+	sip_digest_response("alice", "isupgw", "wrong", "INVITE", r.uri, r.nonce, r.qop, r.nc, r.cnonce, r.response);
+	inv_auth = &r;
+	sip_rx_invite("+4930123456");
+	sip_expect("leg1 403");
+	isup_none();
+	sip_digest_response("alice", "isupgw", "s3cret", "INVITE", r.uri, r.nonce, r.qop, r.nc, r.cnonce, r.response);
+	struct sip_leg *leg = sip_rx_invite("+4930123456");
+	inv_auth = NULL;
+	uint16_t cic = isup_expect(ISUP_MT_IAM, 0)->cic;
+	p->in_user[0] = p->in_pass[0] = 0;
+	sip_rx_release(leg, 0, 0);
+	isup_expect(ISUP_MT_REL, cic);
+	isup_rx("RLC cic=%u", cic);
+	check_idle();
+}
+
 /* ---- admission control (gw_overload.h) ---- */
 
 static int acl_of(const struct isup_msg *m)
@@ -1410,6 +1458,7 @@ int main(void)
 	CU_add_test(s, "no RTP port for the call: 503 / REL 47, nothing seized", test_no_media);
 	CU_add_test(s, "SIP->ISUP a peer's address from another port or transport: 403", test_s2i_peer_port_transport);
 	CU_add_test(s, "release of every call (shutdown)", test_release_all);
+	CU_add_test(s, "SIP->ISUP a peer's callers answer our digest challenge", test_s2i_digest);
 	CU_add_test(s, "overload: max-calls refuses with REL 42 / 503 Retry-After", test_ovl_max_calls);
 	CU_add_test(s, "overload: the load-driven cap, ACL in REL, recovery", test_ovl_cap);
 	CU_add_test(s, "overload: a pegged thread brings the cap on", test_ovl_cpu_onset);

@@ -183,17 +183,13 @@ static double elapsed_s(struct gw_ovl *o)
 	return d > 0 ? d : 0;
 }
 
-/* A token from a bucket filled at rate per second, holding at most 50 ms of it (and at least one call). */
-static bool take(double *tokens, double rate, double dt)
+/* A bucket filled at rate per second for dt seconds, holding at most 50 ms of it (and at least one call). */
+static void fill(double *tokens, double rate, double dt)
 {
 	double burst = rate / 20 > 1 ? rate / 20 : 1;
 	*tokens += dt * rate;
 	if (*tokens > burst)
 		*tokens = burst;
-	if (*tokens < 1)
-		return false;
-	*tokens -= 1;
-	return true;
 }
 
 bool gw_ovl_admit(struct gw_ovl *o, enum gw_ovl_dir dir, unsigned n_calls)
@@ -201,16 +197,20 @@ bool gw_ovl_admit(struct gw_ovl *o, enum gw_ovl_dir dir, unsigned n_calls)
 	double dt = elapsed_s(o);
 	enum gw_ovl_ctr why = GW_OVL_CTR_ADMITTED;
 	o->arrivals++;
-	/* every bucket fills with the time that passed, whether or not an earlier check refuses */
-	bool load_ok = !o->active || take(&o->tokens, o->limit, dt);
-	bool rate_ok = !o->cfg.max_rate || take(&o->rate_tokens, o->cfg.max_rate, dt);
+	/* both buckets fill with the time that passed; a token is taken only from an admission */
+	fill(&o->tokens, o->limit, dt);
+	fill(&o->rate_tokens, o->cfg.max_rate, dt);
 	if (o->cfg.max_calls && n_calls >= o->cfg.max_calls)
 		why = GW_OVL_CTR_REFUSED_CALLS;
-	else if (!rate_ok)
+	else if (o->cfg.max_rate && o->rate_tokens < 1)
 		why = GW_OVL_CTR_REFUSED_RATE;
-	else if (!load_ok)
+	else if (o->active && o->tokens < 1)
 		why = GW_OVL_CTR_REFUSED_LOAD;
 	if (why == GW_OVL_CTR_ADMITTED) {
+		if (o->active)
+			o->tokens -= 1;
+		if (o->cfg.max_rate)
+			o->rate_tokens -= 1;
 		o->admitted++;
 		ovl_ctr(o, GW_OVL_CTR_ADMITTED);
 		return true;

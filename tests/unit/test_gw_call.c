@@ -1091,6 +1091,14 @@ static void test_ovl_max_calls(void)
 	sip_expect("leg0 BYE cause=16");
 	isup_expect(ISUP_MT_RLC, 2);
 	gw->ovl->cfg.max_calls = 0;
+	/* buckets not in use run up no debt: a rate set after 1,000 calls without one takes a call at once */
+	for (int i = 0; i < 1000; i++)
+		CU_ASSERT_TRUE(gw_ovl_admit(gw->ovl, GW_OVL_FROM_SIP, 0));
+	gw->ovl->cfg.max_rate = 10;
+	osmo_clock_override_add(CLOCK_MONOTONIC, 0, 100000000);
+	CU_ASSERT_TRUE(gw_ovl_admit(gw->ovl, GW_OVL_FROM_SIP, 0));
+	CU_ASSERT_FALSE(gw_ovl_admit(gw->ovl, GW_OVL_FROM_SIP, 0));
+	gw->ovl->cfg.max_rate = 0;
 	check_idle();
 }
 

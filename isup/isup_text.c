@@ -906,7 +906,12 @@ static int parse_line(struct isup_msg *m, enum isup_variant v, char *work, char 
 
 int isup_msg_from_line(struct isup_msg *m, enum isup_variant v, const char *line, char *err, size_t es)
 {
-	struct build_par *bp = calloc(ISUP_MAX_PARAMS, sizeof(*bp));
+	/* A parameter takes at least one key=value: no more entries than '=' in the line. Each is 8.6 kB
+	 * and set when used, so neither the 64 a message can have nor zeroing (a call's SAM builds a line). */
+	size_t n = 1;
+	for (const char *c = line; *c; c++)
+		n += *c == '=';
+	struct build_par *bp = malloc((n < ISUP_MAX_PARAMS ? n : ISUP_MAX_PARAMS) * sizeof(*bp));
 	if (!bp) {
 		if (err && es)
 			snprintf(err, es, "out of memory");

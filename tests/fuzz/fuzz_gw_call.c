@@ -41,6 +41,7 @@
 #include "gateway/gw_call.h"
 #include "gateway/gw_media.h"
 #include "isup/isup.h"
+#include "fuzz_clock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,14 +50,10 @@ static struct gw *gw;
 static struct isup_trunk *tg;
 static struct sip_agent agent;
 
+/* time in steps of a second, jumping to the next timer's */
 static void advance(unsigned secs)
 {
-	for (unsigned i = 0; i < secs; i++) {
-		osmo_clock_override_add(CLOCK_MONOTONIC, 1, 0);
-		osmo_gettimeofday_override_add(1, 0);
-		osmo_timers_prepare();
-		osmo_timers_update();
-	}
+	fz_advance_ms(secs * 1000, 1000);
 }
 
 /* ---- the far exchange ---- */
@@ -579,8 +576,7 @@ static void init_once(void)
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 	for (unsigned i = 0; i < isupgw_log_info.num_cat; i++)
 		log_set_category_filter(osmo_stderr_target, (int)i, 1, LOGL_FATAL);
-	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
-	osmo_gettimeofday_override = true;
+	fz_clock_init();
 	osmo_stats_init(ctx);
 	rate_ctr_init(ctx);
 	isupgw_vty_info.tall_ctx = ctx;

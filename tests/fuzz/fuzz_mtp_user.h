@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What the M3UA and MTP2 fuzz targets share: a faked clock, and ISUP as the MTP user of SI 5 (an isup_net
- * attached to the router with one trunk, as the gateway wires it in main.c), so that DATA and MSUs that get
+/* What the M3UA and MTP2 fuzz targets share: the faked clock (fuzz_clock.h), and ISUP as the MTP user of SI 5 (an
+ * isup_net attached to the router with one trunk, as the gateway wires it in main.c), so that DATA and MSUs that get
  * through the framing go on into call control, and call control's own messages go out through the router. */
 #pragma once
 
@@ -18,26 +18,10 @@
 #include "isup/isup.h"
 #include "isup/isup_net.h"
 #include "isup/mtp/mtp.h"
+#include "fuzz_clock.h"
 
 #define FZ_LOCAL_PC  1
 #define FZ_REMOTE_PC 2
-
-/* time moves only when the input says so, in steps of ms milliseconds */
-static inline void fz_clock_init(void)
-{
-	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
-	osmo_gettimeofday_override = true;
-}
-
-static inline void fz_advance_ms(unsigned total_ms, unsigned step_ms)
-{
-	for (unsigned t = 0; t < total_ms; t += step_ms) {
-		osmo_clock_override_add(CLOCK_MONOTONIC, step_ms / 1000, (step_ms % 1000) * 1000000);
-		osmo_gettimeofday_override_add(step_ms / 1000, (step_ms % 1000) * 1000);
-		osmo_timers_prepare();
-		osmo_timers_update();
-	}
-}
 
 /* libosmocore quiet (a fuzzer logs millions of malformed messages), counters and FSMs registered */
 static inline void *fz_init_osmo(const char *name)

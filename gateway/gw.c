@@ -63,7 +63,6 @@ static const struct rate_ctr_group_desc peer_ctrg_desc = {
 void gw_init(int log_cat)
 {
 	gw_call_fsm_init(log_cat);
-	gw_ovl_init(log_cat);
 }
 
 /* The load signals: the share of a core this (the control) thread used since the last sample, and what waits

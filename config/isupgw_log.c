@@ -42,6 +42,10 @@ static const struct log_info_cat cats[] = {
 			.description = "admission control: the cap on new calls (debug: every 100 ms while it is on)",
 			.enabled = 1,
 			.loglevel = LOGL_NOTICE },
+	[DMETRICS] = { .name = "DMETRICS",
+		       .description = "metrics: the Prometheus endpoint",
+		       .enabled = 1,
+		       .loglevel = LOGL_NOTICE },
 };
 
 const struct log_info isupgw_log_info = {

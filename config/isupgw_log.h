@@ -14,6 +14,7 @@ enum isupgw_log_cat {
 	DDSP,
 	DVTY,
 	DOVERLOAD,
+	DMETRICS,
 };
 
 extern const struct log_info isupgw_log_info;

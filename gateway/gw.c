@@ -166,6 +166,8 @@ struct gw_peer *gw_peer_get(struct gw *gw, const char *name)
 	p->dialog_keepalive_s = GW_DIALOG_KEEPALIVE_DEFAULT;
 	p->redirect = GW_REDIRECT_FOLLOW;
 	p->ctrs = rate_ctr_group_alloc(p, &peer_ctrg_desc, idx++);
+	if (p->ctrs)
+		rate_ctr_group_set_name(p->ctrs, p->name); /* the peer's label in statsd and Prometheus */
 	p->gw = gw;
 	p->up = true;
 	llist_add_tail(&p->list, &gw->peers);

@@ -152,6 +152,7 @@ struct gw {
 	struct sip_digest_key auth_key; /* the nonces of our digest challenges (sip_digest.h) */
 	char auth_realm[64];		/* the realm they name (sip node auth-realm, default "isupgw") */
 	struct timespec ovl_cpu;	/* the control thread's CPU time at the last overload sample */
+	struct gw_metrics *metrics;	/* gauges, histograms, the Prometheus endpoint (gw_metrics.h) */
 };
 
 struct gw *gw_alloc(void *ctx);

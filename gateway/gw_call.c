@@ -20,6 +20,7 @@
 #include "gw_call.h"
 #include "gw_cause.h"
 #include "gw_media.h"
+#include "gw_metrics.h"
 
 static int gw_log_cat = DLGLOBAL;
 static struct osmo_fsm gw_call_fsm;
@@ -88,6 +89,22 @@ static void peer_ctr_inc(struct gw_peer *p, enum gw_peer_ctr c)
 
 static void x1_cb(void *data);
 
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	osmo_clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* a latency the call measured from its first message, once */
+static void metric_since_start(struct gw_call *c, enum gw_hist h, bool *seen)
+{
+	if (*seen)
+		return;
+	*seen = true;
+	gw_metrics_observe(c->gw->metrics, h, mono_us() - c->t0_us);
+}
+
 static struct gw_call *call_alloc(struct gw *gw, bool from_isup)
 {
 	static uint32_t next_id;
@@ -106,6 +123,7 @@ static struct gw_call *call_alloc(struct gw *gw, bool from_isup)
 	c->gw = gw;
 	c->id = next_id;
 	c->from_isup = from_isup;
+	c->t0_us = mono_us();
 	osmo_timer_setup(&c->x1, x1_cb, c);
 	c->ovl = gw_overlap_alloc(c, from_isup);
 	if (!c->ovl) {
@@ -387,8 +405,10 @@ static void send_invite(struct gw_call *c)
 	talloc_free(b);
 	talloc_free(req);
 	talloc_free(m);
-	if (c->leg)
+	if (c->leg) {
 		sip_leg_set_keepalive(c->leg, p->dialog_keepalive_s);
+		metric_since_start(c, GW_HIST_IAM_TO_INVITE, &c->xlat_seen);
+	}
 	if (!c->leg) {
 		release_isup(c, Q850_TEMPORARY_FAILURE, Q850_LOC_PUB_LOCAL); /* temporary failure */
 		maybe_end(c);
@@ -554,6 +574,7 @@ static void on_isup_backward(struct gw_call *c, const struct gw_isup_ind *ind)
 	}
 	make_body(c, sdp, ind->m, &b);
 	sip_leg_progress(c->leg, st, &b);
+	metric_since_start(c, GW_HIST_PDD_SIP_TO_ISUP, &c->pdd_seen);
 	call_state(c, GW_CALL_ST_ALERTING);
 }
 
@@ -570,6 +591,7 @@ static void on_isup_answer(struct gw_call *c, const struct gw_isup_ind *ind)
 	}
 	make_body(c, sdp, ind->m, &b);
 	sip_leg_answer(c->leg, &b);
+	metric_since_start(c, GW_HIST_PDD_SIP_TO_ISUP, &c->pdd_seen); /* answered without ACM first */
 	ctr_inc(c->gw, GW_CTR_CALL_ANSWERED);
 	peer_ctr_inc(c->peer, GW_PEER_CTR_ANSWERED);
 	call_state(c, GW_CALL_ST_ACTIVE);
@@ -995,6 +1017,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 		maybe_end(c);
 		return;
 	}
+	metric_since_start(c, GW_HIST_INVITE_TO_IAM, &c->xlat_seen);
 	call_state(c, GW_CALL_ST_PROCEEDING);
 	snprintf(c->call_id, sizeof(c->call_id), "%s", inv->call_id);
 	snprintf(c->from_tag, sizeof(c->from_tag), "%s", inv->from_tag);
@@ -1023,6 +1046,7 @@ static void on_sip_progress(struct gw_call *c, const struct gw_sip_ind *ind)
 	const struct sipt_body *body = ind->body;
 	if (!c->ic)
 		return;
+	metric_since_start(c, GW_HIST_PDD_ISUP_TO_SIP, &c->pdd_seen);
 	struct isup_msg *m = talloc(c, struct isup_msg);
 	if (body_isup(c, body, c->tg->variant, m) && (m->type == ISUP_MT_ACM || m->type == ISUP_MT_CPG)) {
 		/* s8.2.3: an encapsulated ACM/CPG is reused as it is */
@@ -1072,6 +1096,7 @@ static void on_sip_answer(struct gw_call *c, const struct gw_sip_ind *ind)
 	c->ringback = false;
 	if (!c->from_isup || !c->ic)
 		return;
+	metric_since_start(c, GW_HIST_PDD_ISUP_TO_SIP, &c->pdd_seen); /* answered without 18x first */
 	struct isup_msg *m = talloc(c, struct isup_msg);
 	bool encap = body_isup(c, body, c->tg->variant, m) && (m->type == ISUP_MT_ANM || m->type == ISUP_MT_CON);
 	if (!encap) {

@@ -93,6 +93,10 @@ struct gw_call {
 	bool has_offer;
 	bool ringback;	  /* we play ringback toward the PSTN (180 without SDP, RFC 3960) */
 	bool cic_retried; /* SIP -> ISUP: the IAM went again after REL cause 44 */
+	/* latency histograms (gw_metrics.h): when the first message arrived (monotonic), and whether the
+	 * call's translation and post-dial delay were counted */
+	uint64_t t0_us;
+	bool xlat_seen, pdd_seen;
 };
 
 void gw_call_fsm_init(int log_cat);

@@ -15,6 +15,7 @@
 
 #include "gw.h"
 #include "gw_call.h"
+#include "gw_metrics.h"
 
 static struct gw *g_gw;
 static int n_sip, n_peer, n_gw;
@@ -774,6 +775,7 @@ static int config_write_gw(struct vty *vty)
 			vty_out(vty, " route %s %s length %u %u%s", d, pf, r->min_digits, r->max_digits, VTY_NEWLINE);
 	}
 	config_write_ovl(vty);
+	gw_metrics_config_write(vty, g_gw->metrics);
 	osmo_tdef_vty_write(vty, g_gw->tdefs, " timer gw ");
 	return CMD_SUCCESS;
 }

@@ -29,6 +29,7 @@
 #include "config/isupgw_vty.h"
 #include "gateway/gw_accept.h"
 #include "gateway/gw_media.h"
+#include "gateway/gw_metrics.h"
 #include "gateway/gw.h"
 #include "isup/isup.h"
 #include "isup/mtp/mtp.h"
@@ -219,6 +220,7 @@ int main(int argc, char **argv)
 	sip_agent_init(DSIP);
 	gw_init(DCALL);
 	gw_ovl_init(DOVERLOAD);
+	gw_metrics_init(DMETRICS);
 
 	struct gw *gw = gw_alloc(ctx);
 	gw->net = isup_net_alloc(ctx);
@@ -234,6 +236,8 @@ int main(int argc, char **argv)
 	gw_vty_init(gw, ISUPGW_NODE_SIP, ISUPGW_NODE_SIP_PEER, ISUPGW_NODE_GATEWAY);
 	gw->media = gw_media_alloc(gw);
 	gw_media_vty_init(gw->media, ISUPGW_NODE_MEDIA, DMEDIA);
+	gw_metrics_alloc(gw);
+	gw_metrics_vty_init(gw, ISUPGW_NODE_GATEWAY);
 
 	int rc;
 	if (cfg_file) {
@@ -280,6 +284,10 @@ int main(int argc, char **argv)
 	}
 	gw_peers_start(gw);
 	gw_overload_start(gw);
+	if (gw->metrics && gw_metrics_apply(gw->metrics) < 0) {
+		fprintf(stderr, "isupgw: cannot open the metrics endpoint (see the log)\n");
+		return 1;
+	}
 	/* trunks wait for their signalling relation: MTP-RESUME comes when an ASP or linkset is up */
 	struct isup_trunk *tg;
 	llist_for_each_entry(tg, &gw->net->trunks, list)

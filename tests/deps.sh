@@ -7,11 +7,13 @@
 # SIP-T bodies independently in make check, and it is the reference of the call-rate benchmark.
 # openssl: the command that makes the test CA and certificates of the SIP over TLS test.
 # clang-format-14: make check-format (the version is pinned: another formats differently).
+# libmicrohttpd-dev: the Prometheus endpoint's HTTP server; prometheus (with promtool) and curl: the
+# metrics test scrapes it with a real Prometheus.
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config
       libosmocore-dev libtalloc-dev libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libspandsp-dev libssl-dev
       libcunit1-dev tshark clang clang-format-14 python3 sip-tester kamailio openssl
-      libss7-dev dahdi-source"
+      libss7-dev dahdi-source libmicrohttpd-dev prometheus curl"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -31,6 +31,7 @@ enum call_event {
 	CALL_EV_RX,	       /* data: const struct isup_msg * */
 	CALL_EV_USER_REQ,      /* data: struct call_req * */
 	CALL_EV_USER_RELEASE,  /* data: const struct isup_cause * */
+	CALL_EV_PROTO_RELEASE, /* data: const struct isup_cause *: call control releases (Q.764 2.9.5) */
 	CALL_EV_CIRCUIT_RESET, /* data: bool *remote */
 	CALL_EV_CIRCUIT_BLOCKED,
 	CALL_EV_CIRCUIT_HW_BLOCKED,
@@ -47,6 +48,7 @@ static const struct value_string call_event_names[] = {
 	{ CALL_EV_RX, "RX" },
 	{ CALL_EV_USER_REQ, "USER_REQ" },
 	{ CALL_EV_USER_RELEASE, "USER_RELEASE" },
+	{ CALL_EV_PROTO_RELEASE, "PROTO_RELEASE" },
 	{ CALL_EV_CIRCUIT_RESET, "CIRCUIT_RESET" },
 	{ CALL_EV_CIRCUIT_BLOCKED, "CIRCUIT_BLOCKED" },
 	{ CALL_EV_CIRCUIT_HW_BLOCKED, "CIRCUIT_HW_BLOCKED" },
@@ -751,6 +753,15 @@ static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		call_state_chg(call, CALL_ST_WAIT_RLC);
 		return;
 	}
+	case CALL_EV_PROTO_RELEASE: {
+		/* a message's compatibility instructions say "release call": REL with the cause, and the user,
+		 * who asked for nothing, hears of it as of a release from the network */
+		const struct isup_cause *c = data;
+		if (fi->state == CALL_ST_WAIT_RLC || call->released)
+			return;
+		start_release(call, c->cause, true);
+		return;
+	}
 	case CALL_EV_CIRCUIT_RESET: {
 		/* no REL: the user hears of the release; a reset from the far end leaves the circuit idle,
 		 * our own reset procedure takes the circuit over */
@@ -985,9 +996,10 @@ struct osmo_fsm isup_call_fsm = {
 	.name = "isup_call",
 	.states = call_states,
 	.num_states = ARRAY_SIZE(call_states),
-	.allstate_event_mask = S(CALL_EV_USER_RELEASE) | S(CALL_EV_CIRCUIT_RESET) | S(CALL_EV_CIRCUIT_BLOCKED) |
-			       S(CALL_EV_CIRCUIT_HW_BLOCKED) | S(CALL_EV_CIRCUIT_UNEQUIPPED) | S(CALL_EV_DUAL_SEIZURE) |
-			       S(CALL_EV_T33) | S(CALL_EV_COT_RESULT) | S(CALL_EV_T24),
+	.allstate_event_mask = S(CALL_EV_USER_RELEASE) | S(CALL_EV_PROTO_RELEASE) | S(CALL_EV_CIRCUIT_RESET) |
+			       S(CALL_EV_CIRCUIT_BLOCKED) | S(CALL_EV_CIRCUIT_HW_BLOCKED) |
+			       S(CALL_EV_CIRCUIT_UNEQUIPPED) | S(CALL_EV_DUAL_SEIZURE) | S(CALL_EV_T33) |
+			       S(CALL_EV_COT_RESULT) | S(CALL_EV_T24),
 	.allstate_action = call_allstate,
 	.timer_cb = call_timer_cb,
 	.cleanup = call_cleanup,
@@ -1130,6 +1142,12 @@ int isup_call_release_req(struct isup_call *call, const struct isup_cause *cause
 void isup_call_rx(struct isup_call *call, const struct isup_msg *m)
 {
 	osmo_fsm_inst_dispatch(call->fi, CALL_EV_RX, (void *)m);
+}
+
+void isup_call_proto_release(struct isup_call *call, uint8_t cause)
+{
+	struct isup_cause c = isup_cause_make(Q850_LOC_PUB_LOCAL, cause);
+	osmo_fsm_inst_dispatch(call->fi, CALL_EV_PROTO_RELEASE, &c);
 }
 
 void isup_call_circuit_reset(struct isup_call *call, bool remote)

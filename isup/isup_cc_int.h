@@ -36,6 +36,9 @@ void isup_cic_cot_clear(struct isup_circuit *c);
 /* call */
 void isup_call_rx(struct isup_call *call, const struct isup_msg *m);
 struct isup_call *isup_call_incoming(struct isup_trunk *tg, struct isup_circuit *c, const struct isup_msg *iam);
+/* Q.764 2.9.5: a received message's instructions say "release call": REL with the cause (97, 99), the
+ * user told as of a release from the network (isup_call_release_req is the user's, and forgets it) */
+void isup_call_proto_release(struct isup_call *call, uint8_t cause);
 /* the circuit was reset: remote (RSC/GRS received) or local (our RSC/GRS); no REL is sent */
 void isup_call_circuit_reset(struct isup_call *call, bool remote);
 /* BLO/hardware blocking on the call's circuit */

@@ -407,10 +407,8 @@ static void rx_unrecognized(struct isup_trunk *tg, struct isup_circuit *c, const
 		return;
 	}
 	if (ISUP_II_RELEASE(ii.oct[0])) {
-		if (c && c->call) {
-			struct isup_cause cause = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_MESSAGE_TYPE_NONEXISTENT);
-			isup_call_release_req(c->call, &cause);
-		}
+		if (c && c->call)
+			isup_call_proto_release(c->call, Q850_MESSAGE_TYPE_NONEXISTENT);
 		return;
 	}
 	/* discard the message; notify with CFN if asked to */
@@ -457,9 +455,8 @@ static bool rx_unrecognized_params(struct isup_trunk *tg, struct isup_circuit *c
 	}
 	if (release) {
 		LOGPFSML(c->fi, LOGL_NOTICE, "unrecognized parameter with 'release call': releasing (cause 99)\n");
-		struct isup_cause cause = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_PARAMETER_NONEXISTENT);
 		if (c->call)
-			isup_call_release_req(c->call, &cause);
+			isup_call_proto_release(c->call, Q850_PARAMETER_NONEXISTENT);
 		return true;
 	}
 	/* no confusion in answer to messages that end or confuse things already */

@@ -573,9 +573,11 @@ static void init_once(void)
 {
 	ctx = talloc_named_const(NULL, 1, "fuzz_gw_call");
 	osmo_init_logging2(ctx, &isupgw_log_info);
-	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
+	/* FUZZ_LOG=1: every category at DEBUG, to read what an input (a finding) does */
+	int level = getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL;
+	log_set_log_level(osmo_stderr_target, level);
 	for (unsigned i = 0; i < isupgw_log_info.num_cat; i++)
-		log_set_category_filter(osmo_stderr_target, (int)i, 1, LOGL_FATAL);
+		log_set_category_filter(osmo_stderr_target, (int)i, 1, level);
 	fz_clock_init();
 	osmo_stats_init(ctx);
 	rate_ctr_init(ctx);

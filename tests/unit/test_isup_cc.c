@@ -803,6 +803,15 @@ static void test_unknown_cic_and_unexpected(void)
 	/* with instructions "discard, do not notify" (0x88 = discard message, last octet): silence */
 	rx("0x7f cic=13 mci=88");
 	tx_none();
+	/* "release call" (0x82) in a call: REL cause 97, and the user is told */
+	rx(IAM_IN(15, "1F"));
+	struct isup_call *call15 = ind_expect(ISUP_PRIM_SETUP)->call;
+	rx("0x7f cic=15 mci=82");
+	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 15)), 97);
+	const struct ind *rel = ind_expect(ISUP_PRIM_RELEASE);
+	CU_ASSERT_PTR_EQUAL(rel->call, call15);
+	CU_ASSERT_EQUAL(rel->cause, 97);
+	rx("RLC cic=15");
 	/* a REL with a broken cause still releases */
 	uint8_t bad[] = { 14, 0, ISUP_MT_REL, 0x02, 0x00, 0x01, 0x80 };
 	rx(IAM_IN(14, "1F"));
@@ -832,11 +841,15 @@ static void test_unrecognized_parameters(void)
 	rx("ANM cic=3 0xf2=00 pci=f288");
 	tx_none();
 	ind_none();
-	/* PCI for 0xf3: release the call (B=1): REL cause 99 */
+	/* PCI for 0xf3: release the call (B=1): REL cause 99, and the user hears of it (it let go of
+	 * nothing: a user left holding a call the trunk released uses it after it is freed) */
 	rx("INF cic=3 infi.solicited=1 0xf3=00 pci=f382");
 	CU_ASSERT_EQUAL(tx_cause(tx_expect(ISUP_MT_REL, 3)), 99);
+	const struct ind *rel = ind_expect(ISUP_PRIM_RELEASE);
+	CU_ASSERT_PTR_EQUAL(rel->call, call);
+	CU_ASSERT_EQUAL(rel->cause, 99);
 	rx("RLC cic=3");
-	(void)call;
+	ind_none();
 	/* an unknown parameter in a REL is dropped without a CFN */
 	rx(IAM_IN(5, "1F"));
 	ind_expect(ISUP_PRIM_SETUP);

@@ -11,6 +11,7 @@
 #include <osmocom/core/utils.h>
 
 #include "gw.h"
+#include "gw_maint.h"
 #include "gw_call.h"
 
 static const struct rate_ctr_desc gw_ctr_desc[] = {
@@ -31,6 +32,8 @@ static const struct rate_ctr_desc gw_ctr_desc[] = {
 	[GW_CTR_AUTH_CHALLENGED] = { "sip:auth_challenged",
 				     "INVITEs challenged (401) for a peer's inbound credentials" },
 	[GW_CTR_AUTH_FAILED] = { "sip:auth_failed", "INVITEs with a wrong answer to our challenge (403)" },
+	[GW_CTR_MAINT_WRITE_FAILED] = { "maint:state_write_failed",
+					"maintenance state file writes that failed (blocking not kept)" },
 };
 static const struct rate_ctr_group_desc gw_ctrg_desc = {
 	.group_name_prefix = "gw",
@@ -63,6 +66,7 @@ static const struct rate_ctr_group_desc peer_ctrg_desc = {
 void gw_init(int log_cat)
 {
 	gw_call_fsm_init(log_cat);
+	gw_maint_set_log_cat(log_cat);
 }
 
 /* The load signals: the share of a core this (the control) thread used since the last sample, and what waits

@@ -132,6 +132,7 @@ enum gw_ctr {
 	GW_CTR_FORBIDDEN_TPORT,
 	GW_CTR_AUTH_CHALLENGED,
 	GW_CTR_AUTH_FAILED,
+	GW_CTR_MAINT_WRITE_FAILED,
 };
 
 struct gw {
@@ -153,6 +154,7 @@ struct gw {
 	char auth_realm[64];		/* the realm they name (sip node auth-realm, default "isupgw") */
 	struct timespec ovl_cpu;	/* the control thread's CPU time at the last overload sample */
 	struct gw_metrics *metrics;	/* gauges, histograms, the Prometheus endpoint (gw_metrics.h) */
+	char maint_path[256];		/* the maintenance state file, or "" (gw_maint.h) */
 };
 
 struct gw *gw_alloc(void *ctx);

@@ -20,6 +20,7 @@
 #include "gw_call.h"
 #include "gw_cause.h"
 #include "gw_media.h"
+#include "gw_maint.h"
 #include "gw_metrics.h"
 
 static int gw_log_cat = DLGLOBAL;
@@ -715,6 +716,7 @@ const struct isup_user_ops gw_isup_ops = {
 	.circuit_req = gw_media_circuit_req,
 	.cot_loop = gw_media_cot_loop,
 	.cot_test = gw_media_cot_test,
+	.maint_changed = gw_maint_changed,
 };
 
 /* ---- SIP user ---- */

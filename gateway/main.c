@@ -29,6 +29,7 @@
 #include "config/isupgw_vty.h"
 #include "gateway/gw_accept.h"
 #include "gateway/gw_media.h"
+#include "gateway/gw_maint.h"
 #include "gateway/gw_metrics.h"
 #include "gateway/gw.h"
 #include "isup/isup.h"
@@ -288,6 +289,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "isupgw: cannot open the metrics endpoint (see the log)\n");
 		return 1;
 	}
+	/* the operator's blocking from before a restart, applied when each trunk's relation comes up */
+	gw_maint_load(gw);
 	/* trunks wait for their signalling relation: MTP-RESUME comes when an ASP or linkset is up */
 	struct isup_trunk *tg;
 	llist_for_each_entry(tg, &gw->net->trunks, list)

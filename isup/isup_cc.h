@@ -97,6 +97,9 @@ struct isup_user_ops {
 	 * isup_call_cot_result() (the call's test) or isup_circuit_cot_result() (a recheck). */
 	void (*cot_loop)(struct isup_trunk *tg, uint16_t cic, bool connect, void *priv);
 	void (*cot_test)(struct isup_trunk *tg, uint16_t cic, struct isup_call *call, void *priv);
+	/* The operator's maintenance blocking (BLO/UBL, maintenance CGB/CGU) of some circuit of the trunk
+	 * changed: the user may keep it across restarts (isup_circuit_restore_blocked()). Optional. */
+	void (*maint_changed)(struct isup_trunk *tg, void *priv);
 };
 
 /* MTP-TRANSFER request: one encoded MSU (SIO + routing label + ISUP). */
@@ -238,7 +241,11 @@ int isup_trunk_send(struct isup_trunk *tg, const struct isup_msg *m);
 
 /* ---- circuit maintenance (operator or start-up) ---- */
 
-int isup_circuit_block(struct isup_trunk *tg, uint16_t cic);   /* BLO, T12/T13 */
+int isup_circuit_block(struct isup_trunk *tg, uint16_t cic); /* BLO, T12/T13 */
+/* At start, before the signalling relation first comes up: the circuit was blocked for maintenance by the
+ * operator before a restart. Nothing is sent now; when the relation comes up, the circuit is blocked
+ * again: after the GRA of the reset at start (reset-on-start), or with a BLO. 0 or -ENODEV. */
+int isup_circuit_restore_blocked(struct isup_trunk *tg, uint16_t cic);
 int isup_circuit_unblock(struct isup_trunk *tg, uint16_t cic); /* UBL, T14/T15 */
 int isup_circuit_reset(struct isup_trunk *tg, uint16_t cic);   /* RSC, T16/T17 */
 /* Group procedures over first..first+range (range <= 31). hw: hardware oriented CGB/CGU. */

@@ -19,6 +19,8 @@ extern int isup_log_cat;
 
 /* trunk */
 int isup_send_simple(struct isup_trunk *tg, uint8_t type, uint16_t cic);
+/* the user's maint_changed hook, if any */
+void isup_maint_changed(struct isup_trunk *tg);
 void isup_alert(struct isup_trunk *tg, uint16_t cic, const char *what);
 void isup_ctr_inc(struct isup_trunk *tg, enum isup_trunk_ctr ctr);
 struct isup_circuit *isup_trunk_select(struct isup_trunk *tg, const struct isup_circuit *not_this);

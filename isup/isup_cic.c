@@ -274,11 +274,26 @@ int isup_circuit_block(struct isup_trunk *tg, uint16_t cic)
 	struct isup_circuit *c = isup_trunk_circuit(tg, cic);
 	if (!c)
 		return -ENODEV;
+	bool was = c->blk & ISUP_BLK_LOCAL_MAINT;
 	c->blk |= ISUP_BLK_LOCAL_MAINT;
 	proc_start(c, 12, 13);
 	c->blo_pending = true;
 	LOGPFSML(c->fi, LOGL_NOTICE, "blocking (maintenance): BLO\n");
+	if (!was)
+		isup_maint_changed(tg);
 	return isup_send_simple(tg, ISUP_MT_BLO, cic);
+}
+
+int isup_circuit_restore_blocked(struct isup_trunk *tg, uint16_t cic)
+{
+	struct isup_circuit *c = isup_trunk_circuit(tg, cic);
+	if (!c)
+		return -ENODEV;
+	c->blk |= ISUP_BLK_LOCAL_MAINT;
+	LOGPFSML(c->fi, LOGL_NOTICE,
+		 "blocked for maintenance before the restart: blocked again once the "
+		 "signalling relation is up\n");
+	return 0;
 }
 
 int isup_circuit_unblock(struct isup_trunk *tg, uint16_t cic)
@@ -286,10 +301,13 @@ int isup_circuit_unblock(struct isup_trunk *tg, uint16_t cic)
 	struct isup_circuit *c = isup_trunk_circuit(tg, cic);
 	if (!c)
 		return -ENODEV;
+	bool was = c->blk & ISUP_BLK_LOCAL_MAINT;
 	c->blk &= (uint8_t)~ISUP_BLK_LOCAL_MAINT;
 	proc_start(c, 14, 15);
 	c->ubl_pending = true;
 	LOGPFSML(c->fi, LOGL_NOTICE, "unblocking (maintenance): UBL\n");
+	if (was)
+		isup_maint_changed(tg);
 	return isup_send_simple(tg, ISUP_MT_UBL, cic);
 }
 

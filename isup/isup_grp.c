@@ -161,6 +161,8 @@ int isup_group_block(struct isup_trunk *tg, uint16_t first, uint8_t range, bool 
 		if (hw && c->call)
 			isup_call_circuit_hw_blocked(c->call);
 	}
+	if (!hw)
+		isup_maint_changed(tg);
 	return 0;
 }
 
@@ -175,6 +177,8 @@ int isup_group_unblock(struct isup_trunk *tg, uint16_t first, uint8_t range, boo
 		if (c)
 			c->blk &= (uint8_t) ~(hw ? ISUP_BLK_LOCAL_HW : ISUP_BLK_LOCAL_MAINT);
 	}
+	if (!hw)
+		isup_maint_changed(tg);
 	return 0;
 }
 

@@ -159,10 +159,24 @@ void isup_trunk_mtp_resume(struct isup_trunk *tg)
 	osmo_timer_del(&tg->t4);
 	/* Q.764 2.10.3.2: circuits of unknown state are reset when the relation first comes up (or after
 	 * a restart), and, if configured, every time it comes back */
-	if ((first && tg->reset_on_start) || (was && tg->reset_on_resume))
-		isup_trunk_reset_all(tg);
-	else if (was)
-		grp_repeat_now(tg);
+	if ((first && tg->reset_on_start) || (was && tg->reset_on_resume)) {
+		isup_trunk_reset_all(tg); /* the GRAs block again what we hold blocked (rx_gra) */
+	} else {
+		if (was)
+			grp_repeat_now(tg);
+		/* without a reset at start, circuits blocked before a restart are blocked again now */
+		for (unsigned i = 0; first && i < tg->n_circuits; i++) {
+			struct isup_circuit *c = tg->circuits[i];
+			if (c && (c->blk & ISUP_BLK_LOCAL_MAINT) && !c->blo_pending)
+				isup_circuit_block(tg, c->cic);
+		}
+	}
+}
+
+void isup_maint_changed(struct isup_trunk *tg)
+{
+	if (tg->user && tg->user->maint_changed)
+		tg->user->maint_changed(tg, tg->user_priv);
 }
 
 void isup_trunk_mtp_status(struct isup_trunk *tg, enum isup_mtp_status st, unsigned level)

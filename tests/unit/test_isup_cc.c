@@ -86,15 +86,23 @@ static void cot_test(struct isup_trunk *t, uint16_t cic, struct isup_call *call,
 	tests_asked++;
 }
 
+static unsigned maint_changes;
+static void maint_changed(struct isup_trunk *t, void *priv)
+{
+	(void)t;
+	(void)priv;
+	maint_changes++;
+}
+
 static const struct isup_user_ops user_ops = {
-	.call_ind = call_ind, .alert = alert, .cot_loop = cot_loop, .cot_test = cot_test
+	.call_ind = call_ind, .alert = alert, .cot_loop = cot_loop, .cot_test = cot_test, .maint_changed = maint_changed
 };
 
 /* OPC 2 > DPC 1: we control the even CICs */
 static void setup_trunk(enum isup_variant v)
 {
 	variant = v;
-	txq_n = txq_head = inds_n = inds_head = alerts = 0;
+	txq_n = txq_head = inds_n = inds_head = alerts = maint_changes = 0;
 	loop_cic = test_cic = -1;
 	loops_on = loops_off = tests_asked = 0;
 	test_call = NULL;
@@ -1513,6 +1521,56 @@ static void test_reset_on_first_resume(void)
 	check_idle_and_free();
 }
 
+/* Maintenance blocking from before a restart (isup_circuit_restore_blocked()): nothing goes out until the
+ * relation first comes up; then a BLO per circuit, or, with reset-on-start, the GRS and a BLO per circuit
+ * once the GRA is in. The user hears of the operator's changes only (BLO/UBL, maintenance CGB/CGU). */
+static void test_restore_blocked(void)
+{
+	for (int reset = 0; reset < 2; reset++) {
+		setup_trunk(ISUP_VAR_ITU);
+		tg->reset_on_start = reset;
+		CU_ASSERT_EQUAL(isup_circuit_restore_blocked(tg, 5), 0);
+		CU_ASSERT_EQUAL(isup_circuit_restore_blocked(tg, 7), 0);
+		CU_ASSERT_EQUAL(isup_circuit_restore_blocked(tg, 99), -ENODEV);
+		tx_none();
+		isup_trunk_mtp_resume(tg);
+		if (reset) {
+			tx_expect(ISUP_MT_GRS, 1);
+			rx("GRA cic=1 rs.range=30 rs.status=00000000");
+		}
+		tx_expect(ISUP_MT_BLO, 5);
+		tx_expect(ISUP_MT_BLO, 7);
+		rx("BLA cic=5");
+		rx("BLA cic=7");
+		CU_ASSERT_EQUAL(maint_changes, 0);
+		CU_ASSERT_TRUE(tg->circuits[4]->blk & ISUP_BLK_LOCAL_MAINT);
+		/* the operator's changes are told */
+		CU_ASSERT_EQUAL(isup_circuit_unblock(tg, 5), 0);
+		tx_expect(ISUP_MT_UBL, 5);
+		rx("UBA cic=5");
+		CU_ASSERT_EQUAL(maint_changes, 1);
+		CU_ASSERT_EQUAL(isup_group_block(tg, 10, 2, false), 0);
+		tx_expect(ISUP_MT_CGB, 10);
+		rx("CGBA cic=10 cgsmt.type=0 rs.range=2 rs.status=07");
+		CU_ASSERT_EQUAL(maint_changes, 2);
+		CU_ASSERT_EQUAL(isup_group_block(tg, 20, 1, true), 0); /* hardware: not the operator's to keep */
+		tx_expect(ISUP_MT_CGB, 20);
+		rx("CGBA cic=20 cgsmt.type=1 rs.range=1 rs.status=03");
+		CU_ASSERT_EQUAL(maint_changes, 2);
+		isup_group_unblock(tg, 20, 1, true);
+		tx_expect(ISUP_MT_CGU, 20);
+		rx("CGUA cic=20 cgsmt.type=1 rs.range=1 rs.status=00");
+		isup_group_unblock(tg, 10, 2, false);
+		tx_expect(ISUP_MT_CGU, 10);
+		rx("CGUA cic=10 cgsmt.type=0 rs.range=2 rs.status=00");
+		isup_circuit_unblock(tg, 7);
+		tx_expect(ISUP_MT_UBL, 7);
+		rx("UBA cic=7");
+		CU_ASSERT_EQUAL(maint_changes, 4);
+		check_idle_and_free();
+	}
+}
+
 /* ---- continuity check ---- */
 
 static void test_cot_incoming(void)
@@ -1803,6 +1861,7 @@ int main(void)
 	CU_add_test(s, "suspend/resume with T6 and T2", test_suspend_resume);
 	CU_add_test(s, "INR/INF with T33", test_inr_t33);
 	CU_add_test(s, "MTP-PAUSE/RESUME, reset on resume", test_mtp_pause_resume);
+	CU_add_test(s, "maintenance blocking restored after a restart", test_restore_blocked);
 	CU_add_test(s, "user part unavailable: UPT every T4", test_user_part_unavailable);
 	CU_add_test(s, "automatic congestion control (ACL, T29/T30)", test_acc);
 	CU_add_test(s, "our congestion as ACL in REL; ACC disabled ignores ACL", test_acl_sent_and_acc_disabled);

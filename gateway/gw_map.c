@@ -119,14 +119,16 @@ static uint8_t cpc_value(const char *name)
 	return 10;
 }
 
+/* Q.1912.5 maps the two one to one (at a mapping factor of 1); neither direction may give more hops than
+ * it got: a hop counter of 0 is a Max-Forwards of 0, not 1 (the next hop refuses it, 483 / cause 25) */
 int gw_map_hop_to_max_forwards(uint8_t hop)
 {
-	return hop ? hop : 1;
+	return hop;
 }
 
 uint8_t gw_map_max_forwards_to_hop(int mf)
 {
-	return (uint8_t)(mf > 31 ? 31 : mf < 1 ? 1 : mf);
+	return (uint8_t)(mf > 31 ? 31 : mf < 0 ? 0 : mf);
 }
 
 int gw_map_iam_to_invite(const struct isup_msg *iam, const struct gw_map_cfg *cfg, struct sip_invite_req *req)
@@ -443,12 +445,17 @@ int gw_map_invite_to_iam(const struct sip_invite *inv, const struct isup_msg *en
 	    !user_to_number(user, cfg, &rd))
 		isup_msg_put_number(iam, ISUP_PAR_REDIRECTING, &rd);
 
-	/* Max-Forwards -> hop counter (not in RFC 3398; ITU only). With an encapsulated IAM only a hop
-	 * counter it carried is updated: transparency adds no parameter the originating exchange left out. */
-	if (v == ISUP_VAR_ITU && (!encap || isup_msg_get(encap, ISUP_PAR_HOP_COUNTER))) {
+	/* Max-Forwards -> hop counter (not in RFC 3398; Q.1912.5). With an encapsulated IAM only a hop counter
+	 * it carried is updated (transparency adds no parameter the originating exchange left out), and it
+	 * never goes up: the lower of the two, the hop counter exists to end loops (issue 18). */
+	struct isup_hop_counter ehc;
+	bool encap_hop = encap && !isup_msg_get_bits(encap, ISUP_PAR_HOP_COUNTER, &ehc);
+	if (encap_hop || (!encap && v == ISUP_VAR_ITU)) {
 		struct isup_hop_counter hc = { .count = inv->max_forwards >= 0 ?
 								gw_map_max_forwards_to_hop(inv->max_forwards) :
 								cfg->hop_counter };
+		if (encap_hop && ehc.count < hc.count)
+			hc.count = ehc.count;
 		isup_msg_put_bits(iam, ISUP_PAR_HOP_COUNTER, &hc);
 	}
 	return 0;

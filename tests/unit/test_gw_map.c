@@ -290,9 +290,55 @@ static void test_uri_user(void)
 	CU_ASSERT_NOT_EQUAL(gw_map_uri_user("http://x", u, sizeof(u)), 0);
 	CU_ASSERT_NOT_EQUAL(gw_map_uri_user("sip:12+3@h", u, sizeof(u)), 0);
 	CU_ASSERT_NOT_EQUAL(gw_map_uri_user("sip:123456789012345678901234567890123456@h", u, sizeof(u)), 0);
-	CU_ASSERT_EQUAL(gw_map_hop_to_max_forwards(0), 1);
+	CU_ASSERT_EQUAL(gw_map_hop_to_max_forwards(0), 0);
 	CU_ASSERT_EQUAL(gw_map_max_forwards_to_hop(70), 31);
-	CU_ASSERT_EQUAL(gw_map_max_forwards_to_hop(0), 1);
+	CU_ASSERT_EQUAL(gw_map_max_forwards_to_hop(0), 0);
+}
+
+/* The hop counter kills loops: the gateway never hands on more hops than either side allowed. SIP -> ISUP
+ * with an encapsulated IAM: the lower of its hop counter and the Max-Forwards mapped; ISUP -> SIP: no more
+ * Max-Forwards than the hop counter (Q.1912.5 maps them one to one at factor 1). */
+static void hop_of(const char *encap_line, int mf, int want)
+{
+	struct sip_invite inv;
+	struct isup_msg encap, iam;
+	memset(&inv, 0, sizeof(inv));
+	snprintf(inv.ruri, sizeof(inv.ruri), "tel:+49301234567");
+	inv.max_forwards = mf;
+	if (encap_line)
+		iam_from(&encap, encap_line);
+	CU_ASSERT_EQUAL_FATAL(gw_map_invite_to_iam(&inv, encap_line ? &encap : NULL, &cfg, ISUP_VAR_ITU, &iam), 0);
+	struct isup_hop_counter hc = { .count = 99 };
+	CU_ASSERT_EQUAL(isup_msg_get_bits(&iam, ISUP_PAR_HOP_COUNTER, &hc), 0);
+	if (hc.count != want)
+		fprintf(stderr, "encap '%s' Max-Forwards %d: hop counter %u, want %d\n", encap_line ? encap_line : "-",
+			mf, hc.count, want);
+	CU_ASSERT_EQUAL(hc.count, want);
+}
+
+static void test_hop_counter_never_up(void)
+{
+	const char *e20 =
+		"IAM cic=1 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=301234567 "
+		"hop.count=20";
+	hop_of(e20, 70, 20); /* the defect of issue 18: 20 and 70 became 31 */
+	hop_of(e20, 5, 5);   /* Max-Forwards the more restrictive */
+	hop_of(e20, -1, 20); /* no Max-Forwards: the encapsulated counter, not the configured default */
+	hop_of(e20, 0, 0);
+	hop_of(NULL, 70, 31); /* no encapsulated IAM: Max-Forwards, at most 31 */
+	hop_of(NULL, 12, 12);
+	hop_of(NULL, 0, 0); /* no hop left is not made one */
+	/* ISUP -> SIP: never more Max-Forwards than the IAM's hop counter allows */
+	for (unsigned h = 0; h <= 31; h++) {
+		struct isup_msg iam;
+		struct sip_invite_req r;
+		char l[160];
+		snprintf(l, sizeof(l),
+			 "IAM cic=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=30123 hop.count=%u", h);
+		iam_from(&iam, l);
+		CU_ASSERT_EQUAL(gw_map_iam_to_invite(&iam, &cfg, &r), 0);
+		CU_ASSERT(r.max_forwards >= 0 && r.max_forwards <= (int)h);
+	}
 }
 
 /* ---- SIP-T bodies ---- */
@@ -411,6 +457,7 @@ int main(void)
 	CU_add_test(s, "ACM/CPG/ANM -> 18x/200 (s7.2.5-s7.2.9)", test_backward_to_status);
 	CU_add_test(s, "INVITE -> IAM (s7.2.1.1, s12.2)", test_invite_to_iam);
 	CU_add_test(s, "URI user parts and hop counter", test_uri_user);
+	CU_add_test(s, "hop counter never goes up", test_hop_counter_never_up);
 	CU_add_test(s, "SIP-T body build and parse", test_body_roundtrip);
 	CU_add_test(s, "SIP-T body parser on odd and broken input", test_body_parse);
 	return cunit_run();

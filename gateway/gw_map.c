@@ -361,6 +361,18 @@ static bool is_anonymous(const char *hv)
 	return strcasestr(hv, "anonymous") != NULL;
 }
 
+/* RFC 3323 s4.2, RFC 3325 s7: Privacy values that hide the caller's identity: id, user, header */
+static bool privacy_restricts(const char *pv)
+{
+	char buf[128];
+	snprintf(buf, sizeof(buf), "%s", pv);
+	char *save = NULL;
+	for (char *t = strtok_r(buf, " \t;,", &save); t; t = strtok_r(NULL, " \t;,", &save))
+		if (!strcasecmp(t, "id") || !strcasecmp(t, "user") || !strcasecmp(t, "header"))
+			return true;
+	return false;
+}
+
 int gw_map_invite_to_iam(const struct sip_invite *inv, const struct isup_msg *encap, const struct gw_map_cfg *cfg,
 			 enum isup_variant v, struct isup_msg *iam)
 {
@@ -406,7 +418,10 @@ int gw_map_invite_to_iam(const struct sip_invite *inv, const struct isup_msg *en
 	/* calling number: P-Asserted-Identity from a trusted peer, else From (s7.2.1.1: omit when unusable);
 	 * anonymous From or Privacy: id -> presentation restricted */
 	const char *src = cfg->trusted && inv->pai[0] ? inv->pai : inv->from;
-	bool restricted = strcasestr(inv->privacy, "id") != NULL || is_anonymous(inv->from);
+	/* whichever source restricts wins: the headers, or the encapsulated IAM (issue 18) */
+	struct isup_number ecg;
+	bool encap_restricted = encap && !isup_msg_get_number(encap, ISUP_PAR_CALLING, &ecg) && ecg.apri == 1;
+	bool restricted = privacy_restricts(inv->privacy) || is_anonymous(inv->from) || encap_restricted;
 	struct isup_number cg;
 	if (!gw_map_uri_user(addr_uri(src, ubuf, sizeof(ubuf)), user, sizeof(user)) &&
 	    !user_to_number(user, cfg, &cg)) {
@@ -429,6 +444,10 @@ int gw_map_invite_to_iam(const struct sip_invite *inv, const struct isup_msg *en
 		}
 	} else if (!encap) {
 		isup_msg_del(iam, ISUP_PAR_CALLING);
+	} else if (restricted && !isup_msg_get_number(iam, ISUP_PAR_CALLING, &cg) && cg.apri == 0) {
+		/* the encapsulated number stays, but the headers asked for privacy */
+		cg.apri = 1;
+		isup_msg_put_number(iam, ISUP_PAR_CALLING, &cg);
 	}
 
 	/* s7.2.1.1: To naming another number than the Request-URI -> original called number */

@@ -5,6 +5,10 @@
 # - the hop counter never goes up (issue 18): a SIP-T INVITE with an encapsulated IAM of hop counter 20
 #   and Max-Forwards 70 gives an IAM of hop counter 20; ISUP -> SIP gives no more Max-Forwards than the
 #   IAM's hop counter;
+# - a number marked restricted anywhere stays restricted (issue 18): an encapsulated IAM with
+#   presentation restricted and a From showing the number gives an IAM with presentation restricted; an
+#   IAM with presentation restricted gives an anonymous From, Privacy: id, PAI, and a SIP-T body that
+#   keeps it restricted.
 # Usage: numbers-e2e.sh [OUTDIR] [CASE...]   (exit status 0 when every case passed)
 here=${srcdir:-.}/e2e
 out=${1:-numbers-out}
@@ -60,6 +64,7 @@ quit" >"$out/$1.script"
 # calling number, its NAI and screening, one line per IAM
 # (Wireshark 4.0 decodes M3UA only over SCTP: the TCP streams are re-cut into raw M3UA records first)
 M3UA_DEC='uat:user_dlts:"User 0 (DLT=147)","m3ua","0","","0",""'
+SIP_DEC="-d udp.port==$P_SIP,sip -d udp.port==$P_UAS,sip"
 iam_fields() { # called
 	"$TSHARK" -o "$M3UA_DEC" -r "$out/m3ua.pcap" -Y "isup.message_type == 1 && isup.called == \"$1\"" -T fields \
 		-E separator=' ' -e isup.hop_counter -e isup.address_presentation_restricted_indicator \
@@ -71,6 +76,24 @@ iam_fields() { # called
 c=hop-sipt
 encap_iam 0 20
 sipt_to_isup $c 301234501 +494930999 70 && want $c sim "<- IAM .*hop.count=20" && ok $c
+
+# ---- issue 18: a restricted number stays restricted ----
+
+c=privacy-sipt
+encap_iam 1 20
+sipt_to_isup $c 301234502 +494930999 70 && want $c sim "<- IAM .*cgpn.apri=1" && ok $c
+
+c=privacy-isup
+if selected $c; then
+	isup_to_sip $c uas-busy "expect signalling 30
+callx IAM cic=0 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=301234503 cgpn.nai=3 cgpn.npi=1 cgpn.apri=1 cgpn.si=1 cgpn.digits=4930999 hop.count=5
+expect RELEASE 10
+wait 1
+quit"
+	sipp_ok $c && want $c sipp "From: \"Anonymous\" <sip:anonymous@anonymous.invalid>" &&
+		want $c sipp "Privacy: id" && want $c sipp "PAI: <sip:+494930999@127.0.0.1;user=phone>" &&
+		want $c sipp "Max-Forwards: 5\$" && ok $c
+fi
 
 gw_stop
 
@@ -86,7 +109,16 @@ if [ -n "$capture" ]; then
 		echo "$f" | grep -q -E "$3" || bad "$1" "tshark: IAM '$f', not '$3'"
 	}
 	check_iam hop-sipt 301234501 "^20 "
-	nbad=$("$TSHARK" -o "$M3UA_DEC" -r "$out/m3ua.pcap" -Y _ws.malformed 2>/dev/null | wc -l)
+	check_iam privacy-sipt 301234502 "^20 1 4930999 "
+	if selected privacy-isup; then
+		# the SIP-T body of our INVITE keeps the number restricted
+		f=$("$TSHARK" -r "$out/numbers.pcap" $SIP_DEC -Y 'sip.Method == "INVITE" && isup.called == "301234503"' \
+			-T fields -E separator=' ' -e isup.address_presentation_restricted_indicator -e isup.calling 2>/dev/null)
+		echo "---- privacy-isup: tshark decodes our INVITE's ISUP body: apri calling = $f"
+		echo "$f" | grep -q "^1 4930999" || bad privacy-isup "tshark: INVITE body '$f', not restricted"
+	fi
+	nbad=$( ("$TSHARK" -o "$M3UA_DEC" -r "$out/m3ua.pcap" -Y _ws.malformed 2>/dev/null
+		"$TSHARK" -r "$out/numbers.pcap" $SIP_DEC -Y _ws.malformed 2>/dev/null) | wc -l)
 	[ "$nbad" = 0 ] || bad tshark "$nbad malformed packets"
 else
 	echo "no capture (tshark missing or not root): the wire checks are skipped"

@@ -341,6 +341,72 @@ static void test_hop_counter_never_up(void)
 	}
 }
 
+/* A number either the headers or the encapsulated IAM mark restricted is never shown: SIP -> ISUP the IAM
+ * keeps presentation restricted; ISUP -> SIP From is anonymous with Privacy: id (RFC 3323, RFC 3325). */
+static void cgpn_apri(const struct sip_invite *inv, const char *encap_line, int want)
+{
+	struct isup_msg encap, iam;
+	struct isup_number n;
+	if (encap_line)
+		iam_from(&encap, encap_line);
+	CU_ASSERT_EQUAL_FATAL(gw_map_invite_to_iam(inv, encap_line ? &encap : NULL, &cfg, ISUP_VAR_ITU, &iam), 0);
+	CU_ASSERT_EQUAL_FATAL(isup_msg_get_number(&iam, ISUP_PAR_CALLING, &n), 0);
+	if (n.apri != want)
+		fprintf(stderr, "From %s Privacy '%s': calling number %s apri %u, want %d\n", inv->from, inv->privacy,
+			n.digits, n.apri, want);
+	CU_ASSERT_EQUAL(n.apri, want);
+}
+
+static void test_privacy_never_relaxed(void)
+{
+	const char *restricted =
+		"IAM cic=1 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 "
+		"cdpn.digits=301234567 cgpn.nai=3 cgpn.npi=1 cgpn.apri=1 cgpn.si=1 cgpn.digits=4930999";
+	const char *allowed = "IAM cic=1 fci.isup_ind=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 "
+			      "cdpn.digits=301234567 cgpn.nai=3 cgpn.npi=1 cgpn.apri=0 cgpn.si=1 cgpn.digits=4930999";
+	struct sip_invite inv;
+	memset(&inv, 0, sizeof(inv));
+	inv.max_forwards = 70;
+	snprintf(inv.ruri, sizeof(inv.ruri), "tel:+49301234567");
+	/* the defect of issue 18: the body says restricted, From shows the number, no Privacy header */
+	snprintf(inv.from, sizeof(inv.from), "<sip:+494930999@example.com;user=phone>;tag=1");
+	cgpn_apri(&inv, restricted, 1);
+	/* From names another number: that one goes, restricted still */
+	snprintf(inv.from, sizeof(inv.from), "<sip:+494930555@example.com;user=phone>;tag=1");
+	cgpn_apri(&inv, restricted, 1);
+	/* the headers restrict, the body allows: restricted (Privacy id, user, header; RFC 3323, RFC 3325) */
+	snprintf(inv.privacy, sizeof(inv.privacy), "id");
+	cgpn_apri(&inv, allowed, 1);
+	snprintf(inv.privacy, sizeof(inv.privacy), "user;critical");
+	cgpn_apri(&inv, allowed, 1);
+	snprintf(inv.privacy, sizeof(inv.privacy), "header");
+	cgpn_apri(&inv, NULL, 1);
+	snprintf(inv.privacy, sizeof(inv.privacy), "none");
+	cgpn_apri(&inv, allowed, 0);
+	/* an anonymous From and an allowed number in the body: the body's number stays, restricted */
+	inv.privacy[0] = 0;
+	snprintf(inv.from, sizeof(inv.from), "\"Anonymous\" <sip:anonymous@anonymous.invalid>;tag=1");
+	cgpn_apri(&inv, allowed, 1);
+	/* neither restricts: allowed */
+	snprintf(inv.from, sizeof(inv.from), "<sip:+494930999@example.com;user=phone>;tag=1");
+	cgpn_apri(&inv, allowed, 0);
+
+	/* ISUP -> SIP: restricted -> anonymous From, Privacy: id, the number in PAI to a trusted peer only */
+	struct isup_msg iam;
+	struct sip_invite_req r;
+	iam_from(&iam, "IAM cic=1 cpc.value=10 tmr.value=3 cdpn.nai=3 cdpn.npi=1 cdpn.digits=30123 cgpn.nai=3 "
+		       "cgpn.npi=1 cgpn.apri=1 cgpn.si=1 cgpn.digits=4930999");
+	for (int trusted = 0; trusted < 2; trusted++) {
+		cfg.trusted = trusted;
+		CU_ASSERT_EQUAL(gw_map_iam_to_invite(&iam, &cfg, &r), 0);
+		CU_ASSERT_PTR_NULL(strstr(r.from, "4930999"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.from, "anonymous"));
+		CU_ASSERT_STRING_EQUAL(r.privacy, "id");
+		CU_ASSERT_STRING_EQUAL(r.pai, trusted ? "<sip:+494930999@gw.test;user=phone>" : "");
+	}
+	cfg.trusted = false;
+}
+
 /* ---- SIP-T bodies ---- */
 
 static void test_body_roundtrip(void)
@@ -458,6 +524,7 @@ int main(void)
 	CU_add_test(s, "INVITE -> IAM (s7.2.1.1, s12.2)", test_invite_to_iam);
 	CU_add_test(s, "URI user parts and hop counter", test_uri_user);
 	CU_add_test(s, "hop counter never goes up", test_hop_counter_never_up);
+	CU_add_test(s, "a restricted number stays restricted", test_privacy_never_relaxed);
 	CU_add_test(s, "SIP-T body build and parse", test_body_roundtrip);
 	CU_add_test(s, "SIP-T body parser on odd and broken input", test_body_parse);
 	return cunit_run();

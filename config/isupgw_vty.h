@@ -12,6 +12,7 @@ enum isupgw_vty_node {
 	ISUPGW_NODE_SIP_PEER,
 	ISUPGW_NODE_GATEWAY,
 	ISUPGW_NODE_MEDIA,
+	ISUPGW_NODE_NUMBER_RULES,
 };
 
 #define ISUPGW_VTY_PORT 4270 /* telnet VTY, bound to 127.0.0.1 unless "line vty" says otherwise */

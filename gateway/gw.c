@@ -115,6 +115,7 @@ struct gw *gw_alloc(void *ctx)
 	gw->tdefs = gw_tdefs_alloc(gw);
 	gw->ctrs = rate_ctr_group_alloc(gw, &gw_ctrg_desc, 0);
 	gw->ovl = gw_ovl_alloc(gw);
+	gw->numbers = gw_numbers_alloc(gw);
 	snprintf(gw->auth_realm, sizeof(gw->auth_realm), "isupgw");
 	if (sip_digest_key_init(&gw->auth_key) < 0)
 		LOGP(DLGLOBAL, LOGL_ERROR, "no random key for digest nonces: inbound authentication is weak\n");

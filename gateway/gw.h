@@ -14,6 +14,7 @@
 #include "isup/mtp/mtp.h"
 #include "sip/sip.h"
 #include "gw_map.h"
+#include "gw_number.h"
 #include "gw_overload.h"
 
 enum gw_sipt_mode {
@@ -150,6 +151,7 @@ struct gw {
 	unsigned n_calls;
 	bool stopping;
 	struct gw_ovl *ovl;		/* admission control of new calls */
+	struct gw_numbers *numbers;	/* number normalisation tables (gw_number.h) */
 	struct sip_digest_key auth_key; /* the nonces of our digest challenges (sip_digest.h) */
 	char auth_realm[64];		/* the realm they name (sip node auth-realm, default "isupgw") */
 	struct timespec ovl_cpu;	/* the control thread's CPU time at the last overload sample */

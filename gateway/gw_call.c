@@ -358,6 +358,8 @@ static void send_invite(struct gw_call *c)
 		cdpn.n_digits = (uint8_t)l;
 		isup_msg_put_number(m, ISUP_PAR_CALLED, &cdpn);
 	}
+	gw_numbers_apply(gw->numbers, GW_NUM_ISUP_TO_SIP, NULL, p->name, m, c->fi); /* the trunk's applied at setup */
+	has_cdpn = !isup_msg_get_number(m, ISUP_PAR_CALLED, &cdpn);
 	struct sip_invite_req *req = talloc_zero(c, struct sip_invite_req);
 	/* the Request-URI from the number as collected, toward the chosen peer */
 	struct gw_map_target target = { .host = p->host, .port = p->port, .uri_params = gw_peer_transport_param(p) };
@@ -454,8 +456,12 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 	c->tg = ic->tg;
 	ic->user_ref = c;
 	ctr_inc(gw, GW_CTR_CALL_ISUP_TO_SIP);
+	c->iam = talloc(c, struct isup_msg);
+	*c->iam = *iam;
+	/* the trunk's number rules first: routes see the numbers as the tables make them */
+	gw_numbers_apply(gw->numbers, GW_NUM_ISUP_TO_SIP, ic->tg->name, NULL, c->iam, c->fi);
 	struct isup_number cdpn;
-	if (!isup_msg_get_number(iam, ISUP_PAR_CALLED, &cdpn))
+	if (!isup_msg_get_number(c->iam, ISUP_PAR_CALLED, &cdpn))
 		gw_overlap_take(c->ovl, &cdpn);
 	if (ic->addr_complete)
 		c->ovl->complete = true;
@@ -490,8 +496,6 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 	c->peer = p;
 	c->route = *rt; /* the route may be changed from the VTY while the call lasts */
 	peer_ctr_inc(p, GW_PEER_CTR_CALL_OUT);
-	c->iam = talloc(c, struct isup_msg);
-	*c->iam = *iam;
 	osmo_fsm_inst_dispatch(c->ovl->fi, GW_OVL_EV_START, &c->route); /* an INVITE now, or digits first */
 }
 
@@ -590,7 +594,11 @@ static void on_isup_answer(struct gw_call *c, const struct gw_isup_ind *ind)
 		refuse_no_media(c);
 		return;
 	}
-	make_body(c, sdp, ind->m, &b);
+	struct isup_msg *m = talloc(c, struct isup_msg);
+	*m = *ind->m; /* its connected number as the rules want it toward the peer */
+	gw_numbers_apply(c->gw->numbers, GW_NUM_ISUP_TO_SIP, c->tg->name, c->peer->name, m, c->fi);
+	make_body(c, sdp, m, &b);
+	talloc_free(m);
 	sip_leg_answer(c->leg, &b);
 	metric_since_start(c, GW_HIST_PDD_SIP_TO_ISUP, &c->pdd_seen); /* answered without ACM first */
 	ctr_inc(c->gw, GW_CTR_CALL_ANSWERED);
@@ -997,6 +1005,8 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 			isup_msg_put_number(iam, ISUP_PAR_CALLED, &n);
 		}
 	}
+	if (!st)
+		gw_numbers_apply(gw->numbers, GW_NUM_SIP_TO_ISUP, tg->name, p->name, iam, c->fi);
 	if (st) {
 		talloc_free(iam);
 		talloc_free(encap);
@@ -1109,6 +1119,8 @@ static void on_sip_answer(struct gw_call *c, const struct gw_sip_ind *ind)
 			struct isup_bci bci = { .charge = 2, .called_status = 1, .called_category = 1, .isup_ind = 1 };
 			isup_msg_put_bits(m, ISUP_PAR_BCI, &bci);
 		}
+	} else {
+		gw_numbers_apply(c->gw->numbers, GW_NUM_SIP_TO_ISUP, c->tg->name, c->peer->name, m, c->fi);
 	}
 	isup_call_req(c->ic, ISUP_PRIM_ANSWER, m);
 	talloc_free(m);

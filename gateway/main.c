@@ -235,6 +235,7 @@ int main(int argc, char **argv)
 	isup_vty_init(gw->net, ISUPGW_NODE_ISUP, ISUPGW_NODE_ISUP_TRUNK);
 	ss7_vty_init(gw->router, ISUPGW_NODE_CS7);
 	gw_vty_init(gw, ISUPGW_NODE_SIP, ISUPGW_NODE_SIP_PEER, ISUPGW_NODE_GATEWAY);
+	gw_number_vty_init(gw->numbers, ISUPGW_NODE_NUMBER_RULES);
 	gw->media = gw_media_alloc(gw);
 	gw_media_vty_init(gw->media, ISUPGW_NODE_MEDIA, DMEDIA);
 	gw_metrics_alloc(gw);

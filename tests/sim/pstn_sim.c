@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* pstn-sim: a far-end exchange on isupgw's own ISUP code, reachable over M3UA/TCP as an SG (--listen)
- * or an ASP (--connect), or over an MTP2 link on an AF_UNIX SOCK_SEQPACKET socket (--mtp2-listen PATH,
- * --mtp2-connect PATH; MTP3 with link test and TRA). Scripted by lines (a file or stdin):
+/* pstn-sim: a far-end exchange on isupgw's own ISUP code, reachable over M3UA as an SG (--listen) or an
+ * ASP (--connect), on TCP or with --sctp on kernel SCTP (libmtp's m3ua_link: PPID 3, DATA on the stream
+ * of its SLS; --local ADDR binds the ASP's end, --rc N is its routing context), or over an MTP2 link on
+ * an AF_UNIX SOCK_SEQPACKET socket (--mtp2-listen PATH, --mtp2-connect PATH; MTP3 with link test and
+ * TRA). Scripted by lines (a file or stdin):
  *   call CALLED [CALLING]   place a call (IAM)          alert CIC     send ACM
  *   answer CIC              send ANM (CON before ACM)   release CIC|last [CAUSE [DIAG-HEX]]
  *   auto-answer on|off      answer incoming calls       send LINE     any message, isup-tool's form
@@ -35,6 +37,7 @@
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
+#include <osmocom/core/utils.h>
 
 #include "config/isupgw_log.h"
 #include "isup/isup.h"
@@ -783,8 +786,11 @@ int main(int argc, char **argv)
 {
 	const char *listen_addr = NULL, *connect_addr = NULL, *script = "-", *opc = "2-2-2", *dpc = "1-1-1";
 	const char *mtp2_listen = NULL, *mtp2_connect = NULL, *trace = NULL, *span_arg = NULL;
+	const char *local_addr = NULL;
 	int port = M3UA_PORT, first = 1, last = 31, timeout = 60;
+	uint32_t rc_val = 1;
 	bool ansi = false;
+	enum m3ua_transport transport = M3UA_TRANSPORT_TCP;
 	static const struct option lo[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "connect", required_argument, NULL, 'c' },
@@ -801,6 +807,9 @@ int main(int argc, char **argv)
 		{ "trace", required_argument, NULL, 'T' },
 		{ "timestamps", no_argument, NULL, 'S' },
 		{ "span", required_argument, NULL, 'P' },
+		{ "sctp", no_argument, NULL, 'X' },
+		{ "local", required_argument, NULL, 'A' },
+		{ "rc", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -852,11 +861,21 @@ int main(int argc, char **argv)
 		case 'P':
 			span_arg = optarg;
 			break;
+		case 'X':
+			transport = M3UA_TRANSPORT_SCTP;
+			break;
+		case 'A':
+			local_addr = optarg;
+			break;
+		case 'R':
+			rc_val = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
 		default:
 			fprintf(stderr,
 				"usage: pstn-sim (--listen ADDR | --connect ADDR | --mtp2-listen PATH | "
 				"--mtp2-connect PATH) [--port N] [--opc PC] [--dpc PC] [--cics A-B] [--ansi] "
-				"[--script FILE] [--name NAME] [--timeout S] [--trace PCAP (MTP2 mode)] [--timestamps]\n");
+				"[--script FILE] [--name NAME] [--timeout S] [--trace PCAP (MTP2 mode)] [--timestamps] "
+				"[--sctp] [--local ADDR] [--rc N]\n");
 			return 2;
 		}
 	}
@@ -912,15 +931,20 @@ int main(int argc, char **argv)
 		osmo_timer_setup(&S.ls_poll, ls_poll_cb, NULL);
 		osmo_timer_schedule(&S.ls_poll, 0, 100000);
 	} else if (listen_addr) {
-		S.sg = m3ua_sg_alloc(ctx, M3UA_TRANSPORT_TCP, listen_addr, (uint16_t)port, &sg_ops, NULL);
+		S.sg = m3ua_sg_alloc(ctx, transport, listen_addr, (uint16_t)port, &sg_ops, NULL);
 		if (!S.sg) {
 			fprintf(stderr, "pstn-sim: cannot listen on %s:%d\n", listen_addr, port);
 			return 1;
 		}
 	} else {
-		struct m3ua_asp_cfg cfg = { .has_rc = true, .routing_ctx = 1, .traffic_mode = M3UA_TMT_OVERRIDE };
-		S.link = m3ua_link_alloc(ctx, S.name, M3UA_TRANSPORT_TCP, connect_addr, (uint16_t)port, &cfg, &asp_ops,
-					 NULL);
+		struct m3ua_asp_cfg cfg = { .has_rc = true, .routing_ctx = rc_val, .traffic_mode = M3UA_TMT_OVERRIDE };
+		S.link = m3ua_link_alloc(ctx, S.name, transport, connect_addr, (uint16_t)port, &cfg, &asp_ops, NULL);
+		if (!S.link) {
+			fprintf(stderr, "pstn-sim: cannot set up the ASP\n");
+			return 1;
+		}
+		if (local_addr)
+			osmo_strlcpy(S.link->local_host, local_addr, sizeof(S.link->local_host));
 		m3ua_link_start(S.link);
 	}
 	if (span_arg) {

@@ -2,6 +2,7 @@
 /* M3UA over sockets: ASP client with reconnect backoff, minimal SG server. TCP streams are framed by
  * the M3UA header length; on SCTP each message goes out with PPID 3 on the stream picked by SLS. */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -122,6 +123,113 @@ static int txq_flush(struct osmo_fd *ofd, struct m3ua_txq *q)
 	if (!q->len)
 		osmo_fd_write_disable(ofd);
 	return 0;
+}
+
+/* ---- SCTP association state, for show ---- */
+
+static const char *const sctp_state_names[] = {
+	"EMPTY",
+	"CLOSED",
+	"COOKIE_WAIT",
+	"COOKIE_ECHOED",
+	"ESTABLISHED",
+	"SHUTDOWN_PENDING",
+	"SHUTDOWN_SENT",
+	"SHUTDOWN_RECEIVED",
+	"SHUTDOWN_ACK_SENT",
+};
+static const char *const sctp_path_names[] = { "inactive", "potentially-failed", "active", "unconfirmed" };
+
+static void addr_str(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		port = ntohs(in->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		port = ntohs(in6->sin6_port);
+	}
+	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, port);
+}
+
+/* the addresses of one end of the association (SCTP_GET_PEER_ADDRS or SCTP_GET_LOCAL_ADDRS): packed
+ * sockaddr_in/sockaddr_in6, each as long as its family says */
+static unsigned sctp_addrs(int fd, int opt, struct sockaddr_storage *out, unsigned max)
+{
+	union {
+		struct sctp_getaddrs ga;
+		uint8_t raw[sizeof(struct sctp_getaddrs) + 8 * sizeof(struct sockaddr_in6)];
+	} u = { 0 };
+	socklen_t l = sizeof(u);
+	if (getsockopt(fd, IPPROTO_SCTP, opt, &u, &l) < 0)
+		return 0;
+	/* bounded by the buffer, not by l: for the local addresses Linux returns the length of the
+	 * addresses alone, without the header */
+	const uint8_t *p = u.ga.addrs, *end = u.raw + sizeof(u);
+	unsigned n = 0;
+	for (unsigned i = 0; i < u.ga.addr_num && n < max; i++) {
+		sa_family_t fam;
+		if (p + sizeof(fam) > end)
+			break;
+		memcpy(&fam, p, sizeof(fam));
+		size_t sl = fam == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		if (p + sl > end)
+			break;
+		memset(&out[n], 0, sizeof(out[n]));
+		memcpy(&out[n++], p, sl);
+		p += sl;
+	}
+	return n;
+}
+
+char *m3ua_link_sctp_show(void *ctx, char *s, const struct m3ua_link *link, const char *indent)
+{
+	if (link->transport != M3UA_TRANSPORT_SCTP)
+		return s;
+	if (!link->connected)
+		return talloc_asprintf_append(s, "%ssctp no association (%s)\n", indent,
+					      link->connecting ? "setting up" : "down");
+	int fd = link->ofd.fd;
+	struct sctp_status st = { 0 };
+	socklen_t l = sizeof(st);
+	if (getsockopt(fd, IPPROTO_SCTP, SCTP_STATUS, &st, &l) < 0)
+		return talloc_asprintf_append(s, "%ssctp status unknown: %s\n", indent, strerror(errno));
+	char prim[80];
+	addr_str((const struct sockaddr *)&st.sstat_primary.spinfo_address, prim, sizeof(prim));
+	unsigned stn = (unsigned)st.sstat_state;
+	s = talloc_asprintf_append(s, "%ssctp %s, streams in %u out %u, primary %s\n", indent,
+				   stn < ARRAY_SIZE(sctp_state_names) ? sctp_state_names[stn] : "?", st.sstat_instrms,
+				   st.sstat_outstrms, prim);
+	struct sockaddr_storage a[8];
+	unsigned n = sctp_addrs(fd, SCTP_GET_PEER_ADDRS, a, ARRAY_SIZE(a));
+	for (unsigned i = 0; i < n; i++) {
+		struct sctp_paddrinfo pi = { 0 };
+		memcpy(&pi.spinfo_address, &a[i], sizeof(a[i]));
+		l = sizeof(pi);
+		char as[80];
+		addr_str((const struct sockaddr *)&a[i], as, sizeof(as));
+		if (getsockopt(fd, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pi, &l) < 0) {
+			s = talloc_asprintf_append(s, "%spath %s unknown%s\n", indent, as,
+						   !strcmp(as, prim) ? ", primary" : "");
+			continue;
+		}
+		unsigned ps = (unsigned)pi.spinfo_state;
+		s = talloc_asprintf_append(s, "%spath %s %s, srtt %u ms, rto %u ms, cwnd %u%s\n", indent, as,
+					   ps < ARRAY_SIZE(sctp_path_names) ? sctp_path_names[ps] : "unknown",
+					   pi.spinfo_srtt, pi.spinfo_rto, pi.spinfo_cwnd,
+					   !strcmp(as, prim) ? ", primary" : "");
+	}
+	n = sctp_addrs(fd, SCTP_GET_LOCAL_ADDRS, a, ARRAY_SIZE(a));
+	for (unsigned i = 0; i < n; i++) {
+		char as[80];
+		addr_str((const struct sockaddr *)&a[i], as, sizeof(as));
+		s = talloc_asprintf_append(s, "%slocal %s\n", indent, as);
+	}
+	return s;
 }
 
 /* ---- ASP client ---- */

@@ -68,6 +68,9 @@ void m3ua_link_stop(struct m3ua_link *link);
 void m3ua_link_shutdown(struct m3ua_link *link);
 void m3ua_link_free(struct m3ua_link *link);
 struct m3ua_link *m3ua_link_of(struct m3ua_asp *asp);
+/* SCTP links: appends to s (talloc) the association's state, streams and primary path, then one line
+ * per path (peer address: state, srtt, rto, cwnd) and per local address, each line led by indent. */
+char *m3ua_link_sctp_show(void *ctx, char *s, const struct m3ua_link *link, const char *indent);
 
 /* ---- SG / IPSP server side ---- */
 

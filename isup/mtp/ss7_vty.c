@@ -59,6 +59,7 @@ char *ss7_show_asps(void *ctx, const struct ss7_router *r)
 				 l->transport == M3UA_TRANSPORT_SCTP ? "sctp" : "tcp");
 			s = talloc_asprintf_append(s, "%-9s %-9s %-15s %-22s %u\n", as->name, l->name,
 						   st < 4 ? asp_state_names[st] : "?", remote, l->connects);
+			s = m3ua_link_sctp_show(ctx, s, l, "            ");
 		}
 		s = talloc_asprintf_append(
 			s, "%-9s %s, %s, %u held, %u dropped\n", as->name, as->available ? "available" : "unavailable",

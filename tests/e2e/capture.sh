@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tshark capturing on lo (sourced): capture_start FILTER PCAP SECONDS sets $capture to its pid once it
 # captures, or to "" when there is no $TSHARK or no root (capturing on lo needs root). $out and $PORT_BASE
-# (tests/ports.sh) must be set.
+# (tests/ports.sh) must be set. $TSHARK may also be dumpcap (which starts faster: the VM tests use it).
 #
 # tshark says "Capturing on" before its filter is live, and under load the first packets after it can be
 # missed: the capture also takes UDP on the block's probe port (PORT_BASE + 20), and capture_start sends
@@ -10,7 +10,9 @@ capture_start() {
 	capture=""
 	[ -n "$TSHARK" ] && [ "$(id -u)" = 0 ] || return 0
 	probe=$((PORT_BASE + 20))
-	"$TSHARK" -q -i lo -f "($1) or udp port $probe" -F pcap -w "$2" -a duration:"$3" >/dev/null \
+	fmt="-F pcap"
+	case ${TSHARK##*/} in dumpcap*) fmt=-P ;; esac
+	"$TSHARK" -q -i lo -f "($1) or udp port $probe" $fmt -w "$2" -a duration:"$3" >/dev/null \
 		2>"$out/tshark.err" &
 	capture=$!
 	wait_for "$out/tshark.err" "Capturing on" 10 || return 0

@@ -19,6 +19,16 @@ port_block || exit 99
 base=$PORT_BASE
 P_M3UA=$base; P_SIP=$((base + 1)); P_UAS=$((base + 2)); P_UAC=$((base + 3)); P_VTY=$((base + 4))
 P_DEAD=$((base + 5))	# nothing listens there: a dead SIP peer
+# the cs7 section: pstn-sim as the SG over TCP, unless the caller has defined gw_cs7 (tests/vm/m3ua-stp.sh:
+# the gateway as an ASP of an STP over SCTP)
+command -v gw_cs7 >/dev/null 2>&1 || gw_cs7() {
+	cat <<CS7
+ as pstn override routing-context 1
+ asp pstn0 as pstn remote 127.0.0.1 $P_M3UA tcp
+ asp pstn0 reconnect-backoff 1
+ route 2-2-2 as pstn
+CS7
+}
 cat >"$out/isupgw.cfg" <<EOF
 log stderr
  logging filter all 1
@@ -30,10 +40,7 @@ log stderr
 line vty
  bind 127.0.0.1 $P_VTY
 cs7
- as pstn override routing-context 1
- asp pstn0 as pstn remote 127.0.0.1 $P_M3UA tcp
- asp pstn0 reconnect-backoff 1
- route 2-2-2 as pstn
+$(gw_cs7)
 isup
  trunk pstn
   variant itu
@@ -170,7 +177,8 @@ sim_run() { # case script-text
 # starts a new pstn-sim counts them first and waits for one more.
 gw_resumes() { grep -c "MTP-RESUME" "$out/isupgw.log" 2>/dev/null || true; }
 wait_gw_resume() { # count-before
-	for i in $(seq 300); do
+	end=$(($(uptime_s) + 30))
+	while [ "$(uptime_s)" -le $end ]; do
 		[ "$(gw_resumes)" -gt "$1" ] && return 0
 		sleep 0.1
 	done

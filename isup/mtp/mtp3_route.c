@@ -215,10 +215,20 @@ static void asp_pc_status(struct m3ua_asp *asp, uint32_t pc, enum m3ua_pc_status
 	case M3UA_PC_CONGESTED:
 		users_status(r, pc, SS7_STATUS_CONGESTED, info ? info : 1);
 		break;
-	case M3UA_PC_USER_UNAVAILABLE:
-		/* RFC 4666 3.4.5 DUPU cause: 1 unequipped remote user, otherwise inaccessible or unknown */
-		users_status(r, pc, info == 1 ? SS7_STATUS_UP_UNEQUIPPED : SS7_STATUS_UP_UNAVAILABLE, info);
+	case M3UA_PC_USER_UNAVAILABLE: {
+		/* RFC 4666 3.4.5 DUPU: User/Cause holds the cause (0 unknown, 1 unequipped remote user, 2
+		 * inaccessible remote user) in its upper 16 bits and the MTP3-User Identity (the SI) in the
+		 * lower; only that user part hears of it (Q.704 11.2.7: UPU names its user part) */
+		unsigned cause = info >> 16, si = info & 0xffff;
+		const struct ss7_user *u = si < SS7_MAX_SI ? r->users[si] : NULL;
+		LOGP(mtp_log_cat, LOGL_NOTICE, "DUPU: user part %u at %u %s\n", si, pc,
+		     cause == 1 ? "unequipped" :
+		     cause == 2 ? "inaccessible" :
+				  "unavailable");
+		if (u && u->status_ind && !r->stopping)
+			u->status_ind(u, pc, cause == 1 ? SS7_STATUS_UP_UNEQUIPPED : SS7_STATUS_UP_UNAVAILABLE, cause);
 		break;
+	}
 	}
 }
 

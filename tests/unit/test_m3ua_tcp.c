@@ -309,6 +309,69 @@ static void test_router_failover(void)
 	ss7_router_free(r);
 }
 
+/* two user parts behind the router, SI 5 (ISUP) and SI 3 (SCCP): what each hears of a DUPU */
+static unsigned status_n[SS7_MAX_SI];
+static enum ss7_status status_st[SS7_MAX_SI];
+static uint32_t status_dpc[SS7_MAX_SI];
+static void user_status(const struct ss7_user *u, uint32_t dpc, enum ss7_status st, unsigned info)
+{
+	unsigned si = (unsigned)(uintptr_t)u->priv;
+	status_n[si]++;
+	status_st[si] = st;
+	status_dpc[si] = dpc;
+}
+
+static void sg_dupu(struct m3ua_asp *asp, uint32_t pc, uint16_t cause, uint16_t user)
+{
+	uint8_t buf[64];
+	struct m3ua_builder b;
+	m3ua_build_start(&b, buf, sizeof(buf), M3UA_CL_SSNM, M3UA_SSNM_DUPU);
+	m3ua_build_u32(&b, M3UA_TAG_AFFECTED_PC, pc);
+	m3ua_build_u32(&b, M3UA_TAG_USER_CAUSE, (uint32_t)cause << 16 | user);
+	int n = m3ua_build_end(&b);
+	CU_ASSERT_FATAL(n > 0);
+	m3ua_asp_rx(asp, buf, (size_t)n);
+}
+
+/* RFC 4666 3.4.5: the User/Cause of a DUPU names the user part and the cause; only that user part hears
+ * of it, unequipped (1) apart from inaccessible (2) and unknown (0) */
+static void test_router_dupu(void)
+{
+	sg_active = 0;
+	memset(status_n, 0, sizeof(status_n));
+	sg = m3ua_sg_alloc(ctx, M3UA_TRANSPORT_TCP, "127.0.0.1", 0, &sg_ops, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sg);
+	struct ss7_router *r = ss7_router_alloc(ctx, false);
+	static const struct ss7_user isup_u = { .name = "isup", .status_ind = user_status, .priv = (void *)5 };
+	static const struct ss7_user sccp_u = { .name = "sccp", .status_ind = user_status, .priv = (void *)3 };
+	CU_ASSERT_EQUAL(ss7_user_register(r, MTP3_SI_ISUP, &isup_u), 0);
+	CU_ASSERT_EQUAL(ss7_user_register(r, 3, &sccp_u), 0);
+	struct ss7_as *as = ss7_router_as_add(r, "as1", M3UA_TMT_OVERRIDE);
+	CU_ASSERT_EQUAL(ss7_router_route_add(r, 2, as), 0);
+	struct m3ua_asp_cfg cfg = { .has_rc = true, .routing_ctx = 1 };
+	struct m3ua_link *a0 = ss7_as_asp_add(as, "asp0", M3UA_TRANSPORT_TCP, "127.0.0.1", sg->port, &cfg);
+	RUN_UNTIL(m3ua_asp_state(a0->asp) == M3UA_ASP_ST_ACTIVE);
+	CU_ASSERT_EQUAL_FATAL(m3ua_asp_state(a0->asp), M3UA_ASP_ST_ACTIVE);
+
+	sg_dupu(a0->asp, 2, 1, MTP3_SI_ISUP); /* ISUP unequipped at 2 */
+	CU_ASSERT_EQUAL(status_n[5], 1);
+	CU_ASSERT_EQUAL(status_st[5], SS7_STATUS_UP_UNEQUIPPED);
+	CU_ASSERT_EQUAL(status_dpc[5], 2);
+	CU_ASSERT_EQUAL(status_n[3], 0);
+	sg_dupu(a0->asp, 2, 2, 3); /* SCCP inaccessible: ISUP hears nothing */
+	CU_ASSERT_EQUAL(status_n[3], 1);
+	CU_ASSERT_EQUAL(status_st[3], SS7_STATUS_UP_UNAVAILABLE);
+	CU_ASSERT_EQUAL(status_n[5], 1);
+	sg_dupu(a0->asp, 2, 0, MTP3_SI_ISUP); /* unknown cause */
+	CU_ASSERT_EQUAL(status_n[5], 2);
+	CU_ASSERT_EQUAL(status_st[5], SS7_STATUS_UP_UNAVAILABLE);
+	sg_dupu(a0->asp, 2, 1, 9); /* a user part nobody registered */
+	CU_ASSERT_EQUAL(status_n[5] + status_n[3], 3);
+
+	ss7_router_free(r);
+	m3ua_sg_free(sg);
+}
+
 int main(void)
 {
 	ctx = talloc_named_const(NULL, 0, "test_m3ua_tcp");
@@ -325,5 +388,6 @@ int main(void)
 	CU_add_test(s, "ISUP over M3UA/TCP, connection lost and restored, call kept", test_tcp_call_and_failover);
 	CU_add_test(s, "M3UA/TCP without a descriptor: retried, counted, up once one is free", test_tcp_no_descriptor);
 	CU_add_test(s, "router: ASP failover within an AS, MSUs held while none is active", test_router_failover);
+	CU_add_test(s, "router: DUPU to the user part it names, unequipped apart from inaccessible", test_router_dupu);
 	return cunit_run();
 }

@@ -8,8 +8,9 @@
 # tmpfs on /run, /tmp, /var/tmp and /dev/shm, then powers off. The script's exit status is this one's;
 # OUT/console.log keeps the VM's console. Exits 77 (skip) with the reason when no VM can be had. The script
 # runs in this one's working directory (read-only in the VM: it writes below OUT, or in /tmp).
-# Environment: VM_TIMEOUT (s, default 300: qemu is killed past it), VM_MEM (MiB, 1024), VM_SMP (2),
-# VM_KERNEL (a /boot/vmlinuz-* to use), VM_ENV (names of variables to export to the script).
+# Environment: VM_TIMEOUT (s, default 300: qemu is killed past it), VM_MEM (MiB, 1024), VM_SMP (1: a
+# second virtual CPU doubled the CPU time and was no faster), VM_KERNEL (a /boot/vmlinuz-* to use),
+# VM_ENV (names of variables to export to the script).
 out=$1
 script=$2
 shift 2
@@ -59,7 +60,7 @@ script=$(cd "$(dirname "$script")" && pwd)/$(basename "$script")
 
 # KVM fails on these machines (an MSR assertion with -cpu host, a hang otherwise): TCG, the same everywhere
 t0=$(date +%s)
-timeout -k 5 "${VM_TIMEOUT:-300}" "$qemu" -accel tcg -m "${VM_MEM:-1024}" -smp "${VM_SMP:-2}" \
+timeout -k 5 "${VM_TIMEOUT:-300}" "$qemu" -accel tcg -m "${VM_MEM:-1024}" -smp "${VM_SMP:-1}" \
 	-kernel "$kernel" -initrd "$img" -append "console=ttyS0 panic=-1 quiet loglevel=4" \
 	-no-reboot -display none -monitor none -serial file:"$out/console.log" -nic none \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \

@@ -196,7 +196,7 @@ static void ka_answer(int status, void *priv)
 		if (!up)
 			rate_ctr_inc(rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_WENT_DOWN));
 	}
-	p->up = up;
+	p->up = up && !p->admin_down;
 	if (p->keepalive_s && !p->gw->stopping)
 		osmo_timer_schedule(&p->ka_timer, (int)p->keepalive_s, 0);
 }
@@ -367,7 +367,10 @@ char *gw_show_peers(void *ctx, const struct gw *gw)
 		s = talloc_asprintf_append(s,
 					   "%-12s %-22s %-5s %-15s %-5s %8" PRIu64 " %8" PRIu64 " %8" PRIu64
 					   " %8" PRIu64 " %8" PRIu64 "\r\n",
-					   p->name, addr, p->transport, modes[p->sipt], p->up ? "up" : "DOWN",
+					   p->name, addr, p->transport, modes[p->sipt],
+					   p->admin_down ? "ADMIN" :
+					   p->up	 ? "up" :
+							   "DOWN",
 					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_OUT)->current,
 					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_CALL_IN)->current,
 					   rate_ctr_group_get_ctr(p->ctrs, GW_PEER_CTR_ANSWERED)->current,

@@ -75,6 +75,7 @@ struct gw_peer {
 	/* answered calls: an OPTIONS within each dialog this often; 408/481 releases the call (0: none) */
 	unsigned dialog_keepalive_s;
 	bool up;
+	bool admin_down; /* taken out of service by the operator (CTRL): down whatever OPTIONS say */
 	bool probing;
 	struct osmo_timer_list ka_timer;
 };

@@ -15,6 +15,7 @@
 
 #include "gw.h"
 #include "gw_call.h"
+#include "gw_ctrl.h"
 #include "gw_maint.h"
 #include "gw_metrics.h"
 
@@ -778,6 +779,7 @@ static int config_write_gw(struct vty *vty)
 	config_write_ovl(vty);
 	gw_metrics_config_write(vty, g_gw->metrics);
 	gw_maint_config_write(vty, g_gw);
+	gw_ctrl_config_write(vty, g_gw);
 	osmo_tdef_vty_write(vty, g_gw->tdefs, " timer gw ");
 	return CMD_SUCCESS;
 }
@@ -906,6 +908,7 @@ void gw_vty_init(struct gw *gw, int sip_node_id, int peer_node_id, int gw_node_i
 	install_element(gw_node_id, &cfg_gw_ovl_calls_cmd);
 	install_element(gw_node_id, &cfg_gw_ovl_retry_cmd);
 	gw_maint_vty_init(gw, gw_node_id);
+	gw_ctrl_vty_init(gw, gw_node_id);
 	gw_tdef_groups[0].tdefs = gw->tdefs;
 	osmo_tdef_vty_groups_init(gw_node_id, gw_tdef_groups);
 

@@ -29,6 +29,7 @@
 #include "config/isupgw_vty.h"
 #include "gateway/gw_accept.h"
 #include "gateway/gw_media.h"
+#include "gateway/gw_ctrl.h"
 #include "gateway/gw_maint.h"
 #include "gateway/gw_metrics.h"
 #include "gateway/gw.h"
@@ -222,6 +223,7 @@ int main(int argc, char **argv)
 	gw_init(DCALL);
 	gw_ovl_init(DOVERLOAD);
 	gw_metrics_init(DMETRICS);
+	gw_ctrl_init(DVTY);
 
 	struct gw *gw = gw_alloc(ctx);
 	gw->net = isup_net_alloc(ctx);
@@ -290,6 +292,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "isupgw: cannot open the metrics endpoint (see the log)\n");
 		return 1;
 	}
+	gw_ctrl_start(gw);
 	/* the operator's blocking from before a restart, applied when each trunk's relation comes up */
 	gw_maint_load(gw);
 	/* trunks wait for their signalling relation: MTP-RESUME comes when an ASP or linkset is up */

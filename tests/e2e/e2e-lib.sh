@@ -167,6 +167,22 @@ want_count() { # case file regexp count
 
 selected() { [ -z "$only" ] || echo " $only " | grep -q " $1 "; }
 
+# SIPp answering COUNT calls in the background ($sipp), ready when this returns
+uas_bg() { # case scenario count [extra SIPp arguments]
+	"$SIPP" -sf "$here/sipp/$2.xml" -i 127.0.0.1 -p $P_UAS -m $3 -timeout 60 $4 -trace_logs \
+		-log_file "$out/$1.sipp" >/dev/null 2>"$out/$1.sipperr" &
+	sipp=$!
+	wait_udp_port $P_UAS
+}
+
+# pstn-sim with this script in the background ($sim)
+sim_bg() { # case script-text [timeout]
+	printf '%s\n' "$2" >"$out/$1.script"
+	"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/$1.script" \
+		--timeout ${3:-90} >"$out/$1.sim" 2>&1 &
+	sim=$!
+}
+
 sim_run() { # case script-text
 	printf '%s\n' "$2" >"$out/$1.script"
 	"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/$1.script" \

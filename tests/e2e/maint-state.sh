@@ -16,20 +16,14 @@ printf 'isup\n reset-on-start\ngateway\n maintenance-state %s\n' "$state" >>"$ou
 
 c=maint-state
 # SIPp answers the call and keeps it (the gateway dies under it: its outcome is not checked)
-"$SIPP" -sf "$here/sipp/uas-answer.xml" -i 127.0.0.1 -p $P_UAS -m 1 -timeout 60 -trace_logs \
-	-log_file "$out/$c.sipp" >/dev/null 2>"$out/$c.sipperr" &
-sipp=$!
-wait_udp_port $P_UAS
+uas_bg $c uas-answer 1
 # the call goes once the gateway's reset at start is answered (USR1 after pstn-sim's GRA)
-printf '%s\n' "expect signalling 30
+sim_bg $c "expect signalling 30
 expect USR1 60
 call 301234567 4930999
 expect ANSWER 10
 expect USR1 120
-quit" >"$out/$c.script"
-"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/$c.script" \
-	--timeout 150 >"$out/$c.sim" 2>&1 &
-sim=$!
+quit" 150
 gw_start
 trap 'kill $gw $sim $sipp 2>/dev/null' EXIT INT TERM
 

@@ -106,11 +106,8 @@ for i in $(seq 300); do
 done
 
 c=prometheus
-"$SIPP" -sf "$here/sipp/uas-answer.xml" -i 127.0.0.1 -p $P_UAS -m 3 -timeout 60 -timeout_error \
-	-trace_logs -log_file "$out/$c.sipp" >/dev/null 2>"$out/$c.sipperr" &
-sipp=$!
-wait_udp_port $P_UAS
-printf '%s\n' "expect signalling 30
+uas_bg $c uas-answer 3 -timeout_error
+sim_bg $c "expect signalling 30
 call 301234567 4930999
 expect ANSWER 10
 release last 16
@@ -124,10 +121,7 @@ expect ANSWER 10
 expect USR1 60
 release last 16
 wait 1
-quit" >"$out/$c.script"
-"$SIM" --name S --listen 127.0.0.1 --port $P_M3UA --opc 2-2-2 --dpc 1-1-1 --script "$out/$c.script" \
-	--timeout 90 >"$out/$c.sim" 2>&1 &
-sim=$!
+quit"
 # the third call is up: answered 3, active 1 (the scrape after the answer)
 if wait_query 'isupgw_sip_peer_call_answered_total{peer="far"}' 3; then
 	wait_query 'isupgw_gateway_calls_active' 1 || bad $c "calls_active is $got with the third call up, not 1"

@@ -67,6 +67,7 @@ void gw_init(int log_cat)
 {
 	gw_call_fsm_init(log_cat);
 	gw_maint_set_log_cat(log_cat);
+	gw_cdr_init(log_cat);
 }
 
 /* The load signals: the share of a core this (the control) thread used since the last sample, and what waits
@@ -116,6 +117,7 @@ struct gw *gw_alloc(void *ctx)
 	gw->ctrs = rate_ctr_group_alloc(gw, &gw_ctrg_desc, 0);
 	gw->ovl = gw_ovl_alloc(gw);
 	gw->numbers = gw_numbers_alloc(gw);
+	gw->cdr = gw_cdr_alloc(gw);
 	snprintf(gw->auth_realm, sizeof(gw->auth_realm), "isupgw");
 	if (sip_digest_key_init(&gw->auth_key) < 0)
 		LOGP(DLGLOBAL, LOGL_ERROR, "no random key for digest nonces: inbound authentication is weak\n");

@@ -16,6 +16,7 @@
 #include "gw_map.h"
 #include "gw_number.h"
 #include "gw_overload.h"
+#include "gw_cdr.h"
 
 enum gw_sipt_mode {
 	GW_SIPT_OFF,	  /* plain SIP: no ISUP bodies out, ISUP bodies in are ignored */
@@ -158,6 +159,7 @@ struct gw {
 	struct timespec ovl_cpu;	/* the control thread's CPU time at the last overload sample */
 	struct gw_metrics *metrics;	/* gauges, histograms, the Prometheus endpoint (gw_metrics.h) */
 	char maint_path[256];		/* the maintenance state file, or "" (gw_maint.h) */
+	struct gw_cdr *cdr;		/* call detail records: the sinks (gw_cdr.h) */
 };
 
 struct gw *gw_alloc(void *ctx);

@@ -133,6 +133,7 @@ static struct gw_call *call_alloc(struct gw *gw, bool from_isup)
 	}
 	llist_add_tail(&c->list, &gw->calls);
 	gw->n_calls++;
+	gw_cdr_begin(c);
 	return c;
 }
 
@@ -146,6 +147,7 @@ static void call_state(struct gw_call *c, enum gw_call_state st)
 	struct osmo_fsm_inst *fi = c->fi;
 	struct osmo_tdef *t = c->gw->tdefs;
 	bool setup = fi->state == GW_CALL_ST_INIT || fi->state == GW_CALL_ST_COLLECTING;
+	gw_cdr_state(c, st);
 	switch (st) {
 	case GW_CALL_ST_PROCEEDING:
 		if (setup) {
@@ -279,6 +281,7 @@ static void release_isup_full(struct gw_call *c, const struct isup_cause *ca)
 	struct isup_call *ic = c->ic;
 	c->ic = NULL;
 	ic->user_ref = NULL;
+	gw_cdr_release(c, GW_CDR_SIDE_GATEWAY, GW_CDR_R_REFUSED, ca->cause, ca->location);
 	isup_call_release_req(ic, ca);
 }
 
@@ -296,6 +299,8 @@ static void release_sip(struct gw_call *c, const struct isup_cause *cause, const
 	c->leg = NULL;
 	struct sip_reason r = { .present = true, .cause = cause ? cause->cause : Q850_NORMAL_CLEARING };
 	struct sipt_body b;
+	gw_cdr_leg(c, leg);
+	gw_cdr_release(c, GW_CDR_SIDE_GATEWAY, GW_CDR_R_REFUSED, r.cause, cause ? cause->location : 0);
 	make_body(c, NULL, rel, &b);
 	if (sip_leg_get_dir(leg) == SIP_LEG_UAS && !sip_leg_answered(leg)) {
 		/* RFC 3398 s7.2.4.1: REL before the final response -> the mapped status, Reason: Q.850 (RFC 6432) */
@@ -306,6 +311,7 @@ static void release_sip(struct gw_call *c, const struct isup_cause *cause, const
 		struct gw_sip_answer a =
 			gw_cause_isup_to_sip(r.cause, cause ? cause->location : Q850_LOC_PUB_LOCAL, new_number, false);
 		int st = a.status ? a.status : 480;
+		gw_cdr_sip_status(c, st);
 		if (new_number && st == 301 && !sip_leg_redirect(leg, 301, &r, contact)) {
 			if (c->peer)
 				peer_ctr_inc(c->peer, GW_PEER_CTR_FAILED);
@@ -402,6 +408,7 @@ static void send_invite(struct gw_call *c)
 	if (c->n_invites++ && c->route.overlap != GW_OVERLAP_NONE)
 		ctr_inc(gw, GW_CTR_OVERLAP_INVITE);
 	c->leg = sip_leg_invite(gw->sip, req, b, c);
+	gw_cdr_sip_out(c, req);
 	LOGPFSML(c->fi, LOGL_INFO, "%s on CIC %u -> INVITE %s%s\n", c->n_invites > 1 ? "SAM" : "IAM",
 		 c->ic && c->ic->circ ? c->ic->circ->cic : 0, req->ruri,
 		 gw_overlap_open(o) ? " (overlap, more digits may come)" : "");
@@ -443,6 +450,7 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 		LOGP(gw_log_cat, LOGL_INFO, "IAM on CIC %u refused: overload (cause 42)\n",
 		     ic->circ ? ic->circ->cic : 0);
 		struct isup_cause ca = isup_cause_make(Q850_LOC_PUB_LOCAL, Q850_SWITCH_CONGESTION);
+		gw_cdr_refused(gw, true, ic, iam, NULL, ca.cause, 0);
 		isup_call_release_req(ic, &ca);
 		return;
 	}
@@ -455,6 +463,7 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 	c->ic = ic;
 	c->tg = ic->tg;
 	ic->user_ref = c;
+	gw_cdr_isup(c, iam);
 	ctr_inc(gw, GW_CTR_CALL_ISUP_TO_SIP);
 	c->iam = talloc(c, struct isup_msg);
 	*c->iam = *iam;
@@ -601,6 +610,7 @@ static void on_isup_answer(struct gw_call *c, const struct gw_isup_ind *ind)
 	talloc_free(m);
 	sip_leg_answer(c->leg, &b);
 	metric_since_start(c, GW_HIST_PDD_SIP_TO_ISUP, &c->pdd_seen); /* answered without ACM first */
+	gw_cdr_sip_status(c, 200);
 	ctr_inc(c->gw, GW_CTR_CALL_ANSWERED);
 	peer_ctr_inc(c->peer, GW_PEER_CTR_ANSWERED);
 	call_state(c, GW_CALL_ST_ACTIVE);
@@ -625,6 +635,7 @@ static void on_isup_release(struct gw_call *c, const struct gw_isup_ind *ind)
 			LOGPFSML(c->fi, LOGL_INFO, "REL cause 44 on CIC %u: IAM again on CIC %u\n", old_cic,
 				 c->ic->circ ? c->ic->circ->cic : 0);
 			gw_media_call_rebind(c);
+			gw_cdr_isup(c, NULL);
 			return;
 		}
 		struct isup_cause again = isup_cause_make(Q850_LOC_PUB_LOCAL, why ? why : Q850_NO_CIRCUIT_AVAILABLE);
@@ -633,6 +644,7 @@ static void on_isup_release(struct gw_call *c, const struct gw_isup_ind *ind)
 		return;
 	}
 	c->ic = NULL;
+	gw_cdr_release_isup(c, ind->m, cause);
 	LOGPFSML(c->fi, LOGL_INFO, "ISUP released, cause %u\n", cause ? cause->cause : 0);
 	release_sip(c, cause, ind->m);
 	maybe_end(c);
@@ -716,6 +728,7 @@ static void isup_call_moved(struct isup_call *ic, uint16_t old_cic, uint16_t new
 	LOGPFSML(c->fi, LOGL_INFO, "dual seizure on CIC %u: IAM again on CIC %u, media follows\n", old_cic, new_cic);
 	gw_media_call_free(c);
 	gw_media_call_rebind(c);
+	gw_cdr_isup(c, NULL);
 }
 
 const struct isup_user_ops gw_isup_ops = {
@@ -746,6 +759,7 @@ static void on_ovl_short(struct gw_call *c)
 /* X2 ended a number too short (ISUP -> SIP collecting, SIP -> ISUP waiting for the next INVITE) */
 static void on_ovl_incomplete(struct gw_call *c)
 {
+	gw_cdr_release(c, GW_CDR_SIDE_GATEWAY, GW_CDR_R_TIMER, Q850_INVALID_NUMBER_FORMAT, Q850_LOC_PUB_LOCAL);
 	release_isup(c, Q850_INVALID_NUMBER_FORMAT, Q850_LOC_PUB_LOCAL);
 	maybe_end(c);
 }
@@ -901,6 +915,18 @@ static bool caller_authenticated(struct gw *gw, struct gw_peer *p, struct sip_le
 	return false;
 }
 
+/* SIP -> ISUP: the gateway refuses the caller's INVITE (a status of refuse_body() has been sent already) */
+static void refuse_invite(struct gw_call *c, int status, uint8_t cause, const struct sip_reason *r, bool sent)
+{
+	struct sip_leg *leg = c->leg;
+	c->leg = NULL;
+	gw_cdr_sip_status(c, status);
+	gw_cdr_release(c, GW_CDR_SIDE_GATEWAY, GW_CDR_R_REFUSED, cause, Q850_LOC_PUB_LOCAL);
+	if (!sent)
+		sip_leg_reject(leg, status, r, NULL);
+	maybe_end(c);
+}
+
 static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struct sip_invite *inv)
 {
 	struct gw *gw = a->priv;
@@ -941,6 +967,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 		/* RFC 3261 s21.5.4: 503 with Retry-After, nothing allocated */
 		LOGP(gw_log_cat, LOGL_INFO, "INVITE from %s refused: overload (503)\n", inv->src_addr);
 		struct sip_reason r = { .present = true, .cause = Q850_SWITCH_CONGESTION };
+		gw_cdr_refused(gw, false, NULL, NULL, inv, r.cause, 503);
 		sip_leg_set_user_ref(leg, leg);
 		sip_leg_reject_retry(leg, 503, &r, gw->ovl->cfg.retry_after_s);
 		return;
@@ -953,6 +980,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	}
 	c->leg = leg;
 	c->peer = p;
+	gw_cdr_sip_in(c, inv);
 	sip_leg_set_user_ref(leg, c);
 	sip_leg_set_keepalive(leg, p->dialog_keepalive_s);
 	peer_ctr_inc(p, GW_PEER_CTR_CALL_IN);
@@ -961,9 +989,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	if (p->rel100 == SIP_100REL_REQUIRED && !inv->supports_100rel && !inv->requires_100rel) {
 		LOGPFSML(c->fi, LOGL_NOTICE, "INVITE from %s without 100rel, which peer %s requires: 421\n",
 			 inv->src_addr, p->name);
-		c->leg = NULL;
-		sip_leg_reject(leg, 421, NULL, NULL);
-		maybe_end(c);
+		refuse_invite(c, 421, Q850_NORMAL_UNSPECIFIED, NULL, false);
 		return;
 	}
 	sip_leg_set_reliable_1xx(leg, inv->requires_100rel || (p->rel100 != SIP_100REL_OFF && inv->supports_100rel));
@@ -978,19 +1004,17 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 		LOGPFSML(c->fi, LOGL_NOTICE, "no ISUP route for %s: 404\n", inv->ruri);
 		ctr_inc(gw, GW_CTR_NO_ROUTE);
 		struct sip_reason r = { .present = true, .cause = Q850_NO_ROUTE_TO_DEST };
-		c->leg = NULL;
-		sip_leg_reject(leg, 404, &r, NULL);
-		maybe_end(c);
+		refuse_invite(c, 404, r.cause, &r, false);
 		return;
 	}
 	c->tg = tg;
 	c->peer_sent_isup = inv->body.has_isup;
 	struct isup_msg *encap = talloc(c, struct isup_msg);
 	bool has_encap;
-	if (refuse_body(c, leg, &inv->body, encap, &has_encap)) {
+	int refused = refuse_body(c, leg, &inv->body, encap, &has_encap);
+	if (refused) {
 		talloc_free(encap);
-		c->leg = NULL;
-		maybe_end(c);
+		refuse_invite(c, refused, Q850_NORMAL_UNSPECIFIED, NULL, true);
 		return;
 	}
 	struct isup_msg *iam = talloc(c, struct isup_msg);
@@ -1010,9 +1034,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	if (st) {
 		talloc_free(iam);
 		talloc_free(encap);
-		c->leg = NULL;
-		sip_leg_reject(leg, st, NULL, NULL);
-		maybe_end(c);
+		refuse_invite(c, st, Q850_INVALID_NUMBER_FORMAT, NULL, false);
 		return;
 	}
 	uint8_t cause = 0;
@@ -1024,12 +1046,11 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 		struct gw_sip_answer ans = gw_cause_isup_to_sip(cause, Q850_LOC_PUB_LOCAL, false, false);
 		struct sip_reason r = { .present = true, .cause = cause };
 		LOGPFSML(c->fi, LOGL_NOTICE, "cannot place the ISUP call (cause %u): %d\n", cause, ans.status);
-		c->leg = NULL;
-		sip_leg_reject(leg, ans.status ? ans.status : 503, &r, NULL);
-		maybe_end(c);
+		refuse_invite(c, ans.status ? ans.status : 503, cause, &r, false);
 		return;
 	}
 	metric_since_start(c, GW_HIST_INVITE_TO_IAM, &c->xlat_seen);
+	gw_cdr_isup(c, iam);
 	call_state(c, GW_CALL_ST_PROCEEDING);
 	snprintf(c->call_id, sizeof(c->call_id), "%s", inv->call_id);
 	snprintf(c->from_tag, sizeof(c->from_tag), "%s", inv->from_tag);
@@ -1123,6 +1144,7 @@ static void on_sip_answer(struct gw_call *c, const struct gw_sip_ind *ind)
 		gw_numbers_apply(c->gw->numbers, GW_NUM_SIP_TO_ISUP, c->tg->name, c->peer->name, m, c->fi);
 	}
 	isup_call_req(c->ic, ISUP_PRIM_ANSWER, m);
+	gw_cdr_sip_status(c, 200);
 	talloc_free(m);
 	ctr_inc(c->gw, GW_CTR_CALL_ANSWERED);
 	peer_ctr_inc(c->peer, GW_PEER_CTR_ANSWERED);
@@ -1164,6 +1186,7 @@ static bool follow_redirect(struct gw_call *c, const char *contact)
 		why = "too many redirections";
 	if (why) {
 		LOGPFSML(c->fi, LOGL_INFO, "3xx not followed (%s): REL cause 23\n", why);
+		gw_cdr_release(c, GW_CDR_SIDE_SIP, GW_CDR_R_RESPONSE, Q850_REDIRECTED, Q850_LOC_PUB_LOCAL);
 		t11_stop(c);
 		release_isup(c, Q850_REDIRECTED, Q850_LOC_PUB_LOCAL); /* redirection to new destination */
 		maybe_end(c);
@@ -1194,6 +1217,8 @@ static void on_sip_release(struct gw_call *c, const struct gw_sip_ind *ind)
 	int status = ind->status;
 	const struct sip_reason *reason = ind->reason;
 	const struct sipt_body *body = ind->body;
+	if (!sip_leg_answered(leg))
+		gw_cdr_sip_status(c, status);
 	if (c->from_isup && c->ic && !sip_leg_provisional_seen(leg) && (status == 408 || status == 503) &&
 	    try_next_peer(c, status))
 		return;
@@ -1218,6 +1243,7 @@ static void on_sip_release(struct gw_call *c, const struct gw_sip_ind *ind)
 		if (status >= 300 && c->peer)
 			peer_ctr_inc(c->peer, GW_PEER_CTR_FAILED);
 		t11_stop(c);
+		gw_cdr_release_sip(c, leg, status, enc.cause, enc.location);
 		release_isup_full(c, &enc);
 		maybe_end(c);
 		return;
@@ -1235,6 +1261,7 @@ static void on_sip_release(struct gw_call *c, const struct gw_sip_ind *ind)
 		peer_ctr_inc(c->peer, GW_PEER_CTR_FAILED);
 	LOGPFSML(c->fi, LOGL_INFO, "SIP released (status %d): REL cause %u\n", status, cause);
 	t11_stop(c);
+	gw_cdr_release_sip(c, leg, status, cause, loc);
 	release_isup(c, cause, loc);
 	maybe_end(c);
 }
@@ -1351,6 +1378,7 @@ static void x1_cb(void *data)
 	struct gw_call *c = data;
 	LOGPFSML(c->fi, LOGL_NOTICE, "X1 expired: no answer within %lu s, releasing (cause 102)\n",
 		 osmo_tdef_get(c->gw->tdefs, -1, OSMO_TDEF_S, 0));
+	gw_cdr_release(c, GW_CDR_SIDE_GATEWAY, GW_CDR_R_TIMER, Q850_RECOVERY_ON_TIMER_EXPIRY, Q850_LOC_PUB_LOCAL);
 	release_both(c, Q850_RECOVERY_ON_TIMER_EXPIRY);
 }
 
@@ -1514,6 +1542,7 @@ static void cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 {
 	struct gw_call *c = fi->priv;
 	osmo_timer_del(&c->x1);
+	gw_cdr_end(c); /* before the media channel goes: its counters */
 	gw_media_call_free(c);
 	if (c->leg) {
 		struct sip_leg *leg = c->leg;
@@ -1597,9 +1626,12 @@ static void release_both(struct gw_call *c, uint8_t cause)
 		struct sip_leg *leg = c->leg;
 		c->leg = NULL;
 		struct sip_reason r = { .present = true, .cause = cause };
-		if (sip_leg_get_dir(leg) != SIP_LEG_UAS || sip_leg_answered(leg) ||
-		    sip_leg_reject(leg, 503, &r, NULL) < 0)
+		gw_cdr_leg(c, leg);
+		bool early_uas = sip_leg_get_dir(leg) == SIP_LEG_UAS && !sip_leg_answered(leg);
+		if (!early_uas || sip_leg_reject(leg, 503, &r, NULL) < 0)
 			sip_leg_release(leg, &r, NULL);
+		else
+			gw_cdr_sip_status(c, 503);
 	}
 	release_isup(c, cause, Q850_LOC_PUB_LOCAL);
 	maybe_end(c);
@@ -1608,8 +1640,10 @@ static void release_both(struct gw_call *c, uint8_t cause)
 void gw_release_all(struct gw *gw)
 {
 	struct gw_call *c, *tmp;
-	llist_for_each_entry_safe(c, tmp, &gw->calls, list)
+	llist_for_each_entry_safe(c, tmp, &gw->calls, list) {
+		gw_cdr_release(c, GW_CDR_SIDE_GATEWAY, GW_CDR_R_SHUTDOWN, Q850_NORMAL_CLEARING, Q850_LOC_PUB_LOCAL);
 		release_both(c, Q850_NORMAL_CLEARING);
+	}
 }
 
 char *gw_show_calls(void *ctx, const struct gw *gw)

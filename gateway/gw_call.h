@@ -97,6 +97,7 @@ struct gw_call {
 	 * call's translation and post-dial delay were counted */
 	uint64_t t0_us;
 	bool xlat_seen, pdd_seen;
+	struct gw_cdr_rec *cdr; /* the call's detail record, NULL when no CDR sink is on (gw_cdr.c) */
 };
 
 void gw_call_fsm_init(int log_cat);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* isupgw: the SS7/ISUP <-> SIP gateway daemon. One control-plane thread: libosmocore's select loop drives
  * M3UA/MTP2, ISUP, the VTY and (through a glib context) sofia-sip. SIGTERM/SIGINT release every call
- * (REL/RLC and BYE/CANCEL) and take the ASPs down (ASPIA, ASPDN) before exit; SIGHUP reopens log files. */
+ * (REL/RLC and BYE/CANCEL), writing their CDRs, and take the ASPs down (ASPIA, ASPDN) before exit; SIGHUP
+ * reopens log files and rotates the CDR file. */
 
 #include <errno.h>
 #include <getopt.h>
@@ -242,6 +243,7 @@ int main(int argc, char **argv)
 	gw_media_vty_init(gw->media, ISUPGW_NODE_MEDIA, DMEDIA);
 	gw_metrics_alloc(gw);
 	gw_metrics_vty_init(gw, ISUPGW_NODE_GATEWAY);
+	gw_cdr_vty_init(gw->cdr, ISUPGW_NODE_CDR);
 
 	int rc;
 	if (cfg_file) {
@@ -256,6 +258,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "isupgw: cannot read the configuration %s\n", cfg_file ? cfg_file : "(embedded)");
 		return 1;
 	}
+	gw_cdr_start(gw->cdr);
 	if (gw_media_start(gw->media) < 0) {
 		fprintf(stderr, "isupgw: cannot start the media plane\n");
 		return 1;
@@ -305,6 +308,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN); /* a file size limit fails the CDR write (EFBIG), it does not kill us */
 	LOGP(DCALL, LOGL_NOTICE, "isupgw %s running (VTY on telnet port %d)\n", isupgw_vty_info.version,
 	     ISUPGW_VTY_PORT);
 	while (!got_term) {
@@ -313,9 +317,12 @@ int main(int argc, char **argv)
 			got_hup = 0;
 			log_targets_reopen();
 			LOGP(DCALL, LOGL_NOTICE, "SIGHUP: log files reopened\n");
+			gw_cdr_file_rotate(gw->cdr->file, "SIGHUP");
 		}
 	}
 	drain(gw, 5000);
+	gw_cdr_flush(gw); /* calls the drain could not end */
+	gw_cdr_file_close(gw->cdr->file);
 	gw_media_stop(gw->media);
 	sip_agent_free(gw->sip, 2000);
 	LOGP(DCALL, LOGL_NOTICE, "isupgw stopped\n");

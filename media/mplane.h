@@ -80,6 +80,8 @@ struct media_stats {
 	uint8_t remote_fraction;
 	int32_t remote_lost;
 	uint32_t remote_jitter_ms;
+	bool has_rtt;	 /* a report block of the peer answered one of our SRs (RFC 3550 s6.4.1: LSR, DLSR) */
+	uint32_t rtt_ms; /* the round trip that gave */
 	/* local channels (no RTP): what the TDM side carries, over the last 100 ms */
 	unsigned freq_hz;
 	int level_dbm0;

@@ -260,6 +260,14 @@ static void rtcp_in(struct wchan *c, const uint8_t *buf, size_t len, const struc
 		c->st.remote_fraction = in.rb[i].fraction;
 		c->st.remote_lost = in.rb[i].lost;
 		c->st.remote_jitter_ms = in.rb[i].jitter / 8;
+		if (in.rb[i].lsr) {
+			/* RFC 3550 s6.4.1: arrival - LSR - DLSR, in 1/65536 s (the middle 32 bits of NTP time) */
+			uint32_t rtt = (uint32_t)(ntp_now() >> 16) - in.rb[i].lsr - in.rb[i].dlsr;
+			if (rtt < 65536u * 10) {
+				c->st.rtt_ms = (uint32_t)((uint64_t)rtt * 1000 / 65536);
+				c->st.has_rtt = true;
+			}
+		}
 	}
 }
 

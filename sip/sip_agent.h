@@ -246,6 +246,8 @@ bool sip_leg_peer_has_isup(const struct sip_leg *leg);
 bool sip_leg_provisional_seen(const struct sip_leg *leg);
 /* UAC: the first Contact of the 3xx that ended the leg, or NULL */
 const char *sip_leg_redirect_uri(const struct sip_leg *leg);
+/* the dialog's To tag (the peer's when we called, ours when it called), NULL while there is none */
+const char *sip_leg_to_tag(const struct sip_leg *leg);
 /* Once answered, an OPTIONS within the dialog every interval_s seconds (0: none): a 408 (no answer within the
  * transaction timeout), 481 (the peer knows no such dialog) or two 503s in a row (a transport error) end the
  * dialog with BYE and release_ind(408, 481 or 503), RFC 5057 s5.1; any other answer shows the peer alive. */

@@ -284,6 +284,11 @@ const char *sip_leg_redirect_uri(const struct sip_leg *leg)
 	return leg->redirect_uri;
 }
 
+const char *sip_leg_to_tag(const struct sip_leg *leg)
+{
+	return leg->answered ? "fake-to-tag" : NULL;
+}
+
 void sip_agent_add_tls_subject(struct sip_agent *a, const char *name)
 {
 }

@@ -162,10 +162,11 @@ static bool still_there(const struct gw_cdr_file *f)
 
 static int open_file(struct gw_cdr_file *f);
 
-/* Move the file aside and start a new one; a file with no record is kept as it is. */
+/* Move the file aside and start a new one; a file with no record (nothing past its header) is kept as it
+ * is, unless its header must go (force). */
 static void rotate(struct gw_cdr_file *f, const char *why, bool force)
 {
-	if (f->fd >= 0 && (f->records || (force && f->size)) && still_there(f)) {
+	if (f->fd >= 0 && (f->size > f->header_len || (force && f->size)) && still_there(f)) {
 		char to[300];
 		rotated_name(f, to, sizeof(to));
 		if (rename(f->open_path, to) < 0) {
@@ -174,8 +175,8 @@ static void rotate(struct gw_cdr_file *f, const char *why, bool force)
 			return;
 		}
 		ctr_inc(f, GW_CDR_CTR_ROTATED);
-		LOGP(f->log_cat, LOGL_NOTICE, "CDR file %s rotated (%s): %" PRIu64 " records in %s\n", f->open_path,
-		     why, f->records, to);
+		LOGP(f->log_cat, LOGL_NOTICE, "CDR file %s rotated (%s): %" PRIu64 " bytes in %s\n", f->open_path, why,
+		     f->size, to);
 	}
 	close_fd(f);
 	open_file(f);
@@ -214,7 +215,6 @@ static int open_file(struct gw_cdr_file *f)
 	header(f, hdr, sizeof(hdr));
 	if (f->size && f->header_len && !header_matches(f, hdr)) {
 		/* a CSV file of other fields (or JSON lines): its header would not describe our lines */
-		f->records = 1;
 		LOGP(f->log_cat, LOGL_NOTICE, "CDR file %s has another header: rotating it\n", f->open_path);
 		rotate(f, "other fields", true);
 		return f->fd >= 0 ? 0 : -EIO;

@@ -388,6 +388,13 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
 		return;
 	}
 	struct sip_leg_event ev = { .status = status, .sip = sip, .tags = tags };
+	/* the dialog's To tag as the messages carry it: the peer's in responses to our INVITE (its 2xx's
+	 * counts), ours in the peer's requests within the dialog (CANCEL has none) */
+	if (sip && sip->sip_to && sip->sip_to->a_tag && (leg->dir == SIP_LEG_UAC) == (event == nua_r_invite) &&
+	    (event == nua_r_invite || event == nua_i_ack || event == nua_i_bye || event == nua_i_prack ||
+	     event == nua_i_update || event == nua_i_info) &&
+	    (!leg->to_tag[0] || (event == nua_r_invite && status >= 200 && status < 300)))
+		snprintf(leg->to_tag, sizeof(leg->to_tag), "%s", sip->sip_to->a_tag);
 	switch (event) {
 	case nua_r_invite:
 		if (leg->reinvite_pending) {

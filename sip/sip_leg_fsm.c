@@ -1076,10 +1076,7 @@ const char *sip_leg_redirect_uri(const struct sip_leg *leg)
 /* the dialog's To tag: the peer's (UAC), or ours once a response went (UAS) */
 const char *sip_leg_to_tag(const struct sip_leg *leg)
 {
-	if (!leg->nh)
-		return NULL;
-	const sip_to_t *to = leg->dir == SIP_LEG_UAC ? nua_handle_remote(leg->nh) : nua_handle_local(leg->nh);
-	return to ? to->a_tag : NULL;
+	return leg->to_tag[0] ? leg->to_tag : NULL;
 }
 
 void sip_leg_set_keepalive(struct sip_leg *leg, unsigned interval_s)

@@ -51,6 +51,7 @@ struct sip_leg {
 	bool keepalive_pending;		    /* one is out */
 	bool keepalive_503;		    /* the last one got 503 (a transport error, or a busy peer) */
 	struct osmo_timer_list ka_timer;
+	char to_tag[64]; /* the dialog's To tag: the peer's (UAC, from its 2xx), ours (UAS, from its ACK) */
 };
 
 /* The body of a request or response: 0 or a sipt_body_err. */

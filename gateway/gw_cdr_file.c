@@ -58,15 +58,15 @@ struct gw_cdr_file {
 };
 
 static const struct rate_ctr_desc ctr_desc[] = {
-	[GW_CDR_CTR_WRITTEN] = { "cdr:written", "records written to the file (end and interim)" },
-	[GW_CDR_CTR_INTERIM] = { "cdr:interim", "interim records written" },
-	[GW_CDR_CTR_FAILED] = { "cdr:write_failed", "writes that failed (full or read-only disk, file gone)" },
-	[GW_CDR_CTR_PARTIAL] = { "cdr:partial_undone", "short writes cut back so that no partial line stays" },
-	[GW_CDR_CTR_QUEUED] = { "cdr:queued", "records held in memory while the file could not be written" },
-	[GW_CDR_CTR_DROPPED] = { "cdr:dropped", "records lost: the memory queue was full, or too long" },
-	[GW_CDR_CTR_ROTATED] = { "cdr:rotated", "files rotated (SIGHUP, size, interval, a changed format)" },
-	[GW_CDR_CTR_OPEN_FAILED] = { "cdr:open_failed", "attempts to open the file that failed" },
-	[GW_CDR_CTR_REOPENED] = { "cdr:reopened", "the file was deleted or moved away and opened anew" },
+	[GW_CDR_CTR_WRITTEN] = { "file:written", "records written to the file (end and interim)" },
+	[GW_CDR_CTR_INTERIM] = { "file:interim", "interim records written" },
+	[GW_CDR_CTR_FAILED] = { "file:write_failed", "writes that failed (full or read-only disk, file gone)" },
+	[GW_CDR_CTR_PARTIAL] = { "file:partial_undone", "short writes cut back so that no partial line stays" },
+	[GW_CDR_CTR_QUEUED] = { "file:queued", "records held in memory while the file could not be written" },
+	[GW_CDR_CTR_DROPPED] = { "file:dropped", "records lost: the memory queue was full, or too long" },
+	[GW_CDR_CTR_ROTATED] = { "file:rotated", "files rotated (SIGHUP, size, interval, a changed format)" },
+	[GW_CDR_CTR_OPEN_FAILED] = { "file:open_failed", "attempts to open the file that failed" },
+	[GW_CDR_CTR_REOPENED] = { "file:reopened", "the file was deleted or moved away and opened anew" },
 };
 static const struct rate_ctr_group_desc ctrg_desc = {
 	.group_name_prefix = "cdr",

@@ -179,7 +179,7 @@ cdr_to $c /dev/full
 s2i $c-call uac-reject-486 4930300001 "auto release 17"
 vty_cmd "show cdr" >"$out/$c.show"
 want $c show "state: failing (No space left on device)" && want $c show "waiting in memory: 1 " &&
-	want $c show "cdr:write_failed *[1-9]" && ok $c
+	want $c show "file:write_failed *[1-9]" && ok $c
 cdr_to $c "$out/cdr/after-full.json"
 wait_for "$out/cdr/after-full.json" "4930300001" 10 || bad $c "the record that waited was not written"
 echo "4930300001 released_by=pstn release_reason=REL cause=17 sip_status=486" >>"$x"
@@ -192,7 +192,7 @@ if mount --bind "$out/cdr/ro" "$out/cdr/ro" 2>/dev/null && mount -o remount,ro,b
 	s2i $c-call uac-reject-486 4930300002 "auto release 17"
 	vty_cmd "show cdr" >"$out/$c.show"
 	umount "$out/cdr/ro"
-	want $c show "state: failing (Read-only file system)" && want $c show "cdr:open_failed *[1-9]" && ok $c
+	want $c show "state: failing (Read-only file system)" && want $c show "file:open_failed *[1-9]" && ok $c
 	wait_for "$out/cdr/ro/cdr.json" "4930300002" 10 || bad $c "the record that waited was not written"
 	echo "4930300002 released_by=pstn release_reason=REL cause=17 sip_status=486" >>"$x"
 else
@@ -211,7 +211,7 @@ cp "$out/cdr/gone/cdr.json" "$out/cdr/gone-before.json"
 rm -rf "$out/cdr/gone"
 s2i $c-call2 uac-reject-486 4930300004 "auto release 17"
 vty_cmd "show cdr" >"$out/$c.show"
-want $c show "state: failing (No such file or directory)" && want $c show "cdr:reopened *1" && ok $c
+want $c show "state: failing (No such file or directory)" && want $c show "file:reopened *1" && ok $c
 mkdir -p "$out/cdr/gone"
 wait_for "$out/cdr/gone/cdr.json" "4930300004" 10 || bad $c "the record that waited was not written"
 echo "4930300003 released_by=pstn release_reason=REL cause=17" >>"$x"

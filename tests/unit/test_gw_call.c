@@ -1400,6 +1400,59 @@ static void test_release_all(void)
 	check_idle();
 }
 
+/* CDRs fed by the call: an interim record each minute of an answered call, then its end record with who
+ * released it (gateway/gw_cdr.c; the formatting and the file are test_cdr's) */
+static void test_cdr_interim(void)
+{
+	char path[] = "/tmp/test_gw_call-cdr-XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	struct gw_cdr_file_cfg *fc = gw_cdr_file_cfg(gw->cdr->file);
+	snprintf(fc->path, sizeof(fc->path), "%s", path);
+	fc->format = GW_CDR_CSV;
+	fc->n_fields = 0;
+	const char *names[] = { "type",	      "billable_ms", "released_by", "release_reason", "cause",
+				"sip_status", "sip_to_tag",  "called_in",   "called_out" };
+	for (unsigned i = 0; i < ARRAY_SIZE(names); i++)
+		fc->fields[fc->n_fields++] = (uint8_t)gw_cdr_field_find(names[i]);
+	gw->cdr->interim_min = 1;
+	gw_cdr_start(gw->cdr);
+	osmo_clock_override_enable(CLOCK_REALTIME, true);
+	osmo_clock_override_gettimespec(CLOCK_REALTIME)->tv_sec = 1765000000; /* 0 would be "never" */
+	setup();
+	isup_rx(IAM_FMT, 3u, "301234567");
+	sip_expect("leg0 INVITE");
+	sip_rx_progress(&legs[0], 180);
+	isup_expect(ISUP_MT_ACM, 3);
+	sip_rx_answer(&legs[0]);
+	isup_expect(ISUP_MT_ANM, 3);
+	for (int i = 0; i < 130; i++) {
+		osmo_clock_override_add(CLOCK_REALTIME, 1, 0);
+		advance(1);
+	}
+	isup_rx("REL cic=3 cause.location=0 cause.cause=16");
+	sip_expect("leg0 BYE cause=16");
+	isup_expect(ISUP_MT_RLC, 3);
+	fc->path[0] = 0;
+	gw->cdr->interim_min = 0;
+	gw_cdr_file_apply(gw->cdr->file);
+	osmo_clock_override_enable(CLOCK_REALTIME, false);
+	check_idle();
+	char text[1024] = "";
+	FILE *f = fopen(path, "r");
+	CU_ASSERT_FATAL(f != NULL);
+	text[fread(text, 1, sizeof(text) - 1, f)] = 0;
+	fclose(f);
+	unlink(path);
+	CU_ASSERT_STRING_EQUAL(text,
+			       "type,billable_ms,released_by,release_reason,cause,sip_status,sip_to_tag,called_in,"
+			       "called_out\n"
+			       "interim,60000,,,,200,fake-to-tag,301234567,+49301234567\n"
+			       "interim,120000,,,,200,fake-to-tag,301234567,+49301234567\n"
+			       "end,130000,pstn,REL,16,200,fake-to-tag,301234567,+49301234567\n");
+}
+
 int main(void)
 {
 	ctx = talloc_named_const(NULL, 0, "test_gw_call");
@@ -1441,6 +1494,7 @@ int main(void)
 		return 2;
 	CU_pSuite s = CU_add_suite("gw_call", NULL, NULL);
 	CU_add_test(s, "ISUP->SIP answered, PSTN hangs up (RFC 3666 3.1)", test_i2s_answered);
+	CU_add_test(s, "CDR: interim records each minute, the end record", test_cdr_interim);
 	CU_add_test(s, "ISUP->SIP busy: 486 -> REL 17", test_i2s_busy);
 	CU_add_test(s, "ISUP->SIP T11 early ACM, SIP hangs up", test_i2s_t11_then_bye);
 	CU_add_test(s, "ISUP->SIP REL while early: CANCEL with the cause", test_i2s_cancel);

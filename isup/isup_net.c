@@ -26,7 +26,7 @@ struct isup_net *isup_net_alloc(void *ctx)
 
 static int mtp_transfer_req(struct isup_trunk *tg, const uint8_t *msu, size_t len, void *priv)
 {
-	return ss7_router_transfer_req(priv, msu, len);
+	return ss7_router_transfer_req(priv, tg->variant == ISUP_VAR_ANSI, msu, len);
 }
 
 static void mtp_transfer_ind(const struct ss7_user *u, const struct mtp3_label *l, const uint8_t *data, size_t len)
@@ -34,13 +34,17 @@ static void mtp_transfer_ind(const struct ss7_user *u, const struct mtp3_label *
 	struct isup_net *net = u->priv;
 	struct isup_trunk *tg;
 	llist_for_each_entry(tg, &net->trunks, list) {
-		if (tg->dpc == l->opc && tg->opc == l->dpc) {
+		/* an ITU and an ANSI network may use the same numbers: the trunk's variant is the label's */
+		if (tg->dpc == l->opc && tg->opc == l->dpc && (tg->variant == ISUP_VAR_ANSI) == l->ansi) {
 			isup_trunk_rx(tg, data, len);
 			return;
 		}
 	}
 	net->rx_no_trunk++;
-	LOGP(isup_log_cat, LOGL_NOTICE, "ISUP from PC %u to PC %u: no trunk between them, discarded\n", l->opc, l->dpc);
+	char opc[16], dpc[16];
+	LOGP(isup_log_cat, LOGL_NOTICE, "ISUP (%s) from PC %s to PC %s: no trunk between them, discarded\n",
+	     l->ansi ? "ANSI" : "ITU", ss7_pc_str(l->opc, l->ansi, opc, sizeof(opc)),
+	     ss7_pc_str(l->dpc, l->ansi, dpc, sizeof(dpc)));
 }
 
 /* MTP-PAUSE/RESUME concern every trunk toward the destination */

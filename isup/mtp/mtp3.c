@@ -14,6 +14,7 @@ int mtp3_label_decode(struct mtp3_label *l, bool ansi, const uint8_t *b, size_t 
 	l->si = b[0] & 0x0f;
 	l->prio = (b[0] >> 4) & 0x03;
 	l->ni = b[0] >> 6;
+	l->ansi = ansi;
 	if (ansi) {
 		/* T1.111.4: each point code is member, cluster, network (least significant octet first) */
 		l->dpc = (uint32_t)b[1] | (uint32_t)b[2] << 8 | (uint32_t)b[3] << 16;
@@ -97,7 +98,7 @@ int ss7_pc_parse(const char *s, bool ansi, uint32_t *pc)
 const char *ss7_pc_str(uint32_t pc, bool ansi, char *buf, size_t size)
 {
 	if (ansi)
-		snprintf(buf, size, "%u.%u.%u", (pc >> 16) & 0xff, (pc >> 8) & 0xff, pc & 0xff);
+		snprintf(buf, size, "%u-%u-%u", (pc >> 16) & 0xff, (pc >> 8) & 0xff, pc & 0xff);
 	else
 		snprintf(buf, size, "%u-%u-%u", (pc >> 11) & 7, (pc >> 3) & 0xff, pc & 7);
 	return buf;

@@ -17,11 +17,11 @@
 #include "ss7_linkset.h"
 #include "ss7_pcap.h"
 
-static struct ss7_route *route_find(struct ss7_router *r, uint32_t dpc)
+static struct ss7_route *route_find(struct ss7_router *r, bool ansi, uint32_t dpc)
 {
 	struct ss7_route *rt;
 	llist_for_each_entry(rt, &r->routes, list)
-		if (rt->dpc == dpc)
+		if (rt->dpc == dpc && rt->ansi == ansi)
 			return rt;
 	return NULL;
 }
@@ -42,7 +42,7 @@ static struct m3ua_link *as_pick(struct ss7_as *as, uint8_t sls)
 static int as_send(struct ss7_as *as, const uint8_t *msu, size_t len)
 {
 	struct mtp3_label l;
-	int h = mtp3_label_decode(&l, as->r->ansi, msu, len);
+	int h = mtp3_label_decode(&l, as->ansi, msu, len);
 	if (h < 0)
 		return -EINVAL;
 	struct m3ua_link *link = as_pick(as, l.sls);
@@ -175,19 +175,26 @@ void ss7_router_deliver(struct ss7_router *r, const struct mtp3_label *l, const 
 		return;
 	}
 	r->rx_no_user++;
-	LOGP(mtp_log_cat, LOGL_NOTICE, "SI %u from %u to %u: no user for it, discarded\n", l->si, l->opc, l->dpc);
+	char opc[16], dpc[16];
+	LOGP(mtp_log_cat, LOGL_NOTICE, "SI %u from %s to %s: no user for it, discarded\n", l->si,
+	     ss7_pc_str(l->opc, l->ansi, opc, sizeof(opc)), ss7_pc_str(l->dpc, l->ansi, dpc, sizeof(dpc)));
 }
 
 static void asp_transfer(struct m3ua_asp *asp, const struct m3ua_pdata *pd)
 {
-	struct ss7_router *r = as_of_asp(asp)->r;
-	struct mtp3_label l = {
-		.si = pd->si, .ni = pd->ni, .prio = pd->mp, .dpc = pd->dpc, .opc = pd->opc, .sls = pd->sls
-	};
+	struct ss7_as *as = as_of_asp(asp);
+	struct ss7_router *r = as->r;
+	struct mtp3_label l = { .si = pd->si,
+				.ni = pd->ni,
+				.prio = pd->mp,
+				.dpc = pd->dpc,
+				.opc = pd->opc,
+				.sls = pd->sls,
+				.ansi = as->ansi };
 	if (r->trace) {
 		/* the MSU as it would look on an MTP2 link */
 		uint8_t msu[8 + M3UA_MAX_MSG];
-		int h = mtp3_label_encode(&l, r->ansi, msu, sizeof(msu));
+		int h = mtp3_label_encode(&l, as->ansi, msu, sizeof(msu));
 		if (h > 0 && (size_t)h + pd->data_len <= sizeof(msu)) {
 			memcpy(msu + h, pd->data, pd->data_len);
 			ss7_router_trace(r, msu, (size_t)h + pd->data_len);
@@ -198,8 +205,9 @@ static void asp_transfer(struct m3ua_asp *asp, const struct m3ua_pdata *pd)
 
 static void asp_pc_status(struct m3ua_asp *asp, uint32_t pc, enum m3ua_pc_status st, unsigned info)
 {
-	struct ss7_router *r = as_of_asp(asp)->r;
-	struct ss7_route *rt = route_find(r, pc);
+	struct ss7_as *as = as_of_asp(asp);
+	struct ss7_router *r = as->r;
+	struct ss7_route *rt = route_find(r, as->ansi, pc);
 	switch (st) {
 	case M3UA_PC_UNAVAILABLE:
 		if (rt)
@@ -221,7 +229,9 @@ static void asp_pc_status(struct m3ua_asp *asp, uint32_t pc, enum m3ua_pc_status
 		 * lower; only that user part hears of it (Q.704 11.2.7: UPU names its user part) */
 		unsigned cause = info >> 16, si = info & 0xffff;
 		const struct ss7_user *u = si < SS7_MAX_SI ? r->users[si] : NULL;
-		LOGP(mtp_log_cat, LOGL_NOTICE, "DUPU: user part %u at %u %s\n", si, pc,
+		char pcs[16];
+		LOGP(mtp_log_cat, LOGL_NOTICE, "DUPU: user part %u at %s %s\n", si,
+		     ss7_pc_str(pc, as->ansi, pcs, sizeof(pcs)),
 		     cause == 1 ? "unequipped" :
 		     cause == 2 ? "inaccessible" :
 				  "unavailable");
@@ -262,6 +272,8 @@ struct ss7_as *ss7_router_as_add(struct ss7_router *r, const char *name, uint32_
 	as->r = r;
 	osmo_strlcpy(as->name, name, sizeof(as->name));
 	as->traffic_mode = traffic_mode;
+	as->ansi = r->ansi;
+	as->sls_bits = 5;
 	osmo_timer_setup(&as->q_timer, q_timer_cb, as);
 	llist_add_tail(&as->list, &r->as_list);
 	return as;
@@ -282,14 +294,28 @@ struct m3ua_link *ss7_as_asp_add(struct ss7_as *as, const char *name, enum m3ua_
 	return link;
 }
 
+int ss7_as_set_variant(struct ss7_as *as, bool ansi)
+{
+	struct ss7_route *rt;
+	llist_for_each_entry(rt, &as->r->routes, list)
+		if (rt->as == as && rt->ansi != ansi)
+			return -EBUSY;
+	as->ansi = ansi;
+	return 0;
+}
+
 static int route_add(struct ss7_router *r, uint32_t dpc, struct ss7_as *as, struct ss7_linkset *ls)
 {
-	if (route_find(r, dpc))
+	bool ansi = as ? as->ansi : ls->ansi;
+	if (dpc > ss7_pc_max(ansi))
+		return -EINVAL;
+	if (route_find(r, ansi, dpc))
 		return -EEXIST;
 	struct ss7_route *rt = talloc_zero(r, struct ss7_route);
 	if (!rt)
 		return -ENOMEM;
 	rt->dpc = dpc;
+	rt->ansi = ansi;
 	rt->as = as;
 	rt->ls = ls;
 	llist_add_tail(&rt->list, &r->routes);
@@ -405,14 +431,22 @@ void ss7_user_unregister(struct ss7_router *r, uint8_t si)
 		r->users[si] = NULL;
 }
 
-int ss7_router_transfer_req(struct ss7_router *r, const uint8_t *msu, size_t len)
+int ss7_router_transfer_req(struct ss7_router *r, bool ansi, const uint8_t *msu, size_t len)
 {
 	struct mtp3_label l;
-	if (mtp3_label_decode(&l, r->ansi, msu, len) < 0)
+	if (mtp3_label_decode(&l, ansi, msu, len) < 0)
 		return -EINVAL;
-	struct ss7_route *rt = route_find(r, l.dpc);
+	struct ss7_route *rt = route_find(r, ansi, l.dpc);
 	if (!rt)
 		return -EHOSTUNREACH;
+	uint8_t mask = ss7_sls_mask(ansi, rt->ls ? rt->ls->sls_bits : rt->as->sls_bits);
+	uint8_t masked[8 + 272];
+	if (ansi && (l.sls & ~mask) && len <= sizeof(masked)) {
+		/* a 5-bit SLS network: the upper 3 bits of the SLS octet are spare (T1.111.4 2.2.2) */
+		memcpy(masked, msu, len);
+		masked[7] &= mask;
+		msu = masked;
+	}
 	if (rt->ls)
 		return ss7_linkset_send(rt->ls, msu, len);
 	int rc = as_send(rt->as, msu, len);

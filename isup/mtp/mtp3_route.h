@@ -21,6 +21,8 @@ struct ss7_as {
 	char name[32];
 	uint32_t traffic_mode; /* M3UA_TMT_OVERRIDE or M3UA_TMT_LOADSHARE */
 	uint32_t routing_ctx;
+	bool ansi;	   /* the network's MTP3 variant: point codes and label of its MSUs (ANSI: 24-bit PCs) */
+	unsigned sls_bits; /* ANSI: 5 or 8 */
 	struct m3ua_link *asps[SS7_AS_MAX_ASPS];
 	unsigned n_asps;
 	bool available; /* some ASP active */
@@ -37,6 +39,7 @@ struct ss7_linkset;
 struct ss7_route {
 	struct llist_head list;
 	uint32_t dpc;
+	bool ansi;		/* the variant of the AS or linkset: routes are per (variant, DPC) */
 	struct ss7_as *as;	/* over M3UA, or */
 	struct ss7_linkset *ls; /* over MTP2 links */
 	bool dpc_unavailable;	/* DUNA received */
@@ -64,7 +67,7 @@ struct ss7_user {
 
 struct ss7_router {
 	void *ctx;
-	bool ansi;
+	bool ansi; /* the variant of linksets and ASes when they are created (each may be set otherwise) */
 	struct llist_head as_list, routes, linksets;
 	struct ss7_pcap *trace; /* every MSU sent and received, when set */
 	char *trace_path;
@@ -78,10 +81,13 @@ struct ss7_router *ss7_router_alloc(void *ctx, bool ansi);
 /* A user part for service indicator si (MTP3_SI_ISUP: 5). 0, -EINVAL (si), -EBUSY (taken). */
 int ss7_user_register(struct ss7_router *r, uint8_t si, const struct ss7_user *u);
 void ss7_user_unregister(struct ss7_router *r, uint8_t si);
-/* MTP-TRANSFER request: an MSU (SIO + routing label + user part) toward the route of its DPC. 0 or
- * -errno (-EHOSTUNREACH: no route; queued while the AS has no active ASP). */
-int ss7_router_transfer_req(struct ss7_router *r, const uint8_t *msu, size_t len);
+/* MTP-TRANSFER request: an MSU (SIO + routing label + user part, the label ANSI or ITU as ansi says)
+ * toward the route of its DPC in that variant's network. 0 or -errno (-EHOSTUNREACH: no route; queued
+ * while the AS has no active ASP). */
+int ss7_router_transfer_req(struct ss7_router *r, bool ansi, const uint8_t *msu, size_t len);
 struct ss7_as *ss7_router_as_add(struct ss7_router *r, const char *name, uint32_t traffic_mode);
+/* The AS's MTP3 variant; only while no route uses it (-EBUSY). */
+int ss7_as_set_variant(struct ss7_as *as, bool ansi);
 /* An ASP of the AS towards the SG at host:port; started at once. */
 struct m3ua_link *ss7_as_asp_add(struct ss7_as *as, const char *name, enum m3ua_transport t, const char *host,
 				 uint16_t port, const struct m3ua_asp_cfg *cfg);

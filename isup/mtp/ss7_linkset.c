@@ -76,7 +76,7 @@ const char *ss7_link_state_name(enum ss7_link_state st)
 
 static bool ls_ansi(const struct ss7_linkset *ls)
 {
-	return ls->r->ansi;
+	return ls->ansi;
 }
 
 static void ms_schedule(struct osmo_timer_list *t, uint32_t ms)
@@ -808,6 +808,14 @@ static const struct mtp2_ops link_m2_ops = { .tx = m2_tx, .state_ind = m2_state_
 
 /* ---- API ---- */
 
+static void ls_defaults(struct ss7_linkset *ls, bool ansi)
+{
+	ls->ansi = ansi;
+	mtp2_cfg_defaults(&ls->m2cfg, ansi);
+	for (unsigned i = 0; i < _SS7_LS_NUM_TIMERS; i++)
+		ls->t_ms[i] = ansi ? ss7_ls_timer_defs[i].ansi_ms : ss7_ls_timer_defs[i].itu_ms;
+}
+
 struct ss7_linkset *ss7_linkset_add(struct ss7_router *r, const char *name, uint32_t local_pc, uint32_t adj_pc,
 				    uint8_t ni)
 {
@@ -821,12 +829,26 @@ struct ss7_linkset *ss7_linkset_add(struct ss7_router *r, const char *name, uint
 	ls->local_pc = local_pc;
 	ls->adj_pc = adj_pc;
 	ls->ni = ni;
-	mtp2_cfg_defaults(&ls->m2cfg, r->ansi);
-	for (unsigned i = 0; i < _SS7_LS_NUM_TIMERS; i++)
-		ls->t_ms[i] = r->ansi ? ss7_ls_timer_defs[i].ansi_ms : ss7_ls_timer_defs[i].itu_ms;
+	ls->sls_bits = 5;
+	ls_defaults(ls, r->ansi);
 	osmo_timer_setup(&ls->t21, t21_cb, ls);
 	llist_add_tail(&ls->list, &r->linksets);
 	return ls;
+}
+
+int ss7_linkset_set_variant(struct ss7_linkset *ls, bool ansi)
+{
+	for (unsigned i = 0; i < SS7_LS_MAX_LINKS; i++)
+		if (ls->links[i])
+			return -EBUSY;
+	struct ss7_route *rt;
+	llist_for_each_entry(rt, &ls->r->routes, list)
+		if (rt->ls == ls && rt->ansi != ansi)
+			return -EBUSY;
+	if (ls->local_pc > ss7_pc_max(ansi) || ls->adj_pc > ss7_pc_max(ansi))
+		return -EINVAL;
+	ls_defaults(ls, ansi);
+	return 0;
 }
 
 struct ss7_linkset *ss7_linkset_find(struct ss7_router *r, const char *name)
@@ -963,9 +985,10 @@ char *ss7_show_linksets(void *ctx, const struct ss7_router *r)
 	llist_for_each_entry(ls, &r->linksets, list) {
 		char lpc[16], apc[16];
 		s = talloc_asprintf_append(
-			s, "linkset %s: local %s adjacent %s ni %u, %s, %u of %u links available%s\n", ls->name,
-			ss7_pc_str(ls->local_pc, r->ansi, lpc, sizeof(lpc)),
-			ss7_pc_str(ls->adj_pc, r->ansi, apc, sizeof(apc)), ls->ni,
+			s, "linkset %s: local %s adjacent %s ni %u%s, %s, %u of %u links available%s\n", ls->name,
+			ss7_pc_str(ls->local_pc, ls->ansi, lpc, sizeof(lpc)),
+			ss7_pc_str(ls->adj_pc, ls->ansi, apc, sizeof(apc)), ls->ni,
+			ls->ansi ? ls->sls_bits == 8 ? " ANSI 8-bit SLS" : " ANSI" : "",
 			ls->available ? "accessible" : "inaccessible", ss7_linkset_available_links(ls), links_count(ls),
 			ls->tra_sent && !ls->tra_rcvd ? ", waiting for TRA" : "");
 		s = talloc_asprintf_append(

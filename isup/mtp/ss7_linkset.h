@@ -102,6 +102,8 @@ struct ss7_linkset {
 	char name[32];
 	uint32_t local_pc, adj_pc;
 	uint8_t ni;
+	bool ansi;	   /* T1.111 (24-bit PCs, 7-octet label, SLTM on SI 2, ANSI timers) or Q.704 */
+	unsigned sls_bits; /* ANSI: 5 or 8 */
 	struct mtp2_cfg m2cfg;
 	uint32_t t_ms[_SS7_LS_NUM_TIMERS];
 	struct ss7_link *links[SS7_LS_MAX_LINKS]; /* indexed by SLC */
@@ -116,6 +118,9 @@ void ss7_linkset_set_log_cat(int cat);
 struct ss7_linkset *ss7_linkset_add(struct ss7_router *r, const char *name, uint32_t local_pc, uint32_t adj_pc,
 				    uint8_t ni);
 struct ss7_linkset *ss7_linkset_find(struct ss7_router *r, const char *name);
+/* The linkset's MTP3 variant (created with the router's): also sets its MTP2 and MTP3 timers to that
+ * variant's defaults. Only before links are added and routes use it (-EBUSY). */
+int ss7_linkset_set_variant(struct ss7_linkset *ls, bool ansi);
 void ss7_linkset_free(struct ss7_linkset *ls);
 
 /* Links: created stopped; ss7_link_start() opens the transport and begins alignment. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cs7 node:
  *   cs7
- *    as NAME (override|loadshare) routing-context <0-4294967295>
+ *    as NAME (override|loadshare) routing-context <0-4294967295> [variant (itu|ansi)]
+ *    as NAME sls-bits (5|8)                       ANSI: 5- or 8-bit SLS
  *    asp NAME as NAME remote HOST <1-65535> (tcp|sctp)
  *    asp NAME local HOST <0-65535>               source address/port
  *    asp NAME (remote-extra|local-extra) HOST     SCTP multi-homing: further addresses
@@ -9,7 +10,8 @@
  *    asp NAME network-appearance <0-4294967295>
  *    asp NAME role (asp|ipsp-se|ipsp-de)         IPSP single or double exchange
  *    asp NAME timer (x1|x2) <0-300>             ASPUP/ASPAC repeat, BEAT interval (s)
- *    linkset NAME local-pc PC adjacent-pc PC ni <0-3>
+ *    linkset NAME local-pc PC adjacent-pc PC ni <0-3> [variant (itu|ansi)]
+ *    linkset NAME sls-bits (5|8)
  *    linkset NAME proving (normal|emergency)
  *    linkset NAME fcs-check (on|off)
  *    linkset NAME timer mtp2 (t1|t2|...) <0-150000>      milliseconds
@@ -18,7 +20,9 @@
  *    link LINKSET <0-15> dahdi <1-4096>
  *    route PC (as|linkset) NAME
  *    trace pcap FILE
- * and show cs7 asp / linkset / route. */
+ * and show cs7 asp / linkset / route. The variant (default: the router's, ITU in the gateway) says how the
+ * point codes of the AS or linkset and of the routes through it are written and carried: ITU 14 bits
+ * (3-8-3), ANSI 24 bits (network-cluster-member, "245-16-1"); ITU and ANSI networks side by side. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,27 +65,28 @@ char *ss7_show_asps(void *ctx, const struct ss7_router *r)
 						   st < 4 ? asp_state_names[st] : "?", remote, l->connects);
 			s = m3ua_link_sctp_show(ctx, s, l, "            ");
 		}
-		s = talloc_asprintf_append(
-			s, "%-9s %s, %s, %u held, %u dropped\n", as->name, as->available ? "available" : "unavailable",
-			as->traffic_mode == M3UA_TMT_LOADSHARE ? "loadshare" : "override", as->q.n, as->q_dropped);
+		s = talloc_asprintf_append(s, "%-9s %s, %s, %s, %u held, %u dropped\n", as->name,
+					   as->available ? "available" : "unavailable",
+					   as->traffic_mode == M3UA_TMT_LOADSHARE ? "loadshare" : "override",
+					   as->ansi ? "ANSI" : "ITU", as->q.n, as->q_dropped);
 	}
 	return s;
 }
 
 char *ss7_show_routes(void *ctx, const struct ss7_router *r)
 {
-	char *s = talloc_strdup(ctx, "DPC          via       state\n");
+	char *s = talloc_strdup(ctx, "DPC          variant via       state\n");
 	struct ss7_route *rt;
 	llist_for_each_entry(rt, &((struct ss7_router *)r)->routes, list) {
 		char pc[16];
+		ss7_pc_str(rt->dpc, rt->ansi, pc, sizeof(pc));
+		const char *v = rt->ansi ? "ANSI" : "ITU";
 		if (rt->ls) {
-			s = talloc_asprintf_append(s, "%-12s %-9s %s\n", ss7_pc_str(rt->dpc, r->ansi, pc, sizeof(pc)),
-						   rt->ls->name,
+			s = talloc_asprintf_append(s, "%-12s %-7s %-9s %s\n", pc, v, rt->ls->name,
 						   rt->ls->available ? "available" : "linkset unavailable");
 			continue;
 		}
-		s = talloc_asprintf_append(s, "%-12s %-9s %s\n", ss7_pc_str(rt->dpc, r->ansi, pc, sizeof(pc)),
-					   rt->as->name,
+		s = talloc_asprintf_append(s, "%-12s %-7s %-9s %s\n", pc, v, rt->as->name,
 					   rt->dpc_unavailable ? "unavailable (DUNA)" :
 					   rt->as->available   ? "available" :
 								 "AS unavailable");
@@ -102,9 +107,19 @@ DEFUN(cfg_cs7, cfg_cs7_cmd, "cs7", "SS7 signalling transport\n")
 	return CMD_SUCCESS;
 }
 
-DEFUN(cfg_cs7_as, cfg_cs7_as_cmd, "as NAME (override|loadshare) routing-context <0-4294967295>",
-      "M3UA application server\nName\nOne ASP carries all traffic, the others stand by\n"
-      "Traffic shared over the active ASPs by SLS\nRouting context\nRouting context value\n")
+#define VARIANT_STR                                                                                                  \
+	"MTP3 variant of the network (point codes, routing label)\nITU-T Q.704: 14-bit point codes, 4-octet label\n" \
+	"ANSI T1.111: 24-bit point codes (network-cluster-member), 7-octet label\n"
+#define CS7_AS_STR                                                                          \
+	"M3UA application server\nName\nOne ASP carries all traffic, the others stand by\n" \
+	"Traffic shared over the active ASPs by SLS\nRouting context\nRouting context value\n"
+
+static bool variant_arg(int argc, const char *argv[], int i)
+{
+	return argc > i && !strcmp(argv[i], "ansi");
+}
+
+DEFUN(cfg_cs7_as, cfg_cs7_as_cmd, "as NAME (override|loadshare) routing-context <0-4294967295>", CS7_AS_STR)
 {
 	if (as_find(argv[0])) {
 		vty_out(vty, "%% AS %s exists%s", argv[0], VTY_NEWLINE);
@@ -118,6 +133,26 @@ DEFUN(cfg_cs7_as, cfg_cs7_as_cmd, "as NAME (override|loadshare) routing-context 
 	if (!as)
 		return CMD_WARNING;
 	as->routing_ctx = (uint32_t)strtoul(argv[2], NULL, 10);
+	if (argc > 3)
+		as->ansi = variant_arg(argc, argv, 3);
+	return CMD_SUCCESS;
+}
+
+ALIAS(cfg_cs7_as, cfg_cs7_as_var_cmd, "as NAME (override|loadshare) routing-context <0-4294967295> variant (itu|ansi)",
+      CS7_AS_STR VARIANT_STR)
+
+#define SLS_STR                                                                                                    \
+	"Signalling link selection field of the ANSI routing label (T1.111.4 2.2.2)\n5 bits (the upper 3 spare)\n" \
+	"8 bits\n"
+
+DEFUN(cfg_cs7_as_sls, cfg_cs7_as_sls_cmd, "as NAME sls-bits (5|8)", "M3UA application server\nName\n" SLS_STR)
+{
+	struct ss7_as *as = as_find(argv[0]);
+	if (!as) {
+		vty_out(vty, "%% No AS %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	as->sls_bits = (unsigned)atoi(argv[1]);
 	return CMD_SUCCESS;
 }
 
@@ -276,8 +311,9 @@ static void config_write_asp(struct vty *vty, const struct m3ua_link *l)
 static int route_add(struct vty *vty, const char *pcs, struct ss7_as *as, struct ss7_linkset *ls)
 {
 	uint32_t pc;
-	if (ss7_pc_parse(pcs, g_r->ansi, &pc)) {
-		vty_out(vty, "%% Bad point code %s%s", pcs, VTY_NEWLINE);
+	bool ansi = as ? as->ansi : ls->ansi;
+	if (ss7_pc_parse(pcs, ansi, &pc)) {
+		vty_out(vty, "%% Bad %s point code %s%s", ansi ? "ANSI" : "ITU", pcs, VTY_NEWLINE);
 		return CMD_WARNING;
 	}
 	if (as ? ss7_router_route_add(g_r, pc, as) : ss7_router_route_add_ls(g_r, pc, ls)) {
@@ -309,25 +345,33 @@ DEFUN(cfg_cs7_route_ls, cfg_cs7_route_ls_cmd, "route PC linkset NAME",
 	return route_add(vty, argv[0], NULL, ls);
 }
 
-DEFUN(cfg_cs7_linkset, cfg_cs7_linkset_cmd, "linkset NAME local-pc PC adjacent-pc PC ni <0-3>",
-      "MTP2 linkset to an adjacent signalling point\nName\nOur point code\nPoint code\n"
-      "The adjacent point's code\nPoint code\nNetwork indicator\n0 international, 2 national\n")
+#define LINKSET_STR                                                                        \
+	"MTP2 linkset to an adjacent signalling point\nName\nOur point code\nPoint code\n" \
+	"The adjacent point's code\nPoint code\nNetwork indicator\n0 international, 2 national\n"
+
+DEFUN(cfg_cs7_linkset, cfg_cs7_linkset_cmd, "linkset NAME local-pc PC adjacent-pc PC ni <0-3>", LINKSET_STR)
 {
 	uint32_t lpc, apc;
-	if (ss7_pc_parse(argv[1], g_r->ansi, &lpc) || ss7_pc_parse(argv[2], g_r->ansi, &apc)) {
-		vty_out(vty, "%% Bad point code%s", VTY_NEWLINE);
+	bool ansi = argc > 4 ? variant_arg(argc, argv, 4) : g_r->ansi;
+	if (ss7_pc_parse(argv[1], ansi, &lpc) || ss7_pc_parse(argv[2], ansi, &apc)) {
+		vty_out(vty, "%% Bad %s point code%s", ansi ? "ANSI" : "ITU", VTY_NEWLINE);
 		return CMD_WARNING;
 	}
 	if (strlen(argv[0]) >= sizeof(((struct ss7_linkset *)0)->name) - 4) {
 		vty_out(vty, "%% Linkset name too long%s", VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	if (!ss7_linkset_add(g_r, argv[0], lpc, apc, (uint8_t)atoi(argv[3]))) {
+	struct ss7_linkset *ls = ss7_linkset_add(g_r, argv[0], lpc, apc, (uint8_t)atoi(argv[3]));
+	if (!ls) {
 		vty_out(vty, "%% Linkset %s exists%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
+	ss7_linkset_set_variant(ls, ansi);
 	return CMD_SUCCESS;
 }
+
+ALIAS(cfg_cs7_linkset, cfg_cs7_linkset_var_cmd, "linkset NAME local-pc PC adjacent-pc PC ni <0-3> variant (itu|ansi)",
+      LINKSET_STR VARIANT_STR)
 
 static struct ss7_linkset *ls_arg(struct vty *vty, const char *name)
 {
@@ -342,6 +386,15 @@ static void ls_apply_mtp2(struct ss7_linkset *ls)
 	for (unsigned i = 0; i < SS7_LS_MAX_LINKS; i++)
 		if (ls->links[i])
 			ls->links[i]->m2->cfg = ls->m2cfg;
+}
+
+DEFUN(cfg_cs7_ls_sls, cfg_cs7_ls_sls_cmd, "linkset NAME sls-bits (5|8)", "MTP2 linkset\nName\n" SLS_STR)
+{
+	struct ss7_linkset *ls = ls_arg(vty, argv[0]);
+	if (!ls)
+		return CMD_WARNING;
+	ls->sls_bits = (unsigned)atoi(argv[1]);
+	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_cs7_ls_proving, cfg_cs7_ls_proving_cmd, "linkset NAME proving (normal|emergency)",
@@ -458,12 +511,19 @@ DEFUN(cfg_cs7_no_trace, cfg_cs7_no_trace_cmd, "no trace pcap", NO_STR "Trace MSU
 	return CMD_SUCCESS;
 }
 
-static void write_timers(struct vty *vty, const char *ls, const char *layer, const struct mtp2_timer_def *defs,
-			 unsigned n, const uint32_t *vals)
+static void write_timers(struct vty *vty, const struct ss7_linkset *ls, const char *layer,
+			 const struct mtp2_timer_def *defs, unsigned n, const uint32_t *vals)
 {
 	for (unsigned i = 0; i < n; i++)
-		if (vals[i] != (g_r->ansi ? defs[i].ansi_ms : defs[i].itu_ms))
-			vty_out(vty, " linkset %s timer %s %s %u%s", ls, layer, defs[i].name, vals[i], VTY_NEWLINE);
+		if (vals[i] != (ls->ansi ? defs[i].ansi_ms : defs[i].itu_ms))
+			vty_out(vty, " linkset %s timer %s %s %u%s", ls->name, layer, defs[i].name, vals[i],
+				VTY_NEWLINE);
+}
+
+/* written when not the router's default (ITU in the gateway) */
+static const char *variant_out(bool ansi)
+{
+	return ansi == g_r->ansi ? "" : ansi ? " variant ansi" : " variant itu";
 }
 
 static void config_write_linksets(struct vty *vty)
@@ -471,15 +531,17 @@ static void config_write_linksets(struct vty *vty)
 	struct ss7_linkset *ls;
 	llist_for_each_entry(ls, &g_r->linksets, list) {
 		char lpc[16], apc[16];
-		vty_out(vty, " linkset %s local-pc %s adjacent-pc %s ni %u%s", ls->name,
-			ss7_pc_str(ls->local_pc, g_r->ansi, lpc, sizeof(lpc)),
-			ss7_pc_str(ls->adj_pc, g_r->ansi, apc, sizeof(apc)), ls->ni, VTY_NEWLINE);
+		vty_out(vty, " linkset %s local-pc %s adjacent-pc %s ni %u%s%s", ls->name,
+			ss7_pc_str(ls->local_pc, ls->ansi, lpc, sizeof(lpc)),
+			ss7_pc_str(ls->adj_pc, ls->ansi, apc, sizeof(apc)), ls->ni, variant_out(ls->ansi), VTY_NEWLINE);
+		if (ls->ansi && ls->sls_bits == 8)
+			vty_out(vty, " linkset %s sls-bits 8%s", ls->name, VTY_NEWLINE);
 		if (ls->m2cfg.emergency)
 			vty_out(vty, " linkset %s proving emergency%s", ls->name, VTY_NEWLINE);
 		if (ls->m2cfg.check_fcs)
 			vty_out(vty, " linkset %s fcs-check on%s", ls->name, VTY_NEWLINE);
-		write_timers(vty, ls->name, "mtp2", mtp2_timer_defs, _MTP2_NUM_TIMERS, ls->m2cfg.t_ms);
-		write_timers(vty, ls->name, "mtp3", ss7_ls_timer_defs, _SS7_LS_NUM_TIMERS, ls->t_ms);
+		write_timers(vty, ls, "mtp2", mtp2_timer_defs, _MTP2_NUM_TIMERS, ls->m2cfg.t_ms);
+		write_timers(vty, ls, "mtp3", ss7_ls_timer_defs, _SS7_LS_NUM_TIMERS, ls->t_ms);
 		for (unsigned i = 0; i < SS7_LS_MAX_LINKS; i++) {
 			const struct ss7_link *lk = ls->links[i];
 			if (!lk || lk->transport == SS7_LINK_TR_FD)
@@ -500,9 +562,11 @@ static int config_write_cs7(struct vty *vty)
 	vty_out(vty, "cs7%s", VTY_NEWLINE);
 	struct ss7_as *as;
 	llist_for_each_entry(as, &g_r->as_list, list) {
-		vty_out(vty, " as %s %s routing-context %u%s", as->name,
+		vty_out(vty, " as %s %s routing-context %u%s%s", as->name,
 			as->traffic_mode == M3UA_TMT_LOADSHARE ? "loadshare" : "override", as->routing_ctx,
-			VTY_NEWLINE);
+			variant_out(as->ansi), VTY_NEWLINE);
+		if (as->ansi && as->sls_bits == 8)
+			vty_out(vty, " as %s sls-bits 8%s", as->name, VTY_NEWLINE);
 		for (unsigned i = 0; i < as->n_asps; i++) {
 			const struct m3ua_link *l = as->asps[i];
 			vty_out(vty, " asp %s as %s remote %s %u %s%s", l->name, as->name, l->remote_host,
@@ -514,7 +578,7 @@ static int config_write_cs7(struct vty *vty)
 	struct ss7_route *rt;
 	llist_for_each_entry(rt, &g_r->routes, list) {
 		char pc[16];
-		vty_out(vty, " route %s %s %s%s", ss7_pc_str(rt->dpc, g_r->ansi, pc, sizeof(pc)),
+		vty_out(vty, " route %s %s %s%s", ss7_pc_str(rt->dpc, rt->ansi, pc, sizeof(pc)),
 			rt->ls ? "linkset" : "as", rt->ls ? rt->ls->name : rt->as->name, VTY_NEWLINE);
 	}
 	if (g_r->trace_path)
@@ -548,6 +612,8 @@ void ss7_vty_init(struct ss7_router *r, int node)
 	install_element(CONFIG_NODE, &cfg_cs7_cmd);
 	install_node(&cs7_node, config_write_cs7);
 	install_element(node, &cfg_cs7_as_cmd);
+	install_element(node, &cfg_cs7_as_var_cmd);
+	install_element(node, &cfg_cs7_as_sls_cmd);
 	install_element(node, &cfg_cs7_asp_cmd);
 	install_element(node, &cfg_cs7_route_cmd);
 	install_element(node, &cfg_cs7_asp_local_cmd);
@@ -559,6 +625,8 @@ void ss7_vty_init(struct ss7_router *r, int node)
 	install_element(node, &cfg_cs7_asp_backoff_cmd);
 	install_element(node, &cfg_cs7_route_ls_cmd);
 	install_element(node, &cfg_cs7_linkset_cmd);
+	install_element(node, &cfg_cs7_linkset_var_cmd);
+	install_element(node, &cfg_cs7_ls_sls_cmd);
 	install_element(node, &cfg_cs7_ls_proving_cmd);
 	install_element(node, &cfg_cs7_ls_fcs_cmd);
 	install_element(node, &cfg_cs7_ls_timer2_cmd);

@@ -673,7 +673,9 @@ static void test_mtp3_label(void)
 	CU_ASSERT_EQUAL(memcmp(&l, &l2, sizeof(l)), 0);
 	CU_ASSERT_EQUAL(mtp3_label_decode(&l2, false, b, 4), -1);
 
-	struct mtp3_label a = { .si = 5, .ni = 2, .prio = 1, .dpc = 0x010203, .opc = 0x040506, .sls = 0x1f }, a2;
+	struct mtp3_label
+		a = { .si = 5, .ni = 2, .prio = 1, .dpc = 0x010203, .opc = 0x040506, .sls = 0x1f, .ansi = true },
+		a2;
 	CU_ASSERT_EQUAL(mtp3_label_encode(&a, true, b, sizeof(b)), 8);
 	const uint8_t exp[] = { 0x95, 0x03, 0x02, 0x01, 0x06, 0x05, 0x04, 0x1f };
 	CU_ASSERT_EQUAL(memcmp(b, exp, 8), 0);
@@ -691,7 +693,28 @@ static void test_mtp3_label(void)
 	CU_ASSERT_EQUAL(pc, 2236);
 	CU_ASSERT_EQUAL(ss7_pc_parse("1.2.3", true, &pc), 0);
 	CU_ASSERT_EQUAL(pc, 0x010203);
-	CU_ASSERT_STRING_EQUAL(ss7_pc_str(pc, true, s, sizeof(s)), "1.2.3");
+	CU_ASSERT_STRING_EQUAL(ss7_pc_str(pc, true, s, sizeof(s)), "1-2-3");
+	/* ANSI network-cluster-member: dashes or dots, any octet up to 255; the decimal 24-bit value */
+	CU_ASSERT_EQUAL(ss7_pc_parse("245-16-1", true, &pc), 0);
+	CU_ASSERT_EQUAL(pc, 0xf51001);
+	CU_ASSERT_STRING_EQUAL(ss7_pc_str(pc, true, s, sizeof(s)), "245-16-1");
+	CU_ASSERT_EQUAL(ss7_pc_parse("16060417", true, &pc), 0);
+	CU_ASSERT_EQUAL(pc, 0xf51001);
+	CU_ASSERT_EQUAL(ss7_pc_parse("255.255.255", true, &pc), 0);
+	CU_ASSERT_EQUAL(pc, 0xffffff);
+	CU_ASSERT_EQUAL(ss7_pc_parse("16777216", true, &pc), -1);
+	CU_ASSERT_EQUAL(ss7_pc_parse("256-0-0", true, &pc), -1);
+	CU_ASSERT_EQUAL(ss7_pc_parse("245-16.1", true, &pc), -1);
+	CU_ASSERT_EQUAL(ss7_pc_parse("245-16-1", false, &pc), -1); /* not an ITU 3-8-3 code */
+	/* a T1.111.4 label: DPC member, cluster, network; OPC likewise; an 8-bit SLS */
+	struct mtp3_label b8 = { .si = 5, .ni = 2, .dpc = 0xf51001, .opc = 0xf51002, .sls = 0xe5, .ansi = true };
+	CU_ASSERT_EQUAL(mtp3_label_encode(&b8, true, b, sizeof(b)), 8);
+	const uint8_t exp8[] = { 0x85, 0x01, 0x10, 0xf5, 0x02, 0x10, 0xf5, 0xe5 };
+	CU_ASSERT_EQUAL(memcmp(b, exp8, 8), 0);
+	CU_ASSERT_EQUAL(mtp3_label_decode(&a2, true, b, 7), -1);
+	CU_ASSERT_EQUAL(ss7_sls_mask(true, 5), 0x1f);
+	CU_ASSERT_EQUAL(ss7_sls_mask(true, 8), 0xff);
+	CU_ASSERT_EQUAL(ss7_sls_mask(false, 8), 0x0f);
 	CU_ASSERT_EQUAL(ss7_pc_parse("16384", false, &pc), -1);
 	CU_ASSERT_EQUAL(ss7_pc_parse("8-0-0", false, &pc), -1);
 	CU_ASSERT_EQUAL(ss7_pc_parse("1-2", false, &pc), -1);

@@ -41,8 +41,8 @@ static const char cfg[] = "isup\n"
 			  "  timer T9 120\n"
 			  " trunk usA\n"
 			  "  variant ansi\n"
-			  "  local-point-code 1.2.3\n"
-			  "  remote-point-code 4.5.6\n"
+			  "  local-point-code 1-2-3\n"
+			  "  remote-point-code 4-5-6\n"
 			  "  network-indicator national\n"
 			  "  cic-range 1 16000\n"
 			  "  circuit-selection controlled\n"
@@ -61,13 +61,18 @@ static const char cs7_cfg[] = "cs7\n"
 			      " asp a0 timer x2 30\n"
 			      " asp a1 as stp1 remote 127.0.0.1 29051 sctp\n"
 			      " asp a1 remote-extra 127.0.0.2\n"
+			      " as stpA override routing-context 20 variant ansi\n"
+			      " as stpA sls-bits 8\n"
 			      " linkset sw1 local-pc 1-1-1 adjacent-pc 3-3-3 ni 2\n"
 			      " linkset sw1 proving emergency\n"
 			      " linkset sw1 timer mtp2 t4e 400\n"
 			      " linkset sw1 timer mtp3 slt-t2 30000\n"
 			      " link sw1 0 unix-listen vty-test-link0.sock\n"
+			      " linkset swA local-pc 245-16-1 adjacent-pc 245-16-2 ni 2 variant ansi\n"
 			      " route 2-2-2 as stp1\n"
-			      " route 3-3-3 linkset sw1\n";
+			      " route 3-3-3 linkset sw1\n"
+			      " route 245-16-2 linkset swA\n"
+			      " route 3-3-3 as stpA\n";
 
 static int read_cfg(const char *text)
 {
@@ -191,18 +196,40 @@ static void test_cs7(void)
 	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n as stp1 override routing-context 1\n"), 0);
 	char *t = ss7_show_asps(ctx, router);
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "stp1      a0        DOWN            127.0.0.1:29050/tcp"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(t, "stp1      unavailable, loadshare, 0 held, 0 dropped"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "stp1      unavailable, loadshare, ITU, 0 held, 0 dropped"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "stpA      unavailable, override, ANSI, 0 held, 0 dropped"));
 	/* an SCTP ASP without its association (this machine's kernel has no SCTP: tests/vm has one) */
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "127.0.0.1:29051/sctp   0\n            sctp no association ("));
 	CU_ASSERT_PTR_NULL(strstr(t, "29050/tcp   0\n            sctp"));
 	talloc_free(t);
 	t = ss7_show_routes(ctx, router);
-	CU_ASSERT_PTR_NOT_NULL(strstr(t, "2-2-2        stp1      AS unavailable"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(t, "3-3-3        sw1       linkset unavailable"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "2-2-2        ITU     stp1      AS unavailable"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "3-3-3        ITU     sw1       linkset unavailable"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "245-16-2     ANSI    swA       linkset unavailable"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "3-3-3        ANSI    stpA      AS unavailable"));
 	talloc_free(t);
 	t = ss7_show_linksets(ctx, router);
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "linkset sw1: local 1-1-1 adjacent 3-3-3 ni 2, inaccessible, 0 of 1 links"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(t, "linkset swA: local 245-16-1 adjacent 245-16-2 ni 2 ANSI, inaccessible, 0 of 0 links"));
 	talloc_free(t);
+	/* ITU and ANSI side by side: each linkset and AS in its own variant, routes per (variant, DPC) */
+	struct ss7_linkset *la = ss7_linkset_find(router, "swA");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(la);
+	CU_ASSERT(la->ansi);
+	CU_ASSERT_FALSE(ls->ansi);
+	CU_ASSERT_EQUAL(la->local_pc, 0xf51001);
+	CU_ASSERT_EQUAL(la->m2cfg.t_ms[MTP2_T4N], mtp2_timer_defs[MTP2_T4N].ansi_ms); /* T1.111 defaults */
+	CU_ASSERT_EQUAL(la->t_ms[SS7_LS_SLT_T1], ss7_ls_timer_defs[SS7_LS_SLT_T1].ansi_ms);
+	CU_ASSERT_EQUAL(ls->m2cfg.t_ms[MTP2_T4N], mtp2_timer_defs[MTP2_T4N].itu_ms);
+	struct ss7_as *asa = llist_last_entry(&router->as_list, struct ss7_as, list);
+	CU_ASSERT(asa->ansi);
+	CU_ASSERT_EQUAL(asa->sls_bits, 8);
+	/* refused: an ANSI point code on an ITU linkset or AS, and an ANSI route that exists */
+	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n linkset swB local-pc 245-16-1 adjacent-pc 1-1-2 ni 2\n"), 0);
+	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n route 245-16-9 as stp1\n"), 0);
+	CU_ASSERT_NOT_EQUAL(read_cfg("cs7\n route 245-16-2 as stpA\n"), 0);
+	CU_ASSERT_EQUAL(read_cfg("cs7\n route 245-16-9 as stpA\n"), 0);
 }
 
 static void test_show_text(void)

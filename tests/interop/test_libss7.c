@@ -4,7 +4,9 @@
  * the 2-octet FCS framing it uses on DAHDI. Our linkset and ISUP trunk are on this end. Checked, in ITU
  * and ANSI: MTP2 alignment, SLTM/SLTA both ways, MTP restart (TRA), calls both ways (IAM ACM ANM REL
  * RLC) with numbers and categories decoded by the other side, GRS/GRA, CGB/CGBA, CGU/CGUA, BLO/BLA,
- * UBL/UBA in both directions. One thread: our osmocom loop and libss7's scheduler take turns. */
+ * UBL/UBA in both directions. One thread: our osmocom loop and libss7's scheduler take turns.
+ * With --gateway SOCKET itu|ansi TRACE it is only the far end: libss7 connects to the isupgw binary's MTP2 link
+ * (link ... unix-listen SOCKET) and drives it as a switch would (tests/interop/libss7-gw.sh). */
 
 #include <errno.h>
 #include <poll.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,12 +70,16 @@ static void far_notinservice(struct ss7 *ss7, int cic, unsigned int dpc)
 }
 
 /* What a switch does on its own: acknowledge maintenance, answer REL and RSC. */
+static bool far_gateway; /* far end of the isupgw binary: answers calls itself */
+
 static void far_events(void)
 {
 	ss7_event *e;
 	while ((e = ss7_check_event(F.ss7))) {
 		if (e->e >= 0 && e->e < 64)
 			F.ev[e->e]++;
+		if (far_gateway)
+			printf("far end: %s\n", ss7_event2str(e->e));
 		switch (e->e) {
 		case SS7_EVENT_UP:
 			F.up = true;
@@ -83,6 +90,12 @@ static void far_events(void)
 		case ISUP_EVENT_IAM:
 			F.iam = e->iam;
 			F.call = e->iam.call;
+			if (far_gateway) {
+				printf("far end: IAM cic %d called %s calling %s\n", e->iam.cic,
+				       e->iam.called_party_num, e->iam.calling_party_num);
+				isup_acm(F.ss7, F.call);
+				isup_anm(F.ss7, F.call);
+			}
 			break;
 		case ISUP_EVENT_REL:
 			F.rel = e->rel;
@@ -198,6 +211,23 @@ static bool both_up(void)
 	return F.up && U.ls->available;
 }
 
+/* libss7 on F.fd: its own MTP2 on the socket, as on a DAHDI HDLC channel */
+static int far_new(bool ansi, uint32_t far_pc, uint32_t adj_pc)
+{
+	ss7_set_message(far_msg);
+	ss7_set_error(far_msg);
+	ss7_set_hangup(far_hangup);
+	ss7_set_call_null(far_call_null);
+	ss7_set_notinservice(far_notinservice);
+	F.ss7 = ss7_new(ansi ? SS7_ANSI : SS7_ITU);
+	if (!F.ss7)
+		return -1;
+	ss7_set_debug(F.ss7, SS7_DEBUG_MTP3 | SS7_DEBUG_ISUP);
+	ss7_set_network_ind(F.ss7, SS7_NI_NAT);
+	ss7_set_pc(F.ss7, far_pc);
+	return ss7_add_link(F.ss7, SS7_TRANSPORT_DAHDIDCHAN, F.fd, 0, adj_pc) ? -1 : 0;
+}
+
 static int bring_up(bool ansi)
 {
 	memset(&F, 0, sizeof(F));
@@ -207,20 +237,8 @@ static int bring_up(bool ansi)
 		return -1;
 	uint32_t our_pc = ansi ? 0x010101 : 1, far_pc = ansi ? 0x020202 : 2;
 
-	/* libss7: its own MTP2 on the socket, as on a DAHDI HDLC channel */
-	ss7_set_message(far_msg);
-	ss7_set_error(far_msg);
-	ss7_set_hangup(far_hangup);
-	ss7_set_call_null(far_call_null);
-	ss7_set_notinservice(far_notinservice);
-	F.ss7 = ss7_new(ansi ? SS7_ANSI : SS7_ITU);
-	if (!F.ss7)
-		return -1;
 	F.fd = sp[1];
-	ss7_set_debug(F.ss7, SS7_DEBUG_MTP3 | SS7_DEBUG_ISUP);
-	ss7_set_network_ind(F.ss7, SS7_NI_NAT);
-	ss7_set_pc(F.ss7, far_pc);
-	if (ss7_add_link(F.ss7, SS7_TRANSPORT_DAHDIDCHAN, F.fd, 0, our_pc))
+	if (far_new(ansi, far_pc, our_pc))
 		return -1;
 
 	/* ours */
@@ -519,8 +537,109 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 	CU_add_test(s, "BLO/BLA and UBL/UBA both ways", test_blo);
 }
 
-int main(void)
+/* ---- the far end of the isupgw binary ---- */
+
+static int far_ok = 0, far_failed = 0;
+static void far_check(bool ok, const char *what)
 {
+	printf("%s: %s\n", ok ? "PASS" : "FAIL", what);
+	fflush(stdout);
+	if (ok)
+		far_ok++;
+	else
+		far_failed++;
+}
+
+static bool far_up(void)
+{
+	return F.up;
+}
+static bool far_iam_in(void)
+{
+	return F.ev[ISUP_EVENT_IAM] > 0;
+}
+static unsigned rlc_before;
+static bool far_rlc_more(void)
+{
+	return F.ev[ISUP_EVENT_RLC] > rlc_before;
+}
+
+/* Connect to the gateway's link socket (it may not listen yet) and run libss7 on it. */
+static int far_gateway_main(const char *path, bool ansi)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	F.fd = -1;
+	for (long end = now_ms() + 10000; now_ms() < end; poll(NULL, 0, 50)) {
+		F.fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+		if (connect(F.fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			break;
+		close(F.fd);
+		F.fd = -1;
+	}
+	if (F.fd < 0) {
+		printf("FAIL: no link socket at %s\n", path);
+		return 1;
+	}
+	/* the gateway is 1-1-1 (ITU) or 245-16-1 (ANSI), libss7 2-2-2 or 245-16-2 */
+	uint32_t gw_pc = ansi ? 0xf51001 : 0x0809, far_pc = ansi ? 0xf51002 : 0x1012;
+	if (far_new(ansi, far_pc, gw_pc))
+		return 1;
+	ss7_start(F.ss7);
+	far_check(run_until(far_up, 20000), "MTP2 aligned, SLTM/SLTA, libss7 reports the link up");
+
+	/* a switch that restarts resets its circuits; libss7 in ANSI puts each GRS on the link twice (the
+	 * gateway answers each: the trace shows as many GRA as GRS) */
+	struct isup_call *g = isup_new_call(F.ss7, 1, gw_pc, 0);
+	isup_grs(F.ss7, g, 15);
+	far_check(run_until(far_gra, 5000) && F.range.startcic == 1 && F.range.endcic == 15, "GRS 1-15, GRA");
+
+	/* a call from the switch: SIPp answers it, the switch hangs up */
+	struct isup_call *c = isup_new_call(F.ss7, 5, gw_pc, 1);
+	isup_set_called(c, "3125551234", SS7_NAI_NATIONAL, F.ss7);
+	isup_set_calling(c, "2015550000", SS7_NAI_NATIONAL, SS7_PRESENTATION_ALLOWED, SS7_SCREENING_NETWORK_PROVIDED);
+	isup_set_calling_party_category(c, 10);
+	isup_iam(F.ss7, c);
+	far_check(run_until(far_anm, 10000) && F.ev[ISUP_EVENT_ACM] == 1, "call to SIP: ACM, ANM");
+	isup_rel(F.ss7, c, 16);
+	far_check(run_until(far_rlc, 5000), "call to SIP released: RLC");
+
+	/* maintenance group blocking and unblocking of 20-22 */
+	unsigned char st[255] = { 0 };
+	st[0] = st[1] = st[2] = 1;
+	struct isup_call *b = isup_new_call(F.ss7, 20, gw_pc, 0);
+	isup_cgb(F.ss7, b, 22, st, 0);
+	far_check(run_until(far_cgba, 5000) && F.range.startcic == 20 && F.range.endcic == 22, "CGB 20-22, CGBA");
+	isup_cgu(F.ss7, b, 22, st, 0);
+	far_check(run_until(far_cgua, 5000) && F.range.startcic == 20 && F.range.endcic == 22, "CGU 20-22, CGUA");
+
+	/* a call from SIP: answered here (far_events), then the switch hangs up */
+	printf("READY for a call from SIP\n");
+	fflush(stdout);
+	far_check(run_until(far_iam_in, 20000), "IAM from the gateway");
+	rlc_before = F.ev[ISUP_EVENT_RLC];
+	run_until(NULL, 500); /* the call talks a moment */
+	if (F.call)
+		isup_rel(F.ss7, F.call, 16);
+	far_check(run_until(far_rlc_more, 5000), "call from SIP released: RLC");
+	far_check(F.up, "the link stayed up");
+	run_until(NULL, 200); /* the last acknowledgements go out */
+	printf("%d passed, %d failed\n", far_ok, far_failed);
+	ss7_destroy(F.ss7);
+	close(F.fd);
+	return far_failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 5 && !strcmp(argv[1], "--gateway")) { /* --gateway SOCKET itu|ansi LIBSS7-TRACE */
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		far_gateway = true;
+		far_log = fopen(argv[4], "w");
+		if (far_log)
+			setvbuf(far_log, NULL, _IOLBF, 0);
+		return far_gateway_main(argv[2], !strcmp(argv[3], "ansi"));
+	}
 	ctx = talloc_named_const(NULL, 0, "test_libss7");
 	osmo_init_logging2(ctx, &isupgw_log_info);
 	log_set_use_color(osmo_stderr_target, 0);

@@ -14,6 +14,8 @@ enum isupgw_vty_node {
 	ISUPGW_NODE_MEDIA,
 	ISUPGW_NODE_NUMBER_RULES,
 	ISUPGW_NODE_CDR,
+	ISUPGW_NODE_ROUTE_LIST,
+	ISUPGW_NODE_ROUTE_ENTRY,
 };
 
 #define ISUPGW_VTY_PORT 4270 /* telnet VTY, bound to 127.0.0.1 unless "line vty" says otherwise */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <osmocom/core/stats.h>
 #include <osmocom/core/talloc.h>
@@ -12,6 +13,7 @@
 
 #include "gw.h"
 #include "gw_maint.h"
+#include "gw_route.h"
 #include "gw_call.h"
 
 static const struct rate_ctr_desc gw_ctr_desc[] = {
@@ -118,6 +120,7 @@ struct gw *gw_alloc(void *ctx)
 	gw->ovl = gw_ovl_alloc(gw);
 	gw->numbers = gw_numbers_alloc(gw);
 	gw->cdr = gw_cdr_alloc(gw);
+	gw->routing = gw_routing_alloc(gw, (uint32_t)time(NULL) ^ (uint32_t)getpid());
 	snprintf(gw->auth_realm, sizeof(gw->auth_realm), "isupgw");
 	if (sip_digest_key_init(&gw->auth_key) < 0)
 		LOGP(DLGLOBAL, LOGL_ERROR, "no random key for digest nonces: inbound authentication is weak\n");
@@ -335,26 +338,6 @@ struct gw_peer *gw_route_peer(struct gw *gw, const struct gw_route *r, unsigned 
 	if (n == 0)
 		return gw_peer_find(gw, r->target);
 	return n - 1 < r->n_alt ? gw_peer_find(gw, r->alt[n - 1]) : NULL;
-}
-
-const struct gw_route *gw_route_lookup(const struct gw *gw, enum gw_route_dir dir, const char *digits)
-{
-	const struct gw_route *r, *best = NULL;
-	llist_for_each_entry(r, &gw->routes, list) {
-		size_t l = strlen(r->prefix);
-		if (r->dir != dir || strncmp(digits, r->prefix, l))
-			continue;
-		if (!best || l > strlen(best->prefix))
-			best = r;
-	}
-	return best;
-}
-
-void gw_route_apply(const struct gw_route *r, const char *in, char *out, size_t size)
-{
-	size_t l = strlen(in);
-	const char *rest = r->strip < l ? in + r->strip : "";
-	snprintf(out, size, "%s%s", r->add, rest);
 }
 
 char *gw_show_peers(void *ctx, const struct gw *gw)

@@ -18,6 +18,8 @@
 #include "gw_overload.h"
 #include "gw_cdr.h"
 
+struct gw_routing;
+
 enum gw_sipt_mode {
 	GW_SIPT_OFF,	  /* plain SIP: no ISUP bodies out, ISUP bodies in are ignored */
 	GW_SIPT_OPTIONAL, /* RFC 3372 SIP-T, ISUP parts with handling=optional */
@@ -108,16 +110,23 @@ enum gw_overlap_mode {
 struct gw_route {
 	struct llist_head list;
 	enum gw_route_dir dir;
-	char prefix[32]; /* called number prefix ("" matches all); longest match wins */
-	unsigned strip;	 /* digits removed from the front */
-	char add[32];	 /* digits put in front after stripping */
-	char target[32]; /* a SIP peer (isup-to-sip) or an ISUP trunk (sip-to-isup) */
-#define GW_ROUTE_MAX_ALT 3
-	char alt[GW_ROUTE_MAX_ALT][32]; /* isup-to-sip: further peers, tried in order when the first is down or fails */
+	char prefix[32];			/* called number prefix ("" matches all); longest match wins */
+	unsigned strip;				/* digits removed from the front */
+	char add[32];				/* digits put in front after stripping */
+	char target[32];			/* a SIP peer (isup-to-sip) or an ISUP trunk (sip-to-isup) */
+#define GW_ROUTE_MAX_ALT     3			/* further peers of a prefix route */
+#define GW_ROUTE_MAX_TARGETS 8			/* a policy route's list members (gw_route.h) */
+	char alt[GW_ROUTE_MAX_TARGETS - 1][32]; /* further peers or trunks, tried in order when one is down or fails */
 	unsigned n_alt;
 	enum gw_overlap_mode overlap; /* isup-to-sip */
 	unsigned min_digits;	      /* overlap: no INVITE with fewer digits */
 	unsigned max_digits;	      /* number length plan: this many digits complete the number (0: no plan) */
+	/* a routing policy decision (gw_route.h); entry "": a prefix route */
+	char entry[32], rlist[32], numbers[32];
+	int fail_status[8];
+	unsigned n_fail_status;
+	uint8_t fail_cause[8];
+	unsigned n_fail_cause;
 };
 
 enum gw_ctr {
@@ -154,6 +163,7 @@ struct gw {
 	bool stopping;
 	struct gw_ovl *ovl;		/* admission control of new calls */
 	struct gw_numbers *numbers;	/* number normalisation tables (gw_number.h) */
+	struct gw_routing *routing;	/* routing policy (gw_route.h) */
 	struct sip_digest_key auth_key; /* the nonces of our digest challenges (sip_digest.h) */
 	char auth_realm[64];		/* the realm they name (sip node auth-realm, default "isupgw") */
 	struct timespec ovl_cpu;	/* the control thread's CPU time at the last overload sample */

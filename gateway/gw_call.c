@@ -22,6 +22,7 @@
 #include "gw_media.h"
 #include "gw_maint.h"
 #include "gw_metrics.h"
+#include "gw_route.h"
 
 static int gw_log_cat = DLGLOBAL;
 static struct osmo_fsm gw_call_fsm;
@@ -474,7 +475,11 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 		gw_overlap_take(c->ovl, &cdpn);
 	if (ic->addr_complete)
 		c->ovl->complete = true;
-	const struct gw_route *rt = gw_route_lookup(gw, GW_ROUTE_ISUP_TO_SIP, c->ovl->digits);
+	struct isup_number cgpn = { 0 };
+	isup_msg_get_number(c->iam, ISUP_PAR_CALLING, &cgpn);
+	struct gw_route_query q = { GW_ROUTE_ISUP_TO_SIP, c->ovl->digits, cgpn.digits, ic->tg->name };
+	struct gw_route rbuf;
+	const struct gw_route *rt = gw_route_select(gw, &q, &rbuf, c->fi);
 	struct gw_peer *p = NULL;
 	/* the route's first peer that is up (OPTIONS keepalive) */
 	for (unsigned i = 0; rt && i <= rt->n_alt && !p; i++) {
@@ -504,6 +509,10 @@ static void isup_setup(struct gw *gw, struct isup_call *ic, const struct isup_ms
 	}
 	c->peer = p;
 	c->route = *rt; /* the route may be changed from the VTY while the call lasts */
+	if (gw_route_numbers(gw, &c->route, c->iam, c->fi) && !isup_msg_get_number(c->iam, ISUP_PAR_CALLED, &cdpn)) {
+		c->ovl->digits[0] = 0; /* the route's number rules changed the called number */
+		gw_overlap_take(c->ovl, &cdpn);
+	}
 	peer_ctr_inc(p, GW_PEER_CTR_CALL_OUT);
 	osmo_fsm_inst_dispatch(c->ovl->fi, GW_OVL_EV_START, &c->route); /* an INVITE now, or digits first */
 }
@@ -616,31 +625,64 @@ static void on_isup_answer(struct gw_call *c, const struct gw_isup_ind *ind)
 	call_state(c, GW_CALL_ST_ACTIVE);
 }
 
+/* SIP -> ISUP: a seizure failed or a REL came before ACM with this cause: the route list's next trunk (of
+ * the same variant: the IAM is built for it) when the list fails over on the cause (trunk hunting) */
+static bool next_trunk(struct gw_call *c, uint8_t cause)
+{
+	if (!gw_route_fails_over(&c->route, 0, cause))
+		return false;
+	for (unsigned i = c->peer_idx + 1; i <= c->route.n_alt; i++) {
+		struct isup_trunk *tg = isup_net_trunk_find(c->gw->net, c->route.alt[i - 1]);
+		c->peer_idx = i;
+		if (!tg || tg->variant != c->tg->variant)
+			continue;
+		LOGPFSML(c->fi, LOGL_INFO, "trunk %s: cause %u, route-list %s fails over: trunk %s\n", c->tg->name,
+			 cause, c->route.rlist, tg->name);
+		c->tg = tg;
+		return true;
+	}
+	return false;
+}
+
+/* SIP -> ISUP: the IAM once more after a REL before ACM, avoiding avoid_cic (0: none) on the trunk the call
+ * is on now; the route's next trunks while no circuit is found */
+static void iam_again(struct gw_call *c, uint16_t old_cic, uint16_t avoid_cic, uint8_t rel_cause)
+{
+	uint8_t why = 0;
+	gw_media_call_free(c); /* the next circuit has its own timeslot */
+	c->ic->user_ref = NULL;
+	c->ic = isup_call_setup_avoid_req(c->tg, c->iam, c, &why, avoid_cic);
+	while (!c->ic && next_trunk(c, why))
+		c->ic = isup_call_setup_req(c->tg, c->iam, c, &why);
+	if (c->ic) {
+		LOGPFSML(c->fi, LOGL_INFO, "REL cause %u on CIC %u: IAM again on CIC %u\n", rel_cause, old_cic,
+			 c->ic->circ ? c->ic->circ->cic : 0);
+		gw_media_call_rebind(c);
+		gw_cdr_isup(c, NULL);
+		return;
+	}
+	struct isup_cause again = isup_cause_make(Q850_LOC_PUB_LOCAL, why ? why : Q850_NO_CIRCUIT_AVAILABLE);
+	release_sip(c, &again, NULL);
+	maybe_end(c);
+}
+
 /* The ISUP half is released: the SIP half follows with the mapped cause, except a SIP -> ISUP call whose
- * circuit was not available (cause 44), which tries once more on another circuit */
+ * circuit was not available (cause 44), which tries once more on another circuit, or whose route list
+ * fails over on the cause, which goes on on the list's next trunk */
 static void on_isup_release(struct gw_call *c, const struct gw_isup_ind *ind)
 {
 	const struct isup_cause *cause = ind->cause;
 	struct isup_call *ic = c->ic;
-	if (!c->from_isup && cause && cause->cause == Q850_CIRCUIT_NOT_AVAILABLE && c->iam && !c->cic_retried &&
-	    c->leg && c->fi->state == GW_CALL_ST_PROCEEDING) {
+	bool early = !c->from_isup && cause && c->iam && c->leg && c->fi->state == GW_CALL_ST_PROCEEDING;
+	uint16_t old_cic = ic && ic->circ ? ic->circ->cic : 0;
+	if (early && cause->cause == Q850_CIRCUIT_NOT_AVAILABLE && !c->cic_retried) {
 		/* RFC 3398 s7.2.4.1 / Q.764 2.10.2: "requested circuit not available": once more, elsewhere */
-		uint16_t old_cic = ic->circ ? ic->circ->cic : 0;
-		uint8_t why = 0;
 		c->cic_retried = true;
-		gw_media_call_free(c); /* the next circuit has its own timeslot */
-		ic->user_ref = NULL;
-		c->ic = isup_call_setup_avoid_req(c->tg, c->iam, c, &why, old_cic);
-		if (c->ic) {
-			LOGPFSML(c->fi, LOGL_INFO, "REL cause 44 on CIC %u: IAM again on CIC %u\n", old_cic,
-				 c->ic->circ ? c->ic->circ->cic : 0);
-			gw_media_call_rebind(c);
-			gw_cdr_isup(c, NULL);
-			return;
-		}
-		struct isup_cause again = isup_cause_make(Q850_LOC_PUB_LOCAL, why ? why : Q850_NO_CIRCUIT_AVAILABLE);
-		release_sip(c, &again, NULL);
-		maybe_end(c);
+		iam_again(c, old_cic, old_cic, cause->cause);
+		return;
+	}
+	if (early && next_trunk(c, cause->cause)) {
+		iam_again(c, old_cic, 0, cause->cause);
 		return;
 	}
 	c->ic = NULL;
@@ -996,9 +1038,17 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	ctr_inc(gw, GW_CTR_CALL_SIP_TO_ISUP);
 	char user[80] = "";
 	gw_map_uri_user(inv->ruri, user, sizeof(user));
-	const struct gw_route *rt = gw_route_lookup(gw, GW_ROUTE_SIP_TO_ISUP, user[0] == '+' ? user + 1 : user);
-	if (!rt)
-		rt = gw_route_lookup(gw, GW_ROUTE_SIP_TO_ISUP, user);
+	char calling[80] = "";
+	const char *from_uri = strchr(inv->from, '<');
+	gw_map_uri_user(from_uri ? from_uri : inv->from, calling, sizeof(calling));
+	struct gw_route_query q = { GW_ROUTE_SIP_TO_ISUP, user[0] == '+' ? user + 1 : user,
+				    calling[0] == '+' ? calling + 1 : calling, p->name };
+	struct gw_route rbuf;
+	const struct gw_route *rt = gw_route_select(gw, &q, &rbuf, c->fi);
+	if (!rt && user[0] == '+') {
+		q.called = user;
+		rt = gw_route_select(gw, &q, &rbuf, c->fi);
+	}
 	struct isup_trunk *tg = rt ? isup_net_trunk_find(gw->net, rt->target) : NULL;
 	if (!tg) {
 		LOGPFSML(c->fi, LOGL_NOTICE, "no ISUP route for %s: 404\n", inv->ruri);
@@ -1008,6 +1058,7 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 		return;
 	}
 	c->tg = tg;
+	c->route = *rt;
 	c->peer_sent_isup = inv->body.has_isup;
 	struct isup_msg *encap = talloc(c, struct isup_msg);
 	bool has_encap;
@@ -1029,8 +1080,10 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 			isup_msg_put_number(iam, ISUP_PAR_CALLED, &n);
 		}
 	}
-	if (!st)
+	if (!st) {
 		gw_numbers_apply(gw->numbers, GW_NUM_SIP_TO_ISUP, tg->name, p->name, iam, c->fi);
+		gw_route_numbers(gw, &c->route, iam, c->fi);
+	}
 	if (st) {
 		talloc_free(iam);
 		talloc_free(encap);
@@ -1039,6 +1092,8 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	}
 	uint8_t cause = 0;
 	c->ic = isup_call_setup_req(tg, iam, c, &cause);
+	while (!c->ic && next_trunk(c, cause)) /* hunting over the route's trunks */
+		c->ic = isup_call_setup_req(c->tg, iam, c, &cause);
 	c->iam = iam; /* kept for a repeat attempt (cause 44) */
 	talloc_free(encap);
 	if (!c->ic) {
@@ -1055,7 +1110,6 @@ static void sip_invite_ind(struct sip_agent *a, struct sip_leg *leg, const struc
 	snprintf(c->call_id, sizeof(c->call_id), "%s", inv->call_id);
 	snprintf(c->from_tag, sizeof(c->from_tag), "%s", inv->from_tag);
 	gw_overlap_set(c->ovl, user[0] == '+' ? user + 1 : user);
-	c->route = *rt;
 	LOGPFSML(c->fi, LOGL_INFO, "INVITE %s -> IAM on CIC %u\n", inv->ruri, c->ic->circ ? c->ic->circ->cic : 0);
 	if (inv->body.has_sdp)
 		gw_media_remote_sdp(c, inv->body.sdp, inv->body.sdp_len, true);
@@ -1219,7 +1273,8 @@ static void on_sip_release(struct gw_call *c, const struct gw_sip_ind *ind)
 	const struct sipt_body *body = ind->body;
 	if (!sip_leg_answered(leg))
 		gw_cdr_sip_status(c, status);
-	if (c->from_isup && c->ic && !sip_leg_provisional_seen(leg) && (status == 408 || status == 503) &&
+	if (c->from_isup && c->ic && !sip_leg_provisional_seen(leg) &&
+	    gw_route_fails_over(&c->route, status, reason && reason->present ? reason->cause : 0) &&
 	    try_next_peer(c, status))
 		return;
 	if (status >= 300 && status < 400 && c->from_isup && c->ic && follow_redirect(c, sip_leg_redirect_uri(leg)))

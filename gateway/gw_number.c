@@ -409,18 +409,28 @@ static bool attached(const struct gw_num_table *t, bool trunk, const char *name,
 	return false;
 }
 
-void gw_numbers_apply(struct gw_numbers *nums, enum gw_num_dir dir, const char *trunk, const char *peer,
-		      struct isup_msg *m, struct osmo_fsm_inst *fi)
+/* One table on one number kind, each change logged at INFO with the table, where it applies, and the rule */
+static bool apply_logged(struct gw_num_table *t, int k, struct isup_number *n, bool *present, const char *where,
+			 struct osmo_fsm_inst *fi)
 {
-	/* ISUP -> SIP: from the trunk, then toward the peer; SIP -> ISUP: from the peer, then toward the trunk */
-	const struct {
-		bool trunk;
-		const char *name;
-		bool out;
-	} at[2] = { { dir == GW_NUM_ISUP_TO_SIP, dir == GW_NUM_ISUP_TO_SIP ? trunk : peer, false },
-		    { dir != GW_NUM_ISUP_TO_SIP, dir == GW_NUM_ISUP_TO_SIP ? peer : trunk, true } };
-	if (!nums || llist_empty(&nums->tables))
-		return;
+	char why[512], from[ISUP_NUM_MAX_DIGITS + 24];
+	snprintf(from, sizeof(from), "%s/%s", *present ? gw_num_nai_name(n->nai) : "none", *present ? n->digits : "-");
+	if (!gw_num_apply(t, k, n, present, why, sizeof(why)) && !why[0])
+		return false;
+	char line[1024];
+	snprintf(line, sizeof(line), "number-rules %s (%s): %s %s -> %s/%s: %s\n", t->name, where, gw_num_kind_names[k],
+		 from, *present ? gw_num_nai_name(n->nai) : "none", *present ? n->digits : "-", why);
+	if (fi)
+		LOGPFSML(fi, LOGL_INFO, "%s", line);
+	else
+		LOGP(DLGLOBAL, LOGL_INFO, "%s", line);
+	return true;
+}
+
+/* fn on every number m carries (and, for an IAM, the calling number it lacks); what fn changed goes back */
+typedef bool (*num_step_fn)(void *arg, int k, struct isup_number *n, bool *present, struct osmo_fsm_inst *fi);
+static void each_number(struct isup_msg *m, num_step_fn fn, void *arg, struct osmo_fsm_inst *fi)
+{
 	for (int k = 0; k < GW_NUM_KIND_N; k++) {
 		struct isup_number n;
 		bool present = !isup_msg_get_number(m, kind_par[k], &n);
@@ -428,36 +438,67 @@ void gw_numbers_apply(struct gw_numbers *nums, enum gw_num_dir dir, const char *
 			continue;
 		if (!present)
 			memset(&n, 0, sizeof(n));
-		bool changed = false;
-		for (int i = 0; i < 2; i++) {
-			if (!at[i].name)
-				continue;
-			struct gw_num_table *t;
-			llist_for_each_entry(t, &nums->tables, list) {
-				if (!attached(t, at[i].trunk, at[i].name, at[i].out, k))
-					continue;
-				char why[512], from[ISUP_NUM_MAX_DIGITS + 24];
-				snprintf(from, sizeof(from), "%s/%s", present ? gw_num_nai_name(n.nai) : "none",
-					 present ? n.digits : "-");
-				if (!gw_num_apply(t, k, &n, &present, why, sizeof(why)) && !why[0])
-					continue;
-				changed = true;
-				char line[1024];
-				snprintf(line, sizeof(line), "number-rules %s (%s %s %s): %s %s -> %s/%s: %s\n",
-					 t->name, at[i].trunk ? "trunk" : "sip-peer", at[i].name,
-					 at[i].out ? "out" : "in", gw_num_kind_names[k], from,
-					 present ? gw_num_nai_name(n.nai) : "none", present ? n.digits : "-", why);
-				if (fi)
-					LOGPFSML(fi, LOGL_INFO, "%s", line);
-				else
-					LOGP(DLGLOBAL, LOGL_INFO, "%s", line);
-			}
-		}
-		if (!changed)
+		if (!fn(arg, k, &n, &present, fi))
 			continue;
 		if (present)
 			isup_msg_put_number(m, kind_par[k], &n);
 		else
 			isup_msg_del(m, kind_par[k]);
 	}
+}
+
+struct sides {
+	struct gw_numbers *nums;
+	struct {
+		bool trunk;
+		const char *name;
+		bool out;
+	} at[2];
+};
+
+static bool sides_step(void *arg, int k, struct isup_number *n, bool *present, struct osmo_fsm_inst *fi)
+{
+	struct sides *sd = arg;
+	bool changed = false;
+	for (int i = 0; i < 2; i++) {
+		if (!sd->at[i].name)
+			continue;
+		char where[64];
+		snprintf(where, sizeof(where), "%s %s %s", sd->at[i].trunk ? "trunk" : "sip-peer", sd->at[i].name,
+			 sd->at[i].out ? "out" : "in");
+		struct gw_num_table *t;
+		llist_for_each_entry(t, &sd->nums->tables, list)
+			if (attached(t, sd->at[i].trunk, sd->at[i].name, sd->at[i].out, k))
+				changed |= apply_logged(t, k, n, present, where, fi);
+	}
+	return changed;
+}
+
+void gw_numbers_apply(struct gw_numbers *nums, enum gw_num_dir dir, const char *trunk, const char *peer,
+		      struct isup_msg *m, struct osmo_fsm_inst *fi)
+{
+	/* ISUP -> SIP: from the trunk, then toward the peer; SIP -> ISUP: from the peer, then toward the trunk */
+	struct sides sd = { .nums = nums,
+			    .at = { { dir == GW_NUM_ISUP_TO_SIP, dir == GW_NUM_ISUP_TO_SIP ? trunk : peer, false },
+				    { dir != GW_NUM_ISUP_TO_SIP, dir == GW_NUM_ISUP_TO_SIP ? peer : trunk, true } } };
+	if (!nums || llist_empty(&nums->tables))
+		return;
+	each_number(m, sides_step, &sd, fi);
+}
+
+struct one_table {
+	struct gw_num_table *t;
+	const char *where;
+};
+
+static bool table_step(void *arg, int k, struct isup_number *n, bool *present, struct osmo_fsm_inst *fi)
+{
+	struct one_table *o = arg;
+	return apply_logged(o->t, k, n, present, o->where, fi);
+}
+
+void gw_num_table_apply_msg(struct gw_num_table *t, struct isup_msg *m, const char *where, struct osmo_fsm_inst *fi)
+{
+	struct one_table o = { t, where };
+	each_number(m, table_step, &o, fi);
 }

@@ -119,4 +119,7 @@ enum gw_num_dir {
 void gw_numbers_apply(struct gw_numbers *nums, enum gw_num_dir dir, const char *trunk, const char *peer,
 		      struct isup_msg *m, struct osmo_fsm_inst *fi);
 
+/* One table on every number m carries (a route's table, gw_route.h), logged as above with where */
+void gw_num_table_apply_msg(struct gw_num_table *t, struct isup_msg *m, const char *where, struct osmo_fsm_inst *fi);
+
 void gw_number_vty_init(struct gw_numbers *nums, int node);

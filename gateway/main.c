@@ -34,6 +34,7 @@
 #include "gateway/gw_maint.h"
 #include "gateway/gw_metrics.h"
 #include "gateway/gw.h"
+#include "gateway/gw_route.h"
 #include "isup/isup.h"
 #include "isup/mtp/mtp.h"
 
@@ -239,6 +240,7 @@ int main(int argc, char **argv)
 	ss7_vty_init(gw->router, ISUPGW_NODE_CS7);
 	gw_vty_init(gw, ISUPGW_NODE_SIP, ISUPGW_NODE_SIP_PEER, ISUPGW_NODE_GATEWAY);
 	gw_number_vty_init(gw->numbers, ISUPGW_NODE_NUMBER_RULES);
+	gw_route_vty_init(gw, ISUPGW_NODE_ROUTE_LIST, ISUPGW_NODE_ROUTE_ENTRY);
 	gw->media = gw_media_alloc(gw);
 	gw_media_vty_init(gw->media, ISUPGW_NODE_MEDIA, DMEDIA);
 	gw_metrics_alloc(gw);

@@ -61,21 +61,16 @@ DEFUN(cfg_no_rlist, cfg_no_rlist_cmd, "no route-list NAME", NO_STR RL_STR "Its n
 	return CMD_SUCCESS;
 }
 
-static int member_set(struct vty *vty, const char *name, unsigned weight)
+/* a member goes at the list's end; a trunk named twice is tried twice (a repeat attempt on another circuit) */
+static int member_add(struct vty *vty, const char *name, unsigned weight)
 {
 	struct gw_route_list *l = vty->index;
-	unsigned i;
-	for (i = 0; i < l->n && strcmp(l->m[i].name, name); i++)
-		;
-	if (i == l->n) {
-		if (l->n == GW_RLIST_MAX_MEMBERS || strlen(name) >= sizeof(l->m[0].name)) {
-			vty_out(vty, "%% at most %d members, names below 32 characters%s", GW_RLIST_MAX_MEMBERS,
-				VTY_NEWLINE);
-			return CMD_WARNING;
-		}
-		snprintf(l->m[l->n++].name, sizeof(l->m[0].name), "%s", name);
+	if (l->n == GW_RLIST_MAX_MEMBERS || strlen(name) >= sizeof(l->m[0].name)) {
+		vty_out(vty, "%% at most %d members, names below 32 characters%s", GW_RLIST_MAX_MEMBERS, VTY_NEWLINE);
+		return CMD_WARNING;
 	}
-	l->m[i].weight = weight;
+	snprintf(l->m[l->n].name, sizeof(l->m[0].name), "%s", name);
+	l->m[l->n++].weight = weight;
 	return CMD_SUCCESS;
 }
 
@@ -85,26 +80,24 @@ static int member_set(struct vty *vty, const char *name, unsigned weight)
 
 DEFUN(cfg_rlist_member, cfg_rlist_member_cmd, "member NAME", MEMBER_HELP)
 {
-	return member_set(vty, argv[0], 0);
+	return member_add(vty, argv[0], 0);
 }
 
 DEFUN(cfg_rlist_member_w, cfg_rlist_member_w_cmd, "member NAME weight <0-1000>",
       MEMBER_HELP "Load sharing: drawn first with this weight over the weights of the list (0: after those "
 		  "drawn, in configured order)\nWeight\n")
 {
-	return member_set(vty, argv[0], (unsigned)atoi(argv[1]));
+	return member_add(vty, argv[0], (unsigned)atoi(argv[1]));
 }
 
 DEFUN(cfg_rlist_no_member, cfg_rlist_no_member_cmd, "no member NAME", NO_STR MEMBER_HELP)
 {
 	struct gw_route_list *l = vty->index;
-	for (unsigned i = 0; i < l->n; i++) {
+	unsigned k = 0;
+	for (unsigned i = 0; i < l->n; i++)
 		if (strcmp(l->m[i].name, argv[0]))
-			continue;
-		memmove(&l->m[i], &l->m[i + 1], (l->n - i - 1) * sizeof(l->m[0]));
-		l->n--;
-		break;
-	}
+			l->m[k++] = l->m[i];
+	l->n = k;
 	return CMD_SUCCESS;
 }
 

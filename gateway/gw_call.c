@@ -406,11 +406,13 @@ static void send_invite(struct gw_call *c)
 	if (c->fi->state == GW_CALL_ST_INIT || c->fi->state == GW_CALL_ST_COLLECTING ||
 	    c->fi->state == GW_CALL_ST_AWAIT_DIGITS)
 		call_state(c, GW_CALL_ST_PROCEEDING);
-	if (c->n_invites++ && c->route.overlap != GW_OVERLAP_NONE)
+	/* a further INVITE is an overlap continuation (a SAM's digits), or the same number to another peer */
+	bool more_digits = c->n_invites++ && c->route.overlap != GW_OVERLAP_NONE;
+	if (more_digits)
 		ctr_inc(gw, GW_CTR_OVERLAP_INVITE);
 	c->leg = sip_leg_invite(gw->sip, req, b, c);
 	gw_cdr_sip_out(c, req);
-	LOGPFSML(c->fi, LOGL_INFO, "%s on CIC %u -> INVITE %s%s\n", c->n_invites > 1 ? "SAM" : "IAM",
+	LOGPFSML(c->fi, LOGL_INFO, "%s on CIC %u -> INVITE %s%s\n", more_digits ? "SAM" : "IAM",
 		 c->ic && c->ic->circ ? c->ic->circ->cic : 0, req->ruri,
 		 gw_overlap_open(o) ? " (overlap, more digits may come)" : "");
 	talloc_free(b);

@@ -93,9 +93,11 @@ static void drain(struct gw *gw, unsigned timeout_ms)
 
 static void usage(void)
 {
-	printf("usage: isupgw [-c FILE] [-V] [-h]\n"
+	printf("usage: isupgw [-c FILE] [--check] [-V] [-h]\n"
 	       "  -c FILE   configuration file (default: the embedded configuration, see --dump-default)\n"
+	       "  --check   read the configuration, say whether it is valid, and exit (0 when it is)\n"
 	       "  --dump-default  print the embedded configuration and exit\n"
+	       "  --vty-ref-xml   print every VTY node and command as libosmocore's XML reference and exit\n"
 	       "  -V        version\n");
 }
 
@@ -181,11 +183,14 @@ static char *read_text(const char *path)
 int main(int argc, char **argv)
 {
 	const char *cfg_file = NULL;
+	bool check_only = false, vty_ref = false;
 	static const struct option lo[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "dump-default", no_argument, NULL, 'D' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "vty-ref-xml", no_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
@@ -200,6 +205,12 @@ int main(int argc, char **argv)
 		case 'D':
 			fputs(isupgw_default_config, stdout);
 			return 0;
+		case 'C':
+			check_only = true;
+			break;
+		case 'X':
+			vty_ref = true;
+			break;
 		case 'h':
 			usage();
 			return 0;
@@ -246,6 +257,9 @@ int main(int argc, char **argv)
 	gw_metrics_alloc(gw);
 	gw_metrics_vty_init(gw, ISUPGW_NODE_GATEWAY);
 	gw_cdr_vty_init(gw->cdr, ISUPGW_NODE_CDR);
+	/* every node is installed: the reference that isupgw.cfg(5) is written from (docs/man) */
+	if (vty_ref)
+		return vty_dump_xml_ref_mode(stdout, VTY_REF_GEN_MODE_DEFAULT) < 0 ? 1 : 0;
 
 	int rc;
 	if (cfg_file) {
@@ -259,6 +273,10 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "isupgw: cannot read the configuration %s\n", cfg_file ? cfg_file : "(embedded)");
 		return 1;
+	}
+	if (check_only) {
+		printf("isupgw: configuration %s is valid\n", cfg_file ? cfg_file : "(embedded)");
+		return 0;
 	}
 	gw_cdr_start(gw->cdr);
 	if (gw_media_start(gw->media) < 0) {

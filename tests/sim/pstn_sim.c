@@ -810,11 +810,12 @@ int main(int argc, char **argv)
 		{ "sctp", no_argument, NULL, 'X' },
 		{ "local", required_argument, NULL, 'A' },
 		{ "rc", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	S.name = "sim";
-	while ((c = getopt_long(argc, argv, "l:c:p:o:d:r:s:n:at:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:c:p:o:d:r:s:n:at:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			listen_addr = optarg;
@@ -870,13 +871,15 @@ int main(int argc, char **argv)
 		case 'R':
 			rc_val = (uint32_t)strtoul(optarg, NULL, 10);
 			break;
+		case 'h':
 		default:
-			fprintf(stderr,
+			/* installed as isupgw-pstn-sim: isupgw-pstn-sim(1) has the script's commands */
+			fprintf(c == 'h' ? stdout : stderr,
 				"usage: pstn-sim (--listen ADDR | --connect ADDR | --mtp2-listen PATH | "
 				"--mtp2-connect PATH) [--port N] [--opc PC] [--dpc PC] [--cics A-B] [--ansi] "
-				"[--script FILE] [--name NAME] [--timeout S] [--trace PCAP (MTP2 mode)] [--timestamps] "
-				"[--sctp] [--local ADDR] [--rc N]\n");
-			return 2;
+				"[--script FILE] [--name NAME] [--timeout S] [--span LOCALPORT:REMOTEPORT] "
+				"[--trace PCAP (MTP2 mode)] [--timestamps] [--sctp] [--local ADDR] [--rc N]\n");
+			return c == 'h' ? 0 : 2;
 		}
 	}
 	if ((listen_addr != NULL) + (connect_addr != NULL) + (mtp2_listen != NULL) + (mtp2_connect != NULL) != 1) {

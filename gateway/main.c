@@ -26,6 +26,7 @@
 #include <osmocom/vty/telnet_interface.h>
 #include <osmocom/vty/vty.h>
 
+#include "config.h"
 #include "config/isupgw_log.h"
 #include "config/isupgw_vty.h"
 #include "gateway/gw_accept.h"
@@ -35,6 +36,7 @@
 #include "gateway/gw_metrics.h"
 #include "gateway/gw.h"
 #include "gateway/gw_route.h"
+#include "gateway/gw_notify.h"
 #include "isup/isup.h"
 #include "isup/mtp/mtp.h"
 
@@ -331,6 +333,10 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN); /* a file size limit fails the CDR write (EFBIG), it does not kill us */
 	LOGP(DCALL, LOGL_NOTICE, "isupgw %s running (VTY on telnet port %d)\n", isupgw_vty_info.version,
 	     ISUPGW_VTY_PORT);
+	struct gw_notify *notify = gw_notify_alloc(ctx, DCALL);
+	char status[256];
+	snprintf(status, sizeof(status), "links started, SIP on %s", gw->sip_cfg.bind_url);
+	gw_notify_ready(notify, status);
 	while (!got_term) {
 		sip_agent_select(gw->sip, 0);
 		if (got_hup) {
@@ -340,6 +346,7 @@ int main(int argc, char **argv)
 			gw_cdr_file_rotate(gw->cdr->file, "SIGHUP");
 		}
 	}
+	gw_notify_stopping(notify);
 	drain(gw, 5000);
 	gw_cdr_flush(gw); /* calls the drain could not end */
 	gw_cdr_file_close(gw->cdr->file);

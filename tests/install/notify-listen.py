@@ -3,7 +3,8 @@
 """systemd's side of sd_notify(3) for the tests: a unix datagram socket that the daemon reaches through
 NOTIFY_SOCKET. Each message is logged as one line "pid=PID MSG" (the sender's pid from its credentials,
 the message's lines joined by " | "). When a message has READY=1, it also logs whether the gateway's SIP
-(UDP) and VTY (TCP) ports listen at that moment: READY must come after they are open.
+(UDP) and VTY (TCP) ports listen at that moment, on the line after (wait for "at READY:", not for the
+message): READY must come after they are open.
 
 usage: notify-listen.py ADDRESS LOG SIP-PORT VTY-PORT     (ADDRESS starting with @: abstract namespace)"""
 

@@ -32,7 +32,7 @@ wait_for "$out/notify.log" "^listening" 10 || exit 99
 NOTIFY_SOCKET=$sock WATCHDOG_USEC=200000 "$GW" -c "$out/isupgw.cfg" >"$out/isupgw.log" 2>&1 &
 gw=$!
 
-if wait_for "$out/notify.log" "READY=1" 20; then
+if wait_for "$out/notify.log" "^at READY:" 20; then
 	if grep -q "^pid=$gw READY=1 | STATUS=links started, SIP on sip:127.0.0.1:$P_SIP\$" "$out/notify.log"; then
 		ok ready
 	else

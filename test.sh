@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Install dependencies, build, and run every test: the normal build, an ASan/UBSan build, and
-# `make distcheck` (the tarball builds and passes its own tests).
+# Install dependencies, build, and run every test: the normal build, an ASan/UBSan build,
+# `make distcheck` (the tarball builds and passes its own tests), and `make check-package` (the Debian
+# package builds, lintian has no error, the packaged daemon starts).
 set -e
 cd "$(dirname "$0")"
 sh tests/deps.sh
@@ -43,6 +44,11 @@ echo "==== make distcheck"
 cd build/normal
 make -s distcheck >distcheck.log 2>&1 || { tail -100 distcheck.log; exit 1; }
 grep -E "archives ready|\.tar\.gz" distcheck.log | head -3
+cd ../..
+echo "==== the Debian package (make check-package)"
+cd build/normal
+make -s check-package >check-package.log 2>&1 || { tail -60 check-package.log; exit 1; }
+grep -E "^(checking|PASS|FAIL)|^check-package:" check-package.log
 cd ../..
 echo "==== all tests passed"
 echo "CUnit: $cunit_pass passed, $cunit_fail failed"

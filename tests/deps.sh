@@ -13,14 +13,16 @@
 # kernel need not be the running one); osmo-stp: the STP the gateway's M3UA over SCTP is tested against.
 # libsystemd-dev: the daemon's notifications to systemd (optional at build time, tested when present);
 # systemd: systemd-analyze and systemd-sysusers check the unit; mandoc: lints the man pages (groff-base,
-# man-db render them); logrotate: reads the installed snippet.
+# man-db render them); logrotate: reads the installed snippet. debhelper, dpkg-dev, lintian: make
+# check-package builds the Debian package and checks it.
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config
       libosmocore-dev libtalloc-dev libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libspandsp-dev libssl-dev
       libcunit1-dev tshark clang clang-format-14 python3 sip-tester kamailio openssl
       libss7-dev dahdi-source libmicrohttpd-dev prometheus curl qemu-system-x86 linux-image-amd64
       busybox-static osmo-stp iproute2 kmod
-      libsystemd-dev systemd groff-base man-db mandoc logrotate"
+      libsystemd-dev systemd groff-base man-db mandoc logrotate
+      debhelper dpkg-dev lintian"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

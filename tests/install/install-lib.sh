@@ -29,3 +29,16 @@ default_on_ports() {
 		grep -q "$p" "$2" || { echo "default_on_ports: '$p' not set in $2" >&2; return 1; }
 	done
 }
+
+# start_notified GW CFG WATCHDOG_USEC: a notify socket (notify-listen.py, logging to $out/notify.log), then
+# the gateway on CFG with NOTIFY_SOCKET and WATCHDOG_USEC set, as systemd starts a Type=notify unit. Sets
+# listener and gw (their pids). Needs here, out, PORT_BASE, P_SIP and P_VTY.
+start_notified() {
+	sock="@isupgw-notify-$PORT_BASE-$$"
+	python3 "$here/notify-listen.py" "$sock" "$out/notify.log" $P_SIP $P_VTY &
+	listener=$!
+	trap 'kill $listener $gw 2>/dev/null' EXIT INT TERM
+	wait_for "$out/notify.log" "^listening" 10 || return 1
+	NOTIFY_SOCKET=$sock WATCHDOG_USEC=$3 "$1" -c "$2" >"$out/isupgw.log" 2>&1 &
+	gw=$!
+}

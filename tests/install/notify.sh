@@ -22,15 +22,8 @@ port_block || exit 99
 "$GW" --dump-default >"$out/default.cfg"
 default_on_ports "$out/default.cfg" "$out/isupgw.cfg" || exit 99
 
-sock="@isupgw-notify-$PORT_BASE-$$"
-python3 "$here/notify-listen.py" "$sock" "$out/notify.log" $P_SIP $P_VTY &
-listener=$!
-trap 'kill $listener $gw 2>/dev/null' EXIT INT TERM
-wait_for "$out/notify.log" "^listening" 10 || exit 99
-
 # 200 ms: a ping every 100 ms
-NOTIFY_SOCKET=$sock WATCHDOG_USEC=200000 "$GW" -c "$out/isupgw.cfg" >"$out/isupgw.log" 2>&1 &
-gw=$!
+start_notified "$GW" "$out/isupgw.cfg" 200000 || exit 99
 
 if wait_for "$out/notify.log" "^at READY:" 20; then
 	if grep -q "^pid=$gw READY=1 | STATUS=links started, SIP on sip:127.0.0.1:$P_SIP\$" "$out/notify.log"; then

@@ -158,8 +158,10 @@ def main():
 
     p = []
     p.append('.TH ISUPGW.CFG 5 "%s" "isupgw %s" "File Formats Manual"' % (date, esc(version)))
-    # ragged right: a command's choice of many words breaks after its bars and has no spaces to stretch
+    # ragged right: a command's choice of many words breaks after its bars and has no spaces to stretch;
+    # no hyphenation: a hyphen added to a command's word would mislead
     p.append(".ad l")
+    p.append(".nh")
     p.append(".SH NAME")
     p.append("isupgw.cfg \\- configuration file of the isupgw SS7/ISUP to SIP gateway")
     p.append(".SH SYNOPSIS")

@@ -212,19 +212,10 @@ static int get_trunk_state(struct ctrl_cmd *cmd, void *data)
 
 static int get_trunk_circuits(struct ctrl_cmd *cmd, void *data)
 {
-	const struct isup_trunk *tg = cmd->node;
-	unsigned idle = 0, busy = 0, reset = 0, bl = 0, br = 0;
-	for (unsigned i = 0; i < tg->n_circuits; i++) {
-		const struct isup_circuit *c = tg->circuits[i];
-		unsigned st = c->fi->state;
-		idle += st == ISUP_CIC_ST_IDLE && !c->blk;
-		busy += st == ISUP_CIC_ST_BUSY_IN || st == ISUP_CIC_ST_BUSY_OUT;
-		reset += st == ISUP_CIC_ST_RESET;
-		bl += !!(c->blk & ISUP_BLK_LOCAL);
-		br += !!(c->blk & ISUP_BLK_REMOTE);
-	}
-	return reply(cmd, "total=%u,idle=%u,busy=%u,reset=%u,blocked-local=%u,blocked-remote=%u", tg->n_circuits, idle,
-		     busy, reset, bl, br);
+	struct isup_circuit_counts n;
+	isup_trunk_circuit_counts(cmd->node, &n);
+	return reply(cmd, "total=%u,idle=%u,busy=%u,reset=%u,blocked-local=%u,blocked-remote=%u", n.total, n.idle,
+		     n.busy, n.reset, n.blocked_local, n.blocked_remote);
 }
 
 /* block / unblock: one CIC with BLO/UBL, a range with maintenance CGB/CGU (32 CICs a message) */

@@ -197,34 +197,14 @@ static void sample_trunk(struct gw_metrics *m, const struct isup_trunk *tg)
 	struct osmo_stat_item_group *g = named_get(m, &tg_gauge_group, tg->name);
 	if (!g)
 		return;
-	unsigned idle = 0, busy = 0, reset = 0, blk_l = 0, blk_r = 0;
-	for (unsigned i = 0; i < tg->n_circuits; i++) {
-		const struct isup_circuit *c = tg->circuits[i];
-		if (!c || !c->fi)
-			continue;
-		switch (c->fi->state) {
-		case ISUP_CIC_ST_IDLE:
-			idle += !c->blk;
-			break;
-		case ISUP_CIC_ST_BUSY_IN:
-		case ISUP_CIC_ST_BUSY_OUT:
-			busy++;
-			break;
-		case ISUP_CIC_ST_RESET:
-			reset++;
-			break;
-		default:
-			break;
-		}
-		blk_l += !!(c->blk & ISUP_BLK_LOCAL);
-		blk_r += !!(c->blk & ISUP_BLK_REMOTE);
-	}
-	set(g, TG_CIRCUITS, tg->n_circuits);
-	set(g, TG_IDLE, idle);
-	set(g, TG_BUSY, busy);
-	set(g, TG_RESET, reset);
-	set(g, TG_BLOCKED_LOCAL, blk_l);
-	set(g, TG_BLOCKED_REMOTE, blk_r);
+	struct isup_circuit_counts n;
+	isup_trunk_circuit_counts(tg, &n);
+	set(g, TG_CIRCUITS, n.total);
+	set(g, TG_IDLE, n.idle);
+	set(g, TG_BUSY, n.busy);
+	set(g, TG_RESET, n.reset);
+	set(g, TG_BLOCKED_LOCAL, n.blocked_local);
+	set(g, TG_BLOCKED_REMOTE, n.blocked_remote);
 }
 
 void gw_metrics_sample(struct gw_metrics *m)

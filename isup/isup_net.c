@@ -174,6 +174,20 @@ static const char *blk_str(uint8_t blk, char *buf, size_t size)
 	return buf[0] ? buf + 1 : "-";
 }
 
+void isup_trunk_circuit_counts(const struct isup_trunk *tg, struct isup_circuit_counts *n)
+{
+	*n = (struct isup_circuit_counts){ .total = tg->n_circuits };
+	for (unsigned i = 0; i < tg->n_circuits; i++) {
+		const struct isup_circuit *c = tg->circuits[i];
+		unsigned st = c->fi->state;
+		n->idle += st == ISUP_CIC_ST_IDLE && !c->blk;
+		n->busy += st == ISUP_CIC_ST_BUSY_IN || st == ISUP_CIC_ST_BUSY_OUT;
+		n->reset += st == ISUP_CIC_ST_RESET;
+		n->blocked_local += !!(c->blk & ISUP_BLK_LOCAL);
+		n->blocked_remote += !!(c->blk & ISUP_BLK_REMOTE);
+	}
+}
+
 char *isup_show_trunk(void *ctx, const struct isup_trunk *tg)
 {
 	bool ansi = tg->variant == ISUP_VAR_ANSI;

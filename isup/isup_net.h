@@ -37,6 +37,11 @@ void isup_net_set_congestion(struct isup_net *net, uint8_t level);
 /* Text for show commands (talloc'd from ctx). */
 char *isup_show_trunk(void *ctx, const struct isup_trunk *tg);
 char *isup_show_circuits(void *ctx, const struct isup_trunk *tg);
+/* How a trunk's circuits stand: idle counts only the unblocked ones; blocked counts overlap the states. */
+struct isup_circuit_counts {
+	unsigned total, idle, busy, reset, blocked_local, blocked_remote;
+};
+void isup_trunk_circuit_counts(const struct isup_trunk *tg, struct isup_circuit_counts *n);
 char *isup_show_active_calls(void *ctx, const struct isup_trunk *tg);
 
 /* VTY: config nodes "isup" and "isup" > "trunk NAME", show and maintenance commands. The node numbers
